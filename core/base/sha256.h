@@ -1,0 +1,40 @@
+// SHA-256, for content digests (object IDs, module source digests). Small and dependency-free so
+// that commands which need a digest do not pay for loading a crypto library.
+#ifndef HOST_BASE_SHA256_H_
+#define HOST_BASE_SHA256_H_
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace host {
+
+// Incremental SHA-256.
+class Sha256 {
+ public:
+  Sha256();
+  // Adds bytes to the digest.
+  void Update(const void* data, size_t size);
+  // Adds a string to the digest.
+  void Update(std::string_view text) { Update(text.data(), text.size()); }
+  // Adds a length-prefixed string, so that field boundaries cannot be confused.
+  void UpdateField(std::string_view text);
+  // Finishes and returns the digest as 64 lowercase hex characters.
+  std::string HexDigest();
+
+ private:
+  void Block(const uint8_t* block);
+  std::array<uint32_t, 8> state_;
+  std::array<uint8_t, 64> buffer_;
+  size_t buffered_ = 0;
+  uint64_t length_ = 0;
+};
+
+// The hex SHA-256 of a string.
+std::string Sha256Hex(std::string_view text);
+
+}  // namespace host
+
+#endif  // HOST_BASE_SHA256_H_

@@ -1,0 +1,276 @@
+#include "core/cli/authoring.h"
+
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <regex>
+#include <sstream>
+
+#include "core/base/names.h"
+#include "core/cli/cli.h"
+#include "core/codegen/cpp_client.h"
+#include "core/engine/engine.h"
+#include "registry/manifest.h"
+
+namespace host::cli {
+namespace fs = std::filesystem;
+namespace {
+
+// Writes text to path through a temporary file and a rename, so readers never see half a file.
+Status WriteAtomically(const fs::path& path, const std::string& text) {
+  std::error_code ec;
+  if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
+  fs::path tmp = path;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out.flush()) return Status::Failed("cannot write " + tmp.string());
+  }
+  fs::rename(tmp, path, ec);
+  if (ec) return Status::Failed("cannot write " + path.string() + ": " + ec.message());
+  return {};
+}
+
+std::string Replace(std::string text, const std::string& from, const std::string& to) {
+  for (size_t pos = 0; (pos = text.find(from, pos)) != std::string::npos; pos += to.size()) {
+    text.replace(pos, from.size(), to);
+  }
+  return text;
+}
+
+const char* kCMakeTemplate = R"(cmake_minimum_required(VERSION 3.25)
+project(@NAME@ LANGUAGES C CXX)
+
+set(CMAKE_CXX_STANDARD 20)
+set(CMAKE_CXX_STANDARD_REQUIRED ON)
+
+# host passes HOST_SDK_DIR when it builds the module; set it yourself to build by hand.
+if(NOT HOST_SDK_DIR)
+  set(HOST_SDK_DIR $ENV{HOST_SDK_DIR})
+endif()
+include(${HOST_SDK_DIR}/HostModule.cmake)
+
+host_add_module(@NAME@ SOURCES @SOURCE@ LANGUAGE @LANGUAGE@)
+)";
+
+const char* kCppTemplate =
+    R"(// The @NAME@ module. Each registered member function is a typed function callers can chain:
+//   host -m . call with-greeting --greeting Hi hello --name you
+#include <host/module.h>
+
+#include <string>
+
+// The module's main object: its public fields are its state, its functions return results or a
+// changed copy of itself.
+struct @OBJECT@ {
+  std::string greeting = "Hello";
+
+  @OBJECT@ with_greeting(const std::string& text) const {
+    @OBJECT@ copy = *this;
+    copy.greeting = text;
+    return copy;
+  }
+
+  std::string hello(const std::string& name) const { return greeting + ", " + name + "!"; }
+};
+
+HOST_MODULE("@NAME@", m) {
+  m.description("A new module: describe what it is for.");
+  m.object<@OBJECT@>("@OBJECT@", "The main object of the @NAME@ module.")
+      .field("greeting", &@OBJECT@::greeting, "The greeting hello uses.")
+      .function("with_greeting", &@OBJECT@::with_greeting, "Uses another greeting.",
+                {host::arg("text", "The new greeting.")})
+      .function("hello", &@OBJECT@::hello, "Greets someone.",
+                {host::arg("name", "Who to greet.").def("world")});
+}
+)";
+
+const char* kCTemplate = R"(/* The @NAME@ module, in plain C:
+ *   host -m . call hello --name you
+ */
+#include <host/module_c.h>
+#include <stdio.h>
+
+/* Greets someone. */
+static hostc_status hello(hostc_call* call, hostc_result* result) {
+  char text[256];
+  snprintf(text, sizeof text, "Hello, %s!", hostc_arg_string(call, "name"));
+  return hostc_return_string(result, text);
+}
+
+static const hostc_arg hello_args[] = {
+    {"name", "Who to greet.", HOSTC_TYPE_STRING, 0, HOSTC_DEFAULT_STRING("world")},
+};
+
+static const hostc_function functions[] = {
+    {"hello", "Greets someone.", HOSTC_TYPE_STRING, hello_args, 1, HOSTC_CACHE_PERSISTENT, hello},
+};
+
+HOSTC_MODULE("@NAME@", "A new module: describe what it is for.", functions, 1)
+)";
+
+}  // namespace
+
+int RunInit(const std::vector<std::string>& args) {
+  std::string name, sdk = "cpp", dir;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&](const std::string& flag) -> std::string {
+      if (a.rfind(flag + "=", 0) == 0) return a.substr(flag.size() + 1);
+      return i + 1 < args.size() ? args[++i] : "";
+    };
+    if (a == "-h" || a == "--help") {
+      std::cout << "Create a module that builds and runs as it is.\n\nUsage:\n  host init --name "
+                   "NAME [--sdk cpp|c] [DIR]\n\nDIR defaults to ./NAME; nothing there is "
+                   "overwritten.\n";
+      return 0;
+    }
+    if (a == "--name" || a.rfind("--name=", 0) == 0) {
+      name = value("--name");
+    } else if (a == "--sdk" || a.rfind("--sdk=", 0) == 0) {
+      sdk = value("--sdk");
+    } else if (a.rfind("-", 0) == 0) {
+      return Report(Status::Usage("init has no option " + a + "; see 'host init --help'"));
+    } else if (dir.empty()) {
+      dir = a;
+    } else {
+      return Report(Status::Usage("init takes one folder, got '" + dir + "' and '" + a + "'"));
+    }
+  }
+  if (name.empty()) return Report(Status::Usage("init needs --name NAME"));
+  if (!std::regex_match(name, std::regex("[a-z][a-z0-9-]*"))) {
+    return Report(Status::Usage("module name '" + name +
+                                "' is not valid: use lowercase letters, digits and '-', starting "
+                                "with a letter"));
+  }
+  if (sdk != "cpp" && sdk != "c") {
+    return Report(Status::Usage("--sdk must be cpp or c, got '" + sdk + "'"));
+  }
+  fs::path root = dir.empty() ? fs::path(name) : fs::path(dir);
+  const std::string source = sdk == "c" ? "src/main.c" : "src/main.cpp";
+  const std::string object = PascalCase(name);
+  std::vector<std::pair<fs::path, std::string>> files = {
+      {"module.json", nlohmann::json{{"name", name},
+                                     {"version", "0.1.0"},
+                                     {"description", "A new module: describe what it is for."},
+                                     {"sdk", sdk},
+                                     {"dependencies", nlohmann::json::array()}}
+                              .dump(2) +
+                          "\n"},
+      {"CMakeLists.txt",
+       Replace(Replace(Replace(kCMakeTemplate, "@NAME@", name), "@SOURCE@", source), "@LANGUAGE@",
+               sdk == "c" ? "C" : "CXX")},
+      {source, Replace(Replace(sdk == "c" ? kCTemplate : kCppTemplate, "@NAME@", name), "@OBJECT@",
+                       object)},
+      {".gitignore", "/build/\n"},
+  };
+  std::error_code ec;
+  for (const auto& [file, text] : files) {
+    if (fs::exists(root / file, ec)) {
+      return Report(Status::Usage((root / file).string() +
+                                  " already exists; init writes only new files, choose another "
+                                  "folder"));
+    }
+  }
+  for (const auto& [file, text] : files) {
+    if (auto s = WriteAtomically(root / file, text); !s.ok()) return Report(s);
+  }
+  std::cout << "Created module '" << name << "' in " << root.string() << "\nTry:\n  host -m "
+            << root.string() << " functions\n  host -m " << root.string()
+            << " call hello --name you\n";
+  return 0;
+}
+
+int RunCodegen(const std::vector<std::string>& args, bool quiet) {
+  std::string module, output;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--module" && i + 1 < args.size()) {
+      module = args[++i];
+    } else if (args[i] == "--output" && i + 1 < args.size()) {
+      output = args[++i];
+    } else if (args[i] == "-h" || args[i] == "--help") {
+      std::cout << "Write the typed C++ client of a module.\n\nUsage:\n  host codegen --module "
+                   "MODULE --output FILE\n";
+      return 0;
+    } else {
+      return Report(Status::Usage("codegen: unexpected '" + args[i] +
+                                  "'; usage: host codegen --module MODULE --output FILE"));
+    }
+  }
+  if (module.empty() || output.empty()) {
+    return Report(Status::Usage("codegen needs --module MODULE and --output FILE"));
+  }
+  EngineOptions options;
+  options.progress = quiet ? nullptr : &std::cerr;
+  Engine engine(options);
+  Result<const ModuleInfo*> info = engine.Load(module);
+  if (!info.ok()) return Report(info.status());
+  std::string text = GenerateCppClient((*info)->def);
+  std::ifstream existing(output, std::ios::binary);
+  std::ostringstream old;
+  old << existing.rdbuf();
+  if (existing && old.str() == text) return 0;  // unchanged: keep the timestamp, skip rebuilds
+  return Report(WriteAtomically(output, text));
+}
+
+int RunInstall(const std::vector<std::string>& args, const std::string& module_dir, bool quiet) {
+  if (args.size() != 1 || args[0].rfind("-", 0) == 0) {
+    if (args.size() == 1 && (args[0] == "-h" || args[0] == "--help")) {
+      std::cout << "Add a dependency to a module and generate its typed client.\n\nUsage:\n  host "
+                   "[-m DIR] install SOURCE\n\nSOURCE is a module name on the module path or a "
+                   "folder holding module.json.\n";
+      return 0;
+    }
+    return Report(Status::Usage("usage: host [-m DIR] install SOURCE"));
+  }
+  fs::path dir = module_dir.empty() ? fs::current_path() : fs::path(module_dir);
+  fs::path manifest_file = dir / "module.json";
+  Result<Manifest> manifest = LoadManifest(manifest_file);
+  if (!manifest.ok()) return Report(manifest.status());
+
+  EngineOptions options;
+  options.progress = quiet ? nullptr : &std::cerr;
+  Engine engine(options);
+  std::string source = args[0];
+  fs::path as_path =
+      fs::path(source).is_absolute() ? fs::path(source) : fs::current_path() / source;
+  std::error_code ec;
+  bool is_folder = fs::is_directory(as_path, ec);
+  Result<const ModuleInfo*> dep = engine.Load(is_folder ? as_path.string() : source);
+  if (!dep.ok()) return Report(dep.status());
+  const std::string dep_name = (*dep)->def.name();
+  if (dep_name == manifest->name) {
+    return Report(Status::Usage("a module cannot depend on itself"));
+  }
+  std::string recorded =
+      is_folder ? fs::relative(as_path, fs::absolute(dir), ec).generic_string() : source;
+  if (is_folder && recorded.rfind(".", 0) != 0) recorded = "./" + recorded;
+
+  std::ifstream in(manifest_file);
+  nlohmann::json doc = nlohmann::json::parse(in);
+  nlohmann::json& deps = doc["dependencies"];
+  if (!deps.is_array()) deps = nlohmann::json::array();
+  bool replaced = false;
+  for (auto& d : deps) {
+    if (d.value("name", "") == dep_name) {
+      d["source"] = recorded;
+      replaced = true;
+    }
+  }
+  if (!replaced) deps.push_back({{"name", dep_name}, {"source", recorded}});
+  std::string text = doc.dump(2) + "\n";
+  if (Result<Manifest> check = ParseManifest(text, manifest_file); !check.ok()) {
+    return Report(check.status());
+  }
+  fs::path client = manifest->object_path().parent_path() / "host_gen" / manifest->name / "deps" /
+                    (dep_name + ".h");
+  if (auto s = WriteAtomically(client, GenerateCppClient((*dep)->def)); !s.ok()) return Report(s);
+  if (auto s = WriteAtomically(manifest_file, text); !s.ok()) return Report(s);
+  std::cout << (replaced ? "Updated" : "Added") << " dependency '" << dep_name << "' (" << recorded
+            << ") in " << manifest_file.string() << "\nUse it with #include \"deps/" << dep_name
+            << ".h\" and deps::" << SnakeCase(dep_name) << "()\n";
+  return 0;
+}
+
+}  // namespace host::cli

@@ -1,0 +1,309 @@
+#include "core/cli/cli.h"
+
+#include <algorithm>
+#include <cctype>
+#include <iostream>
+#include <map>
+
+#include "core/base/names.h"
+#include "core/cli/authoring.h"
+#include "core/cli/help.h"
+#include "core/cli/value_text.h"
+#include "core/engine/engine.h"
+
+namespace host::cli {
+namespace {
+
+// What stands before the command: the module and output options.
+struct GlobalOptions {
+  std::string module;
+  bool json = false;
+  bool quiet = false;
+  bool help = false;
+};
+
+// One step of a chain: the member called and the flag texts given to it.
+struct Step {
+  const MemberInfo* member = nullptr;
+  std::map<std::string, std::vector<std::string>> flags;  // kebab name -> texts
+};
+
+std::string Usage(const GlobalOptions& options, const std::string& command) {
+  return "host -m " + options.module + " " + command;
+}
+
+// Takes a global option at args[*i] if there is one.
+Result<bool> TakeGlobal(const std::vector<std::string>& args, size_t* i, GlobalOptions* options) {
+  const std::string& a = args[*i];
+  if (a == "-m" || a == "--mod") {
+    if (*i + 1 >= args.size()) return Status::Usage(a + " needs a module name or path");
+    options->module = args[++*i];
+    return true;
+  }
+  if (a.rfind("--mod=", 0) == 0) {
+    options->module = a.substr(6);
+    return true;
+  }
+  if (a == "--json") return options->json = true;
+  if (a == "-q" || a == "--quiet") return options->quiet = true;
+  if (a == "-h" || a == "--help") return options->help = true;
+  return false;
+}
+
+// Loads the module named by -m, with progress on stderr unless quiet.
+Result<const ModuleInfo*> LoadModule(Engine* engine, const GlobalOptions& options) {
+  if (options.module.empty()) {
+    return Status::Usage("no module given: pass -m MODULE (a name, a folder or a shared object)");
+  }
+  return engine->Load(options.module);
+}
+
+EngineOptions MakeEngineOptions(const GlobalOptions& options) {
+  EngineOptions engine_options;
+  engine_options.progress = options.quiet ? nullptr : &std::cerr;
+  return engine_options;
+}
+
+// The object a member's result is, or nullptr when it is not an object.
+const ObjectInfo* ResultObject(const TypeRegistry& registry, const MemberInfo& member) {
+  const v1::TypeRef& type = member.return_type();
+  if (type.kind() != v1::TYPE_KIND_OBJECT) return nullptr;
+  return registry.FindObject(type.name());
+}
+
+Result<const MemberInfo*> FindMember(const TypeRegistry& registry, const ObjectInfo& object,
+                                     const std::string& name, const std::string& usage) {
+  auto it = object.members.find(KebabCase(name));
+  if (it != object.members.end()) return &it->second;
+  std::vector<std::string> names;
+  for (const auto& [n, m] : object.members) names.push_back(n);
+  (void)registry;
+  return Status::Usage(object.def->name() + " has no function '" + name + "'" +
+                       DidYouMean(KebabCase(name), names) + "\nRun '" + usage +
+                       " --help' to list them.");
+}
+
+int RunFunctions(const std::vector<std::string>& args, GlobalOptions options) {
+  Engine engine(MakeEngineOptions(options));
+  std::vector<std::string> chain;
+  for (size_t i = 0; i < args.size(); ++i) {
+    Result<bool> global = TakeGlobal(args, &i, &options);
+    if (!global.ok()) return Report(global.status());
+    if (!*global) chain.push_back(args[i]);
+  }
+  if (options.help) {
+    std::cout << "List the functions of a module's main object, or of the object returned by a "
+                 "chain of functions.\n\nUsage:\n  host -m MODULE functions [FUNCTION...]\n";
+    return 0;
+  }
+  Result<const ModuleInfo*> module = LoadModule(&engine, options);
+  if (!module.ok()) return Report(module.status());
+  const ObjectInfo* object = (*module)->main;
+  for (const auto& name : chain) {
+    if (name.rfind("-", 0) == 0) {
+      return Report(Status::Usage("'functions' takes function names, not flags like " + name));
+    }
+    Result<const MemberInfo*> member =
+        FindMember(engine.registry(), *object, name, Usage(options, "call"));
+    if (!member.ok()) return Report(member.status());
+    const ObjectInfo* next = ResultObject(engine.registry(), **member);
+    if (next == nullptr) {
+      return Report(Status::Usage("function '" + (*member)->cli_name + "' returns " +
+                                  TypeRegistry::TypeName((*member)->return_type()) +
+                                  ", which has no functions"));
+    }
+    object = next;
+  }
+  std::cout << FunctionsTable(*object);
+  return 0;
+}
+
+// Parses the tokens of `call` into steps, checking names against the schema as it goes.
+Result<std::vector<Step>> ParseChain(const std::vector<std::string>& args, const ModuleInfo& module,
+                                     const TypeRegistry& registry, GlobalOptions* options,
+                                     std::string* help) {
+  std::vector<Step> steps(1);
+  steps[0].member = &module.main->constructor;
+  std::string usage = Usage(*options, "call");
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    Step& step = steps.back();
+    if (a == "-h" || a == "--help") {
+      *help = MemberHelp(*step.member,
+                         steps.size() == 1 ? usage : usage + " ... " + step.member->cli_name);
+      return steps;
+    }
+    if (a.rfind("--", 0) == 0 && a.size() > 2) {
+      std::string name = a.substr(2);
+      std::string text;
+      bool has_text = false;
+      if (auto eq = name.find('='); eq != std::string::npos) {
+        text = name.substr(eq + 1);
+        name = name.substr(0, eq);
+        has_text = true;
+      }
+      std::string key = KebabCase(name);
+      const auto& keys = step.member->arg_keys;
+      auto found = std::find(keys.begin(), keys.end(), key);
+      if (found == keys.end()) {
+        if (key == "json" && !has_text) {
+          options->json = true;
+          continue;
+        }
+        std::string subject = step.member->kind == MemberInfo::Kind::kConstructor
+                                  ? "module '" + module.def.name() + "'"
+                                  : "function '" + step.member->cli_name + "'";
+        return Status::Usage(subject + " has no argument --" + key + DidYouMean(key, keys) +
+                             "\nRun '" + usage +
+                             (steps.size() == 1 ? "" : " ... " + step.member->cli_name) +
+                             " --help' to list its arguments.");
+      }
+      const v1::ArgDef& def = step.member->args().Get(static_cast<int>(found - keys.begin()));
+      if (!has_text) {
+        if (def.type().kind() == v1::TYPE_KIND_BOOLEAN) {
+          text = "true";
+        } else if (i + 1 < args.size()) {
+          text = args[++i];
+        } else {
+          return Status::Usage("argument --" + key + " needs a value (" +
+                               TypeRegistry::TypeName(def.type()) + ")");
+        }
+      }
+      step.flags[key].push_back(text);
+      continue;
+    }
+    if (a.rfind("-", 0) == 0 && a.size() > 1 && !std::isdigit(static_cast<unsigned char>(a[1]))) {
+      if (a == "-q") {
+        options->quiet = true;
+        continue;
+      }
+      return Status::Usage("unknown option " + a + "; arguments are written --name value");
+    }
+    const ObjectInfo* object = ResultObject(registry, *step.member);
+    if (object == nullptr) {
+      return Status::Usage("function '" + step.member->cli_name + "' returns " +
+                           TypeRegistry::TypeName(step.member->return_type()) +
+                           ", so nothing can be chained after it (got '" + a + "')");
+    }
+    Result<const MemberInfo*> member = FindMember(registry, *object, a, usage);
+    if (!member.ok()) return member.status();
+    steps.push_back(Step{*member, {}});
+  }
+  if (steps.size() == 1) {
+    return Status::Usage("no function given to call\nRun '" + usage +
+                         " --help' to list the functions of module '" + module.def.name() + "'.");
+  }
+  return steps;
+}
+
+// Builds the Call of a step on the given receiver, parsing its flag texts by type.
+Result<v1::Call> MakeCall(const Step& step, const v1::ObjectValue* receiver,
+                          const TypeRegistry& registry) {
+  v1::Call call;
+  const ObjectInfo& object = *step.member->object;
+  call.set_module(object.module->def.name());
+  call.set_object(object.def->name());
+  if (receiver) *call.mutable_receiver() = *receiver;
+  if (step.member->kind == MemberInfo::Kind::kField) {
+    call.set_function(step.member->field->name());
+  } else if (step.member->kind == MemberInfo::Kind::kFunction) {
+    call.set_function(step.member->function->name());
+  }
+  for (const auto& [key, texts] : step.flags) {
+    auto index = std::find(step.member->arg_keys.begin(), step.member->arg_keys.end(), key) -
+                 step.member->arg_keys.begin();
+    const v1::ArgDef& def = step.member->args().Get(static_cast<int>(index));
+    Result<v1::Value> value = ParseFlagValue(texts, def.type(), registry, "--" + key);
+    if (!value.ok()) return value.status();
+    auto* named = call.add_args();
+    named->set_name(def.name());
+    *named->mutable_value() = std::move(*value);
+  }
+  return call;
+}
+
+int RunCall(const std::vector<std::string>& args, GlobalOptions options) {
+  Engine engine(MakeEngineOptions(options));
+  // Options before the first function belong to the command when they are global ones.
+  std::vector<std::string> rest;
+  for (size_t i = 0; i < args.size(); ++i) {
+    bool module_flag = args[i] == "-m" || args[i] == "--mod" || args[i].rfind("--mod=", 0) == 0;
+    if (module_flag && options.module.empty()) {
+      Result<bool> global = TakeGlobal(args, &i, &options);
+      if (!global.ok()) return Report(global.status());
+      continue;
+    }
+    rest.push_back(args[i]);
+  }
+  if (options.module.empty() && options.help) {
+    std::cout << GeneralHelp();
+    return 0;
+  }
+  Result<const ModuleInfo*> module = LoadModule(&engine, options);
+  if (!module.ok()) return Report(module.status());
+  std::string help;
+  if (options.help) rest.insert(rest.begin(), "--help");
+  Result<std::vector<Step>> steps = ParseChain(rest, **module, engine.registry(), &options, &help);
+  if (!steps.ok()) return Report(steps.status());
+  if (!help.empty()) {
+    std::cout << help;
+    return 0;
+  }
+  v1::Value value;
+  for (const Step& step : *steps) {
+    const v1::ObjectValue* receiver =
+        value.kind_case() == v1::Value::kObjectValue ? &value.object_value() : nullptr;
+    Result<v1::Call> call = MakeCall(step, receiver, engine.registry());
+    if (!call.ok()) return Report(call.status());
+    Result<v1::Value> result = engine.Call(std::move(*call));
+    if (!result.ok()) return Report(result.status());
+    value = std::move(*result);
+  }
+  std::cout << (options.json ? FormatJson(value) : FormatText(value));
+  std::cout.flush();
+  return 0;
+}
+
+}  // namespace
+
+int Report(const Status& status) {
+  if (status.ok()) return 0;
+  std::cerr << "Error: " << status.message() << std::endl;
+  return status.kind() == ErrorKind::kUsage ? 2 : 1;
+}
+
+int Main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  GlobalOptions options;
+  size_t i = 0;
+  for (; i < args.size(); ++i) {
+    if (args[i] == "--version") {
+      std::cout << "host " << HOST_VERSION << "\n";
+      return 0;
+    }
+    Result<bool> global = TakeGlobal(args, &i, &options);
+    if (!global.ok()) return Report(global.status());
+    if (!*global) break;
+  }
+  if (i == args.size()) {
+    if (options.help) {
+      std::cout << GeneralHelp();
+      return 0;
+    }
+    std::cerr << GeneralHelp();
+    return 2;
+  }
+  const std::string command = args[i];
+  std::vector<std::string> rest(args.begin() + static_cast<long>(i) + 1, args.end());
+  if (command == "functions") return RunFunctions(rest, options);
+  if (command == "call") return RunCall(rest, options);
+  if (command == "init") return RunInit(rest);
+  if (command == "install") return RunInstall(rest, options.module, options.quiet);
+  if (command == "codegen") return RunCodegen(rest, options.quiet);
+  return Report(
+      Status::Usage("unknown command '" + command + "'" +
+                    DidYouMean(command, {"functions", "call", "init", "install", "codegen"}) +
+                    "\nRun 'host --help' for the commands."));
+}
+
+}  // namespace host::cli

@@ -1,0 +1,122 @@
+#include "core/cli/help.h"
+
+#include <algorithm>
+
+#include "core/cli/value_text.h"
+
+namespace host::cli {
+namespace {
+
+std::string FirstLine(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+// Lines of two columns, the first padded to the widest.
+std::string Table(const std::vector<std::pair<std::string, std::string>>& rows) {
+  size_t width = 0;
+  for (const auto& [left, right] : rows) width = std::max(width, left.size());
+  std::string out;
+  for (const auto& [left, right] : rows) {
+    std::string line = "  " + left + std::string(width - left.size() + 3, ' ') + right;
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string GeneralHelp() {
+  return R"(host runs pipelines written as typed functions in modules.
+
+Usage:
+  host -m MODULE functions [FUNCTION...]
+  host -m MODULE call [ARGUMENTS] FUNCTION [ARGUMENTS] [FUNCTION [ARGUMENTS]]...
+  host init --name NAME [--sdk cpp|c] [DIR]
+  host [-m MODULE] install SOURCE
+  host codegen --module MODULE --output FILE
+
+Commands:
+  functions   List the functions of a module's main object, or of the object a chain returns
+  call        Call a function, or a chain of functions, and print the result
+  init        Create a new module that builds and runs as it is
+  install     Add a dependency to a module and generate its typed client
+  codegen     Write the typed C++ client of a module (used by module builds)
+
+Options:
+  -m, --mod MODULE   A module name on the module path, a folder holding module.json, or a
+                     shared object
+  --json             Print the result as JSON
+  -q, --quiet        Print no progress
+  -h, --help         Show help; after a function name, that function's help
+  --version          Print the version
+
+Environment:
+  HOST_MODULE_PATH   ':'-separated folders searched for modules by name, before the installed
+                     and built-in ones
+
+Exit codes: 0 success, 1 a function or module failed, 2 usage error.
+)";
+}
+
+std::string FunctionsTable(const ObjectInfo& object) {
+  std::vector<std::pair<std::string, std::string>> rows;
+  for (const auto& [name, member] : object.members) {
+    rows.emplace_back(name, FirstLine(member.description()));
+  }
+  size_t width = 4;
+  for (const auto& [left, right] : rows) width = std::max(width, left.size());
+  std::string out = "Name" + std::string(width - 4 + 3, ' ') + "Description\n";
+  for (const auto& [left, right] : rows) {
+    std::string line = left + std::string(width - left.size() + 3, ' ') + right;
+    while (!line.empty() && line.back() == ' ') line.pop_back();
+    out += line + "\n";
+  }
+  return out;
+}
+
+std::string MemberHelp(const MemberInfo& member, const std::string& usage) {
+  const bool is_constructor = member.kind == MemberInfo::Kind::kConstructor;
+  std::string description =
+      is_constructor ? member.object->module->def.description() : member.description();
+  if (is_constructor && description.empty()) description = member.object->def->description();
+  std::string out = description.empty() ? "" : description + "\n\n";
+  out += "Usage:\n  " + usage + (member.args().empty() ? "" : " [ARGUMENTS]");
+  out += is_constructor ? " FUNCTION [ARGUMENTS]...\n" : "\n";
+  if (!member.args().empty()) {
+    std::vector<std::pair<std::string, std::string>> rows;
+    for (int i = 0; i < member.args().size(); ++i) {
+      const v1::ArgDef& arg = member.args().Get(i);
+      std::string left =
+          "--" + member.arg_keys[static_cast<size_t>(i)] + " " + TypeRegistry::TypeName(arg.type());
+      std::string right = FirstLine(arg.description());
+      std::string note;
+      if (arg.has_default_value() && arg.default_value().kind_case() != v1::Value::KIND_NOT_SET) {
+        note = "default: " + FormatDefault(arg.default_value());
+      } else if (!arg.type().optional()) {
+        note = "required";
+      }
+      if (!note.empty()) right += (right.empty() ? "(" : " (") + note + ")";
+      rows.emplace_back(left, right);
+    }
+    out += "\nArguments:\n" + Table(rows);
+  }
+  if (is_constructor) {
+    out += "\nFunctions:\n";
+    std::string table = FunctionsTable(*member.object);
+    size_t start = 0;
+    while (start < table.size()) {
+      size_t end = table.find('\n', start);
+      out += "  " + table.substr(start, end - start) + "\n";
+      start = end + 1;
+    }
+    out += "\nRun '" + usage + " FUNCTION --help' for a function's arguments.\n";
+  } else if (member.return_type().kind() != v1::TYPE_KIND_VOID) {
+    out += "\nReturns " + TypeRegistry::TypeName(member.return_type()) + ".\n";
+    if (member.return_type().kind() == v1::TYPE_KIND_OBJECT) {
+      out += "Chain another function after it; list them with '" +
+             usage.substr(0, usage.find(" call ")) + " functions " + member.cli_name + "'.\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace host::cli

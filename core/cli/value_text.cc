@@ -1,0 +1,161 @@
+#include "core/cli/value_text.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+
+namespace host::cli {
+namespace {
+
+Result<v1::Value> ParseScalar(const std::string& text, const v1::TypeRef& type,
+                              const TypeRegistry& registry, const std::string& flag) {
+  v1::Value value;
+  auto bad = [&](const std::string& expected) {
+    return Status::Usage("argument " + flag + ": '" + text + "' is not " + expected);
+  };
+  switch (type.kind()) {
+    case v1::TYPE_KIND_STRING:
+      value.set_string_value(text);
+      return value;
+    case v1::TYPE_KIND_INT: {
+      errno = 0;
+      char* end = nullptr;
+      long long n = std::strtoll(text.c_str(), &end, 10);
+      if (text.empty() || *end != '\0' || errno == ERANGE) return bad("an integer (Int)");
+      value.set_int_value(n);
+      return value;
+    }
+    case v1::TYPE_KIND_FLOAT: {
+      char* end = nullptr;
+      double d = std::strtod(text.c_str(), &end);
+      if (text.empty() || *end != '\0') return bad("a number (Float)");
+      value.set_float_value(d);
+      return value;
+    }
+    case v1::TYPE_KIND_BOOLEAN:
+      if (text == "true") {
+        value.set_bool_value(true);
+      } else if (text == "false") {
+        value.set_bool_value(false);
+      } else {
+        return bad("true or false (Boolean)");
+      }
+      return value;
+    case v1::TYPE_KIND_ENUM:
+      value.set_enum_value(text);
+      if (auto s = registry.CheckValue(value, type, "argument " + flag); !s.ok()) return s;
+      return value;
+    case v1::TYPE_KIND_OBJECT:
+      return Status::Usage("argument " + flag + " takes a " + type.name() +
+                           " object, which cannot be given on the command line; call a function "
+                           "that makes one from another module instead");
+    default:
+      return Status::Usage("argument " + flag + " has a type the command line cannot give");
+  }
+}
+
+nlohmann::json ToJson(const v1::Value& value) {
+  switch (value.kind_case()) {
+    case v1::Value::kStringValue:
+      return value.string_value();
+    case v1::Value::kIntValue:
+      return value.int_value();
+    case v1::Value::kFloatValue:
+      return value.float_value();
+    case v1::Value::kBoolValue:
+      return value.bool_value();
+    case v1::Value::kEnumValue:
+      return value.enum_value();
+    case v1::Value::kListValue: {
+      nlohmann::json list = nlohmann::json::array();
+      for (const auto& item : value.list_value().items()) list.push_back(ToJson(item));
+      return list;
+    }
+    case v1::Value::kObjectValue: {
+      nlohmann::json object = nlohmann::json::object();
+      object["_type"] = value.object_value().type_name();
+      object["_id"] = value.object_value().id();
+      for (const auto& f : value.object_value().fields()) object[f.name()] = ToJson(f.value());
+      return object;
+    }
+    case v1::Value::KIND_NOT_SET:
+      break;
+  }
+  return nullptr;
+}
+
+std::string ScalarText(const v1::Value& value) {
+  switch (value.kind_case()) {
+    case v1::Value::kStringValue:
+      return value.string_value();
+    case v1::Value::kIntValue:
+      return std::to_string(value.int_value());
+    case v1::Value::kFloatValue:
+      return ToJson(value).dump();
+    case v1::Value::kBoolValue:
+      return value.bool_value() ? "true" : "false";
+    case v1::Value::kEnumValue:
+      return value.enum_value();
+    case v1::Value::kObjectValue:
+      return value.object_value().type_name() + "@" + value.object_value().id();
+    case v1::Value::kListValue:
+      return ToJson(value).dump();
+    case v1::Value::KIND_NOT_SET:
+      break;
+  }
+  return "";
+}
+
+}  // namespace
+
+Result<v1::Value> ParseFlagValue(const std::vector<std::string>& texts, const v1::TypeRef& type,
+                                 const TypeRegistry& registry, const std::string& flag) {
+  if (type.kind() != v1::TYPE_KIND_LIST) {
+    if (texts.size() > 1) return Status::Usage("argument " + flag + " is given more than once");
+    return ParseScalar(texts.front(), type, registry, flag);
+  }
+  v1::Value list;
+  auto* items = list.mutable_list_value();
+  for (const auto& text : texts) {
+    if (text.empty()) continue;
+    size_t start = 0;
+    while (true) {
+      size_t comma = text.find(',', start);
+      std::string item = text.substr(start, comma == std::string::npos ? comma : comma - start);
+      Result<v1::Value> parsed = ParseScalar(item, type.element(), registry, flag);
+      if (!parsed.ok()) return parsed.status();
+      *items->add_items() = std::move(*parsed);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  return list;
+}
+
+std::string FormatText(const v1::Value& value) {
+  std::string out;
+  if (value.kind_case() == v1::Value::kListValue) {
+    for (const auto& item : value.list_value().items()) out += ScalarText(item) + "\n";
+    return out;
+  }
+  if (value.kind_case() == v1::Value::KIND_NOT_SET) return out;
+  out = ScalarText(value);
+  if (out.empty() || out.back() != '\n') out += "\n";
+  return out;
+}
+
+std::string FormatJson(const v1::Value& value) { return ToJson(value).dump(2) + "\n"; }
+
+std::string FormatDefault(const v1::Value& value) {
+  if (value.kind_case() == v1::Value::kStringValue) return ToJson(value).dump();
+  if (value.kind_case() == v1::Value::kListValue) {
+    std::string out;
+    for (const auto& item : value.list_value().items()) {
+      out += (out.empty() ? "" : ",") + ScalarText(item);
+    }
+    return out;
+  }
+  return ScalarText(value);
+}
+
+}  // namespace host::cli

@@ -1,0 +1,19 @@
+// Generates the typed C++ client of a module from its schema, so that another module can write
+// deps::pulumi().with_pulumi_token(token).preview(src, "prod") and every call goes through the
+// graph.
+#ifndef HOST_CODEGEN_CPP_CLIENT_H_
+#define HOST_CODEGEN_CPP_CLIENT_H_
+
+#include <string>
+
+#include "host/v1/wire.pb.h"
+
+namespace host {
+
+// The header text of the client of module def. Object and enum types go in namespace deps, the
+// constructor of the main object is deps::<module>() (snake_case).
+std::string GenerateCppClient(const v1::ModuleDef& def);
+
+}  // namespace host
+
+#endif  // HOST_CODEGEN_CPP_CLIENT_H_

@@ -1,0 +1,250 @@
+#include "core/engine/engine.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+
+#include "core/base/sha256.h"
+#include "core/engine/module_builder.h"
+
+// The call in progress, as modules see it (opaque to them).
+struct host_context {
+  const host::Engine* engine;
+  int depth;
+};
+
+namespace host {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr int kMaxCallDepth = 64;
+
+void* ApiAlloc(size_t size) { return std::malloc(size == 0 ? 1 : size); }
+void ApiFree(void* ptr) { std::free(ptr); }
+
+bool Fill(const std::string& bytes, host_buffer* out) {
+  out->data = static_cast<uint8_t*>(ApiAlloc(bytes.size()));
+  out->size = out->data ? bytes.size() : 0;
+  if (out->data && !bytes.empty()) std::memcpy(out->data, bytes.data(), bytes.size());
+  return out->data != nullptr;
+}
+
+void FillError(const std::string& message, host_buffer* error) {
+  v1::Error err;
+  err.set_message(message);
+  Fill(err.SerializeAsString(), error);
+}
+
+host_status ApiCall(host_context* ctx, host_bytes call_bytes, host_buffer* result,
+                    host_buffer* error) {
+  if (result) *result = {nullptr, 0};
+  if (error) *error = {nullptr, 0};
+  if (ctx == nullptr || ctx->engine == nullptr) {
+    FillError("a module may only call through the graph while one of its functions runs", error);
+    return HOST_STATUS_INVALID_ARGUMENT;
+  }
+  v1::Call call;
+  if (!call.ParseFromArray(call_bytes.data, static_cast<int>(call_bytes.size))) {
+    FillError("the call is not a valid host.v1.Call message", error);
+    return HOST_STATUS_INVALID_ARGUMENT;
+  }
+  Result<v1::Value> value = ctx->engine->CallAt(std::move(call), ctx->depth + 1);
+  if (!value.ok()) {
+    FillError(value.status().message(), error);
+    return value.status().kind() == ErrorKind::kUsage ? HOST_STATUS_INVALID_ARGUMENT
+                                                      : HOST_STATUS_ERROR;
+  }
+  return Fill(value->SerializeAsString(), result) ? HOST_STATUS_OK : HOST_STATUS_ERROR;
+}
+
+void ApiLog(host_context*, host_log_level level, host_bytes message) {
+  static const char* kLevels[] = {"debug", "info", "warning", "error"};
+  if (level < HOST_LOG_INFO) return;
+  std::cerr << kLevels[level <= HOST_LOG_ERROR ? level : HOST_LOG_ERROR] << ": "
+            << std::string_view(reinterpret_cast<const char*>(message.data), message.size)
+            << std::endl;
+}
+
+const host_api kApi = {sizeof(host_api), &ApiAlloc, &ApiFree, &ApiCall, &ApiLog};
+
+// Deterministic bytes of a value, for digests.
+std::string CanonicalBytes(const google::protobuf::MessageLite& message) {
+  std::string out;
+  google::protobuf::io::StringOutputStream stream(&out);
+  google::protobuf::io::CodedOutputStream coded(&stream);
+  coded.SetSerializationDeterministic(true);
+  message.SerializeToCodedStream(&coded);
+  coded.Trim();
+  return out;
+}
+
+// The ID of the object a call made: the digest of the module, receiver, function and arguments.
+std::string CallDigest(const LoadedModule& module, const v1::Call& call) {
+  Sha256 sha;
+  sha.UpdateField(module.Digest());
+  sha.UpdateField(call.object());
+  sha.UpdateField(call.receiver().id());
+  sha.UpdateField(call.function());
+  std::vector<const v1::NamedValue*> args;
+  for (const auto& a : call.args()) args.push_back(&a);
+  std::sort(args.begin(), args.end(), [](auto* a, auto* b) { return a->name() < b->name(); });
+  for (const auto* a : args) {
+    sha.UpdateField(a->name());
+    sha.UpdateField(CanonicalBytes(a->value()));
+  }
+  return "sha256:" + sha.HexDigest();
+}
+
+}  // namespace
+
+Engine::Engine(EngineOptions options) : options_(std::move(options)) {
+  if (options_.sdk_cmake_dir.empty()) {
+    options_.sdk_cmake_dir =
+        (ExecutableDir() / ".." / "share" / "host" / "cmake").lexically_normal();
+  }
+}
+
+Engine::~Engine() = default;
+
+const host_api* Engine::Api() { return &kApi; }
+
+const LoadedModule* Engine::FindLoaded(std::string_view name) const {
+  auto it = modules_.find(name);
+  return it == modules_.end() ? nullptr : it->second.get();
+}
+
+Result<const ModuleInfo*> Engine::Load(std::string_view ref) {
+  std::vector<std::string> loading;
+  return LoadAt(ref, fs::current_path(), &loading);
+}
+
+Result<const ModuleInfo*> Engine::LoadAt(std::string_view ref, const fs::path& base,
+                                         std::vector<std::string>* loading) {
+  if (const ModuleInfo* known = registry_.FindModule(ref)) return known;
+  Result<ModuleLocation> location = ResolveModule(ref, base, options_.module_path);
+  if (!location.ok()) return location.status();
+  const Manifest* manifest = location->manifest ? &*location->manifest : nullptr;
+  if (manifest) {
+    if (const ModuleInfo* known = registry_.FindModule(manifest->name)) return known;
+    if (std::find(loading->begin(), loading->end(), manifest->name) != loading->end()) {
+      std::string cycle;
+      for (const auto& name : *loading) cycle += name + " -> ";
+      return Status::Failed("modules depend on each other in a cycle: " + cycle + manifest->name);
+    }
+    if (auto s = EnsureBuilt(*manifest, BuildOptions{options_.sdk_cmake_dir, options_.progress});
+        !s.ok()) {
+      return s;
+    }
+    loading->push_back(manifest->name);
+    for (const auto& dep : manifest->dependencies) {
+      Result<const ModuleInfo*> loaded = LoadAt(dep.source, manifest->dir(), loading);
+      if (!loaded.ok()) {
+        return loaded.status().Prefixed("module '" + manifest->name + "' depends on '" + dep.name +
+                                        "', which cannot be loaded: ");
+      }
+      if ((*loaded)->def.name() != dep.name) {
+        return Status::Failed(manifest->file.string() + ": dependency '" + dep.name + "' at " +
+                              dep.source + " is a module called '" + (*loaded)->def.name() + "'");
+      }
+      if (!dep.pin.empty() && FindLoaded(dep.name)->Digest() != dep.pin) {
+        return Status::Failed(
+            manifest->file.string() + ": dependency '" + dep.name + "' is pinned to " + dep.pin +
+            " but " + FindLoaded(dep.name)->path().string() + " has digest " +
+            FindLoaded(dep.name)->Digest() + "; update the pin or restore the pinned build");
+      }
+    }
+    loading->pop_back();
+  }
+  std::string object = fs::weakly_canonical(location->object).string();
+  if (auto it = loaded_paths_.find(object); it != loaded_paths_.end()) {
+    return registry_.FindModule(it->second);
+  }
+  Result<std::unique_ptr<LoadedModule>> module = LoadSharedModule(location->object, &kApi);
+  if (!module.ok()) return module.status();
+  v1::ModuleDef def = (*module)->def();
+  if (manifest) {
+    if (def.name() != manifest->name) {
+      return Status::Failed(manifest->file.string() + " names the module '" + manifest->name +
+                            "' but " + location->object.string() + " is the module '" + def.name() +
+                            "'; make the two names agree");
+    }
+    def.set_version(manifest->version);
+    if (def.description().empty()) def.set_description(manifest->description);
+  }
+  Result<const ModuleInfo*> info = registry_.AddModule(std::move(def));
+  if (!info.ok()) {
+    return info.status().Prefixed("module " + location->object.string() +
+                                  " has an invalid schema: ");
+  }
+  loaded_paths_[object] = (*info)->def.name();
+  modules_.emplace((*info)->def.name(), std::move(*module));
+  return info;
+}
+
+Result<v1::Value> Engine::Call(v1::Call call) const { return CallAt(std::move(call), 0); }
+
+Result<v1::Value> Engine::CallAt(v1::Call call, int depth) const {
+  if (depth > kMaxCallDepth) {
+    return Status::Failed("calls are nested more than " + std::to_string(kMaxCallDepth) +
+                          " deep; a module probably calls itself in a loop");
+  }
+  if (call.object().empty() && !call.module().empty()) {
+    if (const ModuleInfo* m = registry_.FindModule(call.module())) {
+      call.set_object(m->def.main_object());
+    }
+  }
+  Result<const MemberInfo*> prepared = registry_.PrepareCall(&call);
+  if (!prepared.ok()) return prepared.status();
+  const MemberInfo& member = **prepared;
+
+  if (member.kind == MemberInfo::Kind::kField) {
+    for (const auto& field : call.receiver().fields()) {
+      if (field.name() == call.function()) return field.value();
+    }
+    return v1::Value();  // unset field: the absent value
+  }
+
+  const LoadedModule* module = FindLoaded(call.module());
+  std::string bytes = call.SerializeAsString();
+  host_context ctx{this, depth};
+  host_buffer result{nullptr, 0};
+  host_buffer error{nullptr, 0};
+  host_status status = module->table()->invoke(
+      &ctx, host_bytes{reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()}, &result,
+      &error);
+  const std::string what = member.kind == MemberInfo::Kind::kConstructor
+                               ? "the constructor of " + call.object()
+                               : "function '" + member.cli_name + "'";
+  if (status != HOST_STATUS_OK) {
+    v1::Error err;
+    bool parsed = err.ParseFromArray(error.data, static_cast<int>(error.size));
+    ApiFree(result.data);
+    ApiFree(error.data);
+    std::string message = parsed && !err.message().empty()
+                              ? err.message()
+                              : "it failed with status " + std::to_string(status);
+    return Status::Failed(what + " of module '" + call.module() + "' failed: " + message);
+  }
+  v1::Value value;
+  bool parsed = value.ParseFromArray(result.data, static_cast<int>(result.size));
+  ApiFree(result.data);
+  ApiFree(error.data);
+  if (!parsed) {
+    return Status::Failed(what + " of module '" + call.module() +
+                          "' returned bytes that are not a host.v1.Value");
+  }
+  if (Status s = registry_.CheckValue(value, member.return_type(), "the result of " + what);
+      !s.ok()) {
+    return Status::Failed("module '" + call.module() + "' broke its schema: " + s.message());
+  }
+  if (value.kind_case() == v1::Value::kObjectValue) {
+    value.mutable_object_value()->set_id(CallDigest(*module, call));
+  }
+  return value;
+}
+
+}  // namespace host

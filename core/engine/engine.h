@@ -1,0 +1,68 @@
+// The engine: loads modules with their dependencies, registers their schemas, and runs calls
+// through the graph, for the CLI, for embedders and for modules calling each other.
+#ifndef HOST_ENGINE_ENGINE_H_
+#define HOST_ENGINE_ENGINE_H_
+
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/base/status.h"
+#include "core/engine/module_resolver.h"
+#include "core/loader/module_loader.h"
+#include "registry/type_registry.h"
+
+namespace host {
+
+// How an engine finds, builds and reports on modules.
+struct EngineOptions {
+  std::vector<std::filesystem::path> module_path = DefaultModulePath();
+  std::filesystem::path sdk_cmake_dir;  // default: <prefix>/share/host/cmake
+  std::ostream* progress = nullptr;     // where build progress and module logs go; null: silent
+};
+
+// Loads modules and runs calls. Loading is single-threaded; calls may run from many threads.
+class Engine {
+ public:
+  explicit Engine(EngineOptions options = {});
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Loads a module (a name, a folder with module.json, or a shared object) and, first, its
+  // dependencies. Relative paths are taken from the current folder. Loading twice is a no-op.
+  Result<const ModuleInfo*> Load(std::string_view ref);
+
+  // The schemas of every loaded module.
+  const TypeRegistry& registry() const { return registry_; }
+
+  // The loaded module called name, or nullptr.
+  const LoadedModule* FindLoaded(std::string_view name) const;
+
+  // Runs one call through the graph: checks it against the registry, invokes the module, checks
+  // the result against the declared type and gives objects their ID.
+  Result<v1::Value> Call(v1::Call call) const;
+
+  // The API table modules receive (the same for every engine; the context names the engine).
+  static const host_api* Api();
+
+  // Runs a call made by a module from inside another call; depth guards against endless recursion.
+  Result<v1::Value> CallAt(v1::Call call, int depth) const;
+
+ private:
+  Result<const ModuleInfo*> LoadAt(std::string_view ref, const std::filesystem::path& base,
+                                   std::vector<std::string>* loading);
+
+  EngineOptions options_;
+  TypeRegistry registry_;
+  std::map<std::string, std::unique_ptr<LoadedModule>, std::less<>> modules_;
+  std::map<std::string, std::string, std::less<>> loaded_paths_;  // object path -> module name
+};
+
+}  // namespace host
+
+#endif  // HOST_ENGINE_ENGINE_H_

@@ -1,0 +1,170 @@
+#include "core/engine/module_builder.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <deque>
+#include <fstream>
+#include <vector>
+
+#include "core/base/sha256.h"
+
+extern char** environ;
+
+namespace host {
+namespace fs = std::filesystem;
+
+std::string SourceDigest(const fs::path& source_dir) {
+  std::vector<fs::path> files;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(source_dir, ec);
+       it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec) break;
+    std::string name = it->path().filename().string();
+    bool skip = name.rfind(".", 0) == 0 || (it.depth() == 0 && name == "build");
+    if (skip) {
+      if (it->is_directory()) it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file()) files.push_back(it->path());
+  }
+  std::sort(files.begin(), files.end());
+  Sha256 sha;
+  std::vector<char> chunk(1 << 16);
+  for (const auto& file : files) {
+    sha.UpdateField(fs::relative(file, source_dir).generic_string());
+    std::ifstream in(file, std::ios::binary);
+    while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0) {
+      sha.Update(chunk.data(), static_cast<size_t>(in.gcount()));
+    }
+  }
+  return "sha256:" + sha.HexDigest();
+}
+
+int RunLogged(const std::vector<std::string>& argv, const fs::path& log) {
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) return 127;
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+namespace {
+
+std::string Tail(const fs::path& log, size_t lines) {
+  std::ifstream in(log);
+  std::deque<std::string> last;
+  for (std::string line; std::getline(in, line);) {
+    last.push_back(line);
+    if (last.size() > lines) last.pop_front();
+  }
+  std::string out;
+  for (const auto& line : last) out += "\n  " + line;
+  return out;
+}
+
+// An exclusive lock on a file, released when destroyed.
+class FileLock {
+ public:
+  explicit FileLock(const fs::path& path) : fd_(open(path.c_str(), O_RDWR | O_CREAT, 0644)) {
+    if (fd_ >= 0) flock(fd_, LOCK_EX);
+  }
+  ~FileLock() {
+    if (fd_ >= 0) close(fd_);
+  }
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+
+ private:
+  int fd_;
+};
+
+}  // namespace
+
+Status EnsureBuilt(const Manifest& manifest, const BuildOptions& options) {
+  const fs::path source = manifest.source_dir();
+  std::error_code ec;
+  if (!fs::exists(source / "CMakeLists.txt", ec)) return {};
+  const fs::path build = manifest.object_path().parent_path();
+  const fs::path stamp = build / ".host-source-digest";
+  std::string digest = SourceDigest(source);
+  auto up_to_date = [&] {
+    std::ifstream in(stamp);
+    std::string recorded;
+    std::getline(in, recorded);
+    return recorded == digest && fs::exists(manifest.object_path(), ec);
+  };
+  if (up_to_date()) return {};
+
+  fs::create_directories(build, ec);
+  if (ec) {
+    return Status::Failed("cannot build module '" + manifest.name + "': cannot create " +
+                          build.string() + " (" + ec.message() + ")");
+  }
+  FileLock lock(build / ".host-build.lock");
+  if (up_to_date()) return {};  // another process built it while we waited
+
+  auto started = std::chrono::steady_clock::now();
+  if (options.progress) {
+    *options.progress << "host: building module '" << manifest.name << "' from " << source.string()
+                      << " with CMake..." << std::endl;
+  }
+  const fs::path log = build / "host-build.log";
+  fs::remove(log, ec);
+  if (!fs::exists(build / "CMakeCache.txt", ec)) {
+    int rc = RunLogged(
+        {"cmake", "-S", source.string(), "-B", build.string(), "-DCMAKE_BUILD_TYPE=Release",
+         "-DHOST_SDK_DIR=" + options.sdk_cmake_dir.string()},
+        log);
+    if (rc != 0) {
+      return Status::Failed("building module '" + manifest.name +
+                            "' failed: CMake could not configure it (exit " + std::to_string(rc) +
+                            "). Last lines of " + log.string() + ":" + Tail(log, 20));
+    }
+  }
+  int rc = RunLogged({"cmake", "--build", build.string(), "-j2"}, log);
+  if (rc != 0) {
+    return Status::Failed("building module '" + manifest.name + "' failed (exit " +
+                          std::to_string(rc) + "). Last lines of " + log.string() + ":" +
+                          Tail(log, 25));
+  }
+  if (!fs::exists(manifest.object_path(), ec)) {
+    return Status::Failed("building module '" + manifest.name + "' produced no " +
+                          manifest.object_path().string() +
+                          "; module.json's \"object\" must name what the build writes");
+  }
+  fs::path tmp = stamp;
+  tmp += ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << digest << "\n";
+  }
+  fs::rename(tmp, stamp, ec);
+  if (options.progress) {
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1f", seconds);
+    *options.progress << "host: built module '" << manifest.name << "' in " << buf << " s"
+                      << std::endl;
+  }
+  return {};
+}
+
+}  // namespace host

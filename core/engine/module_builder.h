@@ -1,0 +1,33 @@
+// Builds a module from its sources with CMake when its shared object is missing or its sources
+// changed since the last build (compared by a digest of the sources).
+#ifndef HOST_ENGINE_MODULE_BUILDER_H_
+#define HOST_ENGINE_MODULE_BUILDER_H_
+
+#include <filesystem>
+#include <ostream>
+#include <string>
+
+#include "core/base/status.h"
+#include "registry/manifest.h"
+
+namespace host {
+
+// Where the SDK's CMake helper lives and where progress goes.
+struct BuildOptions {
+  std::filesystem::path sdk_cmake_dir;  // holds HostModule.cmake
+  std::ostream* progress = nullptr;     // null: silent
+};
+
+// The digest of every file under a module's source folder, except build output and hidden files.
+std::string SourceDigest(const std::filesystem::path& source_dir);
+
+// Builds the module when needed. A module without CMakeLists.txt is taken as built. Concurrent
+// builds of one module by several processes are serialized with a lock file.
+Status EnsureBuilt(const Manifest& manifest, const BuildOptions& options);
+
+// Runs argv with stdout and stderr appended to log; returns the exit code (or 128+signal).
+int RunLogged(const std::vector<std::string>& argv, const std::filesystem::path& log);
+
+}  // namespace host
+
+#endif  // HOST_ENGINE_MODULE_BUILDER_H_

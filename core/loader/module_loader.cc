@@ -1,0 +1,124 @@
+#include "core/loader/module_loader.h"
+
+#include <cstring>
+#include <fstream>
+
+#include "core/base/sha256.h"
+
+namespace host {
+namespace {
+
+// Takes ownership of a host-allocated buffer and returns its bytes as a string.
+std::string TakeBuffer(const host_api* api, host_buffer* buffer) {
+  std::string out;
+  if (buffer->data != nullptr) {
+    out.assign(reinterpret_cast<const char*>(buffer->data), buffer->size);
+    api->free(buffer->data);
+  }
+  *buffer = {nullptr, 0};
+  return out;
+}
+
+// The dlerror() text Boost.DLL puts in its exception message.
+std::string DlError(const std::string& what) {
+  const std::string marker = "dlerror system message: ";
+  auto pos = what.find(marker);
+  if (pos == std::string::npos) return what;
+  std::string text = what.substr(pos + marker.size());
+  if (!text.empty() && text.back() == ')') text.pop_back();
+  return text;
+}
+
+}  // namespace
+
+const std::string& LoadedModule::Digest() const {
+  std::call_once(digest_once_, [this] {
+    Sha256 sha;
+    std::ifstream in(path_, std::ios::binary);
+    char chunk[1 << 16];
+    while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+      sha.Update(chunk, static_cast<size_t>(in.gcount()));
+    }
+    digest_ = "sha256:" + sha.HexDigest();
+  });
+  return digest_;
+}
+
+Result<std::unique_ptr<LoadedModule>> LoadSharedModule(const std::filesystem::path& path,
+                                                       const host_api* api) {
+  const std::string file = path.string();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return Status::Failed("cannot load module " + file +
+                          ": the file does not exist; build the module or correct the path");
+  }
+  auto module = std::unique_ptr<LoadedModule>(new LoadedModule());
+  module->path_ = std::filesystem::absolute(path);
+  try {
+    module->library_.load(module->path_,
+                          boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+  } catch (const std::exception& e) {
+    return Status::Failed("cannot load module " + file + ": it is not a loadable shared object (" +
+                          DlError(e.what()) +
+                          "); rebuild it as a shared library for this platform");
+  }
+  if (!module->library_.has(HOST_ENTRY_SYMBOL)) {
+    return Status::Failed("cannot load module " + file + ": it does not export " +
+                          HOST_ENTRY_SYMBOL +
+                          "; build it with the host SDK (HOST_MODULE in C++, HOSTC_MODULE in C)");
+  }
+  auto init = module->library_.get<host_status(host_negotiate*)>(HOST_ENTRY_SYMBOL);
+
+  host_negotiate io;
+  std::memset(&io, 0, sizeof io);
+  io.struct_size = sizeof io;
+  io.host_abi_min = HOST_ABI_VERSION;
+  io.host_abi_max = HOST_ABI_VERSION;
+  io.api = api;
+  host_status status = init(&io);
+  std::string init_error = TakeBuffer(api, &io.error);
+  const std::string abi_range =
+      std::to_string(io.host_abi_min) +
+      (io.host_abi_min == io.host_abi_max ? "" : " to " + std::to_string(io.host_abi_max));
+  if (status == HOST_STATUS_UNSUPPORTED ||
+      (status == HOST_STATUS_OK &&
+       (io.module_abi < io.host_abi_min || io.module_abi > io.host_abi_max))) {
+    return Status::Failed("cannot load module " + file + ": it speaks host ABI version " +
+                          std::to_string(io.module_abi) + " but this host speaks version " +
+                          abi_range + "; rebuild the module against this host's SDK");
+  }
+  if (status != HOST_STATUS_OK) {
+    return Status::Failed("module " + file + " failed to initialize: " +
+                          (init_error.empty() ? "status " + std::to_string(status) : init_error));
+  }
+  if (io.module == nullptr || !HOST_HAS_SLOT(io.module, host_module, invoke) ||
+      io.module->describe == nullptr || io.module->invoke == nullptr) {
+    return Status::Failed("cannot load module " + file +
+                          ": its entry returned no usable function table (describe and invoke "
+                          "are required)");
+  }
+  module->table_ = io.module;
+  module->build_info_ = io.build_info ? io.build_info : "unknown toolchain";
+
+  host_buffer def_bytes{nullptr, 0};
+  host_buffer error{nullptr, 0};
+  status = module->table_->describe(&def_bytes, &error);
+  std::string def_text = TakeBuffer(api, &def_bytes);
+  std::string describe_error = TakeBuffer(api, &error);
+  if (status != HOST_STATUS_OK) {
+    return Status::Failed(
+        "module " + file + " failed to describe itself: " +
+        (describe_error.empty() ? "status " + std::to_string(status) : describe_error));
+  }
+  if (!module->def_.ParseFromString(def_text)) {
+    return Status::Failed("module " + file +
+                          " described itself with bytes that are not a host.v1.ModuleDef");
+  }
+  if (io.module_name != nullptr && module->def_.name() != io.module_name) {
+    return Status::Failed("module " + file + " calls itself '" + io.module_name +
+                          "' at negotiation but '" + module->def_.name() + "' in its schema");
+  }
+  return module;
+}
+
+}  // namespace host

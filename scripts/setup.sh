@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs everything host needs to build and test (Debian 12, as root), then configures and builds.
+# Usage: scripts/setup.sh [BUILD_DIR]   (default: build)
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$top/build}
+
+packages=(build-essential cmake ninja-build pkg-config git
+  libboost-dev libprotobuf-dev protobuf-compiler libprotobuf-c-dev protobuf-c-compiler
+  libgrpc++-dev protobuf-compiler-grpc nlohmann-json3-dev libfmt-dev
+  libgtest-dev libgmock-dev libbenchmark-dev clang libc++-14-dev libc++abi-14-dev clang-format)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+cmake -S "$top" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" -j2
