@@ -246,13 +246,14 @@ Result<const ModuleInfo*> TypeRegistry::AddModule(v1::ModuleDef def) {
                    arg_keys(fn)};
       info->members.emplace(m.cli_name, std::move(m));
     }
-    info->constructor = MemberInfo{
-        MemberInfo::Kind::kConstructor,
-        "",
-        object.has_constructor() ? &object.constructor() : nullptr,
-        nullptr,
-        info.get(),
-        object.has_constructor() ? arg_keys(object.constructor()) : std::vector<std::string>{}};
+    info->implicit_constructor.mutable_return_type()->set_kind(v1::TYPE_KIND_OBJECT);
+    info->implicit_constructor.mutable_return_type()->set_name(object.name());
+    info->implicit_constructor.set_description(object.description());
+    const v1::FunctionDef* constructor =
+        object.has_constructor() ? &object.constructor() : &info->implicit_constructor;
+    info->constructor =
+        MemberInfo{MemberInfo::Kind::kConstructor, "", constructor, nullptr, info.get(),
+                   arg_keys(*constructor)};
     if (object.name() == module->def.main_object()) module->main = info.get();
     objects_[object.name()] = std::move(info);
   }

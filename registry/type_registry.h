@@ -44,6 +44,7 @@ struct ObjectInfo {
   const ModuleInfo* module = nullptr;
   std::map<std::string, MemberInfo, std::less<>> members;  // sorted: listings come out in order
   MemberInfo constructor;
+  v1::FunctionDef implicit_constructor;  // used when the module declares none: no arguments
 };
 
 // A module's schema as registered.

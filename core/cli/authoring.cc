@@ -90,24 +90,22 @@ const char* kCTemplate = R"(/* The @NAME@ module, in plain C:
  *   host -m . call hello --name you
  */
 #include <host/module_c.h>
-#include <stdio.h>
 
 /* Greets someone. */
-static hostc_status hello(hostc_call* call, hostc_result* result) {
-  char text[256];
-  snprintf(text, sizeof text, "Hello, %s!", hostc_arg_string(call, "name"));
-  return hostc_return_string(result, text);
+static host_status hello(hostc_call* call) {
+  return hostc_return_string(call, hostc_format(call, "Hello, %s!", hostc_arg_string(call, "name")));
 }
 
 static const hostc_arg hello_args[] = {
-    {"name", "Who to greet.", HOSTC_TYPE_STRING, 0, HOSTC_DEFAULT_STRING("world")},
+    HOSTC_ARG_DEFAULT("name", "String", "world", "Who to greet."),
 };
 
 static const hostc_function functions[] = {
-    {"hello", "Greets someone.", HOSTC_TYPE_STRING, hello_args, 1, HOSTC_CACHE_PERSISTENT, hello},
+    HOSTC_FUNCTION("hello", hello, hello_args, "String", HOSTC_CACHE_PERSISTENT,
+                   "Greets someone."),
 };
 
-HOSTC_MODULE("@NAME@", "A new module: describe what it is for.", functions, 1)
+HOSTC_MODULE("@NAME@", "0.1.0", "A new module: describe what it is for.", functions);
 )";
 
 }  // namespace

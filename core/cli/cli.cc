@@ -161,7 +161,8 @@ Result<std::vector<Step>> ParseChain(const std::vector<std::string>& args, const
       const v1::ArgDef& def = step.member->args().Get(static_cast<int>(found - keys.begin()));
       if (!has_text) {
         if (def.type().kind() == v1::TYPE_KIND_BOOLEAN) {
-          text = "true";
+          bool literal = i + 1 < args.size() && (args[i + 1] == "true" || args[i + 1] == "false");
+          text = literal ? args[++i] : "true";
         } else if (i + 1 < args.size()) {
           text = args[++i];
         } else {

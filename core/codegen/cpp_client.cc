@@ -24,6 +24,7 @@ const std::set<std::string> kReserved = {
 std::string Identifier(std::string name) {
   if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) name = "k" + name;
   if (kReserved.count(name)) name += "_";
+  if (name == "value" || name == "id" || name == "value_") name += "_arg";  // ClientObject members
   return name;
 }
 

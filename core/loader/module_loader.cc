@@ -1,5 +1,7 @@
 #include "core/loader/module_loader.h"
 
+#include <dlfcn.h>
+
 #include <cstring>
 #include <fstream>
 
@@ -25,8 +27,7 @@ std::string DlError(const std::string& what) {
   auto pos = what.find(marker);
   if (pos == std::string::npos) return what;
   std::string text = what.substr(pos + marker.size());
-  if (!text.empty() && text.back() == ')') text.pop_back();
-  return text;
+  return text.substr(0, text.rfind(')'));
 }
 
 }  // namespace
@@ -55,8 +56,10 @@ Result<std::unique_ptr<LoadedModule>> LoadSharedModule(const std::filesystem::pa
   auto module = std::unique_ptr<LoadedModule>(new LoadedModule());
   module->path_ = std::filesystem::absolute(path);
   try {
-    module->library_.load(module->path_,
-                          boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+    // RTLD_NODELETE: a module is never unloaded, so values and tables it handed out stay valid
+    // for the whole process even after the engine that loaded it is gone.
+    module->library_.load(module->path_, static_cast<boost::dll::load_mode::type>(
+                                             RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE));
   } catch (const std::exception& e) {
     return Status::Failed("cannot load module " + file + ": it is not a loadable shared object (" +
                           DlError(e.what()) +

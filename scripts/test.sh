@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs what host needs, builds it, and runs every test: once normally, once under
+# AddressSanitizer and UndefinedBehaviorSanitizer. Usage: scripts/test.sh
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+"$top/scripts/setup.sh" "$top/build"
+
+echo "== tests"
+(cd "$top/build" && ctest -j2 --output-on-failure)
+
+echo "== tests under AddressSanitizer and UndefinedBehaviorSanitizer"
+cmake -S "$top" -B "$top/build-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DHOST_SANITIZE=ON \
+  -DHOST_BUILD_BENCH=OFF >/dev/null
+cmake --build "$top/build-asan" -j2
+(cd "$top/build-asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  ctest -j2 --output-on-failure -E 'Authoring')
+
+echo "== benchmarks"
+"$top/bench/run.sh" "$top/build"

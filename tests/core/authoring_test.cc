@@ -1,0 +1,97 @@
+// Writing modules: host init, building from source on first use, and host install.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/support/run.h"
+
+namespace host {
+namespace {
+
+namespace fs = std::filesystem;
+using test::RunHost;
+
+class Authoring : public ::testing::Test {
+ protected:
+  void SetUp() override { dir_ = test::TempDir(); }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string dir_;
+};
+
+TEST_F(Authoring, InitBuildsAndRunsACppModule) {
+  test::Ran ran = RunHost({"init", "--name", "my-mod"}, {}, dir_);
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  std::string mod = dir_ + "/my-mod";
+  ran = RunHost({"-m", mod, "call", "with-greeting", "--text", "Hi", "hello", "--name", "you"});
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ran.out, "Hi, you!\n");
+  EXPECT_NE(ran.err.find("host: building module 'my-mod'"), std::string::npos) << ran.err;
+
+  // Unchanged sources: no rebuild.
+  ran = RunHost({"-m", mod, "call", "hello"});
+  EXPECT_EQ(ran.out, "Hello, world!\n");
+  EXPECT_EQ(ran.err, "");
+
+  // A changed source is rebuilt.
+  std::string source = mod + "/src/main.cpp";
+  std::ifstream in(source);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  text.replace(text.find("\"Hello\""), 7, "\"Howdy\"");
+  std::ofstream(source) << text;
+  ran = RunHost({"-m", mod, "call", "hello"});
+  EXPECT_EQ(ran.out, "Howdy, world!\n") << ran.err;
+  EXPECT_NE(ran.err.find("building module"), std::string::npos);
+
+  // init never overwrites.
+  ran = RunHost({"init", "--name", "my-mod"}, {}, dir_);
+  EXPECT_EQ(ran.exit_code, 2);
+  EXPECT_NE(ran.err.find("already exists"), std::string::npos);
+}
+
+TEST_F(Authoring, InitCModuleAndInstallADependency) {
+  ASSERT_EQ(RunHost({"init", "--name", "cgreet", "--sdk", "c"}, {}, dir_).exit_code, 0);
+  test::Ran ran = RunHost({"-m", dir_ + "/cgreet", "call", "hello", "--name", "C"});
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ran.out, "Hello, C!\n");
+
+  // A C++ module that installs semver and calls it through the generated client.
+  ASSERT_EQ(RunHost({"init", "--name", "release"}, {}, dir_).exit_code, 0);
+  std::string mod = dir_ + "/release";
+  ran = RunHost({"-m", mod, "install", "semver"});
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_NE(ran.out.find("Added dependency 'semver'"), std::string::npos);
+  std::ofstream(mod + "/src/main.cpp") << R"(#include <host/module.h>
+#include "deps/semver.h"
+struct Release {
+  std::string next(const std::string& version, const std::vector<std::string>& commits) const {
+    return deps::semver(version).next(commits).tag(std::string("release-"));
+  }
+};
+HOST_MODULE("release", m) {
+  m.object<Release>("Release").function("next", &Release::next, "Next release tag.",
+                                        {host::arg("version"), host::arg("commits")});
+}
+)";
+  ran = RunHost({"-m", mod, "call", "next", "--version", "1.0.0", "--commits", "feat: x"});
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ran.out, "release-1.1.0\n");
+
+  ran = RunHost({"-m", mod, "install", "no-such-module"});
+  EXPECT_EQ(ran.exit_code, 2);
+  std::ifstream manifest(mod + "/module.json");
+  std::string text((std::istreambuf_iterator<char>(manifest)), {});
+  EXPECT_EQ(text.find("no-such-module"), std::string::npos);
+}
+
+TEST_F(Authoring, BuildErrorsShowTheCompilerOutput) {
+  ASSERT_EQ(RunHost({"init", "--name", "broken"}, {}, dir_).exit_code, 0);
+  std::ofstream(dir_ + "/broken/src/main.cpp") << "this is not C++\n";
+  test::Ran ran = RunHost({"-m", dir_ + "/broken", "functions"});
+  EXPECT_EQ(ran.exit_code, 1);
+  EXPECT_NE(ran.err.find("Error: building module 'broken' failed"), std::string::npos) << ran.err;
+  EXPECT_NE(ran.err.find("error:"), std::string::npos) << ran.err;
+}
+
+}  // namespace
+}  // namespace host

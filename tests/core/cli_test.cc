@@ -1,0 +1,149 @@
+// The host command as a user runs it: output, errors and exit codes.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "tests/support/run.h"
+
+namespace host {
+namespace {
+
+using test::RunHost;
+
+TEST(Cli, ListsFunctionsSortedWithDescriptions) {
+  test::Ran ran = RunHost({"-m", "semver", "functions"});
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ran.out.substr(0, ran.out.find('\n')), "Name              Description");
+  EXPECT_NE(ran.out.find("\nbump-major        Bumps the major number.\n"), std::string::npos)
+      << ran.out;
+  EXPECT_LT(ran.out.find("bump-major"), ran.out.find("with-prerelease"));
+}
+
+TEST(Cli, FunctionsOfAChain) {
+  test::Ran ran = RunHost({"-m", test::TestModule("gxx"), "functions", "with-prefix"});
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_NE(ran.out.find("label"), std::string::npos);
+  ran = RunHost({"-m", test::TestModule("gxx"), "functions", "greet"});
+  EXPECT_EQ(ran.exit_code, 2);
+  EXPECT_EQ(ran.err, "Error: function 'greet' returns String, which has no functions\n");
+}
+
+TEST(Cli, CallsAndChains) {
+  test::Ran ran = RunHost({"-m", "semver", "call", "--version", "1.4.2", "next", "--commits",
+                           "feat: login,fix: typo", "tag"});
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ran.out, "v1.5.0\n");
+  ran = RunHost(
+      {"-m", "semver", "call", "--version=2.0.0-rc.1", "bump", "--part", "MAJOR", "string"});
+  EXPECT_EQ(ran.out, "2.0.0\n");
+  ran = RunHost(
+      {"-m", "semver", "call", "part-for", "--commits", "fix!: drop api", "--commits", "feat: x"});
+  EXPECT_EQ(ran.out, "MAJOR\n");
+}
+
+TEST(Cli, ScalarsListsBooleansAcrossCompilers) {
+  std::string cmod = test::TestModule("cmod");
+  EXPECT_EQ(RunHost({"-m", cmod, "call", "negate", "--flag=false"}).out, "true\n");
+  EXPECT_EQ(RunHost({"-m", cmod, "call", "negate", "--flag"}).out, "false\n");
+  EXPECT_EQ(RunHost({"-m", cmod, "call", "negate", "--flag", "false"}).out, "true\n");
+  EXPECT_EQ(RunHost({"-m", cmod, "call", "count", "--items", "a,b", "--items", "c"}).out, "3\n");
+  EXPECT_EQ(RunHost({"-m", cmod, "call", "scale", "--value", "1.25"}).out, "2.5\n");
+  EXPECT_EQ(RunHost({"-m", cmod, "call", "relay", "--text", "hi"}).out, "c:[hi]\n");
+  EXPECT_EQ(RunHost({"-m", test::TestModule("lcxx"), "call", "shout-twice", "--text", "a"}).out,
+            "A!!\n");
+}
+
+TEST(Cli, ObjectsPrintTypeAndIdOrJson) {
+  test::Ran ran = RunHost({"-m", "semver", "call", "bump-minor"});
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ran.out.rfind("Semver@sha256:", 0), 0u) << ran.out;
+  EXPECT_EQ(ran.out.size(), std::string("Semver@sha256:").size() + 64 + 1);
+  ran = RunHost({"-m", "semver", "--json", "call", "--version", "1.0.0", "bump-minor"});
+  EXPECT_NE(ran.out.find("\"minor\": 1"), std::string::npos) << ran.out;
+  EXPECT_NE(ran.out.find("\"_type\": \"Semver\""), std::string::npos) << ran.out;
+}
+
+TEST(Cli, HelpIsGeneratedFromTheSchema) {
+  test::Ran ran = RunHost({"-m", "semver", "call", "tag", "--help"});
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_NE(ran.out.find("The version as a git tag."), std::string::npos);
+  EXPECT_NE(ran.out.find("--prefix String   What goes before the version. (default: \"v\")"),
+            std::string::npos)
+      << ran.out;
+  ran = RunHost({"-m", "semver", "call", "--help"});
+  EXPECT_NE(ran.out.find("--version String   The version to start from. (default: \"0.1.0\")"),
+            std::string::npos)
+      << ran.out;
+  EXPECT_NE(ran.out.find("Functions:"), std::string::npos);
+  ran = RunHost({"-m", "semver", "call", "compare", "--help"});
+  EXPECT_NE(ran.out.find("--other String   The version to compare with. (required)"),
+            std::string::npos)
+      << ran.out;
+  EXPECT_EQ(RunHost({"--help"}).exit_code, 0);
+}
+
+TEST(Cli, UsageErrorsExitTwoWithSuggestions) {
+  struct Case {
+    std::vector<std::string> args;
+    std::string first_line;
+  };
+  std::vector<Case> cases = {
+      {{"-m", "semvr", "functions"}, "Error: unknown module 'semvr' (did you mean 'semver'?)"},
+      {{"-m", "semver", "call", "bmp"},
+       "Error: Semver has no function 'bmp' (did you mean 'bump'?)"},
+      {{"-m", "semver", "call", "tag", "--prefx", "x"},
+       "Error: function 'tag' has no argument --prefx (did you mean 'prefix'?)"},
+      {{"-m", "semver", "call", "compare"}, "Error: compare requires argument --other (String)"},
+      {{"-m", "semver", "call", "bump", "--part", "HUGE"},
+       "Error: argument --part: 'HUGE' is not a value of Part (one of: MAJOR, MINOR, PATCH)"},
+      {{"-m", test::TestModule("cmod"), "call", "scale", "--value", "lots"},
+       "Error: argument --value: 'lots' is not a number (Float)"},
+      {{"-m", "semver", "call", "string", "tag"},
+       "Error: function 'string' returns String, so nothing can be chained after it (got 'tag')"},
+      {{"-m", "semver", "cal"}, "Error: unknown command 'cal' (did you mean 'call'?)"},
+      {{"-m", "/nonexistent/mod", "functions"},
+       "Error: no module at /nonexistent/mod: no such file or folder"},
+  };
+  for (const auto& c : cases) {
+    test::Ran ran = RunHost(c.args);
+    EXPECT_EQ(ran.exit_code, 2) << c.first_line << "\n" << ran.err;
+    EXPECT_EQ(ran.err.rfind(c.first_line, 0), 0u) << ran.err;
+  }
+}
+
+TEST(Cli, FailuresExitOne) {
+  test::Ran ran =
+      RunHost({"-m", test::TestModule("gxx"), "call", "fail", "--message", "deploy refused"});
+  EXPECT_EQ(ran.exit_code, 1);
+  EXPECT_EQ(ran.err, "Error: function 'fail' of module 'gxx' failed: deploy refused\n");
+  EXPECT_EQ(ran.out, "");
+  ran = RunHost({"-m", "semver", "call", "--version", "1.2", "string"});
+  EXPECT_EQ(ran.exit_code, 1);
+  EXPECT_NE(ran.err.find("'1.2' is not a semantic version"), std::string::npos);
+  ran = RunHost({"-m", test::TestModule("bad") + "/libbad_wrong_abi.so", "functions"});
+  EXPECT_EQ(ran.exit_code, 1);
+  EXPECT_NE(ran.err.find("speaks host ABI version 99"), std::string::npos);
+}
+
+TEST(Cli, ModulePathFindsModulesByName) {
+  test::Ran ran = RunHost({"-m", "wide", "functions"},
+                          {"HOST_MODULE_PATH=/nonexistent:" + test::TestModule("")});
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_NE(ran.out.find("join19"), std::string::npos);
+}
+
+TEST(Cli, MalformedModuleJsonIsAUsageError) {
+  std::string dir = test::TempDir();
+  std::ofstream(dir + "/module.json") << R"({"name": "x", "dependencies": [{"nme": "y"}]})";
+  test::Ran ran = RunHost({"-m", dir, "functions"});
+  EXPECT_EQ(ran.exit_code, 2);
+  EXPECT_NE(ran.err.find(dir + "/module.json: does not match module.json.schema:"),
+            std::string::npos)
+      << ran.err;
+  EXPECT_NE(ran.err.find("/dependencies/0/nme: is not a known property"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace host

@@ -1,0 +1,61 @@
+// Test module compiled by g++ (libstdc++). It calls a plain-C module and a clang/libc++ module
+// through their generated typed clients, and has functions that fail in the ways a module can.
+#include <host/module.h>
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "deps/cmod.h"
+#include "deps/lcxx.h"
+
+// The main object.
+struct Gxx {
+  std::string prefix = "gxx";
+
+  std::string echo(const std::string& a, const std::string& b, const std::string& c) const {
+    return a + b + c;
+  }
+  std::string greet(const std::string& name) const {
+    return deps::lcxx().brackets(deps::cmod().shout(name));
+  }
+  std::string relay(const std::string& text) const { return deps::cmod().relay(text); }
+  std::string shout_twice(const std::string& text) const { return deps::lcxx().shout_twice(text); }
+  int64_t count(const std::vector<std::string>& items) const { return deps::cmod().count(items); }
+  double scale(double value, std::optional<double> factor) const {
+    return deps::cmod().scale(value, factor);
+  }
+  std::string join(const std::vector<std::string>& items) const {
+    return deps::lcxx().join(items, std::string("+"));
+  }
+  Gxx with_prefix(const std::string& p) const {
+    Gxx copy = *this;
+    copy.prefix = p;
+    return copy;
+  }
+  std::string label(const std::string& text) const { return prefix + ":" + text; }
+  std::string fail(const std::string& message) const { throw std::runtime_error(message); }
+  std::string call_missing() const { return deps::cmod().shout(""); }
+};
+
+HOST_MODULE("gxx", m) {
+  m.description("Test module built by g++; calls the C and libc++ modules.");
+  m.object<Gxx>("Gxx", "The main object.")
+      .field("prefix", &Gxx::prefix, "Put before labels.")
+      .function("echo", &Gxx::echo, "Concatenates three strings.",
+                {host::arg("a"), host::arg("b"), host::arg("c")})
+      .function("greet", &Gxx::greet, "Shouts a name (C module) in brackets (libc++ module).",
+                {host::arg("name")})
+      .function("relay", &Gxx::relay, "C module relays to the libc++ module.", {host::arg("text")})
+      .function("shout_twice", &Gxx::shout_twice, "libc++ module calls the C module twice.",
+                {host::arg("text")})
+      .function("count", &Gxx::count, "Counts items in the C module.", {host::arg("items")})
+      .function("scale", &Gxx::scale, "Scales in the C module, its default factor if none.",
+                {host::arg("value"), host::arg("factor")})
+      .function("join", &Gxx::join, "Joins with '+' in the libc++ module.", {host::arg("items")})
+      .function("with_prefix", &Gxx::with_prefix, "Sets the prefix.", {host::arg("p")})
+      .function("label", &Gxx::label, "Prefixes a text.", {host::arg("text")})
+      .function("fail", &Gxx::fail, "Throws an exception with the message.", {host::arg("message")},
+                host::Cache::kNever);
+}
