@@ -1,2 +1,9 @@
 #!/usr/bin/env bash
-echo 'no benchmarks yet'
+# Runs the benchmarks of a build and prints each figure with its limit; exits non-zero when one
+# is missed. Usage: bench/run.sh [BUILD_DIR]
+set -uo pipefail
+build=${1:-$(cd "$(dirname "$0")/.." && pwd)/build}
+status=0
+"$build/bench/startup_bench" || status=1
+"$build/bench/call_bench" || status=1
+exit $status

@@ -254,6 +254,10 @@ Result<const ModuleInfo*> TypeRegistry::AddModule(v1::ModuleDef def) {
     info->constructor =
         MemberInfo{MemberInfo::Kind::kConstructor, "", constructor, nullptr, info.get(),
                    arg_keys(*constructor)};
+    for (const auto& [key, m] : info->members) {
+      info->by_declared_name[m.kind == MemberInfo::Kind::kField ? m.field->name()
+                                                                : m.function->name()] = &m;
+    }
     if (object.name() == module->def.main_object()) module->main = info.get();
     objects_[object.name()] = std::move(info);
   }
@@ -269,12 +273,12 @@ const ModuleInfo* TypeRegistry::FindModule(std::string_view name) const {
 }
 
 const ObjectInfo* TypeRegistry::FindObject(std::string_view name) const {
-  auto it = objects_.find(std::string(name));
+  auto it = objects_.find(name);
   return it == objects_.end() ? nullptr : it->second.get();
 }
 
 const v1::EnumDef* TypeRegistry::FindEnum(std::string_view name) const {
-  auto it = enums_.find(std::string(name));
+  auto it = enums_.find(name);
   return it == enums_.end() ? nullptr : it->second;
 }
 
@@ -284,8 +288,42 @@ std::vector<std::string> TypeRegistry::ModuleNames() const {
   return names;
 }
 
+bool TypeRegistry::Conforms(const v1::Value& value, const v1::TypeRef& type) const {
+  switch (value.kind_case()) {
+    case v1::Value::KIND_NOT_SET:
+      return type.optional() || type.kind() == v1::TYPE_KIND_VOID;
+    case v1::Value::kStringValue:
+      return type.kind() == v1::TYPE_KIND_STRING;
+    case v1::Value::kIntValue:
+      return type.kind() == v1::TYPE_KIND_INT || type.kind() == v1::TYPE_KIND_FLOAT;
+    case v1::Value::kFloatValue:
+      return type.kind() == v1::TYPE_KIND_FLOAT;
+    case v1::Value::kBoolValue:
+      return type.kind() == v1::TYPE_KIND_BOOLEAN;
+    case v1::Value::kEnumValue: {
+      if (type.kind() != v1::TYPE_KIND_ENUM) return false;
+      const v1::EnumDef* e = FindEnum(type.name());
+      if (e == nullptr) return false;
+      for (const auto& v : e->values()) {
+        if (v.name() == value.enum_value()) return true;
+      }
+      return false;
+    }
+    case v1::Value::kListValue:
+      if (type.kind() != v1::TYPE_KIND_LIST) return false;
+      for (const auto& item : value.list_value().items()) {
+        if (!Conforms(item, type.element())) return false;
+      }
+      return true;
+    case v1::Value::kObjectValue:
+      return type.kind() == v1::TYPE_KIND_OBJECT && value.object_value().type_name() == type.name();
+  }
+  return false;
+}
+
 Status TypeRegistry::CheckValue(const v1::Value& value, const v1::TypeRef& type,
                                 std::string_view what) const {
+  if (Conforms(value, type)) return {};
   auto mismatch = [&](const std::string& got) {
     return Status::Usage(std::string(what) + " must be " + TypeName(type) + ", got " + got);
   };
@@ -344,59 +382,86 @@ Status TypeRegistry::CheckValue(const v1::Value& value, const v1::TypeRef& type,
   return mismatch(kKinds[value.kind_case() <= 7 ? value.kind_case() : 0]);
 }
 
-Result<const MemberInfo*> TypeRegistry::PrepareCall(v1::Call* call) const {
+Result<const MemberInfo*> TypeRegistry::PrepareCall(v1::Call* call, bool* changed) const {
+  bool modified = false;
   const ObjectInfo* object = FindObject(call->object());
   if (object == nullptr) {
     return Status::Usage("no loaded module defines an object " + Quote(call->object()));
   }
   if (call->module() != object->module->def.name()) {
     call->set_module(object->module->def.name());
+    modified = true;
   }
   const MemberInfo* member = &object->constructor;
   if (!call->function().empty()) {
-    std::string key = KebabCase(call->function());
-    auto it = object->members.find(key);
-    if (it == object->members.end()) {
+    if (auto d = object->by_declared_name.find(call->function());
+        d != object->by_declared_name.end()) {
+      member = d->second;  // the usual case: typed clients send declared names
+    } else if (auto it = object->members.find(KebabCase(call->function()));
+               it != object->members.end()) {
+      member = &it->second;
+    } else {
+      std::string key = KebabCase(call->function());
       std::vector<std::string> names;
       for (const auto& [name, m] : object->members) names.push_back(name);
       return Status::Usage(object->def->name() + " has no function " + Quote(key) +
                            DidYouMean(key, names));
     }
-    member = &it->second;
     const std::string& declared =
         member->kind == MemberInfo::Kind::kField ? member->field->name() : member->function->name();
-    if (call->function() != declared) call->set_function(declared);
+    if (call->function() != declared) {
+      call->set_function(declared);
+      modified = true;
+    }
   }
   const auto& defs = member->args();
-  std::string subject =
-      member->kind == MemberInfo::Kind::kConstructor ? object->def->name() : member->cli_name;
-  std::vector<bool> seen(static_cast<size_t>(defs.size()), false);
+  auto subject = [&] {
+    return member->kind == MemberInfo::Kind::kConstructor ? object->def->name() : member->cli_name;
+  };
+  uint64_t seen = 0;  // bit i: argument i was given (functions have at most 64 arguments)
+  if (defs.size() > 64) return Status::Failed(subject() + " declares more than 64 arguments");
   for (auto& named : *call->mutable_args()) {
-    std::string key = KebabCase(named.name());
-    auto it = std::find(member->arg_keys.begin(), member->arg_keys.end(), key);
-    if (it == member->arg_keys.end()) {
-      return Status::Usage(subject + " has no argument --" + key +
-                           DidYouMean(key, member->arg_keys));
+    int index = -1;
+    for (int i = 0; i < defs.size(); ++i) {
+      if (defs[i].name() == named.name()) {
+        index = i;
+        break;
+      }
     }
-    size_t index = static_cast<size_t>(it - member->arg_keys.begin());
-    if (seen[index]) return Status::Usage("argument --" + key + " is given twice");
-    seen[index] = true;
-    const v1::ArgDef& def = defs[static_cast<int>(index)];
-    if (auto s = CheckValue(named.value(), def.type(), "argument --" + key); !s.ok()) return s;
-    if (named.name() != def.name()) named.set_name(def.name());
+    if (index < 0) {
+      std::string key = KebabCase(named.name());
+      auto it = std::find(member->arg_keys.begin(), member->arg_keys.end(), key);
+      if (it == member->arg_keys.end()) {
+        return Status::Usage(subject() + " has no argument --" + key +
+                             DidYouMean(key, member->arg_keys));
+      }
+      index = static_cast<int>(it - member->arg_keys.begin());
+      named.set_name(defs[index].name());
+      modified = true;
+    }
+    const std::string& key = member->arg_keys[static_cast<size_t>(index)];
+    if (seen & (uint64_t{1} << index))
+      return Status::Usage("argument --" + key + " is given twice");
+    seen |= uint64_t{1} << index;
+    if (!Conforms(named.value(), defs[index].type())) {
+      return CheckValue(named.value(), defs[index].type(), "argument --" + key);
+    }
   }
-  for (size_t i = 0; i < seen.size(); ++i) {
-    if (seen[i]) continue;
-    const v1::ArgDef& def = defs[static_cast<int>(i)];
+  for (int i = 0; i < defs.size(); ++i) {
+    if (seen & (uint64_t{1} << i)) continue;
+    const v1::ArgDef& def = defs[i];
     if (def.has_default_value() && def.default_value().kind_case() != v1::Value::KIND_NOT_SET) {
       auto* named = call->add_args();
       named->set_name(def.name());
       *named->mutable_value() = def.default_value();
+      modified = true;
     } else if (!def.type().optional()) {
-      return Status::Usage(subject + " requires argument --" + member->arg_keys[i] + " (" +
-                           TypeName(def.type()) + ")");
+      return Status::Usage(subject() + " requires argument --" +
+                           member->arg_keys[static_cast<size_t>(i)] + " (" + TypeName(def.type()) +
+                           ")");
     }
   }
+  if (changed) *changed = modified;
   return member;
 }
 

@@ -43,6 +43,7 @@ struct ObjectInfo {
   const v1::ObjectDef* def = nullptr;
   const ModuleInfo* module = nullptr;
   std::map<std::string, MemberInfo, std::less<>> members;  // sorted: listings come out in order
+  std::map<std::string, const MemberInfo*, std::less<>> by_declared_name;
   MemberInfo constructor;
   v1::FunctionDef implicit_constructor;  // used when the module declares none: no arguments
 };
@@ -75,10 +76,15 @@ class TypeRegistry {
 
   // Finds the member a call targets, checks every argument, renames arguments to their declared
   // names and fills in defaults. Unknown names and wrong types are usage errors.
-  Result<const MemberInfo*> PrepareCall(v1::Call* call) const;
+  // *changed (when given) says whether the call was modified, so callers holding its serialized
+  // form can pass that on unchanged.
+  Result<const MemberInfo*> PrepareCall(v1::Call* call, bool* changed = nullptr) const;
 
   // Checks that value has type; `what` names the value in the error ("argument --name").
   Status CheckValue(const v1::Value& value, const v1::TypeRef& type, std::string_view what) const;
+
+  // Whether value has type: CheckValue's fast path, which builds no message.
+  bool Conforms(const v1::Value& value, const v1::TypeRef& type) const;
 
   // A type as users read it: String, Int, [String], Part, Greeter.
   static std::string TypeName(const v1::TypeRef& type);
@@ -89,8 +95,8 @@ class TypeRegistry {
   Status Validate(const v1::ModuleDef& def) const;
 
   std::vector<std::unique_ptr<ModuleInfo>> modules_;
-  std::unordered_map<std::string, std::unique_ptr<ObjectInfo>> objects_;
-  std::unordered_map<std::string, const v1::EnumDef*> enums_;
+  std::map<std::string, std::unique_ptr<ObjectInfo>, std::less<>> objects_;
+  std::map<std::string, const v1::EnumDef*, std::less<>> enums_;
 };
 
 // The closest name to `wanted` among candidates, as " (did you mean 'x'?)", or "".

@@ -10,6 +10,7 @@
 
 #include "core/base/sha256.h"
 #include "core/engine/module_builder.h"
+#include "host/scratch_arena.h"
 
 // The call in progress, as modules see it (opaque to them).
 struct host_context {
@@ -26,17 +27,20 @@ constexpr int kMaxCallDepth = 64;
 void* ApiAlloc(size_t size) { return std::malloc(size == 0 ? 1 : size); }
 void ApiFree(void* ptr) { std::free(ptr); }
 
-bool Fill(const std::string& bytes, host_buffer* out) {
-  out->data = static_cast<uint8_t*>(ApiAlloc(bytes.size()));
-  out->size = out->data ? bytes.size() : 0;
-  if (out->data && !bytes.empty()) std::memcpy(out->data, bytes.data(), bytes.size());
-  return out->data != nullptr;
+// Serializes message into a buffer from the API's allocator.
+bool Fill(const google::protobuf::MessageLite& message, host_buffer* out) {
+  size_t size = message.ByteSizeLong();
+  out->data = static_cast<uint8_t*>(ApiAlloc(size));
+  if (out->data == nullptr) return false;
+  out->size = size;
+  message.SerializeWithCachedSizesToArray(out->data);
+  return true;
 }
 
 void FillError(const std::string& message, host_buffer* error) {
   v1::Error err;
   err.set_message(message);
-  Fill(err.SerializeAsString(), error);
+  Fill(err, error);
 }
 
 host_status ApiCall(host_context* ctx, host_bytes call_bytes, host_buffer* result,
@@ -47,18 +51,10 @@ host_status ApiCall(host_context* ctx, host_bytes call_bytes, host_buffer* resul
     FillError("a module may only call through the graph while one of its functions runs", error);
     return HOST_STATUS_INVALID_ARGUMENT;
   }
-  v1::Call call;
-  if (!call.ParseFromArray(call_bytes.data, static_cast<int>(call_bytes.size))) {
-    FillError("the call is not a valid host.v1.Call message", error);
-    return HOST_STATUS_INVALID_ARGUMENT;
-  }
-  Result<v1::Value> value = ctx->engine->CallAt(std::move(call), ctx->depth + 1);
-  if (!value.ok()) {
-    FillError(value.status().message(), error);
-    return value.status().kind() == ErrorKind::kUsage ? HOST_STATUS_INVALID_ARGUMENT
-                                                      : HOST_STATUS_ERROR;
-  }
-  return Fill(value->SerializeAsString(), result) ? HOST_STATUS_OK : HOST_STATUS_ERROR;
+  Status status = ctx->engine->CallSerialized(call_bytes, ctx->depth + 1, result);
+  if (status.ok()) return HOST_STATUS_OK;
+  FillError(status.message(), error);
+  return status.kind() == ErrorKind::kUsage ? HOST_STATUS_INVALID_ARGUMENT : HOST_STATUS_ERROR;
 }
 
 void ApiLog(host_context*, host_log_level level, host_bytes message) {
@@ -70,6 +66,14 @@ void ApiLog(host_context*, host_log_level level, host_bytes message) {
 }
 
 const host_api kApi = {sizeof(host_api), &ApiAlloc, &ApiFree, &ApiCall, &ApiLog};
+
+// The value of the field a call reads from its receiver (absent when unset).
+v1::Value ReadField(const v1::Call& call) {
+  for (const auto& field : call.receiver().fields()) {
+    if (field.name() == call.function()) return field.value();
+  }
+  return v1::Value();
+}
 
 // Deterministic bytes of a value, for digests.
 std::string CanonicalBytes(const google::protobuf::MessageLite& message) {
@@ -189,10 +193,6 @@ Result<const ModuleInfo*> Engine::LoadAt(std::string_view ref, const fs::path& b
 Result<v1::Value> Engine::Call(v1::Call call) const { return CallAt(std::move(call), 0); }
 
 Result<v1::Value> Engine::CallAt(v1::Call call, int depth) const {
-  if (depth > kMaxCallDepth) {
-    return Status::Failed("calls are nested more than " + std::to_string(kMaxCallDepth) +
-                          " deep; a module probably calls itself in a loop");
-  }
   if (call.object().empty() && !call.module().empty()) {
     if (const ModuleInfo* m = registry_.FindModule(call.module())) {
       call.set_object(m->def.main_object());
@@ -200,52 +200,90 @@ Result<v1::Value> Engine::CallAt(v1::Call call, int depth) const {
   }
   Result<const MemberInfo*> prepared = registry_.PrepareCall(&call);
   if (!prepared.ok()) return prepared.status();
-  const MemberInfo& member = **prepared;
-
-  if (member.kind == MemberInfo::Kind::kField) {
-    for (const auto& field : call.receiver().fields()) {
-      if (field.name() == call.function()) return field.value();
-    }
-    return v1::Value();  // unset field: the absent value
-  }
-
-  const LoadedModule* module = FindLoaded(call.module());
+  if ((*prepared)->kind == MemberInfo::Kind::kField) return ReadField(call);
   std::string bytes = call.SerializeAsString();
-  host_context ctx{this, depth};
   host_buffer result{nullptr, 0};
+  v1::Value value;
+  Status status =
+      Invoke(call, host_bytes{reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()},
+             **prepared, depth, &result, &value);
+  ApiFree(result.data);
+  if (!status.ok()) return status;
+  return value;
+}
+
+Status Engine::CallSerialized(host_bytes call_bytes, int depth, host_buffer* result) const {
+  ScratchArena arena;
+  v1::Call& call = *arena.Make<v1::Call>();
+  if (!call.ParseFromArray(call_bytes.data, static_cast<int>(call_bytes.size))) {
+    return Status::Usage("the call is not a valid host.v1.Call message");
+  }
+  if (call.object().empty() && !call.module().empty()) {
+    if (const ModuleInfo* m = registry_.FindModule(call.module())) {
+      call.set_object(m->def.main_object());
+    }
+  }
+  bool changed = false;
+  Result<const MemberInfo*> prepared = registry_.PrepareCall(&call, &changed);
+  if (!prepared.ok()) return prepared.status();
+  if ((*prepared)->kind == MemberInfo::Kind::kField) {
+    return Fill(ReadField(call), result) ? Status() : Status::Failed("out of memory");
+  }
+  std::string rewritten;
+  if (changed) {
+    rewritten = call.SerializeAsString();
+    call_bytes = host_bytes{reinterpret_cast<const uint8_t*>(rewritten.data()), rewritten.size()};
+  }
+  v1::Value& value = *arena.Make<v1::Value>();
+  Status status = Invoke(call, call_bytes, **prepared, depth, result, &value);
+  if (!status.ok() || value.kind_case() != v1::Value::kObjectValue) return status;
+  ApiFree(result->data);  // the object now carries its ID: serialize it again
+  return Fill(value, result) ? Status() : Status::Failed("out of memory");
+}
+
+Status Engine::Invoke(const v1::Call& call, host_bytes call_bytes, const MemberInfo& member,
+                      int depth, host_buffer* result, v1::Value* value) const {
+  *result = {nullptr, 0};
+  if (depth > kMaxCallDepth) {
+    return Status::Failed("calls are nested more than " + std::to_string(kMaxCallDepth) +
+                          " deep; a module probably calls itself in a loop");
+  }
+  const LoadedModule* module = FindLoaded(call.module());
+  host_context ctx{this, depth};
   host_buffer error{nullptr, 0};
-  host_status status = module->table()->invoke(
-      &ctx, host_bytes{reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()}, &result,
-      &error);
-  const std::string what = member.kind == MemberInfo::Kind::kConstructor
-                               ? "the constructor of " + call.object()
-                               : "function '" + member.cli_name + "'";
+  host_status status = module->table()->invoke(&ctx, call_bytes, result, &error);
+  auto what = [&] {
+    return member.kind == MemberInfo::Kind::kConstructor ? "the constructor of " + call.object()
+                                                         : "function '" + member.cli_name + "'";
+  };
   if (status != HOST_STATUS_OK) {
     v1::Error err;
     bool parsed = err.ParseFromArray(error.data, static_cast<int>(error.size));
-    ApiFree(result.data);
+    ApiFree(result->data);
     ApiFree(error.data);
+    *result = {nullptr, 0};
     std::string message = parsed && !err.message().empty()
                               ? err.message()
                               : "it failed with status " + std::to_string(status);
-    return Status::Failed(what + " of module '" + call.module() + "' failed: " + message);
+    return Status::Failed(what() + " of module '" + call.module() + "' failed: " + message);
   }
-  v1::Value value;
-  bool parsed = value.ParseFromArray(result.data, static_cast<int>(result.size));
-  ApiFree(result.data);
   ApiFree(error.data);
-  if (!parsed) {
-    return Status::Failed(what + " of module '" + call.module() +
+  if (!value->ParseFromArray(result->data, static_cast<int>(result->size))) {
+    ApiFree(result->data);
+    *result = {nullptr, 0};
+    return Status::Failed(what() + " of module '" + call.module() +
                           "' returned bytes that are not a host.v1.Value");
   }
-  if (Status s = registry_.CheckValue(value, member.return_type(), "the result of " + what);
-      !s.ok()) {
+  if (!registry_.Conforms(*value, member.return_type())) {
+    ApiFree(result->data);
+    *result = {nullptr, 0};
+    Status s = registry_.CheckValue(*value, member.return_type(), "the result of " + what());
     return Status::Failed("module '" + call.module() + "' broke its schema: " + s.message());
   }
-  if (value.kind_case() == v1::Value::kObjectValue) {
-    value.mutable_object_value()->set_id(CallDigest(*module, call));
+  if (value->kind_case() == v1::Value::kObjectValue) {
+    value->mutable_object_value()->set_id(CallDigest(*module, call));
   }
-  return value;
+  return {};
 }
 
 }  // namespace host

@@ -53,7 +53,16 @@ class Engine {
   // Runs a call made by a module from inside another call; depth guards against endless recursion.
   Result<v1::Value> CallAt(v1::Call call, int depth) const;
 
+  // The same for a call in serialized form, as modules make them: *result receives Value bytes
+  // allocated with Api()->alloc. Bytes pass through untouched where nothing needs changing.
+  Status CallSerialized(host_bytes call_bytes, int depth, host_buffer* result) const;
+
  private:
+  // Invokes a prepared call (call_bytes is its serialized form) and checks its result; *result
+  // receives the module's Value bytes and *value their parsed form, with an object's ID set.
+  Status Invoke(const v1::Call& call, host_bytes call_bytes, const MemberInfo& member, int depth,
+                host_buffer* result, v1::Value* value) const;
+
   Result<const ModuleInfo*> LoadAt(std::string_view ref, const std::filesystem::path& base,
                                    std::vector<std::string>* loading);
 

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <exception>
 
+#include "host/scratch_arena.h"
 #include "runtime.h"
 
 namespace host {
@@ -21,6 +22,18 @@ bool FillBuffer(const std::string& bytes, host_buffer* out) {
     return false;
   }
   if (!bytes.empty()) std::memcpy(out->data, bytes.data(), bytes.size());
+  return true;
+}
+
+bool FillMessage(const google::protobuf::MessageLite& message, host_buffer* out) {
+  size_t size = message.ByteSizeLong();
+  out->data = static_cast<uint8_t*>(g_api->alloc(size == 0 ? 1 : size));
+  if (out->data == nullptr) {
+    out->size = 0;
+    return false;
+  }
+  out->size = size;
+  message.SerializeWithCachedSizesToArray(out->data);
   return true;
 }
 
@@ -80,7 +93,7 @@ std::string* g_init_error = nullptr;
 void FillError(const std::string& message, host_buffer* error) {
   v1::Error err;
   err.set_message(message);
-  FillBuffer(err.SerializeAsString(), error);
+  FillMessage(err, error);
 }
 
 host_status DescribeEntry(host_buffer* module_def, host_buffer* error) {
@@ -99,14 +112,15 @@ host_status DescribeEntry(host_buffer* module_def, host_buffer* error) {
 
 host_status InvokeEntry(host_context* ctx, host_bytes call_bytes, host_buffer* result,
                         host_buffer* error) {
-  v1::Call call;
+  ScratchArena arena;
+  v1::Call& call = *arena.Make<v1::Call>();
   if (!call.ParseFromArray(call_bytes.data, static_cast<int>(call_bytes.size))) {
     FillError("the call is not a valid host.v1.Call message", error);
     return HOST_STATUS_INVALID_ARGUMENT;
   }
   host_context* outer = t_context;
   t_context = ctx;
-  v1::Value value;
+  v1::Value& value = *arena.Make<v1::Value>();
   std::string message;
   bool ok = g_module->Invoke(call, &value, &message);
   t_context = outer;
@@ -114,7 +128,7 @@ host_status InvokeEntry(host_context* ctx, host_bytes call_bytes, host_buffer* r
     FillError(message, error);
     return HOST_STATUS_ERROR;
   }
-  return FillBuffer(value.SerializeAsString(), result) ? HOST_STATUS_OK : HOST_STATUS_ERROR;
+  return FillMessage(value, result) ? HOST_STATUS_OK : HOST_STATUS_ERROR;
 }
 
 const host_module kModuleTable = {sizeof(host_module), &DescribeEntry, &InvokeEntry};

@@ -4,6 +4,8 @@
 
 #include <string>
 
+#include <google/protobuf/message_lite.h>
+
 #include "host/abi.h"
 
 namespace host::detail {
@@ -16,6 +18,9 @@ extern thread_local host_context* t_context;
 
 // Copies bytes into a buffer allocated with the host's allocator; false when out of memory.
 bool FillBuffer(const std::string& bytes, host_buffer* out);
+
+// Serializes message into a buffer allocated with the host's allocator; false when out of memory.
+bool FillMessage(const google::protobuf::MessageLite& message, host_buffer* out);
 
 }  // namespace host::detail
 

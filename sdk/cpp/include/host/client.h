@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "host/codec.h"
+#include "host/scratch_arena.h"
 
 namespace host {
 
@@ -27,22 +28,22 @@ class Call {
 
   // Sets the receiver (self) of the call.
   Call& receiver(const v1::ObjectValue& self) {
-    *call_.mutable_receiver() = self;
+    call_->mutable_receiver()->CopyFrom(self);
     return *this;
   }
   // Adds an argument; an empty std::optional is left out, so the callee's default applies.
   template <class V>
   Call& arg(std::string_view name, const V& value) {
-    v1::NamedValue* named = call_.add_args();
+    v1::NamedValue* named = call_->add_args();
     named->set_name(std::string(name));
     EncodeValue(value, named->mutable_value());
-    if (named->value().kind_case() == v1::Value::KIND_NOT_SET) call_.mutable_args()->RemoveLast();
+    if (named->value().kind_case() == v1::Value::KIND_NOT_SET) call_->mutable_args()->RemoveLast();
     return *this;
   }
   // Runs the call and decodes its result as R; throws CallError when it fails.
   template <class R>
   R Run() {
-    v1::Value result = RunValue();
+    const v1::Value& result = Send(arena_.Make<v1::Value>());
     if constexpr (!std::is_void_v<R>) {
       try {
         return Codec<R>::Decode(result);
@@ -52,11 +53,18 @@ class Call {
     }
   }
   // Runs the call and returns its raw result; throws CallError when it fails.
-  v1::Value RunValue();
+  v1::Value RunValue() {
+    v1::Value result;
+    Send(&result);
+    return result;
+  }
 
  private:
+  // Runs the call and parses its result into *result; throws CallError when it fails.
+  const v1::Value& Send(v1::Value* result);
   std::string Where() const;
-  v1::Call call_;
+  ScratchArena arena_;  // the call and its result live here: no heap allocation per message
+  v1::Call* call_;
 };
 
 }  // namespace client

@@ -1,0 +1,28 @@
+// Small helpers shared by the benchmarks: medians and figure checks.
+#ifndef HOST_BENCH_MEDIAN_H_
+#define HOST_BENCH_MEDIAN_H_
+
+#include <algorithm>
+#include <cstdio>
+#include <vector>
+
+namespace host::bench {
+
+// The median of samples (which it sorts).
+inline double Median(std::vector<double> samples) {
+  std::sort(samples.begin(), samples.end());
+  size_t n = samples.size();
+  return n % 2 ? samples[n / 2] : (samples[n / 2 - 1] + samples[n / 2]) / 2;
+}
+
+// Prints whether a figure was reached; returns false when it was not.
+inline bool Figure(const char* what, double measured, double limit, const char* unit) {
+  bool ok = measured <= limit;
+  std::printf("figure: %-58s %8.2f %s (limit %.2f) %s\n", what, measured, unit, limit,
+              ok ? "OK" : "MISSED");
+  return ok;
+}
+
+}  // namespace host::bench
+
+#endif  // HOST_BENCH_MEDIAN_H_
