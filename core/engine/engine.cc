@@ -67,6 +67,53 @@ void ApiLog(host_context*, host_log_level level, host_bytes message) {
 
 const host_api kApi = {sizeof(host_api), &ApiAlloc, &ApiFree, &ApiCall, &ApiLog};
 
+// Reads a varint at p (below end); returns the byte after it, or nullptr when malformed.
+const uint8_t* ReadVarint(const uint8_t* p, const uint8_t* end, uint64_t* value) {
+  *value = 0;
+  for (int shift = 0; p < end && shift < 64; shift += 7) {
+    uint8_t byte = *p++;
+    *value |= uint64_t{byte & 0x7fu} << shift;
+    if ((byte & 0x80u) == 0) return p;
+  }
+  return nullptr;
+}
+
+// Whether Value bytes hold exactly one scalar of the given type, read from the wire without
+// parsing. Only for String, Int, Float, Boolean and Void results; other types need a full parse.
+bool ScalarWireMatches(const host_buffer& bytes, const v1::TypeRef& type) {
+  const uint8_t* p = bytes.data;
+  const uint8_t* end = bytes.data + bytes.size;
+  if (bytes.size == 0) return type.optional() || type.kind() == v1::TYPE_KIND_VOID;
+  uint64_t n = 0;
+  switch (type.kind()) {
+    case v1::TYPE_KIND_STRING:  // field 1, length-delimited
+      if (*p != 0x0a || !(p = ReadVarint(p + 1, end, &n))) return false;
+      return static_cast<uint64_t>(end - p) == n;
+    case v1::TYPE_KIND_INT:  // field 2, varint
+      return *p == 0x10 && ReadVarint(p + 1, end, &n) == end;
+    case v1::TYPE_KIND_FLOAT:  // field 3, fixed64; an Int is accepted too
+      return (*p == 0x19 && bytes.size == 9) || (*p == 0x10 && ReadVarint(p + 1, end, &n) == end);
+    case v1::TYPE_KIND_BOOLEAN:  // field 4, varint 0 or 1
+      return *p == 0x20 && bytes.size == 2 && p[1] <= 1;
+    default:
+      return false;
+  }
+}
+
+// Whether a result of this type can be checked by ScalarWireMatches alone.
+bool IsWireCheckable(const v1::TypeRef& type) {
+  switch (type.kind()) {
+    case v1::TYPE_KIND_STRING:
+    case v1::TYPE_KIND_INT:
+    case v1::TYPE_KIND_FLOAT:
+    case v1::TYPE_KIND_BOOLEAN:
+    case v1::TYPE_KIND_VOID:
+      return true;
+    default:
+      return false;
+  }
+}
+
 // The value of the field a call reads from its receiver (absent when unset).
 v1::Value ReadField(const v1::Call& call) {
   for (const auto& field : call.receiver().fields()) {
@@ -234,8 +281,9 @@ Status Engine::CallSerialized(host_bytes call_bytes, int depth, host_buffer* res
     rewritten = call.SerializeAsString();
     call_bytes = host_bytes{reinterpret_cast<const uint8_t*>(rewritten.data()), rewritten.size()};
   }
+  const bool is_object = (*prepared)->return_type().kind() == v1::TYPE_KIND_OBJECT;
   v1::Value& value = *arena.Make<v1::Value>();
-  Status status = Invoke(call, call_bytes, **prepared, depth, result, &value);
+  Status status = Invoke(call, call_bytes, **prepared, depth, result, is_object ? &value : nullptr);
   if (!status.ok() || value.kind_case() != v1::Value::kObjectValue) return status;
   ApiFree(result->data);  // the object now carries its ID: serialize it again
   return Fill(value, result) ? Status() : Status::Failed("out of memory");
@@ -268,6 +316,12 @@ Status Engine::Invoke(const v1::Call& call, host_bytes call_bytes, const MemberI
     return Status::Failed(what() + " of module '" + call.module() + "' failed: " + message);
   }
   ApiFree(error.data);
+  if (value == nullptr && IsWireCheckable(member.return_type()) &&
+      ScalarWireMatches(*result, member.return_type())) {
+    return {};  // checked on the wire; the caller passes the bytes on without parsing them
+  }
+  ScratchArena arena;
+  if (value == nullptr) value = arena.Make<v1::Value>();
   if (!value->ParseFromArray(result->data, static_cast<int>(result->size))) {
     ApiFree(result->data);
     *result = {nullptr, 0};

@@ -59,7 +59,8 @@ class Engine {
 
  private:
   // Invokes a prepared call (call_bytes is its serialized form) and checks its result; *result
-  // receives the module's Value bytes and *value their parsed form, with an object's ID set.
+  // receives the module's Value bytes and *value (when not null) their parsed form, with an
+  // object's ID set. Without value, scalar results are checked on the wire without parsing.
   Status Invoke(const v1::Call& call, host_bytes call_bytes, const MemberInfo& member, int depth,
                 host_buffer* result, v1::Value* value) const;
 
