@@ -35,6 +35,12 @@ std::string DlError(const std::string& what) {
 const std::string& LoadedModule::Digest() const {
   std::call_once(digest_once_, [this] {
     Sha256 sha;
+    if (path_.empty()) {  // built into the host: its identity is its name and build
+      sha.UpdateField(def_.name());
+      sha.UpdateField(build_info_);
+      digest_ = "sha256:" + sha.HexDigest();
+      return;
+    }
     std::ifstream in(path_, std::ios::binary);
     char chunk[1 << 16];
     while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
@@ -45,33 +51,8 @@ const std::string& LoadedModule::Digest() const {
   return digest_;
 }
 
-Result<std::unique_ptr<LoadedModule>> LoadSharedModule(const std::filesystem::path& path,
-                                                       const host_api* api) {
-  const std::string file = path.string();
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
-    return Status::Failed("cannot load module " + file +
-                          ": the file does not exist; build the module or correct the path");
-  }
-  auto module = std::unique_ptr<LoadedModule>(new LoadedModule());
-  module->path_ = std::filesystem::absolute(path);
-  try {
-    // RTLD_NODELETE: a module is never unloaded, so values and tables it handed out stay valid
-    // for the whole process even after the engine that loaded it is gone.
-    module->library_.load(module->path_, static_cast<boost::dll::load_mode::type>(
-                                             RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE));
-  } catch (const std::exception& e) {
-    return Status::Failed("cannot load module " + file + ": it is not a loadable shared object (" +
-                          DlError(e.what()) +
-                          "); rebuild it as a shared library for this platform");
-  }
-  if (!module->library_.has(HOST_ENTRY_SYMBOL)) {
-    return Status::Failed("cannot load module " + file + ": it does not export " +
-                          HOST_ENTRY_SYMBOL +
-                          "; build it with the host SDK (HOST_MODULE in C++, HOSTC_MODULE in C)");
-  }
-  auto init = module->library_.get<host_status(host_negotiate*)>(HOST_ENTRY_SYMBOL);
-
+Status Negotiate(LoadedModule* module, host_module_init_fn init, const std::string& file,
+                 const host_api* api) {
   host_negotiate io;
   std::memset(&io, 0, sizeof io);
   io.struct_size = sizeof io;
@@ -121,6 +102,43 @@ Result<std::unique_ptr<LoadedModule>> LoadSharedModule(const std::filesystem::pa
     return Status::Failed("module " + file + " calls itself '" + io.module_name +
                           "' at negotiation but '" + module->def_.name() + "' in its schema");
   }
+  return {};
+}
+
+Result<std::unique_ptr<LoadedModule>> LoadBuiltinModule(host_module_init_fn init,
+                                                        const host_api* api) {
+  auto module = std::unique_ptr<LoadedModule>(new LoadedModule());
+  if (Status s = Negotiate(module.get(), init, "(built-in)", api); !s.ok()) return s;
+  return module;
+}
+
+Result<std::unique_ptr<LoadedModule>> LoadSharedModule(const std::filesystem::path& path,
+                                                       const host_api* api) {
+  const std::string file = path.string();
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) {
+    return Status::Failed("cannot load module " + file +
+                          ": the file does not exist; build the module or correct the path");
+  }
+  auto module = std::unique_ptr<LoadedModule>(new LoadedModule());
+  module->path_ = std::filesystem::absolute(path);
+  try {
+    // RTLD_NODELETE: a module is never unloaded, so values and tables it handed out stay valid
+    // for the whole process even after the engine that loaded it is gone.
+    module->library_.load(module->path_, static_cast<boost::dll::load_mode::type>(
+                                             RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE));
+  } catch (const std::exception& e) {
+    return Status::Failed("cannot load module " + file + ": it is not a loadable shared object (" +
+                          DlError(e.what()) +
+                          "); rebuild it as a shared library for this platform");
+  }
+  if (!module->library_.has(HOST_ENTRY_SYMBOL)) {
+    return Status::Failed("cannot load module " + file + ": it does not export " +
+                          HOST_ENTRY_SYMBOL +
+                          "; build it with the host SDK (HOST_MODULE in C++, HOSTC_MODULE in C)");
+  }
+  auto init = module->library_.get<host_status(host_negotiate*)>(HOST_ENTRY_SYMBOL);
+  if (Status s = Negotiate(module.get(), init, file, api); !s.ok()) return s;
   return module;
 }
 

@@ -30,12 +30,16 @@ class LoadedModule {
   const std::string& build_info() const { return build_info_; }
   // The schema the module described.
   const v1::ModuleDef& def() const { return def_; }
-  // "sha256:<hex>" of the shared object's bytes, computed on first use.
+  // "sha256:<hex>" of the shared object's bytes (of the name and build for a built-in module),
+  // computed on first use.
   const std::string& Digest() const;
 
  private:
   friend Result<std::unique_ptr<LoadedModule>> LoadSharedModule(const std::filesystem::path&,
                                                                 const host_api*);
+  friend Result<std::unique_ptr<LoadedModule>> LoadBuiltinModule(host_module_init_fn,
+                                                                 const host_api*);
+  friend Status Negotiate(LoadedModule*, host_module_init_fn, const std::string&, const host_api*);
   std::filesystem::path path_;
   boost::dll::shared_library library_;
   const host_module* table_ = nullptr;
@@ -49,6 +53,15 @@ class LoadedModule {
 // has its own message naming the file, what went wrong and how to fix it.
 Result<std::unique_ptr<LoadedModule>> LoadSharedModule(const std::filesystem::path& path,
                                                        const host_api* api);
+
+// Loads a module compiled into the host itself, through the same negotiation as a shared one.
+Result<std::unique_ptr<LoadedModule>> LoadBuiltinModule(host_module_init_fn init,
+                                                        const host_api* api);
+
+// Negotiates with a module's entry point and reads its schema into module; `file` names it in
+// errors.
+Status Negotiate(LoadedModule* module, host_module_init_fn init, const std::string& file,
+                 const host_api* api);
 
 }  // namespace host
 
