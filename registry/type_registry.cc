@@ -139,7 +139,7 @@ Status TypeRegistry::Validate(const v1::ModuleDef& def) const {
     if (!object_names.insert(object.name()).second) {
       return Status::Failed(where + " is defined twice");
     }
-    if (kCoreTypes.count(object.name())) {
+    if (kCoreTypes.count(object.name()) && def.name() != "core") {
       return Status::Failed(where + " has the name of a core type; rename it");
     }
     if (FindObject(object.name())) {
@@ -445,6 +445,11 @@ Result<const MemberInfo*> TypeRegistry::PrepareCall(v1::Call* call, bool* change
     seen |= uint64_t{1} << index;
     if (!Conforms(named.value(), defs[index].type())) {
       return CheckValue(named.value(), defs[index].type(), "argument --" + key);
+    }
+    if (defs[index].type().kind() == v1::TYPE_KIND_FLOAT &&
+        named.value().kind_case() == v1::Value::kIntValue) {
+      named.mutable_value()->set_float_value(static_cast<double>(named.value().int_value()));
+      modified = true;  // modules always receive a Float where they declared one
     }
   }
   for (int i = 0; i < defs.size(); ++i) {

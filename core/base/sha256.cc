@@ -1,6 +1,8 @@
 #include "core/base/sha256.h"
 
+#include <algorithm>
 #include <cstring>
+#include <string>
 
 namespace host {
 namespace {
@@ -111,6 +113,34 @@ std::string Sha256Hex(std::string_view text) {
   Sha256 sha;
   sha.Update(text);
   return sha.HexDigest();
+}
+
+std::string HmacSha256Hex(std::string_view key, std::string_view message) {
+  std::string block(64, '\0');
+  if (key.size() > 64) {
+    std::string hex = Sha256Hex(key);
+    for (size_t i = 0; i < 32; ++i)
+      block[i] = static_cast<char>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+  } else {
+    std::copy(key.begin(), key.end(), block.begin());
+  }
+  std::string inner_pad = block, outer_pad = block;
+  for (size_t i = 0; i < 64; ++i) {
+    inner_pad[i] = static_cast<char>(inner_pad[i] ^ 0x36);
+    outer_pad[i] = static_cast<char>(outer_pad[i] ^ 0x5c);
+  }
+  Sha256 inner;
+  inner.Update(inner_pad);
+  inner.Update(message);
+  std::string inner_hex = inner.HexDigest();
+  std::string inner_bytes(32, '\0');
+  for (size_t i = 0; i < 32; ++i) {
+    inner_bytes[i] = static_cast<char>(std::stoi(inner_hex.substr(2 * i, 2), nullptr, 16));
+  }
+  Sha256 outer;
+  outer.Update(outer_pad);
+  outer.Update(inner_bytes);
+  return outer.HexDigest();
 }
 
 }  // namespace host

@@ -35,6 +35,10 @@ class Sha256 {
 // The hex SHA-256 of a string.
 std::string Sha256Hex(std::string_view text);
 
+// The hex HMAC-SHA256 of message under key (RFC 2104): a keyed hash, so that a digest of a secret
+// reveals nothing without the key.
+std::string HmacSha256Hex(std::string_view key, std::string_view message);
+
 }  // namespace host
 
 #endif  // HOST_BASE_SHA256_H_

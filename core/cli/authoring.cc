@@ -56,7 +56,7 @@ host_add_module(@NAME@ SOURCES @SOURCE@ LANGUAGE @LANGUAGE@)
 
 const char* kCppTemplate =
     R"(// The @NAME@ module. Each registered member function is a typed function callers can chain:
-//   host -m . call with-greeting --greeting Hi hello --name you
+//   host -m . call with-greeting --text Hi hello --name you
 #include <host/module.h>
 
 #include <string>
@@ -174,9 +174,11 @@ int RunInit(const std::vector<std::string>& args) {
   for (const auto& [file, text] : files) {
     if (auto s = WriteAtomically(root / file, text); !s.ok()) return Report(s);
   }
-  std::cout << "Created module '" << name << "' in " << root.string() << "\nTry:\n  host -m "
-            << root.string() << " functions\n  host -m " << root.string()
-            << " call hello --name you\n";
+  // A bare name would be looked up on the module path: show the folder as a path.
+  std::string shown =
+      root.is_absolute() || root.string().rfind(".", 0) == 0 ? root.string() : "./" + root.string();
+  std::cout << "Created module '" << name << "' in " << shown << "\nTry:\n  host -m " << shown
+            << " functions\n  host -m " << shown << " call hello --name you\n";
   return 0;
 }
 
@@ -234,16 +236,19 @@ int RunInstall(const std::vector<std::string>& args, const std::string& module_d
   fs::path as_path =
       fs::path(source).is_absolute() ? fs::path(source) : fs::current_path() / source;
   std::error_code ec;
-  bool is_folder = fs::is_directory(as_path, ec);
-  Result<const ModuleInfo*> dep = engine.Load(is_folder ? as_path.string() : source);
+  // A path (folder or shared object) is recorded relative to module.json; a name as it is.
+  bool is_path = fs::exists(as_path, ec) &&
+                 (fs::is_directory(as_path, ec) || source.find('/') != std::string::npos ||
+                  source.rfind(".", 0) == 0);
+  Result<const ModuleInfo*> dep = engine.Load(is_path ? as_path.string() : source);
   if (!dep.ok()) return Report(dep.status());
   const std::string dep_name = (*dep)->def.name();
   if (dep_name == manifest->name) {
     return Report(Status::Usage("a module cannot depend on itself"));
   }
   std::string recorded =
-      is_folder ? fs::relative(as_path, fs::absolute(dir), ec).generic_string() : source;
-  if (is_folder && recorded.rfind(".", 0) != 0) recorded = "./" + recorded;
+      is_path ? fs::relative(as_path, fs::absolute(dir), ec).generic_string() : source;
+  if (is_path && recorded.rfind(".", 0) != 0) recorded = "./" + recorded;
 
   std::ifstream in(manifest_file);
   nlohmann::json doc = nlohmann::json::parse(in);

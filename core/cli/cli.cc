@@ -29,7 +29,7 @@ struct Step {
 };
 
 std::string Usage(const GlobalOptions& options, const std::string& command) {
-  return "host -m " + options.module + " " + command;
+  return options.module.empty() ? "host " + command : "host -m " + options.module + " " + command;
 }
 
 // Takes a global option at args[*i] if there is one.
@@ -51,10 +51,9 @@ Result<bool> TakeGlobal(const std::vector<std::string>& args, size_t* i, GlobalO
 }
 
 // Loads the module named by -m, with progress on stderr unless quiet.
+// Loads the module named by -m; without -m, the engine's core types.
 Result<const ModuleInfo*> LoadModule(Engine* engine, const GlobalOptions& options) {
-  if (options.module.empty()) {
-    return Status::Usage("no module given: pass -m MODULE (a name, a folder or a shared object)");
-  }
+  if (options.module.empty()) return engine->registry().FindModule("core");
   return engine->Load(options.module);
 }
 
@@ -150,6 +149,10 @@ Result<std::vector<Step>> ParseChain(const std::vector<std::string>& args, const
           options->json = true;
           continue;
         }
+        if (key == "quiet" && !has_text) {
+          options->quiet = true;
+          continue;
+        }
         std::string subject = step.member->kind == MemberInfo::Kind::kConstructor
                                   ? "module '" + module.def.name() + "'"
                                   : "function '" + step.member->cli_name + "'";
@@ -197,9 +200,30 @@ Result<std::vector<Step>> ParseChain(const std::vector<std::string>& args, const
   return steps;
 }
 
+// A core object made from command-line text: a Secret from a URI (env://, file://, cmd://).
+Result<v1::Value> CoreObjectFromText(const Engine& engine, const v1::TypeRef& type,
+                                     const std::vector<std::string>& texts,
+                                     const std::string& flag) {
+  if (type.name() != "Secret") {
+    return Status::Usage("argument " + flag + " takes a " + type.name() +
+                         " object, which cannot be given on the command line");
+  }
+  if (texts.size() > 1) return Status::Usage("argument " + flag + " is given more than once");
+  v1::Call call;
+  call.set_module("core");
+  call.set_object("Query");
+  call.set_function("secret");
+  auto* uri = call.add_args();
+  uri->set_name("uri");
+  uri->mutable_value()->set_string_value(texts.front());
+  Result<v1::Value> secret = engine.Call(std::move(call));
+  if (!secret.ok()) return secret.status().Prefixed("argument " + flag + ": ");
+  return secret;
+}
+
 // Builds the Call of a step on the given receiver, parsing its flag texts by type.
-Result<v1::Call> MakeCall(const Step& step, const v1::ObjectValue* receiver,
-                          const TypeRegistry& registry) {
+Result<v1::Call> MakeCall(const Step& step, const v1::ObjectValue* receiver, const Engine& engine) {
+  const TypeRegistry& registry = engine.registry();
   v1::Call call;
   const ObjectInfo& object = *step.member->object;
   call.set_module(object.module->def.name());
@@ -214,7 +238,9 @@ Result<v1::Call> MakeCall(const Step& step, const v1::ObjectValue* receiver,
     auto index = std::find(step.member->arg_keys.begin(), step.member->arg_keys.end(), key) -
                  step.member->arg_keys.begin();
     const v1::ArgDef& def = step.member->args().Get(static_cast<int>(index));
-    Result<v1::Value> value = ParseFlagValue(texts, def.type(), registry, "--" + key);
+    Result<v1::Value> value = def.type().kind() == v1::TYPE_KIND_OBJECT
+                                  ? CoreObjectFromText(engine, def.type(), texts, "--" + key)
+                                  : ParseFlagValue(texts, def.type(), registry, "--" + key);
     if (!value.ok()) return value.status();
     auto* named = call.add_args();
     named->set_name(def.name());
@@ -236,10 +262,6 @@ int RunCall(const std::vector<std::string>& args, GlobalOptions options) {
     }
     rest.push_back(args[i]);
   }
-  if (options.module.empty() && options.help) {
-    std::cout << GeneralHelp();
-    return 0;
-  }
   Result<const ModuleInfo*> module = LoadModule(&engine, options);
   if (!module.ok()) return Report(module.status());
   std::string help;
@@ -254,7 +276,7 @@ int RunCall(const std::vector<std::string>& args, GlobalOptions options) {
   for (const Step& step : *steps) {
     const v1::ObjectValue* receiver =
         value.kind_case() == v1::Value::kObjectValue ? &value.object_value() : nullptr;
-    Result<v1::Call> call = MakeCall(step, receiver, engine.registry());
+    Result<v1::Call> call = MakeCall(step, receiver, engine);
     if (!call.ok()) return Report(call.status());
     Result<v1::Value> result = engine.Call(std::move(*call));
     if (!result.ok()) return Report(result.status());

@@ -54,6 +54,44 @@ Result<v1::Value> ParseScalar(const std::string& text, const v1::TypeRef& type,
   }
 }
 
+// Splits comma-separated items; an item in double quotes may hold commas ("" is a quote).
+Result<std::vector<std::string>> SplitItems(const std::string& text, const std::string& flag) {
+  std::vector<std::string> items;
+  size_t i = 0;
+  while (true) {
+    std::string item;
+    if (i < text.size() && text[i] == '"') {
+      for (++i;; ++i) {
+        if (i >= text.size()) {
+          return Status::Usage("argument " + flag + ": a quoted item is not closed in '" + text +
+                               "'");
+        }
+        if (text[i] == '"' && i + 1 < text.size() && text[i + 1] == '"') {
+          item += '"';
+          ++i;
+        } else if (text[i] == '"') {
+          ++i;
+          break;
+        } else {
+          item += text[i];
+        }
+      }
+      if (i < text.size() && text[i] != ',') {
+        return Status::Usage("argument " + flag + ": expected ',' after a quoted item in '" + text +
+                             "'");
+      }
+    } else {
+      size_t comma = text.find(',', i);
+      item = text.substr(i, comma == std::string::npos ? std::string::npos : comma - i);
+      i = comma == std::string::npos ? text.size() : comma;
+    }
+    items.push_back(std::move(item));
+    if (i >= text.size()) break;
+    ++i;  // the comma
+  }
+  return items;
+}
+
 nlohmann::json ToJson(const v1::Value& value) {
   switch (value.kind_case()) {
     case v1::Value::kStringValue:
@@ -118,15 +156,12 @@ Result<v1::Value> ParseFlagValue(const std::vector<std::string>& texts, const v1
   auto* items = list.mutable_list_value();
   for (const auto& text : texts) {
     if (text.empty()) continue;
-    size_t start = 0;
-    while (true) {
-      size_t comma = text.find(',', start);
-      std::string item = text.substr(start, comma == std::string::npos ? comma : comma - start);
+    Result<std::vector<std::string>> split = SplitItems(text, flag);
+    if (!split.ok()) return split.status();
+    for (const auto& item : *split) {
       Result<v1::Value> parsed = ParseScalar(item, type.element(), registry, flag);
       if (!parsed.ok()) return parsed.status();
       *items->add_items() = std::move(*parsed);
-      if (comma == std::string::npos) break;
-      start = comma + 1;
     }
   }
   return list;

@@ -19,7 +19,7 @@ const std::set<std::string> kReserved = {
     "private", "protected", "public", "register", "return",    "short",    "signed",   "sizeof",
     "static",  "struct",    "switch", "template", "this",      "throw",    "true",     "try",
     "typedef", "typename",  "union",  "unsigned", "using",     "virtual",  "void",     "volatile",
-    "while",   "xor",       "value",  "id",       "value_"};
+    "while",   "xor"};
 
 std::string Identifier(std::string name) {
   if (name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) name = "k" + name;
@@ -158,7 +158,7 @@ class Generator {
         out += fmt::format("{{::deps::{}::{}, {}}}, ", e.name(), Identifier(v.name()),
                            Quoted(v.name()));
       }
-      out += "}};\n\n";
+      out += "}, " + Quoted(def_.name()) + "};\n\n";
     }
     out += "namespace deps {\n\n";
     std::string definitions;

@@ -9,14 +9,9 @@
 #include <iostream>
 
 #include "core/base/sha256.h"
+#include "core/engine/call_context.h"
 #include "core/engine/module_builder.h"
 #include "host/scratch_arena.h"
-
-// The call in progress, as modules see it (opaque to them).
-struct host_context {
-  const host::Engine* engine;
-  int depth;
-};
 
 namespace host {
 namespace fs = std::filesystem;
@@ -57,11 +52,12 @@ host_status ApiCall(host_context* ctx, host_bytes call_bytes, host_buffer* resul
   return status.kind() == ErrorKind::kUsage ? HOST_STATUS_INVALID_ARGUMENT : HOST_STATUS_ERROR;
 }
 
-void ApiLog(host_context*, host_log_level level, host_bytes message) {
+void ApiLog(host_context* ctx, host_log_level level, host_bytes message) {
   static const char* kLevels[] = {"debug", "info", "warning", "error"};
   if (level < HOST_LOG_INFO) return;
+  std::string_view text(reinterpret_cast<const char*>(message.data), message.size);
   std::cerr << kLevels[level <= HOST_LOG_ERROR ? level : HOST_LOG_ERROR] << ": "
-            << std::string_view(reinterpret_cast<const char*>(message.data), message.size)
+            << (ctx && ctx->engine ? ctx->engine->core().secrets().Redact(text) : std::string(text))
             << std::endl;
 }
 
@@ -91,8 +87,8 @@ bool ScalarWireMatches(const host_buffer& bytes, const v1::TypeRef& type) {
       return static_cast<uint64_t>(end - p) == n;
     case v1::TYPE_KIND_INT:  // field 2, varint
       return *p == 0x10 && ReadVarint(p + 1, end, &n) == end;
-    case v1::TYPE_KIND_FLOAT:  // field 3, fixed64; an Int is accepted too
-      return (*p == 0x19 && bytes.size == 9) || (*p == 0x10 && ReadVarint(p + 1, end, &n) == end);
+    case v1::TYPE_KIND_FLOAT:  // field 3, fixed64 (an Int takes the parsing path, which converts)
+      return *p == 0x19 && bytes.size == 9;
     case v1::TYPE_KIND_BOOLEAN:  // field 4, varint 0 or 1
       return *p == 0x20 && bytes.size == 2 && p[1] <= 1;
     default:
@@ -152,11 +148,20 @@ std::string CallDigest(const LoadedModule& module, const v1::Call& call) {
 
 }  // namespace
 
-Engine::Engine(EngineOptions options) : options_(std::move(options)) {
+Engine::Engine(EngineOptions options)
+    : options_(std::move(options)), core_(std::make_unique<CoreServices>(options_.state_dir)) {
   if (options_.sdk_cmake_dir.empty()) {
     options_.sdk_cmake_dir =
         (ExecutableDir() / ".." / "share" / "host" / "cmake").lexically_normal();
   }
+  Result<std::unique_ptr<LoadedModule>> core = LoadBuiltinModule(&CoreModuleInit, &kApi);
+  Result<const ModuleInfo*> info =
+      core.ok() ? registry_.AddModule((*core)->def()) : Result<const ModuleInfo*>(core.status());
+  if (!info.ok()) {  // the built-in schema is part of the program: a failure here is a bug
+    std::cerr << "host: the core module is broken: " << info.status().message() << std::endl;
+    std::abort();
+  }
+  modules_.emplace("core", std::move(*core));
 }
 
 Engine::~Engine() = default;
@@ -237,7 +242,35 @@ Result<const ModuleInfo*> Engine::LoadAt(std::string_view ref, const fs::path& b
   return info;
 }
 
-Result<v1::Value> Engine::Call(v1::Call call) const { return CallAt(std::move(call), 0); }
+namespace {
+// Replaces secrets in every string of a value.
+void RedactValue(const SecretStore& secrets, v1::Value* value) {
+  switch (value->kind_case()) {
+    case v1::Value::kStringValue:
+      value->set_string_value(secrets.Redact(value->string_value()));
+      break;
+    case v1::Value::kListValue:
+      for (auto& item : *value->mutable_list_value()->mutable_items()) RedactValue(secrets, &item);
+      break;
+    case v1::Value::kObjectValue:
+      for (auto& f : *value->mutable_object_value()->mutable_fields()) {
+        RedactValue(secrets, f.mutable_value());
+      }
+      break;
+    default:
+      break;
+  }
+}
+}  // namespace
+
+Result<v1::Value> Engine::Call(v1::Call call) const {
+  Result<v1::Value> result = CallAt(std::move(call), 0);
+  const SecretStore& secrets = core_->secrets();
+  if (!result.ok())
+    return Status(result.status().kind(), secrets.Redact(result.status().message()));
+  RedactValue(secrets, &*result);
+  return result;
+}
 
 Result<v1::Value> Engine::CallAt(v1::Call call, int depth) const {
   if (call.object().empty() && !call.module().empty()) {
@@ -313,7 +346,9 @@ Status Engine::Invoke(const v1::Call& call, host_bytes call_bytes, const MemberI
     std::string message = parsed && !err.message().empty()
                               ? err.message()
                               : "it failed with status " + std::to_string(status);
-    return Status::Failed(what() + " of module '" + call.module() + "' failed: " + message);
+    // A module that rejects its arguments reports a usage error, like the registry does.
+    return Status(status == HOST_STATUS_INVALID_ARGUMENT ? ErrorKind::kUsage : ErrorKind::kFailed,
+                  what() + " of module '" + call.module() + "' failed: " + message);
   }
   ApiFree(error.data);
   if (value == nullptr && IsWireCheckable(member.return_type()) &&
@@ -334,7 +369,16 @@ Status Engine::Invoke(const v1::Call& call, host_bytes call_bytes, const MemberI
     Status s = registry_.CheckValue(*value, member.return_type(), "the result of " + what());
     return Status::Failed("module '" + call.module() + "' broke its schema: " + s.message());
   }
-  if (value->kind_case() == v1::Value::kObjectValue) {
+  if (member.return_type().kind() == v1::TYPE_KIND_FLOAT &&
+      value->kind_case() == v1::Value::kIntValue) {  // callers always receive a Float
+    value->set_float_value(static_cast<double>(value->int_value()));
+    ApiFree(result->data);
+    if (!Fill(*value, result)) return Status::Failed("out of memory");
+  }
+  // The core module names its own objects (a secret's ID is a keyed hash, never a digest of
+  // its plaintext); every other module's objects get the digest of the call that made them.
+  if (value->kind_case() == v1::Value::kObjectValue &&
+      !(module->builtin() && !value->object_value().id().empty())) {
     value->mutable_object_value()->set_id(CallDigest(*module, call));
   }
   return {};

@@ -13,7 +13,9 @@
 
 #include "core/base/status.h"
 #include "core/engine/module_resolver.h"
+#include "core/engine/state_dir.h"
 #include "core/loader/module_loader.h"
+#include "core/types/core_module.h"
 #include "registry/type_registry.h"
 
 namespace host {
@@ -23,6 +25,7 @@ struct EngineOptions {
   std::vector<std::filesystem::path> module_path = DefaultModulePath();
   std::filesystem::path sdk_cmake_dir;  // default: <prefix>/share/host/cmake
   std::ostream* progress = nullptr;     // where build progress and module logs go; null: silent
+  std::filesystem::path state_dir = DefaultStateDir();  // keys, images, cache
 };
 
 // Loads modules and runs calls. Loading is single-threaded; calls may run from many threads.
@@ -44,8 +47,12 @@ class Engine {
   const LoadedModule* FindLoaded(std::string_view name) const;
 
   // Runs one call through the graph: checks it against the registry, invokes the module, checks
-  // the result against the declared type and gives objects their ID.
+  // the result against the declared type and gives objects their ID. Every secret's plaintext is
+  // scrubbed from the result and from errors.
   Result<v1::Value> Call(v1::Call call) const;
+
+  // The state of the core types (secrets, stores).
+  CoreServices& core() const { return *core_; }
 
   // The API table modules receive (the same for every engine; the context names the engine).
   static const host_api* Api();
@@ -68,6 +75,7 @@ class Engine {
                                    std::vector<std::string>* loading);
 
   EngineOptions options_;
+  std::unique_ptr<CoreServices> core_;
   TypeRegistry registry_;
   std::map<std::string, std::unique_ptr<LoadedModule>, std::less<>> modules_;
   std::map<std::string, std::string, std::less<>> loaded_paths_;  // object path -> module name

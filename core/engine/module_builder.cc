@@ -103,7 +103,10 @@ Status EnsureBuilt(const Manifest& manifest, const BuildOptions& options) {
   if (!fs::exists(source / "CMakeLists.txt", ec)) return {};
   const fs::path build = manifest.object_path().parent_path();
   const fs::path stamp = build / ".host-source-digest";
-  std::string digest = SourceDigest(source);
+  // module.json may sit outside the sources ("source" field): its bytes count too.
+  std::ifstream manifest_in(manifest.file, std::ios::binary);
+  std::string digest = SourceDigest(source) + "+" +
+                       Sha256Hex(std::string((std::istreambuf_iterator<char>(manifest_in)), {}));
   auto up_to_date = [&] {
     std::ifstream in(stamp);
     std::string recorded;
@@ -128,10 +131,11 @@ Status EnsureBuilt(const Manifest& manifest, const BuildOptions& options) {
   const fs::path log = build / "host-build.log";
   fs::remove(log, ec);
   if (!fs::exists(build / "CMakeCache.txt", ec)) {
-    int rc = RunLogged(
-        {"cmake", "-S", source.string(), "-B", build.string(), "-DCMAKE_BUILD_TYPE=Release",
-         "-DHOST_SDK_DIR=" + options.sdk_cmake_dir.string()},
-        log);
+    int rc =
+        RunLogged({"cmake", "-S", source.string(), "-B", build.string(),
+                   "-DCMAKE_BUILD_TYPE=Release", "-DHOST_SDK_DIR=" + options.sdk_cmake_dir.string(),
+                   "-DHOST_MODULE_MANIFEST=" + manifest.file.string()},
+                  log);
     if (rc != 0) {
       return Status::Failed("building module '" + manifest.name +
                             "' failed: CMake could not configure it (exit " + std::to_string(rc) +

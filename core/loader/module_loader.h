@@ -22,8 +22,10 @@ class LoadedModule {
  public:
   // The module's name, as its schema says.
   const std::string& name() const { return def_.name(); }
-  // The shared object's path.
+  // The shared object's path (empty for a module built into the host).
   const std::filesystem::path& path() const { return path_; }
+  // Whether the module is built into the host.
+  bool builtin() const { return path_.empty(); }
   // The module's function table.
   const host_module* table() const { return table_; }
   // The compiler and SDK that built it, as the module reports.

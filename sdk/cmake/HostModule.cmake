@@ -26,7 +26,9 @@ endif()
 
 function(host_add_module name)
   cmake_parse_arguments(ARG "" "MANIFEST;OUTPUT_DIR;LANGUAGE" "SOURCES" ${ARGN})
-  if(NOT ARG_MANIFEST)
+  if(NOT ARG_MANIFEST AND HOST_MODULE_MANIFEST)
+    set(ARG_MANIFEST ${HOST_MODULE_MANIFEST})  # passed by host when module.json names a "source"
+  elseif(NOT ARG_MANIFEST)
     set(ARG_MANIFEST ${CMAKE_CURRENT_SOURCE_DIR}/module.json)
   endif()
   if(NOT ARG_LANGUAGE)

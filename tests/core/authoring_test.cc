@@ -22,6 +22,7 @@ class Authoring : public ::testing::Test {
 TEST_F(Authoring, InitBuildsAndRunsACppModule) {
   test::Ran ran = RunHost({"init", "--name", "my-mod"}, {}, dir_);
   ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_NE(ran.out.find("host -m ./my-mod functions"), std::string::npos) << ran.out;
   std::string mod = dir_ + "/my-mod";
   ran = RunHost({"-m", mod, "call", "with-greeting", "--text", "Hi", "hello", "--name", "you"});
   ASSERT_EQ(ran.exit_code, 0) << ran.err;
@@ -67,15 +68,24 @@ struct Release {
   std::string next(const std::string& version, const std::vector<std::string>& commits) const {
     return deps::semver(version).next(commits).tag(std::string("release-"));
   }
+  std::string bump(const std::string& version, deps::Part part) const {
+    return deps::semver(version).bump(part).string();
+  }
 };
 HOST_MODULE("release", m) {
-  m.object<Release>("Release").function("next", &Release::next, "Next release tag.",
-                                        {host::arg("version"), host::arg("commits")});
+  m.object<Release>("Release")
+      .function("next", &Release::next, "Next release tag.",
+                {host::arg("version"), host::arg("commits")})
+      .function("bump", &Release::bump, "Bumps with semver's own enum.",
+                {host::arg("version"), host::arg("part")});
 }
 )";
   ran = RunHost({"-m", mod, "call", "next", "--version", "1.0.0", "--commits", "feat: x"});
   ASSERT_EQ(ran.exit_code, 0) << ran.err;
   EXPECT_EQ(ran.out, "release-1.1.0\n");
+  ran = RunHost({"-m", mod, "call", "bump", "--version", "1.2.3", "--part", "MAJOR"});
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ran.out, "2.0.0\n");
 
   ran = RunHost({"-m", mod, "install", "no-such-module"});
   EXPECT_EQ(ran.exit_code, 2);

@@ -42,5 +42,15 @@ TEST(Sha256, IncrementalEqualsOneShot) {
   EXPECT_EQ(sha.HexDigest(), Sha256Hex(text));
 }
 
+TEST(Sha256, HmacKnownVectors) {  // RFC 4231 test cases 1 and 2
+  EXPECT_EQ(HmacSha256Hex(std::string(20, '\x0b'), "Hi There"),
+            "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+  EXPECT_EQ(HmacSha256Hex("Jefe", "what do ya want for nothing?"),
+            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+  std::string long_key(131, '\xaa');  // test case 6: a key longer than a block
+  EXPECT_EQ(HmacSha256Hex(long_key, "Test Using Larger Than Block-Size Key - Hash Key First"),
+            "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
 }  // namespace
 }  // namespace host

@@ -54,6 +54,16 @@ TEST(Cli, ScalarsListsBooleansAcrossCompilers) {
             "A!!\n");
 }
 
+TEST(Cli, ListItemsMayBeQuotedToHoldCommas) {
+  test::Ran ran = RunHost({"-m", "semver", "--quiet", "call", "part-for", "--commits",
+                           "\"fix: a, b\",\"feat: say \"\"hi\"\"\"", "--quiet"});
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ran.out, "MINOR\n");
+  ran = RunHost({"-m", "semver", "call", "part-for", "--commits", "\"fix: a, b"});
+  EXPECT_EQ(ran.exit_code, 2);
+  EXPECT_NE(ran.err.find("a quoted item is not closed"), std::string::npos) << ran.err;
+}
+
 TEST(Cli, ObjectsPrintTypeAndIdOrJson) {
   test::Ran ran = RunHost({"-m", "semver", "call", "bump-minor"});
   ASSERT_EQ(ran.exit_code, 0) << ran.err;

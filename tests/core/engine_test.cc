@@ -70,6 +70,19 @@ TEST_F(EngineTest, TypedArgumentsAndResultsCrossTheBoundary) {
                    10.5);
 }
 
+TEST_F(EngineTest, IntGivenForFloatArrivesAsFloat) {
+  v1::Call call;
+  call.set_module("cmod");
+  call.set_object("Cmod");
+  call.set_function("scale");
+  auto* a = call.add_args();
+  a->set_name("value");
+  a->mutable_value()->set_int_value(3);
+  v1::Value v = Ok(call);
+  EXPECT_EQ(v.kind_case(), v1::Value::kFloatValue);
+  EXPECT_DOUBLE_EQ(v.float_value(), 6.0);
+}
+
 TEST_F(EngineTest, ObjectsChainAndHaveCallDigests) {
   v1::Value object = Ok(MakeCall("with_prefix", {{"p", Str("pre")}}));
   ASSERT_EQ(object.kind_case(), v1::Value::kObjectValue);

@@ -129,7 +129,8 @@ void hostc_request_value(hostc_request* request, const char* name, const hostc_v
   }
 }
 
-/* Turns the Error bytes a failed call returned into "module.function failed: message". */
+/* Turns the Error bytes a failed call returned into a message (the runtime's, which names what
+ * failed, or "module.function failed (status N)" when there is none). */
 static const char* describe_failure(hostc_request* request, host_status status, host_buffer error) {
   hostc_arena* arena = &request->call->arena;
   const char* module = request->message.module;
@@ -148,7 +149,7 @@ static const char* describe_failure(hostc_request* request, host_status status, 
     return hostc_arena_format(arena, "%s.%s failed (status %d) without a message", module, function,
                               (int)status);
   }
-  return hostc_arena_format(arena, "%s.%s failed: %s", module, function, parsed->message);
+  return parsed->message; /* the runtime's message already names the module and function */
 }
 
 host_status hostc_request_send(hostc_request* request, const hostc_value** result) {

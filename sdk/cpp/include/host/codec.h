@@ -41,6 +41,8 @@ struct EnumSpec {
   const char* name;
   const char* description;
   std::vector<EnumValue<E>> values;
+  const char* module =
+      nullptr;  // set for another module's enum (generated clients): not redeclared
 };
 
 // The description of enum E; must be specialized, e.g.
@@ -216,7 +218,7 @@ struct Codec<E, std::enable_if_t<std::is_enum_v<E>>> {
     const EnumSpec<E>& spec = enum_spec<E>;
     t->set_kind(v1::TYPE_KIND_ENUM);
     t->set_name(spec.name);
-    if (sink == nullptr) return;
+    if (sink == nullptr || spec.module != nullptr) return;
     v1::EnumDef def;
     def.set_name(spec.name);
     def.set_description(spec.description);

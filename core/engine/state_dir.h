@@ -1,0 +1,19 @@
+// Where the engine keeps its state (images, layers, cache, keys): no daemon, just a folder.
+#ifndef HOST_ENGINE_STATE_DIR_H_
+#define HOST_ENGINE_STATE_DIR_H_
+
+#include <filesystem>
+
+#include "core/base/status.h"
+
+namespace host {
+
+// $HOST_STATE_DIR, else $XDG_CACHE_HOME/host, else /var/lib/host as root, else ~/.cache/host.
+std::filesystem::path DefaultStateDir();
+
+// Creates the state folder (mode 0700) if needed; a clear error when it cannot be used.
+Status EnsureStateDir(const std::filesystem::path& dir);
+
+}  // namespace host
+
+#endif  // HOST_ENGINE_STATE_DIR_H_

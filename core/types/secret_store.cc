@@ -1,0 +1,159 @@
+#include "core/types/secret_store.h"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+#include "core/base/sha256.h"
+
+namespace host {
+namespace fs = std::filesystem;
+
+SecretStore::SecretStore(fs::path key_file) : key_file_(std::move(key_file)) {}
+
+Status SecretStore::LoadKey() {
+  if (!key_.empty()) return {};
+  std::ifstream in(key_file_, std::ios::binary);
+  std::string key((std::istreambuf_iterator<char>(in)), {});
+  if (key.size() != 64) {
+    std::random_device random;
+    std::string fresh;
+    for (int i = 0; i < 64; ++i) fresh += "0123456789abcdef"[random() % 16];
+    std::error_code ec;
+    fs::create_directories(key_file_.parent_path(), ec);
+    fs::path tmp = key_file_;
+    tmp += ".tmp" + std::to_string(getpid());
+    int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    if (fd < 0 || write(fd, fresh.data(), fresh.size()) != static_cast<ssize_t>(fresh.size())) {
+      if (fd >= 0) close(fd);
+      return Status::Failed("cannot write the secret hashing key " + key_file_.string() +
+                            "; set HOST_STATE_DIR to a writable folder");
+    }
+    close(fd);
+    // Whoever renames first wins; everyone then reads the same key.
+    if (!fs::exists(key_file_, ec)) fs::rename(tmp, key_file_, ec);
+    fs::remove(tmp, ec);
+    std::ifstream again(key_file_, std::ios::binary);
+    key.assign((std::istreambuf_iterator<char>(again)), {});
+    if (key.size() != 64)
+      return Status::Failed("the secret hashing key " + key_file_.string() +
+                            " is damaged; delete it and run again");
+  }
+  key_ = key;
+  return {};
+}
+
+Result<std::string> SecretStore::KeyedHash(std::string_view plaintext) {
+  std::lock_guard lock(mutex_);
+  if (Status s = LoadKey(); !s.ok()) return s;
+  return "sha256:" + HmacSha256Hex(key_, plaintext);
+}
+
+Result<std::string> SecretStore::Add(std::string_view name, std::string plaintext) {
+  std::lock_guard lock(mutex_);
+  if (Status s = LoadKey(); !s.ok()) return s;
+  Sha256 fields;
+  fields.UpdateField(name);
+  fields.UpdateField(plaintext);
+  std::string id = "sha256:" + HmacSha256Hex(key_, fields.HexDigest());
+  secrets_[id] = {std::string(name), std::move(plaintext)};
+  return id;
+}
+
+std::optional<std::pair<std::string, std::string>> SecretStore::Get(std::string_view id) const {
+  std::lock_guard lock(mutex_);
+  auto it = secrets_.find(id);
+  if (it == secrets_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::string SecretStore::Redact(std::string_view text) const {
+  std::string out(text);
+  std::lock_guard lock(mutex_);
+  for (const auto& [id, secret] : secrets_) {
+    const std::string& plain = secret.second;
+    if (plain.empty()) continue;
+    for (size_t pos = 0; (pos = out.find(plain, pos)) != std::string::npos; pos += 3) {
+      out.replace(pos, plain.size(), "***");
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// Runs a shell command and returns its standard output without one trailing newline.
+Result<std::string> CommandOutput(const std::string& command) {
+  int pipe_fds[2];
+  if (pipe(pipe_fds) != 0) return Status::Failed("cannot create a pipe for cmd:// secret");
+  pid_t pid = fork();
+  if (pid == 0) {
+    dup2(pipe_fds[1], 1);
+    close(pipe_fds[0]);
+    close(pipe_fds[1]);
+    execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  close(pipe_fds[1]);
+  std::string out;
+  char buf[4096];
+  for (ssize_t n; (n = read(pipe_fds[0], buf, sizeof buf)) > 0;)
+    out.append(buf, static_cast<size_t>(n));
+  close(pipe_fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    // The command line is not secret; its output is, and is not shown.
+    return Status::Failed("the secret command `" + command + "` exited with status " +
+                          std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128));
+  }
+  if (!out.empty() && out.back() == '\n') out.pop_back();
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> ReadSecretUri(std::string_view uri) {
+  auto take = [&](std::string_view scheme, std::string* rest) {
+    for (std::string prefix : {std::string(scheme) + "://", std::string(scheme) + ":"}) {
+      if (uri.rfind(prefix, 0) == 0) {
+        *rest = std::string(uri.substr(prefix.size()));
+        return true;
+      }
+    }
+    return false;
+  };
+  std::string rest;
+  if (take("env", &rest)) {
+    const char* value = std::getenv(rest.c_str());
+    if (value == nullptr) {
+      return Status::Usage("secret env://" + rest + ": the environment variable " + rest +
+                           " is not set");
+    }
+    return std::string(value);
+  }
+  if (take("file", &rest)) {
+    std::ifstream in(rest, std::ios::binary);
+    if (!in) return Status::Usage("secret file://" + rest + ": the file cannot be read");
+    std::string value((std::istreambuf_iterator<char>(in)), {});
+    if (!value.empty() && value.back() == '\n') value.pop_back();
+    return value;
+  }
+  if (take("cmd", &rest)) {
+    if (rest.size() >= 2 && rest.front() == '"' && rest.back() == '"') {
+      rest = rest.substr(1, rest.size() - 2);
+    }
+    return CommandOutput(rest);
+  }
+  return Status::Usage(
+      "a secret must be given as env://NAME, file://PATH or cmd://COMMAND, not as a plain value: "
+      "a plain value would end up in shell history and process listings");
+}
+
+}  // namespace host
