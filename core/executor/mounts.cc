@@ -1,0 +1,112 @@
+#include "core/executor/mounts.h"
+
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+namespace host {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kOverlayFlags = "redirect_dir=off,metacopy=off,index=off,volatile";
+// mount(2) takes at most a page of options, the terminating NUL included.
+constexpr size_t kMaxMountData = 4095;
+
+std::atomic<bool> tmpfs_noswap_works{true};
+
+std::string Errno(const std::string& what) { return what + ": " + strerror(errno); }
+
+// The new mount API takes each lower folder apart ("lowerdir+", Linux 6.8), so there is no length
+// limit and no escaping.
+Status MountOverlayWithFsconfig(const std::vector<fs::path>& lowers, const fs::path& upper,
+                                const fs::path& work, const fs::path& target) {
+  int fs_fd = fsopen("overlay", FSOPEN_CLOEXEC);
+  if (fs_fd < 0) return Status::Failed(Errno("fsopen overlay"));
+  auto fail = [&](const std::string& what) {
+    std::string message = Errno(what);
+    char log[512];
+    ssize_t n = read(fs_fd, log, sizeof log - 1);
+    if (n > 0) message += " (" + std::string(log, static_cast<size_t>(n)) + ")";
+    close(fs_fd);
+    return Status::Failed(message);
+  };
+  for (const auto& lower : lowers) {
+    if (fsconfig(fs_fd, FSCONFIG_SET_STRING, "lowerdir+", lower.c_str(), 0) != 0) {
+      return fail("overlay lower layer " + lower.string() + " (Linux 6.8 or later is needed for " +
+                  "this many layers)");
+    }
+  }
+  if (fsconfig(fs_fd, FSCONFIG_SET_STRING, "upperdir", upper.c_str(), 0) != 0) {
+    return fail("overlay upperdir");
+  }
+  if (fsconfig(fs_fd, FSCONFIG_SET_STRING, "workdir", work.c_str(), 0) != 0) {
+    return fail("overlay workdir");
+  }
+  for (const char* flag : {"redirect_dir=off", "metacopy=off", "index=off"}) {
+    std::string key(flag, strchr(flag, '='));
+    if (fsconfig(fs_fd, FSCONFIG_SET_STRING, key.c_str(), "off", 0) != 0) {
+      return fail("overlay " + key);
+    }
+  }
+  if (fsconfig(fs_fd, FSCONFIG_SET_FLAG, "volatile", nullptr, 0) != 0) {
+    return fail("overlay volatile");
+  }
+  if (fsconfig(fs_fd, FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) != 0) {
+    return fail("overlay create");
+  }
+  int mount_fd = fsmount(fs_fd, FSMOUNT_CLOEXEC, 0);
+  if (mount_fd < 0) return fail("fsmount overlay");
+  close(fs_fd);
+  int rc = move_mount(mount_fd, "", AT_FDCWD, target.c_str(), MOVE_MOUNT_F_EMPTY_PATH);
+  int error = errno;
+  close(mount_fd);
+  errno = error;
+  if (rc != 0) return Status::Failed(Errno("move_mount overlay to " + target.string()));
+  return {};
+}
+
+}  // namespace
+
+Status MountOverlay(const std::vector<fs::path>& lowers_top_first, const fs::path& upper,
+                    const fs::path& work, const fs::path& target) {
+  std::string data = "lowerdir=";
+  for (size_t i = 0; i < lowers_top_first.size(); ++i) {
+    if (i > 0) data += ':';
+    data += lowers_top_first[i].string();
+  }
+  data += ",upperdir=" + upper.string() + ",workdir=" + work.string() + "," + kOverlayFlags;
+  if (data.size() > kMaxMountData) {
+    return MountOverlayWithFsconfig(lowers_top_first, upper, work, target);
+  }
+  if (mount("overlay", target.c_str(), "overlay", 0, data.c_str()) != 0) {
+    return Status::Failed(Errno("cannot mount the overlay root filesystem at " + target.string()));
+  }
+  return {};
+}
+
+Status MountPrivateTmpfs(const fs::path& target) {
+  unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
+  if (tmpfs_noswap_works.load()) {
+    if (mount("tmpfs", target.c_str(), "tmpfs", flags, "mode=0700,noswap") == 0) return {};
+    if (errno != EINVAL) return Status::Failed(Errno("cannot mount a tmpfs at " + target.string()));
+    tmpfs_noswap_works.store(false);
+  }
+  if (mount("tmpfs", target.c_str(), "tmpfs", flags, "mode=0700") != 0) {
+    return Status::Failed(Errno("cannot mount a tmpfs at " + target.string()));
+  }
+  return {};
+}
+
+Status Unmount(const fs::path& target) {
+  if (umount2(target.c_str(), UMOUNT_NOFOLLOW) == 0) return {};
+  if (errno == EBUSY && umount2(target.c_str(), MNT_DETACH | UMOUNT_NOFOLLOW) == 0) return {};
+  return Status::Failed(Errno("cannot unmount " + target.string()));
+}
+
+}  // namespace host
