@@ -10,6 +10,7 @@
 
 #include "core/base/sha256.h"
 #include "core/engine/call_context.h"
+#include "core/engine/call_digest.h"
 #include "core/engine/module_builder.h"
 #include "host/scratch_arena.h"
 
@@ -118,38 +119,10 @@ v1::Value ReadField(const v1::Call& call) {
   return v1::Value();
 }
 
-// Deterministic bytes of a value, for digests.
-std::string CanonicalBytes(const google::protobuf::MessageLite& message) {
-  std::string out;
-  google::protobuf::io::StringOutputStream stream(&out);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  message.SerializeToCodedStream(&coded);
-  coded.Trim();
-  return out;
-}
-
-// The ID of the object a call made: the digest of the module, receiver, function and arguments.
-std::string CallDigest(const LoadedModule& module, const v1::Call& call) {
-  Sha256 sha;
-  sha.UpdateField(module.Digest());
-  sha.UpdateField(call.object());
-  sha.UpdateField(call.receiver().id());
-  sha.UpdateField(call.function());
-  std::vector<const v1::NamedValue*> args;
-  for (const auto& a : call.args()) args.push_back(&a);
-  std::sort(args.begin(), args.end(), [](auto* a, auto* b) { return a->name() < b->name(); });
-  for (const auto* a : args) {
-    sha.UpdateField(a->name());
-    sha.UpdateField(CanonicalBytes(a->value()));
-  }
-  return "sha256:" + sha.HexDigest();
-}
-
 }  // namespace
 
 Engine::Engine(EngineOptions options)
-    : options_(std::move(options)), core_(std::make_unique<CoreServices>(options_.state_dir)) {
+    : options_(std::move(options)), core_(std::make_unique<CoreServices>(options_.state_dir, options_.progress)) {
   if (options_.sdk_cmake_dir.empty()) {
     options_.sdk_cmake_dir =
         (ExecutableDir() / ".." / "share" / "host" / "cmake").lexically_normal();
@@ -379,7 +352,7 @@ Status Engine::Invoke(const v1::Call& call, host_bytes call_bytes, const MemberI
   // its plaintext); every other module's objects get the digest of the call that made them.
   if (value->kind_case() == v1::Value::kObjectValue &&
       !(module->builtin() && !value->object_value().id().empty())) {
-    value->mutable_object_value()->set_id(CallDigest(*module, call));
+    value->mutable_object_value()->set_id(CallDigest(module->Digest(), call));
   }
   return {};
 }

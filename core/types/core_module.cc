@@ -5,6 +5,7 @@
 #include <map>
 
 #include "core/engine/call_context.h"
+#include "core/engine/call_digest.h"
 #include "core/engine/engine.h"
 #include "core/types/core_schema.h"
 #include "host/scratch_arena.h"
@@ -27,6 +28,12 @@ bool Fill(const google::protobuf::MessageLite& message, host_buffer* out) {
 struct CoreCall {
   CoreServices& services;
   const v1::Call& call;
+  const Engine& engine;
+
+  // The evaluated state of the receiving container.
+  Result<ContainerState> Receiver() const {
+    return services.evaluator().Container(call.receiver().id());
+  }
 
   // The string argument called name ("" when absent).
   const std::string& String(const char* name) const {
@@ -59,6 +66,44 @@ Result<v1::Value> SecretObject(CoreCall& c, std::string_view name, std::string p
   return ObjectRef("Secret", *id);
 }
 
+v1::Value StringList(const std::vector<std::string>& items) {
+  v1::Value v;
+  auto* list = v.mutable_list_value();
+  for (const auto& item : items) list->add_items()->set_string_value(item);
+  return v;
+}
+
+Status NoCommand() {
+  return Status::Usage(
+      "the container has run no command: call with-exec before reading its output");
+}
+
+// A field of the receiving container's last command output.
+Result<v1::Value> Exec(CoreCall& c, std::string ExecOutput::*field) {
+  Result<ContainerState> state = c.Receiver();
+  if (!state.ok()) return state.status();
+  if (!state->last_exec) return NoCommand();
+  return StringValue((*state->last_exec).*field);
+}
+
+// The result type of a core function, or nullptr.
+const v1::TypeRef* ReturnType(std::string_view object, std::string_view function) {
+  for (const auto& o : CoreSchema().objects()) {
+    if (o.name() != object) continue;
+    for (const auto& f : o.functions()) {
+      if (f.name() == function) return &f.return_type();
+    }
+  }
+  return nullptr;
+}
+
+// A function that returns a core object makes a lazy node: nothing runs until a leaf needs it.
+Result<v1::Value> LazyObject(CoreCall& c, const std::string& type) {
+  std::string id = CallDigest(c.engine.FindLoaded("core")->Digest(), c.call);
+  c.services.nodes().Put(id, Node{type, c.call});
+  return ObjectRef(type.c_str(), id);
+}
+
 // The secret a call's receiver names, or an error for an unknown one.
 Result<std::pair<std::string, std::string>> ReceiverSecret(CoreCall& c) {
   auto secret = c.services.secrets().Get(c.call.receiver().id());
@@ -79,6 +124,63 @@ const std::map<std::string, Handler, std::less<>>& Handlers() {
          Result<std::string> value = ReadSecretUri(c.String("uri"));
          if (!value.ok()) return value.status();
          return SecretObject(c, c.String("uri"), std::move(*value));
+       }},
+      {"Container.stdout", [](CoreCall& c) { return Exec(c, &ExecOutput::stdout_bytes); }},
+      {"Container.stderr", [](CoreCall& c) { return Exec(c, &ExecOutput::stderr_bytes); }},
+      {"Container.exit-code",
+       [](CoreCall& c) -> Result<v1::Value> {
+         Result<ContainerState> state = c.Receiver();
+         if (!state.ok()) return state.status();
+         if (!state->last_exec) return NoCommand();
+         v1::Value v;
+         v.set_int_value(state->last_exec->exit_code);
+         return v;
+       }},
+      {"Container.sync",
+       [](CoreCall& c) -> Result<v1::Value> {
+         Result<ContainerState> state = c.Receiver();
+         if (!state.ok()) return state.status();
+         return ObjectRef("Container", c.call.receiver().id());
+       }},
+      {"Container.env-variable",
+       [](CoreCall& c) -> Result<v1::Value> {
+         Result<ContainerState> state = c.Receiver();
+         if (!state.ok()) return state.status();
+         std::string prefix = c.String("name") + "=";
+         for (const auto& e : state->env) {
+           if (e.rfind(prefix, 0) == 0) return StringValue(e.substr(prefix.size()));
+         }
+         return v1::Value();
+       }},
+      {"Container.env-variables",
+       [](CoreCall& c) -> Result<v1::Value> {
+         Result<ContainerState> state = c.Receiver();
+         if (!state.ok()) return state.status();
+         return StringList(state->env);
+       }},
+      {"Container.workdir",
+       [](CoreCall& c) -> Result<v1::Value> {
+         Result<ContainerState> state = c.Receiver();
+         if (!state.ok()) return state.status();
+         return StringValue(state->workdir);
+       }},
+      {"Container.user",
+       [](CoreCall& c) -> Result<v1::Value> {
+         Result<ContainerState> state = c.Receiver();
+         if (!state.ok()) return state.status();
+         return StringValue(state->user);
+       }},
+      {"Container.entrypoint",
+       [](CoreCall& c) -> Result<v1::Value> {
+         Result<ContainerState> state = c.Receiver();
+         if (!state.ok()) return state.status();
+         return StringList(state->entrypoint);
+       }},
+      {"Container.default-args",
+       [](CoreCall& c) -> Result<v1::Value> {
+         Result<ContainerState> state = c.Receiver();
+         if (!state.ok()) return state.status();
+         return StringList(state->default_args);
        }},
       {"Secret.name",
        [](CoreCall& c) -> Result<v1::Value> {
@@ -110,14 +212,18 @@ host_status Invoke(host_context* ctx, host_bytes bytes, host_buffer* result, hos
     return HOST_STATUS_INVALID_ARGUMENT;
   }
   std::string key = call.object() + "." + call.function();
-  auto handler = Handlers().find(key);
-  if (handler == Handlers().end()) {
+  CoreCall core_call{ctx->engine->core(), call, *ctx->engine};
+  Result<v1::Value> value = Status::Failed("");
+  if (auto handler = Handlers().find(key); handler != Handlers().end()) {
+    value = handler->second(core_call);
+  } else if (const v1::TypeRef* type = ReturnType(call.object(), call.function());
+             type && type->kind() == v1::TYPE_KIND_OBJECT && type->name() != "Secret") {
+    value = LazyObject(core_call, type->name());
+  } else {
     err.set_message("the core module has no implementation of " + key);
     Fill(err, error);
     return HOST_STATUS_UNSUPPORTED;
   }
-  CoreCall core_call{ctx->engine->core(), call};
-  Result<v1::Value> value = handler->second(core_call);
   if (!value.ok()) {
     err.set_message(value.status().message());
     Fill(err, error);
@@ -131,8 +237,45 @@ const host_module kTable = {sizeof(host_module), &Describe, &Invoke};
 
 }  // namespace
 
-CoreServices::CoreServices(std::filesystem::path state_dir)
-    : state_dir_(std::move(state_dir)), secrets_(state_dir_ / "secret-key") {}
+CoreServices::CoreServices(std::filesystem::path state_dir, std::ostream* progress)
+    : state_dir_(std::move(state_dir)),
+      progress_(progress),
+      secrets_(state_dir_ / "secret-key"),
+      steps_(state_dir_ / "steps"),
+      evaluator_(this) {}
+
+CoreServices::~CoreServices() = default;
+
+Result<images::ImageStore*> CoreServices::Images() {
+  std::lock_guard lock(lazy_mutex_);
+  if (!images_) {
+    Result<images::Config> config = images::LoadConfig();
+    if (!config.ok()) return config.status();
+    images_ = std::make_unique<images::ImageStore>(state_dir_, std::move(*config));
+  }
+  return images_.get();
+}
+
+Result<const StepRunner*> CoreServices::Runner() {
+  std::lock_guard lock(lazy_mutex_);
+  if (!runner_) {
+    std::string preferred;
+    if (Result<images::Config> config = images::LoadConfig(); config.ok()) {
+      preferred = config->runtime;
+    }
+    Result<StepRunner> runner = StepRunner::Create({state_dir_, preferred});
+    if (!runner.ok()) return runner.status();
+    runner_.emplace(std::move(*runner));
+  }
+  return &*runner_;
+}
+
+void CoreServices::Progress(const std::string& line) {
+  if (progress_ == nullptr) return;
+  std::string clean = secrets_.Redact(line);
+  std::lock_guard lock(progress_mutex_);
+  *progress_ << clean << std::endl;
+}
 
 host_status CoreModuleInit(host_negotiate* io) {
   g_api = io->api;

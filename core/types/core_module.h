@@ -4,8 +4,17 @@
 #define HOST_TYPES_CORE_MODULE_H_
 
 #include <filesystem>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <ostream>
 
+#include "core/executor/step_runner.h"
+#include "core/images/image_store.h"
+#include "core/types/evaluator.h"
+#include "core/types/node_table.h"
 #include "core/types/secret_store.h"
+#include "core/types/step_cache.h"
 #include "host/abi.h"
 
 namespace host {
@@ -13,17 +22,39 @@ namespace host {
 // Engine-side state of the core types for one engine.
 class CoreServices {
  public:
-  // state_dir: where persistent state (keys, images, cache) lives.
-  explicit CoreServices(std::filesystem::path state_dir);
+  // state_dir: where persistent state (keys, images, cache) lives; progress: where step progress
+  // goes (null: nowhere).
+  CoreServices(std::filesystem::path state_dir, std::ostream* progress);
+  ~CoreServices();
 
   const std::filesystem::path& state_dir() const { return state_dir_; }
   // The session's secrets and the scrubber.
   SecretStore& secrets() { return secrets_; }
   const SecretStore& secrets() const { return secrets_; }
+  // The session's lazy objects.
+  NodeTable& nodes() { return nodes_; }
+  // Evaluates lazy objects.
+  Evaluator& evaluator() { return evaluator_; }
+  // Results of container steps.
+  StepCache& steps() { return steps_; }
+  // The image store, created on first use from the configuration file.
+  Result<images::ImageStore*> Images();
+  // The step runner, created on first use (finds crun or runc).
+  Result<const StepRunner*> Runner();
+  // Writes one progress line (scrubbed) unless progress is off.
+  void Progress(const std::string& line);
 
  private:
   std::filesystem::path state_dir_;
+  std::ostream* progress_;
   SecretStore secrets_;
+  NodeTable nodes_;
+  StepCache steps_;
+  Evaluator evaluator_;
+  std::mutex lazy_mutex_;
+  std::unique_ptr<images::ImageStore> images_;
+  std::optional<StepRunner> runner_;
+  std::mutex progress_mutex_;
 };
 
 // The core module's entry point: negotiates like a module's host_module_init_v1.

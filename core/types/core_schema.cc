@@ -12,6 +12,18 @@ v1::TypeRef Type(v1::TypeKind kind, const char* name = "") {
   return t;
 }
 v1::TypeRef String() { return Type(v1::TYPE_KIND_STRING); }
+v1::TypeRef Int() { return Type(v1::TYPE_KIND_INT); }
+v1::TypeRef Boolean() { return Type(v1::TYPE_KIND_BOOLEAN); }
+v1::TypeRef Enum(const char* name) { return Type(v1::TYPE_KIND_ENUM, name); }
+v1::TypeRef Strings() {
+  v1::TypeRef t = Type(v1::TYPE_KIND_LIST);
+  *t.mutable_element() = String();
+  return t;
+}
+v1::TypeRef Optional(v1::TypeRef t) {
+  t.set_optional(true);
+  return t;
+}
 v1::TypeRef Object(const char* name) { return Type(v1::TYPE_KIND_OBJECT, name); }
 
 // An argument; `optional` ones may be left out.
@@ -21,6 +33,26 @@ v1::ArgDef Arg(const char* name, v1::TypeRef type, const char* description) {
   *arg.mutable_type() = std::move(type);
   arg.set_description(description);
   return arg;
+}
+
+// An argument with a default value.
+template <class Set>
+v1::ArgDef Default(const char* name, v1::TypeRef type, const char* description, Set set) {
+  v1::ArgDef arg = Arg(name, std::move(type), description);
+  set(arg.mutable_default_value());
+  return arg;
+}
+
+void AddEnum(v1::ModuleDef* def, const char* name, const char* description,
+             std::initializer_list<std::pair<const char*, const char*>> values) {
+  v1::EnumDef* e = def->add_enums();
+  e->set_name(name);
+  e->set_description(description);
+  for (const auto& [value, doc] : values) {
+    auto* v = e->add_values();
+    v->set_name(value);
+    v->set_description(doc);
+  }
 }
 
 // Adds a function to an object.
@@ -59,6 +91,76 @@ v1::ModuleDef Build() {
            "refused.",
            Object("Secret"), {Arg("uri", String(), "Where the secret's value comes from.")},
            v1::CACHE_POLICY_NEVER);
+
+  Function(query, "container", "An empty container; start from an image with from.",
+           Object("Container"), {});
+  Function(query, "cache-volume", "A folder that persists between runs, shared by key.",
+           Object("CacheVolume"),
+           {Arg("key", String(), "Which cache: steps using one key share it.")});
+
+  AddEnum(&def, "ReturnType", "Which exit codes a command may have.",
+          {{"SUCCESS", "Exit code 0."},
+           {"FAILURE", "Any exit code but 0."},
+           {"ANY", "Any exit code."}});
+  AddEnum(&def, "CacheSharingMode", "How steps running at the same time share a cache volume.",
+          {{"SHARED", "All use it at once."}, {"LOCKED", "One step at a time."}});
+
+  v1::ObjectDef* container =
+      AddObject(&def, "Container", "A root filesystem and a configuration for running commands.");
+  Function(container, "from", "Starts from an image, e.g. alpine:3.19 or a registry address.",
+           Object("Container"), {Arg("address", String(), "The image reference.")});
+  Function(container, "with-env-variable", "Sets an environment variable.", Object("Container"),
+           {Arg("name", String(), "The variable's name."), Arg("value", String(), "Its value.")});
+  Function(container, "without-env-variable", "Removes an environment variable.",
+           Object("Container"), {Arg("name", String(), "The variable's name.")});
+  Function(container, "with-secret-variable",
+           "Sets an environment variable to a secret's value, which is never written to disk.",
+           Object("Container"),
+           {Arg("name", String(), "The variable's name."),
+            Arg("secret", Object("Secret"), "The secret.")});
+  Function(container, "with-workdir", "Sets the working directory of commands.",
+           Object("Container"), {Arg("path", String(), "An absolute path.")});
+  Function(container, "with-user", "Sets the user commands run as.", Object("Container"),
+           {Arg("name", String(), "A user name, a uid, or uid:gid.")});
+  Function(container, "with-entrypoint", "Sets the command that use-entrypoint puts first.",
+           Object("Container"), {Arg("args", Strings(), "The entrypoint's words.")});
+  Function(container, "with-default-args", "Sets the image's default arguments.",
+           Object("Container"), {Arg("args", Strings(), "The arguments.")});
+  Function(container, "with-mounted-secret", "Mounts a secret as a read-only file.",
+           Object("Container"),
+           {Arg("path", String(), "Where the file appears."),
+            Arg("source", Object("Secret"), "The secret."),
+            Default("mode", Int(), "The file's permission bits.",
+                    [](v1::Value* v) { v->set_int_value(0400); })});
+  Function(container, "with-mounted-cache", "Mounts a cache volume, kept between runs.",
+           Object("Container"),
+           {Arg("path", String(), "Where the cache appears."),
+            Arg("cache", Object("CacheVolume"), "The cache volume."),
+            Default("sharing", Enum("CacheSharingMode"), "How concurrent steps share it.",
+                    [](v1::Value* v) { v->set_enum_value("SHARED"); })});
+  Function(container, "with-exec", "Runs a command; its result becomes the next state.",
+           Object("Container"),
+           {Arg("args", Strings(), "The command and its arguments."),
+            Default("expect", Enum("ReturnType"), "Which exit codes count as success.",
+                    [](v1::Value* v) { v->set_enum_value("SUCCESS"); }),
+            Default("stdin", String(), "Bytes fed to the command's standard input.",
+                    [](v1::Value* v) { v->set_string_value(""); }),
+            Default("use-entrypoint", Boolean(), "Puts the entrypoint before args.",
+                    [](v1::Value* v) { v->set_bool_value(false); })});
+  Function(container, "stdout", "The standard output of the last command.", String(), {});
+  Function(container, "stderr", "The standard error of the last command.", String(), {});
+  Function(container, "exit-code", "The exit code of the last command.", Int(), {});
+  Function(container, "sync", "Evaluates the container now (runs what has not run).",
+           Object("Container"), {});
+  Function(container, "env-variable", "The value of an environment variable, if set.",
+           Optional(String()), {Arg("name", String(), "The variable's name.")});
+  Function(container, "env-variables", "All environment variables, as NAME=value.", Strings(), {});
+  Function(container, "workdir", "The working directory of commands.", String(), {});
+  Function(container, "user", "The user commands run as.", String(), {});
+  Function(container, "entrypoint", "The entrypoint.", Strings(), {});
+  Function(container, "default-args", "The default arguments.", Strings(), {});
+
+  AddObject(&def, "CacheVolume", "A folder that persists between runs, shared by key.");
 
   v1::ObjectDef* secret = AddObject(&def, "Secret", "A value that never appears in output.");
   Function(secret, "name", "The secret's name.", String(), {});

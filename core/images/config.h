@@ -1,0 +1,68 @@
+// Host's configuration file: registry mirrors, insecure registries, credentials, OCI runtime.
+#ifndef HOST_IMAGES_CONFIG_H_
+#define HOST_IMAGES_CONFIG_H_
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/base/status.h"
+
+namespace host::images {
+
+// Credentials for one registry: a username and password, or a bearer token.
+struct RegistryCredentials {
+  std::string username;
+  std::string password;
+  std::string token;  // sent as "Authorization: Bearer <token>" when set
+};
+
+// What the configuration file says; a missing file gives these defaults.
+struct Config {
+  // Registry name ("docker.io") -> mirror base URLs ("http://127.0.0.1:5000"), tried in order
+  // before the registry itself.
+  std::map<std::string, std::vector<std::string>> mirrors;
+  // Registries ("host[:port]") that may be reached over plain HTTP or with unverified TLS.
+  // Loopback registries (127.0.0.0/8, localhost, [::1]) are always allowed, as Docker does.
+  std::vector<std::string> insecure;
+  // Registry name ("ghcr.io", "docker.io") -> credentials.
+  std::map<std::string, RegistryCredentials> auths;
+  // The OCI runtime for steps: "crun", "runc", or empty when the file does not say.
+  std::string runtime;
+  // The file these settings came from; empty when no file was read.
+  std::filesystem::path source;
+
+  // True if host ("name[:port]") may be reached over plain HTTP or unverified TLS.
+  bool IsInsecure(std::string_view host) const;
+  // The credentials for a registry or mirror host, or nullptr.
+  const RegistryCredentials* CredentialsFor(std::string_view host) const;
+  // The mirror base URLs configured for a registry, in order.
+  std::vector<std::string> MirrorsFor(std::string_view registry) const;
+};
+
+// The configuration file in effect: $HOST_CONFIG, else $XDG_CONFIG_HOME/host/config.json, else
+// /etc/host/config.json.
+std::filesystem::path ConfigPath();
+
+// Where images, layers and step results live: $HOST_STATE_DIR, else $XDG_CACHE_HOME/host, else
+// /var/lib/host for root, else ~/.cache/host.
+std::filesystem::path DefaultStateDir();
+
+// Reads the configuration file at ConfigPath().
+Result<Config> LoadConfig();
+
+// Reads a configuration file; a missing file gives the defaults.
+Result<Config> LoadConfigFile(const std::filesystem::path& file);
+
+// Parses configuration JSON; source names the file in error messages.
+Result<Config> ParseConfig(std::string_view text, const std::filesystem::path& source);
+
+// The canonical name of a registry host: "index.docker.io" and "registry-1.docker.io" are
+// "docker.io"; a scheme or path around it ("https://ghcr.io/v2/") is dropped.
+std::string CanonicalRegistry(std::string_view name);
+
+}  // namespace host::images
+
+#endif  // HOST_IMAGES_CONFIG_H_

@@ -1,0 +1,30 @@
+// An exclusive advisory lock on a file, held for a scope; serializes threads and processes alike.
+#ifndef HOST_IMAGES_FILE_LOCK_H_
+#define HOST_IMAGES_FILE_LOCK_H_
+
+#include <filesystem>
+
+#include "core/base/status.h"
+
+namespace host::images {
+
+// Holds flock(LOCK_EX) on a lock file until destroyed. Each FileLock opens the file itself, so two
+// threads of one process exclude each other too.
+class FileLock {
+ public:
+  // Creates the lock file (and its folder) if needed and waits for the lock.
+  static Result<FileLock> Acquire(const std::filesystem::path& file);
+  FileLock(FileLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
+  FileLock& operator=(FileLock&& other) noexcept;
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+  ~FileLock();
+
+ private:
+  explicit FileLock(int fd) : fd_(fd) {}
+  int fd_ = -1;
+};
+
+}  // namespace host::images
+
+#endif  // HOST_IMAGES_FILE_LOCK_H_

@@ -1,0 +1,45 @@
+// Layer archives unpacked into directories usable as overlayfs lower dirs.
+#ifndef HOST_IMAGES_LAYER_H_
+#define HOST_IMAGES_LAYER_H_
+
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+#include "core/base/status.h"
+
+namespace host::images {
+
+// Extracts a layer blob (a tar, plain or gzip- or zstd-compressed, detected from its bytes) into
+// dir, which must exist. OCI whiteouts become overlay ones: ".wh.NAME" a character device 0:0
+// named NAME, ".wh..wh..opq" the xattr trusted.overlay.opaque=y on its folder. Modes, numeric
+// ownership (as root), symlinks, hardlinks, devices, times and xattrs are kept. Entries that would
+// leave dir ("..", or a path through a symlink) fail the whole layer. Returns the digest of the
+// uncompressed tar ("sha256:...").
+Result<std::string> ExtractLayer(const std::filesystem::path& blob,
+                                 const std::filesystem::path& dir);
+
+// Unpacked layers by diff_id under <state>/layers/<hex>. A layer folder appears only by an atomic
+// rename of a complete, verified extraction, so a killed process never leaves a half layer there.
+class LayerStore {
+ public:
+  // A store rooted at state_dir (layers live in state_dir/layers).
+  explicit LayerStore(std::filesystem::path state_dir);
+
+  // Where the layer with this diff_id is (or would be) unpacked.
+  std::filesystem::path Path(std::string_view diff_id) const;
+  // True if the layer with this diff_id is unpacked.
+  bool Has(std::string_view diff_id) const;
+  // Unpacks blob as the layer diff_id unless it is there already; the uncompressed digest must
+  // equal diff_id or nothing is kept. Safe against concurrent unpackers of the same layer.
+  Result<std::filesystem::path> Unpack(const std::filesystem::path& blob,
+                                       std::string_view diff_id) const;
+
+ private:
+  std::filesystem::path state_dir_;
+  std::filesystem::path layers_dir_;
+};
+
+}  // namespace host::images
+
+#endif  // HOST_IMAGES_LAYER_H_

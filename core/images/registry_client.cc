@@ -1,0 +1,606 @@
+#include "core/images/registry_client.h"
+
+#include <curl/curl.h>
+
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "core/images/digest.h"
+#include "core/images/file_lock.h"
+
+namespace host::images {
+using nlohmann::json;
+
+namespace {
+
+// Manifests, configs and error bodies are small; anything bigger is refused.
+constexpr size_t kMaxDocumentSize = size_t{4} << 20;
+constexpr long kReceiveBufferSize = 1L << 20;
+constexpr char kUserAgent[] = "host/0.1";
+
+// Where requests for a registry go: a mirror, or the registry itself.
+struct Endpoint {
+  std::string base;  // "https://registry-1.docker.io" or a mirror URL; no scheme for insecure
+                     // registries, whose scheme is found by trying https, then http
+  std::string host;  // "host[:port]", for credentials and insecure lookups
+  bool mirror = false;
+  bool insecure = false;       // TLS is not verified and plain HTTP is allowed
+  const char* kind = nullptr;  // how messages call it; "mirror" or "registry" when unset
+
+  std::string Name() const {
+    if (kind != nullptr) return std::string(kind) + " " + host;
+    return mirror ? "mirror " + base : "registry " + host;
+  }
+};
+
+// How a request proves who it is.
+struct Authorization {
+  std::string bearer;  // "Authorization: Bearer <bearer>" when set
+  std::string username;
+  std::string password;  // Basic authentication when username is set
+};
+
+// What came back from one HTTP exchange.
+struct Response {
+  long status = 0;
+  std::string body;  // small bodies only: documents and errors
+  std::string content_type;
+  std::string www_authenticate;
+  std::string url;  // the effective URL, after redirects
+};
+
+// Where the body of a response goes.
+struct WriteContext {
+  CURL* handle = nullptr;
+  Response* response = nullptr;
+  BlobWriter* sink = nullptr;  // successful bodies go here when set
+  int64_t limit = -1;          // the most bytes the sink may take; -1 for no limit
+  bool decided = false;
+  bool to_sink = false;
+  Status error;
+};
+
+size_t OnWrite(char* data, size_t size, size_t count, void* user) {
+  auto* context = static_cast<WriteContext*>(user);
+  const size_t total = size * count;
+  if (!context->decided) {
+    long status = 0;
+    curl_easy_getinfo(context->handle, CURLINFO_RESPONSE_CODE, &status);
+    context->to_sink = context->sink != nullptr && status >= 200 && status < 300;
+    context->decided = true;
+  }
+  if (context->to_sink) {
+    if (context->limit >= 0 &&
+        context->sink->size() + total > static_cast<uint64_t>(context->limit)) {
+      context->error =
+          Status::Failed("the registry sent more than the " + std::to_string(context->limit) +
+                         " bytes the manifest lists; nothing was stored");
+      return 0;
+    }
+    context->error = context->sink->Write(data, total);
+    return context->error.ok() ? total : 0;
+  }
+  if (context->response->body.size() + total > kMaxDocumentSize) {
+    context->error = Status::Failed("the response is larger than " +
+                                    std::to_string(kMaxDocumentSize) + " bytes");
+    return 0;
+  }
+  context->response->body.append(data, total);
+  return total;
+}
+
+std::string Header(CURL* handle, const char* name) {
+  curl_header* header = nullptr;
+  if (curl_easy_header(handle, name, 0, CURLH_HEADER, -1, &header) != CURLHE_OK) return {};
+  return header->value;
+}
+
+// A string member of a JSON object, or "" when it is missing or not a string.
+std::string StringMember(const json& object, const char* key) {
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// "CODE: message; CODE: message" from a registry's JSON error body, else the start of the body.
+std::string ErrorSummary(const std::string& body) {
+  json root = json::parse(body, nullptr, false);
+  std::string out;
+  if (root.is_object()) {
+    if (auto errors = root.find("errors"); errors != root.end() && errors->is_array()) {
+      for (const auto& error : *errors) {
+        if (!error.is_object()) continue;
+        std::string code = StringMember(error, "code");
+        std::string message = StringMember(error, "message");
+        out += (out.empty() ? "" : "; ") + code + (message.empty() ? "" : ": " + message);
+      }
+    }
+    // Token servers answer {"details": "..."} or {"error": "..."}.
+    for (const char* key : {"details", "error", "message"}) {
+      if (out.empty()) out = StringMember(root, key);
+    }
+  }
+  if (out.empty()) {
+    out = body.substr(0, 200);
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r' || out.back() == ' ')) {
+      out.pop_back();
+    }
+    if (out.empty()) out = "(no details)";
+  }
+  return out;
+}
+
+// The parameters of a "Bearer realm=...,service=...,scope=..." or "Basic realm=..." challenge.
+struct Challenge {
+  std::string scheme;
+  std::map<std::string, std::string> params;
+};
+
+Challenge ParseChallenge(std::string_view text) {
+  Challenge challenge;
+  auto space = text.find(' ');
+  challenge.scheme = std::string(text.substr(0, space));
+  for (char& c : challenge.scheme)
+    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (space == std::string_view::npos) return challenge;
+  std::string_view rest = text.substr(space + 1);
+  while (!rest.empty()) {
+    while (!rest.empty() && (rest.front() == ' ' || rest.front() == ',')) rest.remove_prefix(1);
+    auto equals = rest.find('=');
+    if (equals == std::string_view::npos) break;
+    std::string key(rest.substr(0, equals));
+    for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    rest.remove_prefix(equals + 1);
+    std::string value;
+    if (!rest.empty() && rest.front() == '"') {
+      rest.remove_prefix(1);
+      while (!rest.empty() && rest.front() != '"') {
+        if (rest.front() == '\\' && rest.size() > 1) rest.remove_prefix(1);
+        value += rest.front();
+        rest.remove_prefix(1);
+      }
+      if (!rest.empty()) rest.remove_prefix(1);
+    } else {
+      auto comma = rest.find(',');
+      value = std::string(rest.substr(0, comma));
+      rest.remove_prefix(comma == std::string_view::npos ? rest.size() : comma);
+    }
+    challenge.params[key] = value;
+  }
+  return challenge;
+}
+
+// The "host[:port]" of a URL.
+std::string HostOfUrl(std::string_view url) {
+  if (auto scheme = url.find("://"); scheme != std::string_view::npos) {
+    url.remove_prefix(scheme + 3);
+  }
+  return std::string(url.substr(0, url.find('/')));
+}
+
+// Reusable curl handles: a handle keeps its connections, so requests to one registry share them.
+class HandlePool {
+ public:
+  HandlePool() = default;
+  HandlePool(const HandlePool&) = delete;
+  HandlePool& operator=(const HandlePool&) = delete;
+  ~HandlePool() {
+    for (CURL* handle : free_) curl_easy_cleanup(handle);
+  }
+  CURL* Take() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!free_.empty()) {
+        CURL* handle = free_.back();
+        free_.pop_back();
+        return handle;
+      }
+    }
+    return curl_easy_init();
+  }
+  void Give(CURL* handle) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    free_.push_back(handle);
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<CURL*> free_;
+};
+
+void InitCurlOnce() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+}  // namespace
+
+struct RegistryClient::State {
+  explicit State(Config c) : config(std::move(c)) {}
+
+  Config config;
+  HandlePool handles;
+  std::mutex mutex;                                 // guards the two maps below
+  std::map<std::string, std::string> schemes;       // insecure host -> the scheme that answered
+  std::map<std::string, Authorization> authorized;  // host + scope -> what worked last
+
+  // The mirrors of a registry, in order, then the registry itself.
+  std::vector<Endpoint> EndpointsFor(const std::string& registry) const;
+  // One HTTP GET; a non-2xx answer is a response, only a transport failure is an error.
+  Status Transfer(const std::string& url, const Endpoint& endpoint,
+                  const std::vector<std::string>& headers, const Authorization& auth,
+                  BlobWriter* sink, int64_t limit, Response* response,
+                  std::string_view unreachable_note = "");
+  // Transfer to an endpoint, finding the scheme of an insecure registry.
+  Status Send(const Endpoint& endpoint, const std::string& path, const std::string& accept,
+              const Authorization& auth, BlobWriter* sink, int64_t limit, Response* response);
+  // Send with authentication: answers a 401 challenge once, then remembers what worked.
+  Result<Response> Request(const Endpoint& endpoint, const ImageReference& ref,
+                           const std::string& path, const std::string& accept, BlobWriter* sink,
+                           int64_t limit);
+  // What answers a WWW-Authenticate challenge: Basic credentials, or a token from the realm.
+  Result<Authorization> Authenticate(const Endpoint& endpoint, const std::string& challenge_text,
+                                     const std::string& scope);
+  // The error for a 401 or 403 that authentication did not cure.
+  Status AuthFailure(const Endpoint& endpoint, const Response& response) const;
+  // The error for any other unexpected HTTP status.
+  Status HttpFailure(const Endpoint& endpoint, const Response& response) const;
+};
+
+std::vector<Endpoint> RegistryClient::State::EndpointsFor(const std::string& registry) const {
+  std::vector<Endpoint> endpoints;
+  for (const auto& url : config.MirrorsFor(registry)) {
+    Endpoint mirror;
+    mirror.base = url;
+    mirror.host = HostOfUrl(url);
+    mirror.mirror = true;
+    mirror.insecure = config.IsInsecure(mirror.host);
+    endpoints.push_back(std::move(mirror));
+  }
+  Endpoint self;
+  self.host = registry;
+  self.insecure = config.IsInsecure(registry);
+  const std::string api_host = registry == "docker.io" ? "registry-1.docker.io" : registry;
+  self.base = self.insecure ? api_host : "https://" + api_host;
+  endpoints.push_back(std::move(self));
+  return endpoints;
+}
+
+Status RegistryClient::State::Transfer(const std::string& url, const Endpoint& endpoint,
+                                       const std::vector<std::string>& headers,
+                                       const Authorization& auth, BlobWriter* sink, int64_t limit,
+                                       Response* response, std::string_view unreachable_note) {
+  CURL* handle = handles.Take();
+  if (handle == nullptr) return Status::Failed("cannot initialize libcurl");
+  curl_easy_reset(handle);
+  char error_buffer[CURL_ERROR_SIZE] = {0};
+  WriteContext context;
+  context.handle = handle;
+  context.response = response;
+  context.sink = sink;
+  context.limit = limit;
+  curl_slist* header_list = nullptr;
+  for (const auto& header : headers) header_list = curl_slist_append(header_list, header.c_str());
+  if (!auth.bearer.empty()) {
+    header_list = curl_slist_append(header_list, ("Authorization: Bearer " + auth.bearer).c_str());
+  }
+  curl_easy_setopt(handle, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(handle, CURLOPT_HTTPHEADER, header_list);
+  curl_easy_setopt(handle, CURLOPT_USERAGENT, kUserAgent);
+  curl_easy_setopt(handle, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(handle, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(handle, CURLOPT_MAXREDIRS, 10L);
+  curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT, 30L);
+  curl_easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, 1L);  // give up on a stalled transfer
+  curl_easy_setopt(handle, CURLOPT_LOW_SPEED_TIME, 60L);
+  curl_easy_setopt(handle, CURLOPT_BUFFERSIZE, kReceiveBufferSize);
+  curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, OnWrite);
+  curl_easy_setopt(handle, CURLOPT_WRITEDATA, &context);
+  if (!auth.username.empty()) {
+    curl_easy_setopt(handle, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
+    curl_easy_setopt(handle, CURLOPT_USERNAME, auth.username.c_str());
+    curl_easy_setopt(handle, CURLOPT_PASSWORD, auth.password.c_str());
+  }
+  if (endpoint.insecure) {
+    curl_easy_setopt(handle, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(handle, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
+  CURLcode code = curl_easy_perform(handle);
+  Status status;
+  if (!context.error.ok()) {
+    status = context.error;
+  } else if (code != CURLE_OK) {
+    std::string detail = error_buffer;
+    bool unreachable = code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST ||
+                       code == CURLE_COULDNT_RESOLVE_PROXY || code == CURLE_SSL_CONNECT_ERROR ||
+                       code == CURLE_PEER_FAILED_VERIFICATION ||
+                       (code == CURLE_OPERATION_TIMEDOUT && !context.decided);
+    status = Status::Failed(
+        endpoint.Name() +
+        (unreachable ? " unreachable" + std::string(unreachable_note) + ": " : ": ") + "GET " +
+        url + ": " + (detail.empty() ? std::string(curl_easy_strerror(code)) : detail));
+  } else {
+    curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &response->status);
+    char* effective = nullptr;
+    curl_easy_getinfo(handle, CURLINFO_EFFECTIVE_URL, &effective);
+    response->url = effective != nullptr ? effective : url;
+    response->content_type = Header(handle, "Content-Type");
+    response->www_authenticate = Header(handle, "WWW-Authenticate");
+  }
+  curl_easy_setopt(handle, CURLOPT_HTTPHEADER, nullptr);
+  curl_slist_free_all(header_list);
+  handles.Give(handle);
+  return status;
+}
+
+Status RegistryClient::State::Send(const Endpoint& endpoint, const std::string& path,
+                                   const std::string& accept, const Authorization& auth,
+                                   BlobWriter* sink, int64_t limit, Response* response) {
+  const std::vector<std::string> headers = {"Accept: " + accept};
+  if (endpoint.mirror || !endpoint.insecure) {
+    return Transfer(endpoint.base + path, endpoint, headers, auth, sink, limit, response);
+  }
+  // An insecure registry: https without verification first, then plain http, as Docker does; the
+  // scheme that answers is remembered.
+  std::vector<std::string> schemes = {"https", "http"};
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (auto known = this->schemes.find(endpoint.host); known != this->schemes.end()) {
+      schemes = {known->second};
+    }
+  }
+  for (const auto& scheme : schemes) {
+    *response = Response();
+    const bool last = scheme == schemes.back();
+    Status status =
+        Transfer(scheme + "://" + endpoint.base + path, endpoint, headers, auth, sink, limit,
+                 response, last && schemes.size() > 1 ? " over https and http" : "");
+    if (status.ok()) {
+      std::lock_guard<std::mutex> lock(mutex);
+      this->schemes[endpoint.host] = scheme;
+      return status;
+    }
+    // Bytes flowed, so the scheme was right; or nothing is left to try.
+    if (last || (sink != nullptr && sink->size() > 0)) return status;
+  }
+  return Status::Failed("no scheme to try");
+}
+
+Result<Response> RegistryClient::State::Request(const Endpoint& endpoint, const ImageReference& ref,
+                                                const std::string& path, const std::string& accept,
+                                                BlobWriter* sink, int64_t limit) {
+  const std::string scope = "repository:" + ref.repository + ":pull";
+  const std::string key = endpoint.base + " " + scope;
+  Authorization auth;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (auto known = authorized.find(key); known != authorized.end()) {
+      auth = known->second;
+    } else if (const RegistryCredentials* credentials = config.CredentialsFor(endpoint.host);
+               credentials != nullptr && !credentials->token.empty()) {
+      auth.bearer = credentials->token;
+    }
+  }
+  for (int attempt = 0;; ++attempt) {
+    Response response;
+    if (Status s = Send(endpoint, path, accept, auth, sink, limit, &response); !s.ok()) return s;
+    if (response.status != 401 || attempt > 0 || response.www_authenticate.empty()) {
+      return response;
+    }
+    Result<Authorization> fresh = Authenticate(endpoint, response.www_authenticate, scope);
+    if (!fresh.ok()) return fresh.status();
+    auth = *fresh;
+    std::lock_guard<std::mutex> lock(mutex);
+    authorized[key] = auth;
+  }
+}
+
+Result<Authorization> RegistryClient::State::Authenticate(const Endpoint& endpoint,
+                                                          const std::string& challenge_text,
+                                                          const std::string& scope) {
+  const std::string failed = "authentication to " + endpoint.Name() + " failed: ";
+  const RegistryCredentials* credentials = config.CredentialsFor(endpoint.host);
+  const std::string where =
+      config.source.empty() ? std::string("the config file") : config.source.string();
+  Challenge challenge = ParseChallenge(challenge_text);
+  if (challenge.scheme == "basic") {
+    if (credentials == nullptr || credentials->username.empty()) {
+      return Status::Failed(failed + "it asks for a username and password, and " + where +
+                            " has none for \"" + endpoint.host + "\" in \"auths\"");
+    }
+    Authorization auth;
+    auth.username = credentials->username;
+    auth.password = credentials->password;
+    return auth;
+  }
+  if (challenge.scheme != "bearer") {
+    return Status::Failed(failed + "unsupported authentication scheme in \"" + challenge_text +
+                          "\"");
+  }
+  if (credentials != nullptr && !credentials->token.empty()) {
+    return Status::Failed(failed + "the token for \"" + endpoint.host + "\" in " + where +
+                          " was refused");
+  }
+  const std::string realm = challenge.params["realm"];
+  if (realm.rfind("http://", 0) != 0 && realm.rfind("https://", 0) != 0) {
+    return Status::Failed(failed + "the token realm \"" + realm + "\" is not an http(s) URL");
+  }
+  std::string url = realm + (realm.find('?') == std::string::npos ? "?" : "&");
+  auto escape = [](const std::string& text) {
+    char* escaped = curl_easy_escape(nullptr, text.c_str(), static_cast<int>(text.size()));
+    std::string out = escaped != nullptr ? escaped : "";
+    curl_free(escaped);
+    return out;
+  };
+  if (!challenge.params["service"].empty()) {
+    url += "service=" + escape(challenge.params["service"]) + "&";
+  }
+  url += "scope=" + escape(challenge.params["scope"].empty() ? scope : challenge.params["scope"]);
+  Authorization basic;
+  if (credentials != nullptr) {
+    basic.username = credentials->username;
+    basic.password = credentials->password;
+  }
+  Endpoint token_server;
+  token_server.host = HostOfUrl(realm);
+  token_server.kind = "token server";
+  token_server.insecure = config.IsInsecure(token_server.host);
+  Response response;
+  if (Status s =
+          Transfer(url, token_server, {"Accept: application/json"}, basic, nullptr, -1, &response);
+      !s.ok()) {
+    return Status::Failed(failed + s.message());
+  }
+  if (response.status != 200) {
+    std::string hint =
+        credentials != nullptr
+            ? "; the credentials for \"" + endpoint.host + "\" in " + where + " were refused"
+            : "; " + where + " has no credentials for \"" + endpoint.host + "\"";
+    return Status::Failed(failed + "token server " + realm + " answered HTTP " +
+                          std::to_string(response.status) + ": " + ErrorSummary(response.body) +
+                          hint);
+  }
+  json root = json::parse(response.body, nullptr, false);
+  Authorization auth;
+  if (root.is_object()) {
+    for (const char* key : {"token", "access_token"}) {
+      if (auth.bearer.empty()) auth.bearer = StringMember(root, key);
+    }
+  }
+  if (auth.bearer.empty()) {
+    return Status::Failed(failed + "token server " + realm + " answered without a token");
+  }
+  return auth;
+}
+
+Status RegistryClient::State::AuthFailure(const Endpoint& endpoint,
+                                          const Response& response) const {
+  const std::string where =
+      config.source.empty() ? std::string("the config file") : config.source.string();
+  std::string hint =
+      config.CredentialsFor(endpoint.host) != nullptr
+          ? "the credentials for \"" + endpoint.host + "\" in " + where + " were refused"
+          : where + " has no credentials for \"" + endpoint.host + "\"";
+  return Status::Failed("authentication to " + endpoint.Name() + " failed: it answered HTTP " +
+                        std::to_string(response.status) + " " + ErrorSummary(response.body) +
+                        " for " + response.url + "; " + hint);
+}
+
+Status RegistryClient::State::HttpFailure(const Endpoint& endpoint,
+                                          const Response& response) const {
+  return Status::Failed(endpoint.Name() + " answered HTTP " + std::to_string(response.status) +
+                        " for " + response.url + ": " + ErrorSummary(response.body));
+}
+
+namespace {
+
+// The error of the last endpoint tried, with what the mirrors before it said.
+Status CombineFailures(const std::vector<Status>& failures) {
+  Status last = failures.back();
+  if (failures.size() == 1) return last;
+  std::string mirrors;
+  for (size_t i = 0; i + 1 < failures.size(); ++i) {
+    mirrors += (i == 0 ? "" : "; ") + failures[i].message();
+  }
+  return Status(last.kind(), last.message() + " (tried first: " + mirrors + ")");
+}
+
+}  // namespace
+
+RegistryClient::RegistryClient(Config config) : state_(std::make_unique<State>(std::move(config))) {
+  InitCurlOnce();
+}
+
+RegistryClient::~RegistryClient() = default;
+
+const Config& RegistryClient::config() const { return state_->config; }
+
+Result<FetchedManifest> RegistryClient::GetManifest(const ImageReference& ref,
+                                                    std::string_view identifier) {
+  const bool by_digest = IsSha256Digest(identifier);
+  const std::string path = "/v2/" + ref.repository + "/manifests/" + std::string(identifier);
+  std::vector<Status> failures;
+  for (const Endpoint& endpoint : state_->EndpointsFor(ref.registry)) {
+    Result<Response> response =
+        state_->Request(endpoint, ref, path, ManifestAcceptHeader(), nullptr, -1);
+    if (!response.ok()) {
+      failures.push_back(response.status());
+      continue;
+    }
+    if (response->status == 404) {
+      failures.push_back(Status::Usage("not found: " + endpoint.Name() + " answered HTTP 404 " +
+                                       ErrorSummary(response->body) + " for " + response->url));
+      continue;
+    }
+    if (response->status == 401 || response->status == 403) {
+      failures.push_back(state_->AuthFailure(endpoint, *response));
+      continue;
+    }
+    if (response->status != 200) {
+      failures.push_back(state_->HttpFailure(endpoint, *response));
+      continue;
+    }
+    FetchedManifest manifest;
+    manifest.digest = DigestOf(response->body);
+    if (by_digest && manifest.digest != identifier) {
+      failures.push_back(Status::Failed("manifest from " + response->url + " does not match its " +
+                                        "digest: expected " + std::string(identifier) + ", got " +
+                                        manifest.digest));
+      continue;
+    }
+    manifest.body = std::move(response->body);
+    manifest.media_type = std::move(response->content_type);
+    manifest.url = std::move(response->url);
+    return manifest;
+  }
+  return CombineFailures(failures);
+}
+
+Status RegistryClient::FetchBlob(const ImageReference& ref, const Descriptor& blob,
+                                 const ContentStore& store) {
+  if (Status s = CheckDigest(blob.digest); !s.ok()) return s;
+  if (store.Has(blob.digest)) return {};
+  // One download per blob at a time across threads and processes; the others then find it stored.
+  Result<FileLock> lock = FileLock::Acquire(store.LockPath("blob", blob.digest));
+  if (!lock.ok()) return lock.status();
+  if (store.Has(blob.digest)) return {};
+  store.RemoveLeftovers(blob.digest);  // of killed downloads: nobody else holds the lock
+  const std::string path = "/v2/" + ref.repository + "/blobs/" + blob.digest;
+  std::vector<Status> failures;
+  for (const Endpoint& endpoint : state_->EndpointsFor(ref.registry)) {
+    Result<std::unique_ptr<BlobWriter>> writer = store.NewWriter(blob.digest);
+    if (!writer.ok()) return writer.status();
+    Result<Response> response =
+        state_->Request(endpoint, ref, path, "*/*", writer->get(), blob.size);
+    if (!response.ok()) {
+      failures.push_back(response.status().Prefixed("blob " + blob.digest + ": "));
+      continue;
+    }
+    if (response->status == 401 || response->status == 403) {
+      failures.push_back(state_->AuthFailure(endpoint, *response));
+      continue;
+    }
+    if (response->status != 200) {
+      failures.push_back(state_->HttpFailure(endpoint, *response)
+                             .Prefixed("blob " + blob.digest + " of " + ref.String() + ": "));
+      continue;
+    }
+    const std::string from = "blob " + blob.digest + " from " + response->url + ": ";
+    if (blob.size >= 0 && (*writer)->size() != static_cast<uint64_t>(blob.size)) {
+      failures.push_back(Status::Failed(from + "got " + std::to_string((*writer)->size()) +
+                                        " bytes, the manifest says " + std::to_string(blob.size) +
+                                        "; nothing was stored"));
+      continue;
+    }
+    Status committed = (*writer)->Commit(blob.digest);
+    if (committed.ok()) return committed;
+    failures.push_back(committed.Prefixed(from));
+  }
+  return CombineFailures(failures);
+}
+
+}  // namespace host::images

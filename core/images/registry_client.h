@@ -1,0 +1,57 @@
+// A client of the OCI distribution API (registries and their mirrors) on libcurl.
+#ifndef HOST_IMAGES_REGISTRY_CLIENT_H_
+#define HOST_IMAGES_REGISTRY_CLIENT_H_
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/base/status.h"
+#include "core/images/config.h"
+#include "core/images/content_store.h"
+#include "core/images/oci_manifest.h"
+#include "core/images/reference.h"
+
+namespace host::images {
+
+// A manifest or index as a registry served it.
+struct FetchedManifest {
+  std::string body;        // the exact bytes (their sha256 is the digest)
+  std::string media_type;  // the registry's Content-Type
+  std::string digest;      // "sha256:..." of body
+  std::string url;         // where it came from
+};
+
+// Talks to registries: mirrors from the config are tried first, in order, then the registry
+// itself. Handles Bearer-token and Basic authentication (anonymous or with credentials from the
+// config), redirects, and plain HTTP or unverified TLS for insecure registries. Thread-safe; one
+// client reuses connections across calls.
+class RegistryClient {
+ public:
+  // A client using the mirrors, insecure registries and credentials of config.
+  explicit RegistryClient(Config config);
+  ~RegistryClient();
+  RegistryClient(const RegistryClient&) = delete;
+  RegistryClient& operator=(const RegistryClient&) = delete;
+
+  // Fetches the manifest or index that identifier (a tag or a digest) names in ref's repository.
+  // A digest identifier is checked against the bytes. A missing image is a usage error quoting the
+  // registry's error code (MANIFEST_UNKNOWN, NAME_UNKNOWN).
+  Result<FetchedManifest> GetManifest(const ImageReference& ref, std::string_view identifier);
+
+  // Downloads a blob of ref's repository into store, streaming it to a temporary file while
+  // hashing it; a blob whose bytes do not match its digest (or size) is refused and nothing is
+  // stored. Does nothing if store has the blob already.
+  Status FetchBlob(const ImageReference& ref, const Descriptor& blob, const ContentStore& store);
+
+  // The configuration in use.
+  const Config& config() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace host::images
+
+#endif  // HOST_IMAGES_REGISTRY_CLIENT_H_

@@ -1,0 +1,48 @@
+// Results of container steps, stored by the digest of everything the step depends on, so an
+// unchanged step never runs twice. Safe for several processes sharing one state folder.
+#ifndef HOST_TYPES_STEP_CACHE_H_
+#define HOST_TYPES_STEP_CACHE_H_
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "core/base/status.h"
+#include "core/executor/step.h"
+
+namespace host {
+
+// What a step left: its layer and its output (already scrubbed of secrets).
+struct CachedStep {
+  std::filesystem::path layer;
+  int exit_code = 0;
+  std::string stdout_bytes;
+  std::string stderr_bytes;
+};
+
+// Step results under <state>/steps/<key>/.
+class StepCache {
+ public:
+  explicit StepCache(std::filesystem::path dir);
+
+  // The stored result of key, if any.
+  std::optional<CachedStep> Find(const std::string& key) const;
+
+  // The stored result of key, or else the result of run(result_layer), stored when keep() says
+  // so. Processes running the same key wait for each other: one runs, the others reuse its
+  // result. *cached says whether the result was reused. `scrub` cleans output before it is kept.
+  Result<CachedStep> GetOrRun(
+      const std::string& key,
+      const std::function<Result<StepResult>(const std::filesystem::path&)>& run,
+      const std::function<bool(const StepResult&)>& keep,
+      const std::function<std::string(std::string_view)>& scrub, bool* cached);
+
+ private:
+  std::filesystem::path Folder(const std::string& key) const;
+  std::filesystem::path dir_;
+};
+
+}  // namespace host
+
+#endif  // HOST_TYPES_STEP_CACHE_H_

@@ -1,0 +1,290 @@
+// Containers for real: a busybox image built offline, served by Debian's docker-registry on
+// loopback, pulled and run with crun or runc through the core module.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "core/engine/engine.h"
+#include "tests/support/run.h"
+
+namespace host {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The registry and image every test here uses, set up once.
+class ContainerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    root_ = test::TempDir();
+    const std::string fixtures = std::string(HOST_SOURCE_DIR) + "/tests/fixtures/images";
+    test::Ran built =
+        test::Run({"bash", fixtures + "/make-busybox-image.sh", root_ + "/oci", "latest"});
+    ASSERT_EQ(built.exit_code, 0) << built.err;
+    test::Ran started =
+        test::Run({"bash", fixtures + "/registry.sh", "start", root_ + "/registry"});
+    ASSERT_EQ(started.exit_code, 0) << started.err;
+    address_ = started.out.substr(0, started.out.find('\n'));
+    test::Ran pushed =
+        test::Run({"skopeo", "copy", "-q", "oci:" + root_ + "/oci:latest",
+                   "docker://" + address_ + "/busybox:latest", "--dest-tls-verify=false"});
+    ASSERT_EQ(pushed.exit_code, 0) << pushed.err;
+    std::ofstream(root_ + "/config.json") << R"({"insecure": [")" << address_ << R"("]})";
+    setenv("HOST_CONFIG", (root_ + "/config.json").c_str(), 1);
+  }
+  static void TearDownTestSuite() {
+    test::Run({"bash", std::string(HOST_SOURCE_DIR) + "/tests/fixtures/images/registry.sh", "stop",
+               root_ + "/registry"});
+    fs::remove_all(root_);
+  }
+
+  void SetUp() override {
+    if (address_.empty()) GTEST_SKIP() << "the test registry did not start";
+    state_ = test::TempDir();
+  }
+  void TearDown() override {
+    if (!state_.empty()) fs::remove_all(state_);
+  }
+
+  // An engine on this test's state folder; progress goes to *progress when given.
+  std::unique_ptr<Engine> MakeEngine(std::ostream* progress = nullptr) {
+    EngineOptions options;
+    options.state_dir = state_;
+    options.progress = progress;
+    return std::make_unique<Engine>(options);
+  }
+
+  // Runs a chain of core calls: each step is (object, function, args); args are strings,
+  // lists (given as vectors) are not needed here except for with-exec's args.
+  struct Step {
+    std::string function;
+    std::vector<std::pair<std::string, v1::Value>> args;
+  };
+  static v1::Value S(const std::string& s) {
+    v1::Value v;
+    v.set_string_value(s);
+    return v;
+  }
+  static v1::Value L(const std::vector<std::string>& items) {
+    v1::Value v;
+    v.mutable_list_value();  // an empty list is a list, not the absent value
+    for (const auto& i : items) v.mutable_list_value()->add_items()->set_string_value(i);
+    return v;
+  }
+  static Result<v1::Value> Chain(const Engine& engine, const std::vector<Step>& steps,
+                                 const std::string& root = "Query") {
+    v1::Value current;
+    std::string object = root;
+    for (const auto& step : steps) {
+      v1::Call call;
+      call.set_module("core");
+      call.set_object(object);
+      call.set_function(step.function);
+      if (current.kind_case() == v1::Value::kObjectValue) {
+        *call.mutable_receiver() = current.object_value();
+      }
+      for (const auto& [name, value] : step.args) {
+        auto* a = call.add_args();
+        a->set_name(name);
+        *a->mutable_value() = value;
+      }
+      Result<v1::Value> result = engine.Call(call);
+      if (!result.ok()) return result;
+      current = *result;
+      if (current.kind_case() == v1::Value::kObjectValue)
+        object = current.object_value().type_name();
+    }
+    return current;
+  }
+  std::vector<Step> From() const {
+    return {{"container", {}}, {"from", {{"address", S(address_ + "/busybox:latest")}}}};
+  }
+  static std::vector<Step> Plus(std::vector<Step> a, const std::vector<Step>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+  }
+
+  static std::string root_;
+  static std::string address_;
+  std::string state_;
+};
+
+std::string ContainerTest::root_;
+std::string ContainerTest::address_;
+
+TEST_F(ContainerTest, EnvironmentAndCommandOutput) {
+  auto engine = MakeEngine();
+  auto out =
+      Chain(*engine, Plus(From(), {{"with-env-variable", {{"name", S("X")}, {"value", S("hi")}}},
+                                   {"with-workdir", {{"path", S("/tmp")}}},
+                                   {"with-exec", {{"args", L({"sh", "-c", "echo $X; pwd"})}}},
+                                   {"stdout", {}}}));
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_EQ(out->string_value(), "hi\n/tmp\n");
+  auto err = Chain(*engine, Plus(From(), {{"with-exec", {{"args", L({"sh", "-c", "echo e >&2"})}}},
+                                          {"stderr", {}}}));
+  EXPECT_EQ(err->string_value(), "e\n");
+}
+
+TEST_F(ContainerTest, LaterStepsSeeEarlierFiles) {
+  auto engine = MakeEngine();
+  auto out = Chain(*engine, Plus(From(), {{"with-exec", {{"args", L({"sh", "-c", "echo 1 > /f"})}}},
+                                          {"with-exec", {{"args", L({"cat", "/f"})}}},
+                                          {"stdout", {}}}));
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_EQ(out->string_value(), "1\n");
+}
+
+TEST_F(ContainerTest, UnchangedStepsAreCachedAndChangedOnesRerun) {
+  // A cache volume counts how often the step really ran (cache volumes are not part of the key).
+  auto counting = [&](const std::string& value) {
+    return Plus(
+        From(),
+        {{"with-mounted-cache", {{"path", S("/count")}, {"cache", v1::Value()}}},
+         {"with-env-variable", {{"name", S("V")}, {"value", S(value)}}},
+         {"with-exec", {{"args", L({"sh", "-c", "echo run >> /count/runs; wc -l < /count/runs"})}}},
+         {"stdout", {}}});
+  };
+  auto run = [&](const std::string& value) -> std::string {
+    auto engine = MakeEngine();
+    auto cache = Chain(*engine, {{"cache-volume", {{"key", S("counter")}}}});
+    EXPECT_TRUE(cache.ok());
+    std::vector<Step> steps = counting(value);
+    *steps[2].args[1].second.mutable_object_value() = cache->object_value();
+    auto out = Chain(*engine, steps);
+    EXPECT_TRUE(out.ok()) << out.status().message();
+    return out.ok() ? out->string_value() : "";
+  };
+  EXPECT_EQ(run("a"), "1\n");
+  EXPECT_EQ(run("a"), "1\n");  // cached: the step did not run again
+  EXPECT_EQ(run("b"), "2\n");  // its input changed: it ran
+}
+
+TEST_F(ContainerTest, SecondRunStartsNoContainer) {
+  std::ostringstream first, second;
+  auto steps = Plus(From(), {{"with-exec", {{"args", L({"echo", "one"})}}},
+                             {"with-exec", {{"args", L({"echo", "two"})}}},
+                             {"stdout", {}}});
+  ASSERT_TRUE(Chain(*MakeEngine(&first), steps).ok());
+  auto again = Chain(*MakeEngine(&second), steps);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->string_value(), "two\n");
+  EXPECT_NE(first.str().find("host: exec echo two 0."), std::string::npos) << first.str();
+  EXPECT_NE(second.str().find("host: exec echo one CACHED"), std::string::npos) << second.str();
+  EXPECT_NE(second.str().find("host: exec echo two CACHED"), std::string::npos) << second.str();
+  EXPECT_EQ(second.str().find("host: exec echo two\n"), std::string::npos) << second.str();
+}
+
+TEST_F(ContainerTest, FailingCommandReportsExitCodeAndStderr) {
+  auto engine = MakeEngine();
+  auto out = Chain(
+      *engine, Plus(From(), {{"with-exec", {{"args", L({"sh", "-c", "echo broken >&2; exit 3"})}}},
+                             {"stdout", {}}}));
+  ASSERT_FALSE(out.ok());
+  EXPECT_EQ(
+      out.status().message(),
+      "function 'stdout' of module 'core' failed: exec sh -c 'echo broken >&2; exit 3' exited "
+      "with code 3\nstderr (last lines):\nbroken\n");
+  v1::Value any;
+  any.set_enum_value("ANY");
+  auto code = Chain(
+      *engine, Plus(From(), {{"with-exec", {{"args", L({"sh", "-c", "exit 3"})}, {"expect", any}}},
+                             {"exit-code", {}}}));
+  ASSERT_TRUE(code.ok()) << code.status().message();
+  EXPECT_EQ(code->int_value(), 3);
+}
+
+TEST_F(ContainerTest, SecretsReachTheStepButNoOutputOrFile) {
+  setenv("HOST_TEST_TOKEN", "tok-12345-secret", 1);
+  auto engine = MakeEngine();
+  auto secret = Chain(*engine, {{"secret", {{"uri", S("env://HOST_TEST_TOKEN")}}}});
+  ASSERT_TRUE(secret.ok());
+  auto steps = Plus(
+      From(), {{"with-secret-variable", {{"name", S("TOKEN")}, {"secret", *secret}}},
+               {"with-mounted-secret", {{"path", S("/run/token")}, {"source", *secret}}},
+               {"with-exec",
+                {{"args", L({"sh", "-c", "echo $TOKEN; cat /run/token; echo $TOKEN > /kept"})}}},
+               {"stdout", {}}});
+  auto out = Chain(*engine, steps);
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_EQ(out->string_value(), "***\n***");  // the file holds the value without a newline
+  // No file under the state folder holds the plaintext, except what the command itself chose to
+  // write into its own layer (/kept).
+  for (const auto& entry : fs::recursive_directory_iterator(state_)) {
+    if (!entry.is_regular_file() || entry.path().filename() == "kept") continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_EQ(bytes.find("tok-12345-secret"), std::string::npos) << entry.path();
+  }
+}
+
+TEST_F(ContainerTest, BadInputIsReportedClearly) {
+  auto engine = MakeEngine();
+  auto missing = Chain(*engine, {{"container", {}},
+                                 {"from", {{"address", S(address_ + "/no-such-image:1")}}},
+                                 {"with-exec", {{"args", L({"true"})}}},
+                                 {"sync", {}}});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("no-such-image"), std::string::npos)
+      << missing.status().message();
+  EXPECT_NE(missing.status().message().find("MANIFEST_UNKNOWN"), std::string::npos)
+      << missing.status().message();
+  auto no_args = Chain(*engine, Plus(From(), {{"with-exec", {{"args", L({})}}}, {"sync", {}}}));
+  ASSERT_FALSE(no_args.ok());
+  EXPECT_EQ(no_args.status().kind(), ErrorKind::kUsage);
+  EXPECT_NE(no_args.status().message().find("with-exec needs a command"), std::string::npos);
+  auto nothing_run = Chain(*engine, Plus(From(), {{"stdout", {}}}));
+  ASSERT_FALSE(nothing_run.ok());
+  EXPECT_NE(nothing_run.status().message().find("call with-exec before reading its output"),
+            std::string::npos);
+}
+
+TEST_F(ContainerTest, TwoProcessesBuildingOneStepBothSucceedAndItRunsOnce) {
+  auto steps = Plus(
+      From(),
+      {{"with-mounted-cache", {{"path", S("/count")}, {"cache", v1::Value()}}},
+       {"with-exec",
+        {{"args", L({"sh", "-c", "echo run >> /count/runs; sleep 0.3; wc -l < /count/runs"})}}},
+       {"stdout", {}}});
+  std::vector<std::string> outputs(2);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 2; ++i) {
+    threads.emplace_back([&, i] {
+      auto engine = MakeEngine();  // separate engines share only the state folder, like processes
+      auto cache = Chain(*engine, {{"cache-volume", {{"key", S("race")}}}});
+      std::vector<Step> mine = steps;
+      *mine[2].args[1].second.mutable_object_value() = cache->object_value();
+      auto out = Chain(*engine, mine);
+      outputs[i] = out.ok() ? out->string_value() : out.status().message();
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(outputs[0], "1\n");
+  EXPECT_EQ(outputs[1], "1\n");
+}
+
+TEST_F(ContainerTest, TheCliRunsAPipelineWithoutAModule) {
+  test::Ran ran = test::RunHost(
+      {"call", "container", "from", "--address", address_ + "/busybox:latest", "with-env-variable",
+       "--name", "X", "--value", "hi", "with-exec", "--args", "sh,-c,echo $X", "stdout"},
+      {"HOST_STATE_DIR=" + state_});
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ran.out, "hi\n");
+  EXPECT_NE(ran.err.find("host: exec sh -c 'echo $X'"), std::string::npos) << ran.err;
+  test::Ran quiet =
+      test::RunHost({"--quiet", "call", "container", "from", "--address",
+                     address_ + "/busybox:latest", "with-exec", "--args", "sh,-c,exit 4", "sync"},
+                    {"HOST_STATE_DIR=" + state_});
+  EXPECT_EQ(quiet.exit_code, 1);
+  EXPECT_EQ(quiet.err.rfind("Error: function 'sync' of module 'core' failed: exec sh -c 'exit 4' "
+                            "exited with code 4",
+                            0),
+            0u)
+      << quiet.err;
+}
+
+}  // namespace
+}  // namespace host

@@ -1,0 +1,146 @@
+#include "core/images/config.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "tests/core/images/fixtures.h"
+
+namespace host::images {
+namespace {
+
+using test::ScratchDir;
+using test::WriteFile;
+
+TEST(Config, MissingFileGivesDefaults) {
+  Result<Config> config = LoadConfigFile(ScratchDir() + "/nothing-here.json");
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_TRUE(config->mirrors.empty());
+  EXPECT_TRUE(config->insecure.empty());
+  EXPECT_TRUE(config->auths.empty());
+  EXPECT_EQ(config->runtime, "");
+  EXPECT_TRUE(config->source.empty());
+}
+
+TEST(Config, ParsesEveryField) {
+  const std::string file = ScratchDir() + "/config.json";
+  WriteFile(file, R"({
+    "mirrors": {"docker.io": ["http://127.0.0.1:5000/", "https://mirror.example"]},
+    "insecure": ["registry.internal:5000"],
+    "auths": {"ghcr.io": {"username": "me", "password": "secret"},
+              "https://index.docker.io/v1/": {"token": "tok"}},
+    "runtime": "runc",
+    "something-for-later": 1
+  })");
+  Result<Config> config = LoadConfigFile(file);
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->source, file);
+  EXPECT_EQ(config->MirrorsFor("docker.io"),
+            (std::vector<std::string>{"http://127.0.0.1:5000", "https://mirror.example"}));
+  EXPECT_EQ(config->MirrorsFor("index.docker.io").size(), 2u);
+  EXPECT_TRUE(config->MirrorsFor("ghcr.io").empty());
+  EXPECT_TRUE(config->IsInsecure("registry.internal:5000"));
+  EXPECT_FALSE(config->IsInsecure("registry.internal:5001"));
+  EXPECT_FALSE(config->IsInsecure("ghcr.io"));
+  EXPECT_TRUE(config->IsInsecure("127.0.0.1:5000"));  // loopback always is
+  EXPECT_TRUE(config->IsInsecure("localhost:1234"));
+  EXPECT_TRUE(config->IsInsecure("[::1]:5000"));
+  ASSERT_NE(config->CredentialsFor("ghcr.io"), nullptr);
+  EXPECT_EQ(config->CredentialsFor("ghcr.io")->username, "me");
+  EXPECT_EQ(config->CredentialsFor("ghcr.io")->password, "secret");
+  ASSERT_NE(config->CredentialsFor("docker.io"), nullptr);
+  EXPECT_EQ(config->CredentialsFor("docker.io")->token, "tok");
+  EXPECT_EQ(config->CredentialsFor("quay.io"), nullptr);
+  EXPECT_EQ(config->runtime, "runc");
+}
+
+void ExpectUsage(const std::string& text, const std::string& fragment) {
+  Result<Config> config = ParseConfig(text, "/etc/host/config.json");
+  ASSERT_FALSE(config.ok()) << text;
+  EXPECT_EQ(config.status().kind(), ErrorKind::kUsage);
+  const std::string& message = config.status().message();
+  EXPECT_NE(message.find("/etc/host/config.json"), std::string::npos) << message;
+  EXPECT_NE(message.find(fragment), std::string::npos) << message;
+}
+
+TEST(Config, BadJsonNamesTheFile) {
+  ExpectUsage("{\"mirrors\": ", "invalid JSON");
+  ExpectUsage("[1, 2]", "JSON object");
+}
+
+TEST(Config, WrongTypesNameTheField) {
+  ExpectUsage(R"({"mirrors": ["http://x"]})", "\"mirrors\"");
+  ExpectUsage(R"({"mirrors": {"docker.io": "http://x"}})", "\"mirrors.docker.io\"");
+  ExpectUsage(R"({"mirrors": {"docker.io": [5]}})", "\"mirrors.docker.io\"");
+  ExpectUsage(R"({"mirrors": {"docker.io": ["ftp://x"]}})", "\"mirrors.docker.io\"");
+  ExpectUsage(R"({"insecure": "127.0.0.1:5000"})", "\"insecure\"");
+  ExpectUsage(R"({"insecure": [true]})", "\"insecure\"");
+  ExpectUsage(R"({"auths": []})", "\"auths\"");
+  ExpectUsage(R"({"auths": {"ghcr.io": "me:secret"}})", "\"auths.ghcr.io\"");
+  ExpectUsage(R"({"auths": {"ghcr.io": {"username": "me"}}})", "\"auths.ghcr.io\"");
+  ExpectUsage(R"({"auths": {"ghcr.io": {"username": "me", "password": 1}}})",
+              "\"auths.ghcr.io.password\"");
+  ExpectUsage(R"({"auths": {"ghcr.io": {"token": "t", "username": "u", "password": "p"}}})",
+              "\"auths.ghcr.io\"");
+  ExpectUsage(R"({"auths": {"ghcr.io": {"pass": "p"}}})", "\"pass\"");
+  ExpectUsage(R"({"runtime": "docker"})", "\"runtime\"");
+  ExpectUsage(R"({"runtime": 1})", "\"runtime\"");
+}
+
+// Sets an environment variable for one scope.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const std::string& value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old, had_ = true;
+    setenv(name, value.c_str(), 1);
+  }
+  ~ScopedEnv() {
+    if (had_) {
+      setenv(name_, old_.c_str(), 1);
+    } else {
+      unsetenv(name_);
+    }
+  }
+
+ private:
+  const char* name_;
+  std::string old_;
+  bool had_ = false;
+};
+
+TEST(Config, PathFollowsTheEnvironment) {
+  {
+    ScopedEnv host("HOST_CONFIG", "/somewhere/config.json");
+    EXPECT_EQ(ConfigPath(), "/somewhere/config.json");
+  }
+  {
+    ScopedEnv host("HOST_CONFIG", "");
+    ScopedEnv xdg("XDG_CONFIG_HOME", "/home/me/.config");
+    EXPECT_EQ(ConfigPath(), "/home/me/.config/host/config.json");
+  }
+  {
+    ScopedEnv host("HOST_CONFIG", "");
+    ScopedEnv xdg("XDG_CONFIG_HOME", "");
+    EXPECT_EQ(ConfigPath(), "/etc/host/config.json");
+  }
+  const std::string file = ScratchDir() + "/c.json";
+  WriteFile(file, R"({"runtime": "crun"})");
+  ScopedEnv host("HOST_CONFIG", file);
+  Result<Config> config = LoadConfig();
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->runtime, "crun");
+  EXPECT_EQ(config->source, file);
+}
+
+TEST(Config, StateDirFollowsTheEnvironment) {
+  {
+    ScopedEnv state("HOST_STATE_DIR", "/srv/host");
+    EXPECT_EQ(DefaultStateDir(), "/srv/host");
+  }
+  ScopedEnv state("HOST_STATE_DIR", "");
+  ScopedEnv cache("XDG_CACHE_HOME", "/home/me/.cache");
+  EXPECT_EQ(DefaultStateDir(), "/home/me/.cache/host");
+}
+
+}  // namespace
+}  // namespace host::images
