@@ -41,7 +41,7 @@ ImageStore::ImageStore(fs::path state_dir, Config config, Platform platform)
       platform_(std::move(platform)),
       content_(state_dir_),
       layers_(state_dir_),
-      client_(std::move(config)) {}
+      client_(std::move(config), state_dir_ / "registries") {}
 
 Result<Image> ImageStore::Pull(std::string_view reference) {
   Result<ImageReference> parsed = ParseImageReference(reference);

@@ -2,6 +2,10 @@
 
 #include <curl/curl.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -224,6 +228,16 @@ struct RegistryClient::State {
   std::mutex mutex;                                 // guards the two maps below
   std::map<std::string, std::string> schemes;       // insecure host -> the scheme that answered
   std::map<std::string, Authorization> authorized;  // host + scope -> what worked last
+  std::filesystem::path scheme_memory;              // where schemes outlive the process, or empty
+
+  // The file remembering host's scheme.
+  std::filesystem::path SchemeFile(const std::string& host) const {
+    std::string name = host;
+    for (char& c : name) {
+      if (c == ':' || c == '/') c = '_';
+    }
+    return scheme_memory / name;
+  }
 
   // The mirrors of a registry, in order, then the registry itself.
   std::vector<Endpoint> EndpointsFor(const std::string& registry) const;
@@ -347,10 +361,16 @@ Status RegistryClient::State::Send(const Endpoint& endpoint, const std::string& 
   // An insecure registry: https without verification first, then plain http, as Docker does; the
   // scheme that answers is remembered.
   std::vector<std::string> schemes = {"https", "http"};
+  std::string remembered;
   {
     std::lock_guard<std::mutex> lock(mutex);
     if (auto known = this->schemes.find(endpoint.host); known != this->schemes.end()) {
       schemes = {known->second};
+    } else if (!scheme_memory.empty()) {
+      std::ifstream in(SchemeFile(endpoint.host));
+      std::getline(in, remembered);
+      // Try the remembered scheme first, then the other: a registry may have changed.
+      if (remembered == "http") schemes = {"http", "https"};
     }
   }
   for (const auto& scheme : schemes) {
@@ -362,6 +382,14 @@ Status RegistryClient::State::Send(const Endpoint& endpoint, const std::string& 
     if (status.ok()) {
       std::lock_guard<std::mutex> lock(mutex);
       this->schemes[endpoint.host] = scheme;
+      if (!scheme_memory.empty() && remembered != scheme) {
+        std::error_code ec;
+        std::filesystem::create_directories(scheme_memory, ec);
+        std::filesystem::path file = SchemeFile(endpoint.host);
+        std::filesystem::path tmp = file.string() + ".tmp" + std::to_string(getpid());
+        std::ofstream(tmp) << scheme << "\n";
+        std::filesystem::rename(tmp, file, ec);
+      }
       return status;
     }
     // Bytes flowed, so the scheme was right; or nothing is left to try.
@@ -511,7 +539,9 @@ Status CombineFailures(const std::vector<Status>& failures) {
 
 }  // namespace
 
-RegistryClient::RegistryClient(Config config) : state_(std::make_unique<State>(std::move(config))) {
+RegistryClient::RegistryClient(Config config, std::filesystem::path scheme_memory)
+    : state_(std::make_unique<State>(std::move(config))) {
+  state_->scheme_memory = std::move(scheme_memory);
   InitCurlOnce();
 }
 

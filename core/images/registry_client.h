@@ -28,8 +28,10 @@ struct FetchedManifest {
 // client reuses connections across calls.
 class RegistryClient {
  public:
-  // A client using the mirrors, insecure registries and credentials of config.
-  explicit RegistryClient(Config config);
+  // A client using the mirrors, insecure registries and credentials of config. With
+  // scheme_memory, which scheme an insecure registry answered on is remembered in that folder,
+  // so later processes skip the https probe of a plain-http registry.
+  explicit RegistryClient(Config config, std::filesystem::path scheme_memory = {});
   ~RegistryClient();
   RegistryClient(const RegistryClient&) = delete;
   RegistryClient& operator=(const RegistryClient&) = delete;
