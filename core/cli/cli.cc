@@ -20,6 +20,7 @@ struct GlobalOptions {
   bool json = false;
   bool quiet = false;
   bool help = false;
+  std::string output;  // -o: where to export a resulting Directory or File
 };
 
 // One step of a chain: the member called and the flag texts given to it.
@@ -42,6 +43,11 @@ Result<bool> TakeGlobal(const std::vector<std::string>& args, size_t* i, GlobalO
   }
   if (a.rfind("--mod=", 0) == 0) {
     options->module = a.substr(6);
+    return true;
+  }
+  if (a == "-o" || a == "--output") {
+    if (*i + 1 >= args.size()) return Status::Usage(a + " needs a host path");
+    options->output = args[++*i];
     return true;
   }
   if (a == "--json") return options->json = true;
@@ -153,6 +159,10 @@ Result<std::vector<Step>> ParseChain(const std::vector<std::string>& args, const
           options->quiet = true;
           continue;
         }
+        if (key == "output" && i + 1 < args.size() && !has_text) {
+          options->output = args[++i];
+          continue;
+        }
         std::string subject = step.member->kind == MemberInfo::Kind::kConstructor
                                   ? "module '" + module.def.name() + "'"
                                   : "function '" + step.member->cli_name + "'";
@@ -181,6 +191,10 @@ Result<std::vector<Step>> ParseChain(const std::vector<std::string>& args, const
         options->quiet = true;
         continue;
       }
+      if (a == "-o" && i + 1 < args.size()) {
+        options->output = args[++i];
+        continue;
+      }
       return Status::Usage("unknown option " + a + "; arguments are written --name value");
     }
     const ObjectInfo* object = ResultObject(registry, *step.member);
@@ -200,25 +214,55 @@ Result<std::vector<Step>> ParseChain(const std::vector<std::string>& args, const
   return steps;
 }
 
-// A core object made from command-line text: a Secret from a URI (env://, file://, cmd://).
+// Runs a chain of core calls from the root, each (function, string arguments).
+Result<v1::Value> CoreChain(
+    const Engine& engine,
+    const std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>>&
+        steps) {
+  v1::Value current;
+  std::string object = "Query";
+  for (const auto& [function, args] : steps) {
+    v1::Call call;
+    call.set_module("core");
+    call.set_object(object);
+    call.set_function(function);
+    if (current.kind_case() == v1::Value::kObjectValue)
+      *call.mutable_receiver() = current.object_value();
+    for (const auto& [name, text] : args) {
+      auto* a = call.add_args();
+      a->set_name(name);
+      a->mutable_value()->set_string_value(text);
+    }
+    Result<v1::Value> result = engine.Call(std::move(call));
+    if (!result.ok()) return result;
+    current = std::move(*result);
+    object = current.object_value().type_name();
+  }
+  return current;
+}
+
+// A core object made from command-line text: a Secret from a URI (env://, file://, cmd://), a
+// Directory or File from a host path, a Container from an image address, a CacheVolume by key.
 Result<v1::Value> CoreObjectFromText(const Engine& engine, const v1::TypeRef& type,
                                      const std::vector<std::string>& texts,
                                      const std::string& flag) {
-  if (type.name() != "Secret") {
-    return Status::Usage("argument " + flag + " takes a " + type.name() +
-                         " object, which cannot be given on the command line");
-  }
   if (texts.size() > 1) return Status::Usage("argument " + flag + " is given more than once");
-  v1::Call call;
-  call.set_module("core");
-  call.set_object("Query");
-  call.set_function("secret");
-  auto* uri = call.add_args();
-  uri->set_name("uri");
-  uri->mutable_value()->set_string_value(texts.front());
-  Result<v1::Value> secret = engine.Call(std::move(call));
-  if (!secret.ok()) return secret.status().Prefixed("argument " + flag + ": ");
-  return secret;
+  const std::string& text = texts.front();
+  Result<v1::Value> value = Status::Usage("argument " + flag + " takes a " + type.name() +
+                                          " object, which cannot be given on the command line");
+  if (type.name() == "Secret") {
+    value = CoreChain(engine, {{"secret", {{"uri", text}}}});
+  } else if (type.name() == "Directory") {
+    value = CoreChain(engine, {{"host", {}}, {"directory", {{"path", text}}}});
+  } else if (type.name() == "File") {
+    value = CoreChain(engine, {{"host", {}}, {"file", {{"path", text}}}});
+  } else if (type.name() == "Container") {
+    value = CoreChain(engine, {{"container", {}}, {"from", {{"address", text}}}});
+  } else if (type.name() == "CacheVolume") {
+    value = CoreChain(engine, {{"cache-volume", {{"key", text}}}});
+  }
+  if (!value.ok()) return value.status().Prefixed("argument " + flag + ": ");
+  return value;
 }
 
 // Builds the Call of a step on the given receiver, parsing its flag texts by type.
@@ -281,6 +325,26 @@ int RunCall(const std::vector<std::string>& args, GlobalOptions options) {
     Result<v1::Value> result = engine.Call(std::move(*call));
     if (!result.ok()) return Report(result.status());
     value = std::move(*result);
+  }
+  if (!options.output.empty()) {
+    const std::string type = value.kind_case() == v1::Value::kObjectValue
+                                 ? value.object_value().type_name()
+                                 : std::string();
+    if (type != "Directory" && type != "File") {
+      return Report(Status::Usage("-o exports a Directory or a File, but the chain ends on " +
+                                  (type.empty() ? std::string("a value") : "a " + type)));
+    }
+    v1::Call export_call;
+    export_call.set_module("core");
+    export_call.set_object(type);
+    export_call.set_function("export");
+    *export_call.mutable_receiver() = value.object_value();
+    auto* path = export_call.add_args();
+    path->set_name("path");
+    path->mutable_value()->set_string_value(options.output);
+    Result<v1::Value> written = engine.Call(std::move(export_call));
+    if (!written.ok()) return Report(written.status());
+    value = std::move(*written);
   }
   std::cout << (options.json ? FormatJson(value) : FormatText(value));
   std::cout.flush();

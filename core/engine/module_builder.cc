@@ -37,7 +37,7 @@ std::string SourceDigest(const fs::path& source_dir) {
   Sha256 sha;
   std::vector<char> chunk(1 << 16);
   for (const auto& file : files) {
-    sha.UpdateField(fs::relative(file, source_dir).generic_string());
+    sha.UpdateField(file.lexically_relative(source_dir).generic_string());
     std::ifstream in(file, std::ios::binary);
     while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0) {
       sha.Update(chunk.data(), static_cast<size_t>(in.gcount()));

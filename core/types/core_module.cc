@@ -1,6 +1,10 @@
 #include "core/types/core_module.h"
 
+#include <fnmatch.h>
+
+#include <algorithm>
 #include <cstring>
+#include <fstream>
 #include <functional>
 #include <map>
 
@@ -104,6 +108,12 @@ Result<v1::Value> LazyObject(CoreCall& c, const std::string& type) {
   return ObjectRef(type.c_str(), id);
 }
 
+// Whether a relative path matches a glob pattern ("**/" also matches no folder at all).
+bool GlobMatches(const std::string& pattern, const std::string& path) {
+  if (fnmatch(pattern.c_str(), path.c_str(), 0) == 0) return true;
+  return pattern.rfind("**/", 0) == 0 && fnmatch(pattern.substr(3).c_str(), path.c_str(), 0) == 0;
+}
+
 // The secret a call's receiver names, or an error for an unknown one.
 Result<std::pair<std::string, std::string>> ReceiverSecret(CoreCall& c) {
   auto secret = c.services.secrets().Get(c.call.receiver().id());
@@ -182,6 +192,88 @@ const std::map<std::string, Handler, std::less<>>& Handlers() {
          if (!state.ok()) return state.status();
          return StringList(state->default_args);
        }},
+      {"Directory.entries",
+       [](CoreCall& c) -> Result<v1::Value> {
+         Result<Snapshot> dir = c.services.evaluator().Directory(c.call.receiver().id());
+         if (!dir.ok()) return dir.status();
+         Result<std::filesystem::path> inside = InsidePath(c.String("path"), "path");
+         if (!inside.ok()) return inside.status();
+         std::error_code ec;
+         std::vector<std::string> names;
+         for (const auto& e : std::filesystem::directory_iterator(dir->path / *inside, ec)) {
+           names.push_back(e.path().filename().string());
+         }
+         if (ec) return Status::Usage("the directory has no folder " + c.String("path"));
+         std::sort(names.begin(), names.end());
+         return StringList(names);
+       }},
+      {"Directory.glob",
+       [](CoreCall& c) -> Result<v1::Value> {
+         Result<Snapshot> dir = c.services.evaluator().Directory(c.call.receiver().id());
+         if (!dir.ok()) return dir.status();
+         std::vector<std::string> paths;
+         std::error_code ec;
+         for (const auto& e : std::filesystem::recursive_directory_iterator(dir->path, ec)) {
+           std::string rel = e.path().lexically_relative(dir->path).generic_string();
+           if (GlobMatches(c.String("pattern"), rel)) paths.push_back(rel);
+         }
+         std::sort(paths.begin(), paths.end());
+         return StringList(paths);
+       }},
+      {"Directory.digest",
+       [](CoreCall& c) -> Result<v1::Value> {
+         Result<Snapshot> dir = c.services.evaluator().Directory(c.call.receiver().id());
+         if (!dir.ok()) return dir.status();
+         return StringValue(dir->digest);
+       }},
+      {"Directory.export",
+       [](CoreCall& c) -> Result<v1::Value> {
+         Result<Snapshot> dir = c.services.evaluator().Directory(c.call.receiver().id());
+         if (!dir.ok()) return dir.status();
+         std::filesystem::path to = std::filesystem::absolute(c.String("path"));
+         if (Status s = CopyTree(dir->path, to); !s.ok()) return s;
+         return StringValue(to.string());
+       }},
+      {"File.contents",
+       [](CoreCall& c) -> Result<v1::Value> {
+         Result<FileState> file = c.services.evaluator().File(c.call.receiver().id());
+         if (!file.ok()) return file.status();
+         std::ifstream in(file->path, std::ios::binary);
+         return StringValue(
+             c.services.secrets().Redact(std::string((std::istreambuf_iterator<char>(in)), {})));
+       }},
+      {"File.size",
+       [](CoreCall& c) -> Result<v1::Value> {
+         Result<FileState> file = c.services.evaluator().File(c.call.receiver().id());
+         if (!file.ok()) return file.status();
+         v1::Value v;
+         v.set_int_value(static_cast<int64_t>(std::filesystem::file_size(file->path)));
+         return v;
+       }},
+      {"File.name",
+       [](CoreCall& c) -> Result<v1::Value> {
+         Result<FileState> file = c.services.evaluator().File(c.call.receiver().id());
+         if (!file.ok()) return file.status();
+         return StringValue(file->name);
+       }},
+      {"File.digest",
+       [](CoreCall& c) -> Result<v1::Value> {
+         Result<FileState> file = c.services.evaluator().File(c.call.receiver().id());
+         if (!file.ok()) return file.status();
+         return StringValue(file->digest);
+       }},
+      {"File.export",
+       [](CoreCall& c) -> Result<v1::Value> {
+         Result<FileState> file = c.services.evaluator().File(c.call.receiver().id());
+         if (!file.ok()) return file.status();
+         std::filesystem::path to = std::filesystem::absolute(c.String("path"));
+         std::error_code ec;
+         if (to.has_parent_path()) std::filesystem::create_directories(to.parent_path(), ec);
+         std::filesystem::copy_file(file->path, to,
+                                    std::filesystem::copy_options::overwrite_existing, ec);
+         if (ec) return Status::Failed("cannot write " + to.string() + ": " + ec.message());
+         return StringValue(to.string());
+       }},
       {"Secret.name",
        [](CoreCall& c) -> Result<v1::Value> {
          auto secret = ReceiverSecret(c);
@@ -242,6 +334,7 @@ CoreServices::CoreServices(std::filesystem::path state_dir, std::ostream* progre
       progress_(progress),
       secrets_(state_dir_ / "secret-key"),
       steps_(state_dir_ / "steps"),
+      snapshots_(state_dir_ / "snapshots"),
       evaluator_(this) {}
 
 CoreServices::~CoreServices() = default;

@@ -37,6 +37,8 @@ class CoreServices {
   Evaluator& evaluator() { return evaluator_; }
   // Results of container steps.
   StepCache& steps() { return steps_; }
+  // Directory snapshots.
+  SnapshotStore& snapshots() { return snapshots_; }
   // The image store, created on first use from the configuration file.
   Result<images::ImageStore*> Images();
   // The step runner, created on first use (finds crun or runc).
@@ -50,6 +52,7 @@ class CoreServices {
   SecretStore secrets_;
   NodeTable nodes_;
   StepCache steps_;
+  SnapshotStore snapshots_;
   Evaluator evaluator_;
   std::mutex lazy_mutex_;
   std::unique_ptr<images::ImageStore> images_;

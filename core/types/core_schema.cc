@@ -98,6 +98,61 @@ v1::ModuleDef Build() {
            Object("CacheVolume"),
            {Arg("key", String(), "Which cache: steps using one key share it.")});
 
+  Function(query, "directory", "An empty directory.", Object("Directory"), {});
+  Function(query, "host", "The machine host runs on: its files and folders.", Object("Host"), {});
+
+  v1::ObjectDef* host = AddObject(&def, "Host", "The machine host runs on.");
+  Function(host, "directory", "A folder of the host, copied when evaluated.", Object("Directory"),
+           {Arg("path", String(), "The folder (relative to the current folder)."),
+            Default("exclude", Strings(), "Glob patterns of paths to leave out.",
+                    [](v1::Value* v) { v->mutable_list_value(); }),
+            Default("include", Strings(), "Glob patterns of the only files to take.",
+                    [](v1::Value* v) { v->mutable_list_value(); }),
+            Default("gitignore", Boolean(), "Also leaves out what the folder's .gitignore names.",
+                    [](v1::Value* v) { v->set_bool_value(false); })},
+           v1::CACHE_POLICY_SESSION);
+  Function(host, "file", "A file of the host, copied when evaluated.", Object("File"),
+           {Arg("path", String(), "The file (relative to the current folder).")},
+           v1::CACHE_POLICY_SESSION);
+
+  v1::ObjectDef* directory = AddObject(&def, "Directory", "An immutable tree of files.");
+  Function(directory, "with-new-file", "Adds a file with the given contents.", Object("Directory"),
+           {Arg("path", String(), "Where, inside the directory."),
+            Arg("contents", String(), "The file's contents."),
+            Default("permissions", Int(), "The file's permission bits.",
+                    [](v1::Value* v) { v->set_int_value(0644); })});
+  Function(directory, "with-file", "Adds a copy of a file.", Object("Directory"),
+           {Arg("path", String(), "Where, inside the directory."),
+            Arg("source", Object("File"), "The file.")});
+  Function(directory, "with-directory", "Adds a copy of another directory.", Object("Directory"),
+           {Arg("path", String(), "Where, inside the directory."),
+            Arg("directory", Object("Directory"), "The directory to copy in.")});
+  Function(directory, "without-file", "Removes a file.", Object("Directory"),
+           {Arg("path", String(), "The file.")});
+  Function(directory, "without-directory", "Removes a subdirectory.", Object("Directory"),
+           {Arg("path", String(), "The subdirectory.")});
+  Function(directory, "directory", "A subdirectory.", Object("Directory"),
+           {Arg("path", String(), "The subdirectory.")});
+  Function(directory, "file", "A file of the directory.", Object("File"),
+           {Arg("path", String(), "The file.")});
+  Function(directory, "entries", "The names in a folder of the directory, sorted.", Strings(),
+           {Default("path", String(), "The folder (default: the top).",
+                    [](v1::Value* v) { v->set_string_value(""); })});
+  Function(directory, "glob", "The paths that match a glob pattern, sorted.", Strings(),
+           {Arg("pattern", String(), "For example **/*.go or src/*.")});
+  Function(directory, "digest", "The digest of the whole tree.", String(), {});
+  Function(directory, "export", "Writes the directory to a host folder; returns its path.",
+           String(), {Arg("path", String(), "The host folder (created if missing).")},
+           v1::CACHE_POLICY_NEVER);
+
+  v1::ObjectDef* file = AddObject(&def, "File", "An immutable file.");
+  Function(file, "contents", "The file's contents.", String(), {});
+  Function(file, "size", "The file's size in bytes.", Int(), {});
+  Function(file, "name", "The file's name.", String(), {});
+  Function(file, "digest", "The digest of the file's contents and mode.", String(), {});
+  Function(file, "export", "Writes the file to a host path; returns the path.", String(),
+           {Arg("path", String(), "The host path.")}, v1::CACHE_POLICY_NEVER);
+
   AddEnum(&def, "ReturnType", "Which exit codes a command may have.",
           {{"SUCCESS", "Exit code 0."},
            {"FAILURE", "Any exit code but 0."},
@@ -138,6 +193,28 @@ v1::ModuleDef Build() {
             Arg("cache", Object("CacheVolume"), "The cache volume."),
             Default("sharing", Enum("CacheSharingMode"), "How concurrent steps share it.",
                     [](v1::Value* v) { v->set_enum_value("SHARED"); })});
+  Function(container, "with-mounted-directory",
+           "Mounts a directory; what commands write there is not kept.", Object("Container"),
+           {Arg("path", String(), "Where it appears."),
+            Arg("source", Object("Directory"), "The directory.")});
+  Function(
+      container, "with-mounted-file", "Mounts a file.", Object("Container"),
+      {Arg("path", String(), "Where it appears."), Arg("source", Object("File"), "The file.")});
+  Function(container, "with-directory", "Copies a directory into the root filesystem.",
+           Object("Container"),
+           {Arg("path", String(), "Where it goes."),
+            Arg("directory", Object("Directory"), "The directory.")});
+  Function(container, "with-file", "Copies a file into the root filesystem.", Object("Container"),
+           {Arg("path", String(), "Where it goes."), Arg("source", Object("File"), "The file.")});
+  Function(container, "with-new-file", "Writes a new file into the root filesystem.",
+           Object("Container"),
+           {Arg("path", String(), "Where it goes."), Arg("contents", String(), "Its contents."),
+            Default("permissions", Int(), "Its permission bits.",
+                    [](v1::Value* v) { v->set_int_value(0644); })});
+  Function(container, "file", "A file of the root filesystem.", Object("File"),
+           {Arg("path", String(), "An absolute path.")});
+  Function(container, "directory", "A folder of the root filesystem.", Object("Directory"),
+           {Arg("path", String(), "An absolute path.")});
   Function(container, "with-exec", "Runs a command; its result becomes the next state.",
            Object("Container"),
            {Arg("args", Strings(), "The command and its arguments."),

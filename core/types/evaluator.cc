@@ -6,6 +6,11 @@
 #include <chrono>
 #include <cstdio>
 
+#include <sys/stat.h>
+#include <sys/xattr.h>
+
+#include <fstream>
+
 #include "core/base/sha256.h"
 #include "core/types/core_module.h"
 
@@ -92,23 +97,59 @@ class FileLock {
 
 }  // namespace
 
-Result<ContainerState> Evaluator::Container(const std::string& id) {
-  std::promise<Result<ContainerState>> promise;
-  std::shared_future<Result<ContainerState>> future;
+template <class T>
+Result<T> Evaluator::Once(std::map<std::string, std::shared_future<Result<T>>>* memo,
+                          const std::string& id, const std::function<Result<T>()>& compute) {
+  std::promise<Result<T>> promise;
+  std::shared_future<Result<T>> future;
   bool owner = false;
   {
     std::lock_guard lock(mutex_);
-    auto it = containers_.find(id);
-    if (it == containers_.end()) {
+    auto it = memo->find(id);
+    if (it == memo->end()) {
       future = promise.get_future().share();
-      containers_.emplace(id, future);
+      memo->emplace(id, future);
       owner = true;
     } else {
       future = it->second;
     }
   }
-  if (owner) promise.set_value(ComputeContainer(id));
+  if (owner) promise.set_value(compute());
   return future.get();
+}
+
+Result<ContainerState> Evaluator::Container(const std::string& id) {
+  return Once<ContainerState>(&containers_, id, [&] { return ComputeContainer(id); });
+}
+
+Result<Snapshot> Evaluator::Directory(const std::string& id) {
+  return Once<Snapshot>(&directories_, id, [&] { return ComputeDirectory(id); });
+}
+
+Result<FileState> Evaluator::File(const std::string& id) {
+  return Once<FileState>(&files_, id, [&] { return ComputeFile(id); });
+}
+
+Result<fs::path> Evaluator::DerivedLayer(const std::string& digest, const std::string& at,
+                                         const std::function<Status(const fs::path&)>& fill) {
+  fs::path dir = services_->state_dir() / "derived";
+  fs::path layer = dir / digest.substr(digest.find(':') + 1);
+  std::error_code ec;
+  if (fs::exists(layer, ec)) return layer;
+  Result<fs::path> inside = InsidePath(at, "path");
+  if (!inside.ok()) return inside.status();
+  fs::create_directories(dir, ec);
+  fs::path tmp = fs::path(layer.string() + ".tmp" + std::to_string(getpid()));
+  fs::remove_all(tmp, ec);
+  fs::create_directories(tmp / inside->parent_path(), ec);
+  if (ec) return Status::Failed("cannot create " + tmp.string() + ": " + ec.message());
+  if (Status s = fill(tmp / *inside); !s.ok()) {
+    fs::remove_all(tmp, ec);
+    return s;
+  }
+  fs::rename(tmp, layer, ec);
+  if (ec) fs::remove_all(tmp, ec);  // another process stored the same layer first
+  return layer;
 }
 
 Result<ContainerState> Evaluator::ComputeContainer(const std::string& id) {
@@ -197,6 +238,58 @@ Result<ContainerState> Evaluator::ComputeContainer(const std::string& id) {
     mount.digest = "cache:" + key + ":" + Arg(call, "sharing").enum_value();
     state.mounts.push_back(mount);
     state.digest = Chain(state.digest, {"cache-mount", mount.target, mount.digest});
+  } else if (fn == "with-mounted-directory" || fn == "with-mounted-file") {
+    bool is_dir = fn == "with-mounted-directory";
+    const std::string& source = Arg(call, "source").object_value().id();
+    MountState mount;
+    mount.kind = MountState::Kind::kDirectory;
+    mount.target = text("path");
+    if (is_dir) {
+      Result<Snapshot> dir = Directory(source);
+      if (!dir.ok()) return dir.status();
+      mount.source = dir->path;
+      mount.digest = dir->digest;
+    } else {
+      Result<FileState> file = File(source);
+      if (!file.ok()) return file.status();
+      mount.source = file->path;
+      mount.digest = file->digest;
+    }
+    state.mounts.push_back(mount);
+    state.digest = Chain(state.digest, {"mount", mount.target, mount.digest});
+  } else if (fn == "with-directory" || fn == "with-file" || fn == "with-new-file") {
+    std::string content_digest;
+    std::function<Status(const fs::path&)> fill;
+    if (fn == "with-directory") {
+      Result<Snapshot> dir = Directory(Arg(call, "directory").object_value().id());
+      if (!dir.ok()) return dir.status();
+      content_digest = dir->digest;
+      fill = [dir = *dir](const fs::path& to) { return CopyTree(dir.path, to, {}, true); };
+    } else if (fn == "with-file") {
+      Result<FileState> file = File(Arg(call, "source").object_value().id());
+      if (!file.ok()) return file.status();
+      content_digest = file->digest;
+      fill = [file = *file](const fs::path& to) {
+        std::error_code ec;
+        fs::copy_file(file.path, to, ec);
+        return ec ? Status::Failed("cannot copy " + file.path.string() + ": " + ec.message())
+                  : Status();
+      };
+    } else {
+      std::string contents = text("contents");
+      auto mode = static_cast<mode_t>(Arg(call, "permissions").int_value());
+      content_digest = Sha256Hex(contents) + ":" + std::to_string(mode);
+      fill = [contents, mode](const fs::path& to) {
+        std::ofstream(to, std::ios::binary) << contents;
+        chmod(to.c_str(), mode);
+        return Status();
+      };
+    }
+    std::string digest = Chain(state.digest, {fn, text("path"), content_digest});
+    Result<fs::path> layer = DerivedLayer(digest, text("path"), fill);
+    if (!layer.ok()) return layer.status();
+    state.layers.push_back(*layer);
+    state.digest = digest;
   } else if (fn == "with-exec") {
     return Exec(state, *node);
   } else {
@@ -245,6 +338,14 @@ Result<ContainerState> Evaluator::Exec(const ContainerState& parent, const Node&
   spec.user = parent.user;
   if (!Arg(call, "stdin").string_value().empty()) spec.stdin_bytes = stdin_bytes;
   std::vector<std::unique_ptr<FileLock>> locks;
+  std::vector<fs::path> mount_copies;
+  struct RemoveCopies {
+    std::vector<fs::path>* copies;
+    ~RemoveCopies() {
+      std::error_code ec;
+      for (const auto& c : *copies) fs::remove_all(c, ec);
+    }
+  } remove_copies{&mount_copies};
   for (const auto& [name, secret_id] : parent.secret_env) {
     auto secret = services_->secrets().Get(secret_id);
     if (!secret) return Status::Failed("secret for $" + name + " is not known in this session");
@@ -255,6 +356,20 @@ Result<ContainerState> Evaluator::Exec(const ContainerState& parent, const Node&
       auto secret = services_->secrets().Get(m.secret_id);
       if (!secret) return Status::Failed("secret mounted at " + m.target + " is not known");
       spec.mounts.push_back(StepMount::File(m.target, secret->second, m.mode));
+    } else if (m.kind == MountState::Kind::kDirectory) {
+      // A mounted directory is writable, but what a step writes there is not kept: each step
+      // gets its own copy of the snapshot.
+      fs::path copy = services_->state_dir() / "tmp" /
+                      ("mount-" + key.substr(7, 16) + "-" + std::to_string(mount_copies.size()));
+      std::error_code ec;
+      fs::remove_all(copy, ec);
+      Status copied = fs::is_directory(m.source) ? CopyTree(m.source, copy)
+                                                 : (fs::create_directories(copy.parent_path(), ec),
+                                                    fs::copy_file(m.source, copy, ec),
+                                                    ec ? Status::Failed(ec.message()) : Status());
+      if (!copied.ok()) return copied.Prefixed("cannot prepare the mount at " + m.target + ": ");
+      mount_copies.push_back(copy);
+      spec.mounts.push_back(StepMount::Bind(copy, m.target, /*read_only=*/false));
     } else if (m.kind == MountState::Kind::kCache) {
       std::error_code ec;
       fs::create_directories(m.source, ec);
@@ -298,6 +413,221 @@ Result<ContainerState> Evaluator::Exec(const ContainerState& parent, const Node&
   state.layers.push_back(step->layer);
   state.last_exec = ExecOutput{step->exit_code, step->stdout_bytes, step->stderr_bytes};
   return state;
+}
+
+namespace {
+
+// Whether a layer entry is an overlay whiteout (a character device 0:0).
+bool IsWhiteout(const struct stat& st) { return S_ISCHR(st.st_mode) && st.st_rdev == 0; }
+
+// Whether a layer folder hides the same folder of lower layers.
+bool IsOpaque(const fs::path& dir) {
+  char value[2] = {0};
+  return getxattr(dir.c_str(), "trusted.overlay.opaque", value, sizeof value) == 1 &&
+         value[0] == 'y';
+}
+
+// The topmost copy of a path in a stack of layers (bottom first), honouring whiteouts and
+// opaque folders; empty when it does not exist.
+fs::path FindInLayers(const std::vector<fs::path>& layers, const fs::path& relative) {
+  for (auto layer = layers.rbegin(); layer != layers.rend(); ++layer) {
+    fs::path p = *layer;
+    bool opaque_above = false;
+    bool present = true;
+    size_t i = 0, n = static_cast<size_t>(std::distance(relative.begin(), relative.end()));
+    for (const auto& part : relative) {
+      p /= part;
+      struct stat st {};
+      if (lstat(p.c_str(), &st) != 0) {
+        present = false;
+        break;
+      }
+      if (IsWhiteout(st)) return {};
+      if (++i == n) return p;
+      if (!S_ISDIR(st.st_mode)) return {};
+      if (IsOpaque(p)) opaque_above = true;
+    }
+    if (n == 0) return *layer;
+    if (!present && opaque_above) return {};
+  }
+  return {};
+}
+
+// Copies the merged view of a folder of a layer stack into out.
+Status MergeLayers(const std::vector<fs::path>& layers, const fs::path& relative,
+                   const fs::path& out) {
+  std::error_code ec;
+  for (const auto& layer : layers) {
+    fs::path dir = layer / relative;
+    if (!fs::is_directory(dir, ec) || fs::is_symlink(dir, ec)) continue;
+    if (IsOpaque(dir)) {
+      fs::remove_all(out, ec);
+      fs::create_directories(out, ec);
+    }
+    for (auto it = fs::recursive_directory_iterator(dir, ec);
+         it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      fs::path rel = it->path().lexically_relative(dir);
+      fs::path target = out / rel;
+      struct stat st {};
+      if (lstat(it->path().c_str(), &st) != 0) continue;
+      if (IsWhiteout(st)) {
+        fs::remove_all(target, ec);
+        continue;
+      }
+      if (S_ISDIR(st.st_mode) && IsOpaque(it->path())) fs::remove_all(target, ec);
+      if (S_ISDIR(st.st_mode)) {
+        if (!fs::is_directory(target)) fs::remove_all(target, ec);
+        fs::create_directories(target, ec);
+      } else if (S_ISLNK(st.st_mode)) {
+        fs::remove_all(target, ec);
+        fs::create_symlink(fs::read_symlink(it->path(), ec), target, ec);
+      } else if (S_ISREG(st.st_mode)) {
+        fs::remove_all(target, ec);
+        fs::copy_file(it->path(), target, ec);
+        chmod(target.c_str(), st.st_mode & 07777);
+      }
+      if (ec) return Status::Failed("cannot read " + it->path().string() + ": " + ec.message());
+    }
+  }
+  return {};
+}
+
+// The patterns of a folder's .gitignore that a filter can use (negations are not supported).
+std::vector<std::string> GitignorePatterns(const fs::path& dir) {
+  std::vector<std::string> patterns = {".git"};
+  std::ifstream in(dir / ".gitignore");
+  for (std::string line; std::getline(in, line);) {
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
+    if (line.empty() || line[0] == '#' || line[0] == '!') continue;
+    patterns.push_back(line);
+  }
+  return patterns;
+}
+
+}  // namespace
+
+Result<Snapshot> Evaluator::ComputeDirectory(const std::string& id) {
+  std::shared_ptr<const Node> node = services_->nodes().Get(id);
+  if (!node || node->type != "Directory") {
+    return Status::Failed("unknown directory " + id +
+                          ": objects live only in the engine session that made them");
+  }
+  const v1::Call& call = node->call;
+  const std::string& fn = call.function();
+  SnapshotStore& store = services_->snapshots();
+  auto text = [&](std::string_view name) { return Arg(call, name).string_value(); };
+  if (call.object() == "Query") return store.Empty();
+  if (call.object() == "Host") {
+    fs::path path = fs::absolute(text("path")).lexically_normal();
+    std::error_code ec;
+    if (!fs::exists(path, ec)) {
+      return Status::Usage("host directory " + path.string() + " does not exist");
+    }
+    if (!fs::is_directory(path, ec)) {
+      return Status::Usage("host path " + path.string() + " is not a directory; use host file");
+    }
+    PathFilter filter;
+    filter.include = Strings(Arg(call, "include"));
+    filter.exclude = Strings(Arg(call, "exclude"));
+    if (Arg(call, "gitignore").bool_value()) {
+      for (auto& p : GitignorePatterns(path)) filter.exclude.push_back(p);
+    }
+    return store.Make([&](const fs::path& to) { return CopyTree(path, to, filter); });
+  }
+  if (call.object() == "Container") {  // Container.directory(path)
+    Result<ContainerState> container = Container(call.receiver().id());
+    if (!container.ok()) return container.status();
+    Result<fs::path> inside = InsidePath(text("path"), "path");
+    if (!inside.ok()) return inside.status();
+    fs::path found = FindInLayers(container->layers, *inside);
+    if (found.empty() || !fs::is_directory(found)) {
+      return Status::Usage("the container has no directory " + text("path"));
+    }
+    return store.Make(
+        [&](const fs::path& to) { return MergeLayers(container->layers, *inside, to); });
+  }
+  Result<Snapshot> parent = Directory(call.receiver().id());
+  if (!parent.ok()) return parent.status();
+  Result<fs::path> inside = InsidePath(text("path"), "path");
+  if (!inside.ok()) return inside.status();
+  std::error_code ec;
+  if (fn == "directory") {
+    fs::path from = parent->path / *inside;
+    if (!fs::is_directory(from, ec))
+      return Status::Usage("the directory has no subdirectory " + text("path"));
+    return store.Make([&](const fs::path& to) { return CopyTree(from, to, {}, true); });
+  }
+  return store.Make([&](const fs::path& to) -> Status {
+    if (Status s = CopyTree(parent->path, to, {}, true); !s.ok()) return s;
+    fs::path target = to / *inside;
+    if (fn == "with-new-file") {
+      fs::create_directories(target.parent_path(), ec);
+      fs::remove_all(target, ec);  // never write through a hard link into the parent snapshot
+      std::ofstream(target, std::ios::binary) << text("contents");
+      chmod(target.c_str(), static_cast<mode_t>(Arg(call, "permissions").int_value()));
+    } else if (fn == "with-file") {
+      Result<FileState> file = File(Arg(call, "source").object_value().id());
+      if (!file.ok()) return file.status();
+      fs::create_directories(target.parent_path(), ec);
+      fs::remove_all(target, ec);
+      fs::copy_file(file->path, target, ec);
+    } else if (fn == "with-directory") {
+      Result<Snapshot> dir = Directory(Arg(call, "directory").object_value().id());
+      if (!dir.ok()) return dir.status();
+      return CopyTree(dir->path, target, {}, true);
+    } else if (fn == "without-file" || fn == "without-directory") {
+      fs::remove_all(target, ec);
+    } else {
+      return Status::Failed("Directory." + fn + " cannot be evaluated");
+    }
+    return ec ? Status::Failed("cannot write " + target.string() + ": " + ec.message()) : Status();
+  });
+}
+
+Result<FileState> Evaluator::ComputeFile(const std::string& id) {
+  std::shared_ptr<const Node> node = services_->nodes().Get(id);
+  if (!node || node->type != "File") {
+    return Status::Failed("unknown file " + id +
+                          ": objects live only in the engine session that made them");
+  }
+  const v1::Call& call = node->call;
+  const std::string path = Arg(call, "path").string_value();
+  FileState file;
+  if (call.object() == "Host") {
+    fs::path host_path = fs::absolute(path).lexically_normal();
+    std::error_code ec;
+    if (!fs::is_regular_file(host_path, ec)) {
+      return Status::Usage("host file " + host_path.string() + " does not exist or is not a file");
+    }
+    // Snapshot the file, so later changes on the host cannot change this File.
+    Result<Snapshot> copy = services_->snapshots().Make([&](const fs::path& to) {
+      fs::copy_file(host_path, to / host_path.filename(), ec);
+      return ec ? Status::Failed("cannot copy " + host_path.string() + ": " + ec.message())
+                : Status();
+    });
+    if (!copy.ok()) return copy.status();
+    file.path = copy->path / host_path.filename();
+  } else {
+    Result<fs::path> inside = InsidePath(path, "path");
+    if (!inside.ok()) return inside.status();
+    if (call.object() == "Directory") {
+      Result<Snapshot> dir = Directory(call.receiver().id());
+      if (!dir.ok()) return dir.status();
+      file.path = dir->path / *inside;
+    } else {  // Container.file
+      Result<ContainerState> container = Container(call.receiver().id());
+      if (!container.ok()) return container.status();
+      file.path = FindInLayers(container->layers, *inside);
+    }
+    std::error_code ec;
+    if (file.path.empty() || !fs::is_regular_file(file.path, ec)) {
+      return Status::Usage("there is no file " + path + " in the " +
+                           (call.object() == "Directory" ? "directory" : "container"));
+    }
+  }
+  file.name = file.path.filename().string();
+  file.digest = FileDigest(file.path);
+  return file;
 }
 
 }  // namespace host

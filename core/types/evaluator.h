@@ -12,11 +12,19 @@
 
 #include "core/base/status.h"
 #include "core/types/container_state.h"
+#include "core/types/snapshot_store.h"
 
 namespace host {
 
 class CoreServices;
 struct Node;
+
+// An evaluated File: an immutable copy of its bytes in the state folder.
+struct FileState {
+  std::filesystem::path path;
+  std::string name;
+  std::string digest;
+};
 
 // Turns node IDs into evaluated states, with memoization.
 class Evaluator {
@@ -25,14 +33,30 @@ class Evaluator {
 
   // The state of the Container with this ID.
   Result<ContainerState> Container(const std::string& id);
+  // The snapshot of the Directory with this ID.
+  Result<Snapshot> Directory(const std::string& id);
+  // The File with this ID.
+  Result<FileState> File(const std::string& id);
 
  private:
+  // Evaluates id once: concurrent callers wait for the first one's result.
+  template <class T>
+  Result<T> Once(std::map<std::string, std::shared_future<Result<T>>>* memo, const std::string& id,
+                 const std::function<Result<T>()>& compute);
   Result<ContainerState> ComputeContainer(const std::string& id);
   Result<ContainerState> Exec(const ContainerState& parent, const Node& node);
+  Result<Snapshot> ComputeDirectory(const std::string& id);
+  Result<FileState> ComputeFile(const std::string& id);
+  // A layer holding one tree at an absolute path, stored under the digest that names it.
+  Result<std::filesystem::path> DerivedLayer(
+      const std::string& digest, const std::string& at,
+      const std::function<Status(const std::filesystem::path&)>& fill);
 
   CoreServices* services_;
   std::mutex mutex_;
   std::map<std::string, std::shared_future<Result<ContainerState>>> containers_;
+  std::map<std::string, std::shared_future<Result<Snapshot>>> directories_;
+  std::map<std::string, std::shared_future<Result<FileState>>> files_;
 };
 
 }  // namespace host

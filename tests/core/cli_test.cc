@@ -163,9 +163,9 @@ TEST(Cli, DependencyPinMismatchIsRefused) {
       << std::string(64, '0') << R"("}]})";
   test::Ran ran = RunHost({"-m", dir, "functions"});
   EXPECT_EQ(ran.exit_code, 1);
-  EXPECT_NE(ran.err.find("dependency 'semver' is pinned to sha256:" + std::string(64, '0') +
-                         " but "),
-            std::string::npos)
+  EXPECT_NE(
+      ran.err.find("dependency 'semver' is pinned to sha256:" + std::string(64, '0') + " but "),
+      std::string::npos)
       << ran.err;
   EXPECT_NE(ran.err.find("update the pin or restore the pinned build"), std::string::npos);
   std::filesystem::remove_all(dir);

@@ -266,6 +266,67 @@ TEST_F(ContainerTest, TwoProcessesBuildingOneStepBothSucceedAndItRunsOnce) {
   EXPECT_EQ(outputs[1], "1\n");
 }
 
+TEST_F(ContainerTest, FilesAndFoldersComeBackOutWithDeletionsHonoured) {
+  auto engine = MakeEngine();
+  auto built = Plus(
+      From(), {{"with-exec",
+                {{"args", L({"sh", "-c", "mkdir /out && echo a > /out/a && echo b > /out/b"})}}},
+               {"with-exec", {{"args", L({"rm", "/out/a"})}}}});
+  auto entries =
+      Chain(*engine, Plus(built, {{"directory", {{"path", S("/out")}}}, {"entries", {}}}));
+  ASSERT_TRUE(entries.ok()) << entries.status().message();
+  ASSERT_EQ(entries->list_value().items_size(), 1);
+  EXPECT_EQ(entries->list_value().items(0).string_value(), "b");
+  auto contents =
+      Chain(*engine, Plus(built, {{"file", {{"path", S("/out/b")}}}, {"contents", {}}}));
+  EXPECT_EQ(contents->string_value(), "b\n");
+  auto gone = Chain(*engine, Plus(built, {{"file", {{"path", S("/out/a")}}}, {"contents", {}}}));
+  ASSERT_FALSE(gone.ok());
+  EXPECT_NE(gone.status().message().find("there is no file /out/a in the container"),
+            std::string::npos);
+  auto added =
+      Chain(*engine,
+            Plus(From(), {{"with-new-file", {{"path", S("/etc/motd")}, {"contents", S("hello")}}},
+                          {"with-exec", {{"args", L({"cat", "/etc/motd"})}}},
+                          {"stdout", {}}}));
+  ASSERT_TRUE(added.ok()) << added.status().message();
+  EXPECT_EQ(added->string_value(), "hello");
+}
+
+TEST_F(ContainerTest, MountedSourcesRerunOnlyWhatDependsOnThem) {
+  std::string project = state_ + "-project";
+  fs::create_directories(project);
+  std::ofstream(project + "/input.txt") << "one";
+  auto pipeline = [&](std::ostream* progress) {
+    auto engine = MakeEngine(progress);
+    v1::Value path = S(project);
+    auto dir = Chain(*engine, {{"host", {}}, {"directory", {{"path", path}}}});
+    EXPECT_TRUE(dir.ok());
+    std::vector<Step> steps = Plus(
+        From(),
+        {{"with-exec", {{"args", L({"echo", "independent"})}}},
+         {"with-mounted-directory", {{"path", S("/src")}, {"source", *dir}}},
+         {"with-exec", {{"args", L({"sh", "-c", "cat /src/input.txt; echo x > /src/written"})}}},
+         {"stdout", {}}});
+    return Chain(*engine, steps);
+  };
+  std::ostringstream first, second, third;
+  EXPECT_EQ(pipeline(&first)->string_value(), "one");
+  EXPECT_FALSE(fs::exists(project + "/written"));  // writes to a mounted directory are not kept
+  EXPECT_EQ(pipeline(&second)->string_value(), "one");
+  EXPECT_NE(second.str().find("sh -c 'cat /src/input.txt; echo x > /src/written' CACHED"),
+            std::string::npos)
+      << second.str();
+  std::ofstream(project + "/input.txt") << "two";
+  EXPECT_EQ(pipeline(&third)->string_value(), "two");
+  EXPECT_NE(third.str().find("host: exec echo independent CACHED"), std::string::npos)
+      << third.str();
+  EXPECT_EQ(third.str().find("sh -c 'cat /src/input.txt; echo x > /src/written' CACHED"),
+            std::string::npos)
+      << third.str();
+  fs::remove_all(project);
+}
+
 TEST_F(ContainerTest, TheCliRunsAPipelineWithoutAModule) {
   test::Ran ran = test::RunHost(
       {"call", "container", "from", "--address", address_ + "/busybox:latest", "with-env-variable",

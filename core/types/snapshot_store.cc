@@ -1,0 +1,184 @@
+#include "core/types/snapshot_store.h"
+
+#include <fnmatch.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+
+#include "core/base/sha256.h"
+#include "core/images/sha256_stream.h"
+
+namespace host {
+namespace fs = std::filesystem;
+namespace {
+
+bool Matches(const std::string& pattern, const std::string& relative) {
+  std::string p = pattern;
+  while (!p.empty() && p.back() == '/') p.pop_back();
+  if (p.rfind("./", 0) == 0) p = p.substr(2);
+  if (p.rfind("/", 0) == 0) p = p.substr(1);
+  if (fnmatch(p.c_str(), relative.c_str(), 0) == 0) return true;
+  // A pattern naming a folder takes everything under it; a pattern without a slash matches a
+  // name at any depth, as .gitignore and .dockerignore do.
+  if (relative.rfind(p + "/", 0) == 0) return true;
+  if (p.find('/') == std::string::npos) {
+    size_t slash = relative.rfind('/');
+    std::string name = slash == std::string::npos ? relative : relative.substr(slash + 1);
+    return fnmatch(p.c_str(), name.c_str(), 0) == 0;
+  }
+  return false;
+}
+
+Status Fail(const std::string& what, const fs::path& path, const std::error_code& ec) {
+  return Status::Failed(what + " " + path.string() + ": " + ec.message());
+}
+
+}  // namespace
+
+bool PathFilter::Takes(const std::string& relative, bool is_dir) const {
+  for (const auto& pattern : exclude) {
+    if (Matches(pattern, relative)) return false;
+  }
+  if (include.empty() || is_dir) return true;  // folders are walked; their files decide
+  for (const auto& pattern : include) {
+    if (Matches(pattern, relative)) return true;
+  }
+  return false;
+}
+
+std::string FileDigest(const fs::path& file) {
+  images::Sha256Stream sha;
+  std::ifstream in(file, std::ios::binary);
+  std::vector<char> chunk(1 << 20);
+  while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0) {
+    sha.Update(chunk.data(), static_cast<size_t>(in.gcount()));
+  }
+  struct stat st {};
+  lstat(file.c_str(), &st);
+  return "sha256:" + sha.HexDigest() + ((st.st_mode & 0111) ? "+x" : "");
+}
+
+std::string TreeDigest(const fs::path& dir) {
+  std::vector<fs::directory_entry> entries;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(dir, ec)) entries.push_back(e);
+  std::sort(entries.begin(), entries.end(),
+            [](const auto& a, const auto& b) { return a.path().filename() < b.path().filename(); });
+  Sha256 sha;
+  for (const auto& e : entries) {
+    struct stat st {};
+    if (lstat(e.path().c_str(), &st) != 0) continue;
+    sha.UpdateField(e.path().filename().string());
+    sha.UpdateField(std::to_string(st.st_mode & 07777));
+    if (S_ISLNK(st.st_mode)) {
+      sha.UpdateField("link");
+      sha.UpdateField(fs::read_symlink(e.path(), ec).string());
+    } else if (S_ISDIR(st.st_mode)) {
+      sha.UpdateField("dir");
+      sha.UpdateField(TreeDigest(e.path()));
+    } else if (S_ISREG(st.st_mode)) {
+      sha.UpdateField("file");
+      sha.UpdateField(FileDigest(e.path()));
+    }
+  }
+  return "sha256:" + sha.HexDigest();
+}
+
+Status CopyTree(const fs::path& from, const fs::path& to, const PathFilter& filter, bool link) {
+  std::error_code ec;
+  fs::create_directories(to, ec);
+  if (ec) return Fail("cannot create", to, ec);
+  for (auto it = fs::recursive_directory_iterator(from, ec);
+       it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec) return Fail("cannot read", from, ec);
+    const fs::path& source = it->path();
+    std::string relative = source.lexically_relative(from).generic_string();
+    struct stat st {};
+    if (lstat(source.c_str(), &st) != 0) continue;
+    if (!filter.Takes(relative, S_ISDIR(st.st_mode))) {
+      if (S_ISDIR(st.st_mode)) it.disable_recursion_pending();
+      continue;
+    }
+    fs::path target = to / relative;
+    if (S_ISDIR(st.st_mode)) {
+      fs::create_directories(target, ec);
+      chmod(target.c_str(), st.st_mode & 07777);
+    } else if (S_ISLNK(st.st_mode)) {
+      fs::create_directories(target.parent_path(), ec);
+      fs::remove(target, ec);
+      fs::create_symlink(fs::read_symlink(source, ec), target, ec);
+    } else if (S_ISREG(st.st_mode)) {
+      fs::create_directories(target.parent_path(), ec);
+      fs::remove(target, ec);
+      bool linked = false;
+      if (link) {
+        fs::create_hard_link(source, target, ec);
+        linked = !ec;
+        ec.clear();
+      }
+      if (!linked) {
+        fs::copy_file(source, target, fs::copy_options::overwrite_existing, ec);
+        if (ec) return Fail("cannot copy", source, ec);
+        chmod(target.c_str(), st.st_mode & 07777);
+      }
+    }
+    if (ec) return Fail("cannot copy", source, ec);
+  }
+  // Empty folders made by filtering are kept: they are part of the tree as given.
+  return {};
+}
+
+Result<fs::path> InsidePath(const std::string& path, const std::string& what) {
+  fs::path clean = fs::path(path).lexically_normal();
+  std::string text = clean.generic_string();
+  while (text.rfind("/", 0) == 0) text = text.substr(1);
+  if (text == ".") text.clear();
+  fs::path relative(text);
+  for (const auto& part : relative) {
+    if (part == "..") {
+      return Status::Usage(what + " '" + path + "' leaves its directory; use a path inside it");
+    }
+  }
+  return relative;
+}
+
+SnapshotStore::SnapshotStore(fs::path dir) : dir_(std::move(dir)) {}
+
+Result<Snapshot> SnapshotStore::Make(const std::function<Status(const fs::path&)>& fill) {
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  if (ec) return Fail("cannot create the snapshot store", dir_, ec);
+  char pattern[] = "tmp-XXXXXX";
+  fs::path tmp = dir_ / pattern;
+  std::string tmp_text = tmp.string();
+  if (mkdtemp(tmp_text.data()) == nullptr) {
+    return Status::Failed("cannot create a folder in " + dir_.string() + " (is the disk full?)");
+  }
+  tmp = tmp_text;
+  if (Status s = fill(tmp); !s.ok()) {
+    fs::remove_all(tmp, ec);
+    return s;
+  }
+  chmod(tmp.c_str(), 0755);
+  Snapshot snapshot;
+  snapshot.digest = TreeDigest(tmp);
+  snapshot.path = dir_ / snapshot.digest.substr(snapshot.digest.find(':') + 1);
+  if (fs::exists(snapshot.path, ec)) {  // the same tree is stored already
+    fs::remove_all(tmp, ec);
+    return snapshot;
+  }
+  fs::rename(tmp, snapshot.path, ec);
+  if (ec) {
+    fs::remove_all(tmp, ec);
+    if (!fs::exists(snapshot.path)) return Fail("cannot store a snapshot in", dir_, ec);
+  }
+  return snapshot;
+}
+
+Result<Snapshot> SnapshotStore::Empty() {
+  return Make([](const fs::path&) { return Status(); });
+}
+
+}  // namespace host

@@ -1,0 +1,64 @@
+// Directories as immutable snapshots stored by content: the digest of a tree (names, modes,
+// contents, link targets) names the folder that holds it, so equal trees are stored once and a
+// changed file changes the digest of every step that depends on it.
+#ifndef HOST_TYPES_SNAPSHOT_STORE_H_
+#define HOST_TYPES_SNAPSHOT_STORE_H_
+
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/base/status.h"
+
+namespace host {
+
+// An immutable directory tree in the store.
+struct Snapshot {
+  std::string digest;          // "sha256:..." of the tree
+  std::filesystem::path path;  // its folder; never write into it
+};
+
+// Which paths of a tree to take: glob patterns matched against paths relative to the root.
+struct PathFilter {
+  std::vector<std::string> include;  // empty: everything
+  std::vector<std::string> exclude;
+  // Whether the relative path (a file, or a folder when is_dir) is taken.
+  bool Takes(const std::string& relative, bool is_dir) const;
+};
+
+// Snapshots under <state>/snapshots.
+class SnapshotStore {
+ public:
+  explicit SnapshotStore(std::filesystem::path dir);
+
+  // Builds a snapshot: fill writes the tree into a fresh temporary folder; the tree is then
+  // stored under its digest (once, even when several processes make it at the same time).
+  Result<Snapshot> Make(const std::function<Status(const std::filesystem::path&)>& fill);
+
+  // The empty directory.
+  Result<Snapshot> Empty();
+
+ private:
+  std::filesystem::path dir_;
+};
+
+// The digest of a tree.
+std::string TreeDigest(const std::filesystem::path& dir);
+
+// The digest of one file's contents and mode.
+std::string FileDigest(const std::filesystem::path& file);
+
+// Copies a tree (files, folders, symlinks, modes) from `from` into `to`, taking what filter
+// takes. With link, regular files are hard-linked instead of copied (only for immutable sources
+// on the same filesystem).
+Status CopyTree(const std::filesystem::path& from, const std::filesystem::path& to,
+                const PathFilter& filter = {}, bool link = false);
+
+// A relative path inside a directory, checked: no "..", not absolute after trimming "/" and
+// "./" (which are allowed as a prefix). `what` names it in errors.
+Result<std::filesystem::path> InsidePath(const std::string& path, const std::string& what);
+
+}  // namespace host
+
+#endif  // HOST_TYPES_SNAPSHOT_STORE_H_
