@@ -183,15 +183,17 @@ int RunInit(const std::vector<std::string>& args) {
 }
 
 int RunCodegen(const std::vector<std::string>& args, bool quiet) {
-  std::string module, output;
+  std::string module, output, ns = "deps";
   for (size_t i = 0; i < args.size(); ++i) {
-    if (args[i] == "--module" && i + 1 < args.size()) {
+    if (args[i] == "--namespace" && i + 1 < args.size()) {
+      ns = args[++i];
+    } else if (args[i] == "--module" && i + 1 < args.size()) {
       module = args[++i];
     } else if (args[i] == "--output" && i + 1 < args.size()) {
       output = args[++i];
     } else if (args[i] == "-h" || args[i] == "--help") {
       std::cout << "Write the typed C++ client of a module.\n\nUsage:\n  host codegen --module "
-                   "MODULE --output FILE\n";
+                   "MODULE --output FILE [--namespace NS]\n\nNS defaults to deps.\n";
       return 0;
     } else {
       return Report(Status::Usage("codegen: unexpected '" + args[i] +
@@ -206,7 +208,7 @@ int RunCodegen(const std::vector<std::string>& args, bool quiet) {
   Engine engine(options);
   Result<const ModuleInfo*> info = engine.Load(module);
   if (!info.ok()) return Report(info.status());
-  std::string text = GenerateCppClient((*info)->def);
+  std::string text = GenerateCppClient((*info)->def, ns);
   std::ifstream existing(output, std::ios::binary);
   std::ostringstream old;
   old << existing.rdbuf();

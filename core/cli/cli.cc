@@ -261,6 +261,18 @@ Result<v1::Value> CoreObjectFromText(const Engine& engine, const v1::TypeRef& ty
   } else if (type.name() == "CacheVolume") {
     value = CoreChain(engine, {{"cache-volume", {{"key", text}}}});
   }
+  if (value.ok() && (type.name() == "Directory" || type.name() == "File")) {
+    // Read the host path now, so that a wrong one is the caller's usage error, not a failure
+    // inside the module (the snapshot is kept for the session: nothing is read twice).
+    v1::Call digest;
+    digest.set_module("core");
+    digest.set_object(type.name());
+    digest.set_function("digest");
+    *digest.mutable_receiver() = value->object_value();
+    if (Result<v1::Value> checked = engine.Call(std::move(digest)); !checked.ok()) {
+      value = checked.status();
+    }
+  }
   if (!value.ok()) return value.status().Prefixed("argument " + flag + ": ");
   return value;
 }

@@ -225,6 +225,22 @@ class Generator {
 
 }  // namespace
 
-std::string GenerateCppClient(const v1::ModuleDef& def) { return Generator(def).Run(); }
+std::string GenerateCppClient(const v1::ModuleDef& def, const std::string& ns) {
+  std::string text = Generator(def).Run();
+  if (ns == "deps") return text;
+  // The generator writes namespace deps; move its scaffolding to ns.
+  std::string upper = ns;
+  for (char& c : upper)
+    c = c == ':' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  for (auto [from, to] : {std::pair<std::string, std::string>{"::deps::", "::" + ns + "::"},
+                          {"namespace deps {", "namespace " + ns + " {"},
+                          {"}  // namespace deps", "}  // namespace " + ns},
+                          {"HOST_DEPS_", "HOST_" + upper + "_"}}) {
+    for (size_t pos = 0; (pos = text.find(from, pos)) != std::string::npos; pos += to.size()) {
+      text.replace(pos, from.size(), to);
+    }
+  }
+  return text;
+}
 
 }  // namespace host

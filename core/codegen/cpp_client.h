@@ -10,9 +10,9 @@
 
 namespace host {
 
-// The header text of the client of module def. Object and enum types go in namespace deps, the
-// constructor of the main object is deps::<module>() (snake_case).
-std::string GenerateCppClient(const v1::ModuleDef& def);
+// The header text of the client of module def. Object and enum types go in namespace ns
+// (default deps), the constructor of the main object is ns::<module>() (snake_case).
+std::string GenerateCppClient(const v1::ModuleDef& def, const std::string& ns = "deps");
 
 }  // namespace host
 

@@ -61,6 +61,9 @@ function(host_add_module name)
     set(resolve_dir ${manifest_dir})
   endif()
 
+  if(TARGET host_core_header)
+    add_dependencies(${name} host_core_header)  # host/core.h
+  endif()
   if(TARGET host)
     set(host_exe $<TARGET_FILE:host>)
     set(host_dep host)

@@ -136,6 +136,23 @@ TEST(Cli, FailuresExitOne) {
   EXPECT_NE(ran.err.find("speaks host ABI version 99"), std::string::npos);
 }
 
+TEST(Cli, DirectoryArgumentsAreHostPaths) {
+  std::string dir = test::TempDir();
+  std::filesystem::create_directories(dir + "/tree/sub");
+  std::ofstream(dir + "/tree/a") << "a";
+  std::ofstream(dir + "/tree/sub/b") << "b";
+  test::Ran ran =
+      RunHost({"-m", test::TestModule("gxx"), "call", "count-files", "--dir", dir + "/tree"},
+              {"HOST_STATE_DIR=" + dir + "/state"});
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ran.out, "3\n");
+  ran = RunHost({"-m", test::TestModule("gxx"), "call", "count-files", "--dir", dir + "/missing"},
+                {"HOST_STATE_DIR=" + dir + "/state"});
+  EXPECT_EQ(ran.exit_code, 2);
+  EXPECT_NE(ran.err.find("does not exist"), std::string::npos) << ran.err;
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Cli, ModulePathFindsModulesByName) {
   test::Ran ran = RunHost({"-m", "wide", "functions"},
                           {"HOST_MODULE_PATH=/nonexistent:" + test::TestModule("")});

@@ -327,6 +327,24 @@ TEST_F(ContainerTest, MountedSourcesRerunOnlyWhatDependsOnThem) {
   fs::remove_all(project);
 }
 
+TEST_F(ContainerTest, AModuleRunsContainersThroughTheSdk) {
+  auto engine = MakeEngine();
+  ASSERT_TRUE(engine->Load(test::TestModule("gxx")).ok());
+  v1::Call call;
+  call.set_module("gxx");
+  call.set_object("Gxx");
+  call.set_function("container_echo");
+  for (auto [name, value] : {std::pair{"address", address_ + "/busybox:latest"},
+                             std::pair{"text", std::string("from a module")}}) {
+    auto* a = call.add_args();
+    a->set_name(name);
+    a->mutable_value()->set_string_value(value);
+  }
+  auto out = engine->Call(call);
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_EQ(out->string_value(), "from a module\n");
+}
+
 TEST_F(ContainerTest, TheCliRunsAPipelineWithoutAModule) {
   test::Ran ran = test::RunHost(
       {"call", "container", "from", "--address", address_ + "/busybox:latest", "with-env-variable",

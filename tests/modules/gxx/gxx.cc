@@ -9,6 +9,7 @@
 
 #include "deps/cmod.h"
 #include "deps/lcxx.h"
+#include "host/core.h"
 
 // The main object.
 struct Gxx {
@@ -36,6 +37,18 @@ struct Gxx {
   }
   std::string label(const std::string& text) const { return prefix + ":" + text; }
   std::string fail(const std::string& message) const { throw std::runtime_error(message); }
+  // Core types through the SDK: a container from an image, and a directory argument.
+  std::string container_echo(const std::string& address, const std::string& text) const {
+    return host::core()
+        .container()
+        .from(address)
+        .with_env_variable("X", text)
+        .with_exec({"sh", "-c", "echo $X"})
+        .stdout();
+  }
+  int64_t count_files(const host::Directory& dir) const {
+    return static_cast<int64_t>(dir.glob("**/*").size());
+  }
   std::string call_missing() const { return deps::cmod().shout(""); }
 };
 
@@ -57,5 +70,9 @@ HOST_MODULE("gxx", m) {
       .function("with_prefix", &Gxx::with_prefix, "Sets the prefix.", {host::arg("p")})
       .function("label", &Gxx::label, "Prefixes a text.", {host::arg("text")})
       .function("fail", &Gxx::fail, "Throws an exception with the message.", {host::arg("message")},
-                host::Cache::kNever);
+                host::Cache::kNever)
+      .function("container_echo", &Gxx::container_echo, "Echoes text from a container.",
+                {host::arg("address"), host::arg("text")})
+      .function("count_files", &Gxx::count_files, "Counts the entries of a directory tree.",
+                {host::arg("dir")});
 }
