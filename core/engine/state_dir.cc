@@ -1,6 +1,10 @@
 #include "core/engine/state_dir.h"
 
+#include <signal.h>
 #include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
 
 #include <cstdlib>
 
@@ -32,6 +36,32 @@ Status EnsureStateDir(const fs::path& dir) {
                           " is not writable; set HOST_STATE_DIR to a writable folder");
   }
   return {};
+}
+
+namespace {
+
+// The process ID in a temporary name ("<key>.tmp1234" or "tmp1234-XXXXXX"), or 0.
+pid_t OwnerOf(const std::string& name) {
+  size_t at = name.find("tmp");
+  if (at == std::string::npos) return 0;
+  size_t end = at + 3;
+  while (end < name.size() && std::isdigit(static_cast<unsigned char>(name[end]))) ++end;
+  if (end == at + 3) return 0;
+  return static_cast<pid_t>(std::stol(name.substr(at + 3, end - at - 3)));
+}
+
+}  // namespace
+
+void RemoveLeftovers(const fs::path& dir) {
+  std::error_code ec;
+  for (const char* store : {"steps", "derived", "snapshots"}) {
+    for (const auto& entry : fs::directory_iterator(dir / store, ec)) {
+      pid_t owner = OwnerOf(entry.path().filename().string());
+      if (owner > 0 && owner != getpid() && kill(owner, 0) != 0 && errno == ESRCH) {
+        fs::remove_all(entry.path(), ec);
+      }
+    }
+  }
 }
 
 }  // namespace host

@@ -14,6 +14,10 @@ std::filesystem::path DefaultStateDir();
 // Creates the state folder (mode 0700) if needed; a clear error when it cannot be used.
 Status EnsureStateDir(const std::filesystem::path& dir);
 
+// Removes the temporary entries that processes which have died left in the state folder's
+// stores (named with their process ID); entries of live processes are left alone.
+void RemoveLeftovers(const std::filesystem::path& dir);
+
 }  // namespace host
 
 #endif  // HOST_ENGINE_STATE_DIR_H_

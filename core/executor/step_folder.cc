@@ -1,6 +1,7 @@
 #include "core/executor/step_folder.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -42,6 +43,13 @@ Status StepFolder::Create(const fs::path& tmp_dir, const fs::path& root_like) {
                           strerror(errno));
   }
   root_ = pattern;
+  // The kernel drops this lock when the process dies, however it dies: a folder whose lock can be
+  // taken is abandoned (see CleanAbandonedSteps).
+  owner_fd_ = open((root_ / "owner.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (owner_fd_ < 0 || flock(owner_fd_, LOCK_EX) != 0) {
+    return Status::Failed("cannot lock " + (root_ / "owner.lock").string() + ": " +
+                          strerror(errno));
+  }
   upper_ = root_ / "upper";
   overlay_work_ = root_ / "work";
   rootfs_ = root_ / "rootfs";
@@ -121,6 +129,8 @@ Status StepFolder::Remove() {
     Note(all, Status::Failed("cannot remove " + root_.string() + ": " + ec.message()));
   } else {
     root_.clear();
+    if (owner_fd_ >= 0) close(owner_fd_);
+    owner_fd_ = -1;
   }
   return all;
 }

@@ -61,6 +61,7 @@ class StepFolder {
   std::filesystem::path bundle_;
   std::string container_id_;
   int rootfs_fd_ = -1;
+  int owner_fd_ = -1;  // holds an exclusive lock on owner.lock while this process owns the folder
   bool bundle_mounted_ = false;
   bool rootfs_mounted_ = false;
   bool container_may_exist_ = false;

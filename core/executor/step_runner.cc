@@ -1,5 +1,7 @@
 #include "core/executor/step_runner.h"
 
+#include "core/executor/abandoned_steps.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -351,6 +353,7 @@ Result<StepRunner> StepRunner::Create(const StepRunnerOptions& options) {
   std::error_code ec;
   fs::create_directories(tmp_dir, ec);
   if (ec) return Status::Failed("cannot create " + tmp_dir.string() + ": " + ec.message());
+  CleanAbandonedSteps(tmp_dir, *runtime);
   return StepRunner(std::move(*runtime), std::move(tmp_dir));
 }
 

@@ -11,6 +11,7 @@
 #include "core/engine/call_context.h"
 #include "core/engine/call_digest.h"
 #include "core/engine/engine.h"
+#include "core/engine/state_dir.h"
 #include "core/types/core_schema.h"
 #include "host/scratch_arena.h"
 
@@ -342,6 +343,7 @@ CoreServices::~CoreServices() = default;
 Result<images::ImageStore*> CoreServices::Images() {
   std::lock_guard lock(lazy_mutex_);
   if (!images_) {
+    if (Status s = EnsureStateDir(state_dir_); !s.ok()) return s;
     Result<images::Config> config = images::LoadConfig();
     if (!config.ok()) return config.status();
     images_ = std::make_unique<images::ImageStore>(state_dir_, std::move(*config));
@@ -352,10 +354,12 @@ Result<images::ImageStore*> CoreServices::Images() {
 Result<const StepRunner*> CoreServices::Runner() {
   std::lock_guard lock(lazy_mutex_);
   if (!runner_) {
+    if (Status s = EnsureStateDir(state_dir_); !s.ok()) return s;
     std::string preferred;
     if (Result<images::Config> config = images::LoadConfig(); config.ok()) {
       preferred = config->runtime;
     }
+    RemoveLeftovers(state_dir_);  // what killed processes left (the runner cleans its own)
     Result<StepRunner> runner = StepRunner::Create({state_dir_, preferred});
     if (!runner.ok()) return runner.status();
     runner_.emplace(std::move(*runner));

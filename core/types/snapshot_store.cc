@@ -150,8 +150,8 @@ Result<Snapshot> SnapshotStore::Make(const std::function<Status(const fs::path&)
   std::error_code ec;
   fs::create_directories(dir_, ec);
   if (ec) return Fail("cannot create the snapshot store", dir_, ec);
-  char pattern[] = "tmp-XXXXXX";
-  fs::path tmp = dir_ / pattern;
+  // tmp<pid>-...: a leftover of a dead process is recognized and removed (RemoveLeftovers).
+  fs::path tmp = dir_ / ("tmp" + std::to_string(getpid()) + "-XXXXXX");
   std::string tmp_text = tmp.string();
   if (mkdtemp(tmp_text.data()) == nullptr) {
     return Status::Failed("cannot create a folder in " + dir_.string() + " (is the disk full?)");

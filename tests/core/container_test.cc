@@ -2,6 +2,13 @@
 // loopback, pulled and run with crun or runc through the core module.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -343,6 +350,114 @@ TEST_F(ContainerTest, AModuleRunsContainersThroughTheSdk) {
   auto out = engine->Call(call);
   ASSERT_TRUE(out.ok()) << out.status().message();
   EXPECT_EQ(out->string_value(), "from a module\n");
+}
+
+// What is left under the state folder that only a running step should have: mounts, processes
+// of the given command, step work folders, unfinished cache entries.
+std::vector<std::string> Leftovers(const std::string& state, const std::string& command) {
+  std::vector<std::string> found;
+  std::ifstream mounts("/proc/self/mountinfo");
+  for (std::string line; std::getline(mounts, line);) {
+    if (line.find(state) != std::string::npos) found.push_back("mount: " + line);
+  }
+  for (const auto& p : fs::directory_iterator("/proc")) {
+    std::ifstream cmdline(p.path() / "cmdline");
+    std::string text((std::istreambuf_iterator<char>(cmdline)), {});
+    std::replace(text.begin(), text.end(), '\0', ' ');
+    if (text.rfind(command, 0) == 0) found.push_back("process: " + text);
+  }
+  std::error_code ec;
+  for (const char* dir : {"tmp", "steps"}) {
+    for (const auto& e : fs::directory_iterator(state + "/" + dir, ec)) {
+      std::string name = e.path().filename().string();
+      if (name.rfind("step-", 0) == 0 || name.find(".tmp") != std::string::npos) {
+        found.push_back("folder: " + name);
+      }
+    }
+  }
+  return found;
+}
+
+TEST_F(ContainerTest, AKilledProcessLeavesNothingTheNextRunDoesNotClean) {
+  std::vector<std::string> env = {"HOST_STATE_DIR=" + state_};
+  ASSERT_EQ(test::RunHost({"-q", "call", "container", "from", "--address",
+                           address_ + "/busybox:latest", "sync"},
+                          env)
+                .exit_code,
+            0);
+  pid_t pid = fork();
+  if (pid == 0) {
+    setenv("HOST_STATE_DIR", state_.c_str(), 1);
+    int null = open("/dev/null", O_WRONLY);
+    dup2(null, 1);
+    dup2(null, 2);
+    execl(HOST_BINARY, HOST_BINARY, "-q", "call", "container", "from", "--address",
+          (address_ + "/busybox:latest").c_str(), "with-exec", "--args", "sleep,4711", "sync",
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Wait until the step runs, then kill the host process without warning.
+  for (int i = 0; i < 500 && Leftovers(state_, "sleep 4711").size() < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_GE(Leftovers(state_, "sleep 4711").size(), 2u) << "the step never started";
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  // The next run works, and cleans up what the killed one left.
+  test::Ran next =
+      test::RunHost({"-q", "call", "container", "from", "--address", address_ + "/busybox:latest",
+                     "with-exec", "--args", "echo,after", "stdout"},
+                    env);
+  ASSERT_EQ(next.exit_code, 0) << next.err;
+  EXPECT_EQ(next.out, "after\n");
+  std::vector<std::string> left = Leftovers(state_, "sleep 4711");
+  for (int i = 0; i < 100 && !left.empty(); ++i) {  // killed processes take a moment to vanish
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    left = Leftovers(state_, "sleep 4711");
+  }
+  EXPECT_EQ(left, std::vector<std::string>());
+}
+
+TEST_F(ContainerTest, AnInterruptedProcessRemovesItsContainerAndMounts) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    setenv("HOST_STATE_DIR", state_.c_str(), 1);
+    int null = open("/dev/null", O_WRONLY);
+    dup2(null, 1);
+    dup2(null, 2);
+    execl(HOST_BINARY, HOST_BINARY, "-q", "call", "container", "from", "--address",
+          (address_ + "/busybox:latest").c_str(), "with-exec", "--args", "sleep,4712", "sync",
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  for (int i = 0; i < 500 && Leftovers(state_, "sleep 4712").size() < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  kill(pid, SIGINT);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT) << status;
+  std::vector<std::string> left;
+  for (const auto& item : Leftovers(state_, "sleep 4712")) {
+    if (item.find(".tmp") == std::string::npos) left.push_back(item);  // removed by the next run
+  }
+  EXPECT_EQ(left, std::vector<std::string>());
+}
+
+TEST_F(ContainerTest, AnUnusableStateFolderIsAClearError) {
+  std::string readonly = state_ + "/readonly";
+  fs::create_directories(readonly);
+  ASSERT_EQ(mount("tmpfs", readonly.c_str(), "tmpfs", MS_RDONLY, "size=1m"), 0);
+  test::Ran ran =
+      test::RunHost({"-q", "call", "container", "from", "--address", address_ + "/busybox:latest",
+                     "with-exec", "--args", "true", "sync"},
+                    {"HOST_STATE_DIR=" + readonly + "/state"});
+  umount2(readonly.c_str(), MNT_DETACH);
+  EXPECT_EQ(ran.exit_code, 1);
+  EXPECT_NE(ran.err.find("cannot create the state folder " + readonly + "/state"),
+            std::string::npos)
+      << ran.err;
+  EXPECT_NE(ran.err.find("set HOST_STATE_DIR to a writable folder"), std::string::npos);
 }
 
 TEST_F(ContainerTest, TheCliRunsAPipelineWithoutAModule) {
