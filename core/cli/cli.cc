@@ -7,6 +7,7 @@
 
 #include "core/base/names.h"
 #include "core/cli/authoring.h"
+#include "core/cli/cache_command.h"
 #include "core/cli/help.h"
 #include "core/cli/value_text.h"
 #include "core/engine/engine.h"
@@ -399,10 +400,11 @@ int Main(int argc, char** argv) {
   if (command == "init") return RunInit(rest);
   if (command == "install") return RunInstall(rest, options.module, options.quiet);
   if (command == "codegen") return RunCodegen(rest, options.quiet);
-  return Report(
-      Status::Usage("unknown command '" + command + "'" +
-                    DidYouMean(command, {"functions", "call", "init", "install", "codegen"}) +
-                    "\nRun 'host --help' for the commands."));
+  if (command == "cache") return RunCache(rest);
+  return Report(Status::Usage(
+      "unknown command '" + command + "'" +
+      DidYouMean(command, {"functions", "call", "init", "install", "codegen", "cache"}) +
+      "\nRun 'host --help' for the commands."));
 }
 
 }  // namespace host::cli

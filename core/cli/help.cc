@@ -33,6 +33,7 @@ Usage:
   host init --name NAME [--sdk cpp|c] [DIR]
   host [-m MODULE] install SOURCE
   host codegen --module MODULE --output FILE
+  host cache du | prune [--keep SIZE]
 
 Commands:
   functions   List the functions of a module's main object, or of the object a chain returns
@@ -40,6 +41,7 @@ Commands:
   init        Create a new module that builds and runs as it is
   install     Add a dependency to a module and generate its typed client
   codegen     Write the typed C++ client of a module (used by module builds)
+  cache       Show or reduce what the state folder holds
 
 Options:
   -m, --mod MODULE   A module name on the module path, a folder holding module.json, or a

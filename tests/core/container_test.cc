@@ -460,6 +460,42 @@ TEST_F(ContainerTest, AnUnusableStateFolderIsAClearError) {
   EXPECT_NE(ran.err.find("set HOST_STATE_DIR to a writable folder"), std::string::npos);
 }
 
+// The entry count `host cache du` prints for a store, or -1.
+int DuEntries(const std::string& du, const std::string& store) {
+  std::istringstream lines(du);
+  for (std::string line; std::getline(lines, line);) {
+    std::istringstream words(line);
+    std::string name, size, unit;
+    int entries = -1;
+    if (words >> name >> size >> unit >> entries && name == store) return entries;
+  }
+  return -1;
+}
+
+TEST_F(ContainerTest, CacheDuAndPrune) {
+  std::vector<std::string> env = {"HOST_STATE_DIR=" + state_};
+  std::vector<std::string> pipeline = {
+      "call",      "container", "from",        "--address", address_ + "/busybox:latest",
+      "with-exec", "--args",    "echo,pruned", "stdout"};
+  ASSERT_EQ(test::RunHost(pipeline, env).exit_code, 0);
+  test::Ran du = test::RunHost({"cache", "du"}, env);
+  ASSERT_EQ(du.exit_code, 0) << du.err;
+  EXPECT_EQ(DuEntries(du.out, "steps"), 1) << du.out;
+  EXPECT_EQ(DuEntries(du.out, "layers"), 1) << du.out;
+  EXPECT_NE(test::RunHost(pipeline, env).err.find("echo pruned CACHED"), std::string::npos);
+  test::Ran prune = test::RunHost({"cache", "prune"}, env);
+  ASSERT_EQ(prune.exit_code, 0) << prune.err;
+  EXPECT_EQ(prune.out.rfind("removed ", 0), 0u) << prune.out;
+  du = test::RunHost({"cache", "du"}, env);
+  EXPECT_EQ(DuEntries(du.out, "steps"), 0) << du.out;
+  EXPECT_EQ(DuEntries(du.out, "layers"), 0) << du.out;
+  test::Ran again = test::RunHost(pipeline, env);  // pulls and runs again, from nothing
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.out, "pruned\n");
+  EXPECT_EQ(again.err.find("CACHED"), std::string::npos) << again.err;
+  EXPECT_EQ(test::RunHost({"cache", "prune", "--keep", "lots"}, env).exit_code, 2);
+}
+
 TEST_F(ContainerTest, TheCliRunsAPipelineWithoutAModule) {
   test::Ran ran = test::RunHost(
       {"call", "container", "from", "--address", address_ + "/busybox:latest", "with-env-variable",
