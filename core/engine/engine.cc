@@ -122,7 +122,8 @@ v1::Value ReadField(const v1::Call& call) {
 }  // namespace
 
 Engine::Engine(EngineOptions options)
-    : options_(std::move(options)), core_(std::make_unique<CoreServices>(options_.state_dir, options_.progress)) {
+    : options_(std::move(options)),
+      core_(std::make_unique<CoreServices>(options_.state_dir, options_.progress)) {
   if (options_.sdk_cmake_dir.empty()) {
     options_.sdk_cmake_dir =
         (ExecutableDir() / ".." / "share" / "host" / "cmake").lexically_normal();

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <vector>
 
+#include "core/base/file_lock.h"
 #include "core/base/sha256.h"
 
 extern char** environ;
@@ -79,22 +80,6 @@ std::string Tail(const fs::path& log, size_t lines) {
   return out;
 }
 
-// An exclusive lock on a file, released when destroyed.
-class FileLock {
- public:
-  explicit FileLock(const fs::path& path) : fd_(open(path.c_str(), O_RDWR | O_CREAT, 0644)) {
-    if (fd_ >= 0) flock(fd_, LOCK_EX);
-  }
-  ~FileLock() {
-    if (fd_ >= 0) close(fd_);
-  }
-  FileLock(const FileLock&) = delete;
-  FileLock& operator=(const FileLock&) = delete;
-
- private:
-  int fd_;
-};
-
 }  // namespace
 
 Status EnsureBuilt(const Manifest& manifest, const BuildOptions& options) {
@@ -120,7 +105,8 @@ Status EnsureBuilt(const Manifest& manifest, const BuildOptions& options) {
     return Status::Failed("cannot build module '" + manifest.name + "': cannot create " +
                           build.string() + " (" + ec.message() + ")");
   }
-  FileLock lock(build / ".host-build.lock");
+  Result<FileLock> lock = FileLock::Acquire(build / ".host-build.lock");
+  if (!lock.ok()) return lock.status();
   if (up_to_date()) return {};  // another process built it while we waited
 
   auto started = std::chrono::steady_clock::now();

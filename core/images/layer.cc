@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "core/images/digest.h"
-#include "core/images/file_lock.h"
+#include "core/base/file_lock.h"
 #include "core/images/sha256_stream.h"
 
 namespace host::images {

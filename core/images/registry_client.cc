@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "core/images/digest.h"
-#include "core/images/file_lock.h"
+#include "core/base/file_lock.h"
 
 namespace host::images {
 using nlohmann::json;

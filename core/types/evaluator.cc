@@ -11,6 +11,7 @@
 
 #include <fstream>
 
+#include "core/base/file_lock.h"
 #include "core/base/sha256.h"
 #include "core/types/core_module.h"
 
@@ -77,23 +78,6 @@ std::string Seconds(std::chrono::steady_clock::duration d) {
   std::snprintf(buf, sizeof buf, "%.2fs", std::chrono::duration<double>(d).count());
   return buf;
 }
-
-// An exclusive lock on a file, held while alive (for LOCKED cache volumes).
-class FileLock {
- public:
-  explicit FileLock(const fs::path& path)
-      : fd_(open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
-    if (fd_ >= 0) flock(fd_, LOCK_EX);
-  }
-  ~FileLock() {
-    if (fd_ >= 0) close(fd_);
-  }
-  FileLock(const FileLock&) = delete;
-  FileLock& operator=(const FileLock&) = delete;
-
- private:
-  int fd_;
-};
 
 }  // namespace
 
@@ -337,7 +321,7 @@ Result<ContainerState> Evaluator::Exec(const ContainerState& parent, const Node&
   spec.workdir = parent.workdir;
   spec.user = parent.user;
   if (!Arg(call, "stdin").string_value().empty()) spec.stdin_bytes = stdin_bytes;
-  std::vector<std::unique_ptr<FileLock>> locks;
+  std::vector<FileLock> locks;
   std::vector<fs::path> mount_copies;
   struct RemoveCopies {
     std::vector<fs::path>* copies;
@@ -374,7 +358,9 @@ Result<ContainerState> Evaluator::Exec(const ContainerState& parent, const Node&
       std::error_code ec;
       fs::create_directories(m.source, ec);
       if (m.digest.size() > 7 && m.digest.substr(m.digest.size() - 7) == ":LOCKED") {
-        locks.push_back(std::make_unique<FileLock>(fs::path(m.source.string() + ".lock")));
+        Result<FileLock> lock = FileLock::Acquire(m.source.string() + ".lock");
+        if (!lock.ok()) return lock.status();
+        locks.push_back(std::move(*lock));
       }
       spec.mounts.push_back(StepMount::Cache(m.source, m.target));
     }

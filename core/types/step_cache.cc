@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/base/file_lock.h"
+
 namespace host {
 namespace fs = std::filesystem;
 namespace {
@@ -23,23 +25,6 @@ bool WriteFile(const fs::path& path, const std::string& bytes) {
   out << bytes;
   return static_cast<bool>(out.flush());
 }
-
-// Holds an exclusive lock on a file while alive.
-class Lock {
- public:
-  explicit Lock(const fs::path& path)
-      : fd_(open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600)) {
-    if (fd_ >= 0) flock(fd_, LOCK_EX);
-  }
-  ~Lock() {
-    if (fd_ >= 0) close(fd_);
-  }
-  Lock(const Lock&) = delete;
-  Lock& operator=(const Lock&) = delete;
-
- private:
-  int fd_;
-};
 
 }  // namespace
 
@@ -78,7 +63,8 @@ Result<CachedStep> StepCache::GetOrRun(
   if (ec)
     return Status::Failed("cannot create the step cache " + dir_.string() + ": " + ec.message());
   fs::path folder = Folder(key);
-  Lock lock(fs::path(folder.string() + ".lock"));
+  Result<FileLock> lock = FileLock::Acquire(folder.string() + ".lock");
+  if (!lock.ok()) return lock.status();
   if (auto found = Find(key)) {  // another process ran it while we waited
     *cached = true;
     return *found;

@@ -1,4 +1,4 @@
-#include "core/images/file_lock.h"
+#include "core/base/file_lock.h"
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -7,7 +7,7 @@
 #include <cerrno>
 #include <cstring>
 
-namespace host::images {
+namespace host {
 
 Result<FileLock> FileLock::Acquire(const std::filesystem::path& file) {
   std::error_code ec;
@@ -38,4 +38,4 @@ FileLock::~FileLock() {
   if (fd_ >= 0) close(fd_);
 }
 
-}  // namespace host::images
+}  // namespace host

@@ -1,12 +1,12 @@
 // An exclusive advisory lock on a file, held for a scope; serializes threads and processes alike.
-#ifndef HOST_IMAGES_FILE_LOCK_H_
-#define HOST_IMAGES_FILE_LOCK_H_
+#ifndef HOST_BASE_FILE_LOCK_H_
+#define HOST_BASE_FILE_LOCK_H_
 
 #include <filesystem>
 
 #include "core/base/status.h"
 
-namespace host::images {
+namespace host {
 
 // Holds flock(LOCK_EX) on a lock file until destroyed. Each FileLock opens the file itself, so two
 // threads of one process exclude each other too.
@@ -25,6 +25,6 @@ class FileLock {
   int fd_ = -1;
 };
 
-}  // namespace host::images
+}  // namespace host
 
-#endif  // HOST_IMAGES_FILE_LOCK_H_
+#endif  // HOST_BASE_FILE_LOCK_H_
