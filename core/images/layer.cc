@@ -14,8 +14,8 @@
 #include <utility>
 #include <vector>
 
-#include "core/images/digest.h"
 #include "core/base/file_lock.h"
+#include "core/images/digest.h"
 #include "core/images/sha256_stream.h"
 
 namespace host::images {

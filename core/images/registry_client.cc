@@ -11,8 +11,8 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
-#include "core/images/digest.h"
 #include "core/base/file_lock.h"
+#include "core/images/digest.h"
 
 namespace host::images {
 using nlohmann::json;

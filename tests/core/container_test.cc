@@ -114,6 +114,22 @@ class ContainerTest : public ::testing::Test {
     return a;
   }
 
+  // Starts a host process in the background whose step sleeps for `seconds`; returns its pid.
+  pid_t StartSleepingStep(const std::string& seconds) const {
+    pid_t pid = fork();
+    if (pid == 0) {
+      setenv("HOST_STATE_DIR", state_.c_str(), 1);
+      int null = open("/dev/null", O_WRONLY);
+      dup2(null, 1);
+      dup2(null, 2);
+      execl(HOST_BINARY, HOST_BINARY, "-q", "call", "container", "from", "--address",
+            (address_ + "/busybox:latest").c_str(), "with-exec", "--args",
+            ("sleep," + seconds).c_str(), "sync", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    return pid;
+  }
+
   static std::string root_;
   static std::string address_;
   std::string state_;
@@ -385,17 +401,7 @@ TEST_F(ContainerTest, AKilledProcessLeavesNothingTheNextRunDoesNotClean) {
                           env)
                 .exit_code,
             0);
-  pid_t pid = fork();
-  if (pid == 0) {
-    setenv("HOST_STATE_DIR", state_.c_str(), 1);
-    int null = open("/dev/null", O_WRONLY);
-    dup2(null, 1);
-    dup2(null, 2);
-    execl(HOST_BINARY, HOST_BINARY, "-q", "call", "container", "from", "--address",
-          (address_ + "/busybox:latest").c_str(), "with-exec", "--args", "sleep,4711", "sync",
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
+  pid_t pid = StartSleepingStep("4711");
   // Wait until the step runs, then kill the host process without warning.
   for (int i = 0; i < 500 && Leftovers(state_, "sleep 4711").size() < 2; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -419,17 +425,7 @@ TEST_F(ContainerTest, AKilledProcessLeavesNothingTheNextRunDoesNotClean) {
 }
 
 TEST_F(ContainerTest, AnInterruptedProcessRemovesItsContainerAndMounts) {
-  pid_t pid = fork();
-  if (pid == 0) {
-    setenv("HOST_STATE_DIR", state_.c_str(), 1);
-    int null = open("/dev/null", O_WRONLY);
-    dup2(null, 1);
-    dup2(null, 2);
-    execl(HOST_BINARY, HOST_BINARY, "-q", "call", "container", "from", "--address",
-          (address_ + "/busybox:latest").c_str(), "with-exec", "--args", "sleep,4712", "sync",
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
+  pid_t pid = StartSleepingStep("4712");
   for (int i = 0; i < 500 && Leftovers(state_, "sleep 4712").size() < 2; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
