@@ -18,56 +18,15 @@
 
 #include "core/engine/engine.h"
 #include "median.h"
-
-extern char** environ;
+#include "process.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
-
-// Runs argv with output discarded; returns the wall time in ms, or -1 when it failed.
-double TimedRun(const std::vector<std::string>& argv) {
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
-  auto start = Clock::now();
-  pid_t pid = 0;
-  int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return -1;
-  int status = 0;
-  waitpid(pid, &status, 0);
-  double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? ms : -1;
-}
-
-// Runs a shell command and returns its first output line.
-std::string Output(const std::string& command) {
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) return "";
-  char buf[512] = {0};
-  std::string out = fgets(buf, sizeof buf, pipe) ? buf : "";
-  pclose(pipe);
-  if (!out.empty() && out.back() == '\n') out.pop_back();
-  return out;
-}
-
-// The median time of runs of make_argv(i), or -1 if any run failed.
-template <class F>
-double MedianMs(int runs, F make_argv) {
-  std::vector<double> samples;
-  for (int i = 0; i < runs; ++i) {
-    double ms = TimedRun(make_argv(i));
-    if (ms < 0) return -1;
-    samples.push_back(ms);
-  }
-  return host::bench::Median(samples);
-}
+using host::bench::MedianMs;
+using host::bench::Output;
+using host::bench::TimedRun;
 
 }  // namespace
 
