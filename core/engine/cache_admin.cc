@@ -4,8 +4,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
+#include <optional>
 #include <set>
 
 namespace host {
@@ -58,7 +61,12 @@ std::vector<StoreUsage> CacheUsage(const fs::path& state) {
   return usage;
 }
 
-Result<uint64_t> PruneCache(const fs::path& state, uint64_t keep_bytes, size_t* removed) {
+namespace {
+
+// Removes least recently used entries until at most keep_bytes are left; entries used at or after
+// protect_since are kept whatever the size.
+Result<uint64_t> Prune(const fs::path& state, uint64_t keep_bytes, size_t* removed,
+                       std::optional<fs::file_time_type> protect_since) {
   struct Entry {
     fs::path path;
     fs::file_time_type used;
@@ -82,6 +90,7 @@ Result<uint64_t> PruneCache(const fs::path& state, uint64_t keep_bytes, size_t* 
   *removed = 0;
   for (const auto& entry : entries) {
     if (total - freed <= keep_bytes) break;
+    if (protect_since && entry.used >= *protect_since) continue;
     // Rename first: a reader either finds the whole entry or nothing.
     fs::path doomed = entry.path.string() + ".tmp" + std::to_string(getpid());
     std::error_code ec;
@@ -95,38 +104,30 @@ Result<uint64_t> PruneCache(const fs::path& state, uint64_t keep_bytes, size_t* 
   return freed;
 }
 
-Result<uint64_t> ParseSize(const std::string& text) {
-  size_t used = 0;
-  double number = 0;
-  try {
-    number = std::stod(text, &used);
-  } catch (...) {
-    used = 0;
-  }
-  std::string unit = text.substr(used);
-  for (char& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  static const std::vector<std::pair<std::string, double>> kUnits = {
-      {"", 1},      {"B", 1},        {"KB", 1e3},        {"MB", 1e6},           {"GB", 1e9},
-      {"TB", 1e12}, {"KIB", 1024.0}, {"MIB", 1048576.0}, {"GIB", 1073741824.0}, {"K", 1e3},
-      {"M", 1e6},   {"G", 1e9}};
-  for (const auto& [name, factor] : kUnits) {
-    if (used > 0 && unit == name && number >= 0)
-      return static_cast<uint64_t>(std::llround(number * factor));
-  }
-  return Status::Usage("'" + text + "' is not a size: write for example 500MB, 2GB or 1.5GiB");
+}  // namespace
+
+Result<uint64_t> PruneCache(const fs::path& state, uint64_t keep_bytes, size_t* removed) {
+  return Prune(state, keep_bytes, removed, std::nullopt);
 }
 
-std::string FormatSize(uint64_t bytes) {
-  const char* units[] = {"B", "kB", "MB", "GB", "TB"};
-  double value = static_cast<double>(bytes);
-  int unit = 0;
-  while (value >= 1000 && unit < 4) {
-    value /= 1000;
-    ++unit;
+size_t EvictIfOver(const fs::path& state, uint64_t limit_bytes, fs::file_time_type since) {
+  // At most once a minute, whatever the number of processes: the stamp's age says when.
+  const fs::path stamp = state / "last-eviction";
+  std::error_code ec;
+  auto now = fs::file_time_type::clock::now();
+  if (fs::exists(stamp, ec) && now - fs::last_write_time(stamp, ec) < std::chrono::minutes(1)) {
+    return 0;
   }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, unit == 0 ? "%.0f %s" : "%.1f %s", value, units[unit]);
-  return buf;
+  std::ofstream(stamp).flush();
+  fs::last_write_time(stamp, now, ec);
+  uint64_t total = 0;
+  for (const auto& usage : CacheUsage(state)) {
+    if (usage.name != "caches") total += usage.bytes;
+  }
+  if (total <= limit_bytes) return 0;
+  size_t removed = 0;
+  Result<uint64_t> freed = Prune(state, limit_bytes / 10 * 8, &removed, since);
+  return freed.ok() ? removed : 0;
 }
 
 }  // namespace host

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/base/size.h"
 #include "core/base/status.h"
 
 namespace host {
@@ -27,11 +28,11 @@ std::vector<StoreUsage> CacheUsage(const std::filesystem::path& state);
 Result<uint64_t> PruneCache(const std::filesystem::path& state, uint64_t keep_bytes,
                             size_t* removed);
 
-// Parses a size such as 500MB, 2GB, 1.5GiB or 1024 (bytes); a usage error when malformed.
-Result<uint64_t> ParseSize(const std::string& text);
-
-// A size as people read it: 12.3 MB.
-std::string FormatSize(uint64_t bytes);
+// Evicts least recently used entries when the stores take more than limit_bytes, down to 80% of
+// it, at most once a minute across processes; entries used since `since` are never evicted, so a
+// run never loses its own results. Returns how many entries it removed.
+size_t EvictIfOver(const std::filesystem::path& state, uint64_t limit_bytes,
+                   std::filesystem::file_time_type since);
 
 }  // namespace host
 

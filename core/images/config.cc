@@ -1,5 +1,7 @@
 #include "core/images/config.h"
 
+#include "core/base/size.h"
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -182,6 +184,12 @@ Result<Config> ParseConfig(std::string_view text, const fs::path& source) {
       return FieldError(source, "runtime", "\"crun\" or \"runc\"");
     }
     config.runtime = it->get<std::string>();
+  }
+  if (auto it = root.find("cache_size"); it != root.end()) {
+    Result<uint64_t> size =
+        it->is_string() ? ParseSize(it->get<std::string>()) : Result<uint64_t>(Status::Usage(""));
+    if (!size.ok()) return FieldError(source, "cache_size", "a size such as \"20GB\"");
+    config.cache_size = *size;
   }
   return config;
 }

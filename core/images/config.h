@@ -31,6 +31,8 @@ struct Config {
   std::map<std::string, RegistryCredentials> auths;
   // The OCI runtime for steps: "crun", "runc", or empty when the file does not say.
   std::string runtime;
+  // How much the state folder's stores may hold before least recently used entries are evicted.
+  uint64_t cache_size = 20'000'000'000;
   // The file these settings came from; empty when no file was read.
   std::filesystem::path source;
 

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 
+#include "core/engine/cache_admin.h"
 #include "core/engine/call_context.h"
 #include "core/engine/call_digest.h"
 #include "core/engine/engine.h"
@@ -336,9 +337,14 @@ CoreServices::CoreServices(std::filesystem::path state_dir, std::ostream* progre
       secrets_(state_dir_ / "secret-key"),
       steps_(state_dir_ / "steps"),
       snapshots_(state_dir_ / "snapshots"),
-      evaluator_(this) {}
+      evaluator_(this),
+      started_(std::filesystem::file_time_type::clock::now()) {}
 
-CoreServices::~CoreServices() = default;
+CoreServices::~CoreServices() {
+  // A run that pulled or ran something keeps the stores within the configured size, evicting
+  // what was used least recently, but never what this run used.
+  if (cache_size_ > 0) EvictIfOver(state_dir_, cache_size_, started_);
+}
 
 Result<images::ImageStore*> CoreServices::Images() {
   std::lock_guard lock(lazy_mutex_);
@@ -346,6 +352,7 @@ Result<images::ImageStore*> CoreServices::Images() {
     if (Status s = EnsureStateDir(state_dir_); !s.ok()) return s;
     Result<images::Config> config = images::LoadConfig();
     if (!config.ok()) return config.status();
+    cache_size_ = config->cache_size;
     images_ = std::make_unique<images::ImageStore>(state_dir_, std::move(*config));
   }
   return images_.get();
@@ -358,6 +365,7 @@ Result<const StepRunner*> CoreServices::Runner() {
     std::string preferred;
     if (Result<images::Config> config = images::LoadConfig(); config.ok()) {
       preferred = config->runtime;
+      cache_size_ = config->cache_size;
     }
     RemoveLeftovers(state_dir_);  // what killed processes left (the runner cleans its own)
     Result<StepRunner> runner = StepRunner::Create({state_dir_, preferred});

@@ -58,6 +58,8 @@ class CoreServices {
   std::unique_ptr<images::ImageStore> images_;
   std::optional<StepRunner> runner_;
   std::mutex progress_mutex_;
+  std::filesystem::file_time_type started_;  // entries used since then are this run's
+  uint64_t cache_size_ = 0;                  // from the config file, once images are used
 };
 
 // The core module's entry point: negotiates like a module's host_module_init_v1.

@@ -119,7 +119,10 @@ Result<fs::path> Evaluator::DerivedLayer(const std::string& digest, const std::s
   fs::path dir = services_->state_dir() / "derived";
   fs::path layer = dir / digest.substr(digest.find(':') + 1);
   std::error_code ec;
-  if (fs::exists(layer, ec)) return layer;
+  if (fs::exists(layer, ec)) {
+    fs::last_write_time(layer, fs::file_time_type::clock::now(), ec);  // used: keep it longer
+    return layer;
+  }
   Result<fs::path> inside = InsidePath(at, "path");
   if (!inside.ok()) return inside.status();
   fs::create_directories(dir, ec);
@@ -164,6 +167,10 @@ Result<ContainerState> Evaluator::ComputeContainer(const std::string& id) {
     if (!image.ok()) return image.status().Prefixed("from " + address + ": ");
     services_->Progress("host: pulled " + address + " " +
                         Seconds(std::chrono::steady_clock::now() - started));
+    std::error_code touch_ec;  // mark the layers used, so eviction keeps them
+    for (const auto& layer : image->layers) {
+      fs::last_write_time(layer, fs::file_time_type::clock::now(), touch_ec);
+    }
     ContainerState from;
     from.digest = Chain("from", {image->manifest_digest});
     from.layers = image->layers;

@@ -167,6 +167,7 @@ Result<Snapshot> SnapshotStore::Make(const std::function<Status(const fs::path&)
   snapshot.path = dir_ / snapshot.digest.substr(snapshot.digest.find(':') + 1);
   if (fs::exists(snapshot.path, ec)) {  // the same tree is stored already
     fs::remove_all(tmp, ec);
+    fs::last_write_time(snapshot.path, fs::file_time_type::clock::now(), ec);  // used again
     return snapshot;
   }
   fs::rename(tmp, snapshot.path, ec);

@@ -492,6 +492,28 @@ TEST_F(ContainerTest, CacheDuAndPrune) {
   EXPECT_EQ(test::RunHost({"cache", "prune", "--keep", "lots"}, env).exit_code, 2);
 }
 
+TEST_F(ContainerTest, EvictionKeepsTheStoresNearTheConfiguredSize) {
+  std::ofstream(state_ + "-config.json")
+      << R"({"insecure": [")" << address_ << R"("], "cache_size": "2MB"})";
+  std::vector<std::string> env = {"HOST_STATE_DIR=" + state_,
+                                  "HOST_CONFIG=" + state_ + "-config.json"};
+  auto pipeline = [&](const std::string& word) {
+    return std::vector<std::string>{
+        "call",      "container", "from",         "--address", address_ + "/busybox:latest",
+        "with-exec", "--args",    "echo," + word, "stdout"};
+  };
+  ASSERT_EQ(test::RunHost(pipeline("first"), env).exit_code, 0);
+  fs::remove(state_ + "/last-eviction");  // eviction runs at most once a minute
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  ASSERT_EQ(test::RunHost(pipeline("second"), env).exit_code, 0);
+  // The stores were over 2 MB: the first run's result went, the second run's stayed.
+  EXPECT_EQ(DuEntries(test::RunHost({"cache", "du"}, env).out, "steps"), 1);
+  EXPECT_NE(test::RunHost(pipeline("second"), env).err.find("echo second CACHED"),
+            std::string::npos);
+  EXPECT_EQ(test::RunHost(pipeline("first"), env).err.find("echo first CACHED"), std::string::npos);
+  fs::remove(state_ + "-config.json");
+}
+
 TEST_F(ContainerTest, TheCliRunsAPipelineWithoutAModule) {
   test::Ran ran = test::RunHost(
       {"call", "container", "from", "--address", address_ + "/busybox:latest", "with-env-variable",
