@@ -346,33 +346,17 @@ CoreServices::~CoreServices() {
   if (cache_size_ > 0) EvictIfOver(state_dir_, cache_size_, started_);
 }
 
-Result<images::ImageStore*> CoreServices::Images() {
+Result<ContainerBackend*> CoreServices::Backend() {
   std::lock_guard lock(lazy_mutex_);
-  if (!images_) {
+  if (!backend_) {
     if (Status s = EnsureStateDir(state_dir_); !s.ok()) return s;
-    Result<images::Config> config = images::LoadConfig();
-    if (!config.ok()) return config.status();
-    cache_size_ = config->cache_size;
-    images_ = std::make_unique<images::ImageStore>(state_dir_, std::move(*config));
-  }
-  return images_.get();
-}
-
-Result<const StepRunner*> CoreServices::Runner() {
-  std::lock_guard lock(lazy_mutex_);
-  if (!runner_) {
-    if (Status s = EnsureStateDir(state_dir_); !s.ok()) return s;
-    std::string preferred;
-    if (Result<images::Config> config = images::LoadConfig(); config.ok()) {
-      preferred = config->runtime;
-      cache_size_ = config->cache_size;
-    }
     RemoveLeftovers(state_dir_);  // what killed processes left (the runner cleans its own)
-    Result<StepRunner> runner = StepRunner::Create({state_dir_, preferred});
-    if (!runner.ok()) return runner.status();
-    runner_.emplace(std::move(*runner));
+    Result<std::unique_ptr<ContainerBackend>> backend = LoadContainerBackend(state_dir_);
+    if (!backend.ok()) return backend.status();
+    backend_ = std::move(*backend);
+    cache_size_ = backend_->cache_size();
   }
-  return &*runner_;
+  return backend_.get();
 }
 
 void CoreServices::Progress(const std::string& line) {

@@ -9,8 +9,7 @@
 #include <optional>
 #include <ostream>
 
-#include "core/executor/step_runner.h"
-#include "core/images/image_store.h"
+#include "core/types/container_backend.h"
 #include "core/types/evaluator.h"
 #include "core/types/node_table.h"
 #include "core/types/secret_store.h"
@@ -39,10 +38,8 @@ class CoreServices {
   StepCache& steps() { return steps_; }
   // Directory snapshots.
   SnapshotStore& snapshots() { return snapshots_; }
-  // The image store, created on first use from the configuration file.
-  Result<images::ImageStore*> Images();
-  // The step runner, created on first use (finds crun or runc).
-  Result<const StepRunner*> Runner();
+  // Pulls images and runs steps: the container engine plugin, loaded on first use.
+  Result<ContainerBackend*> Backend();
   // Writes one progress line (scrubbed) unless progress is off.
   void Progress(const std::string& line);
 
@@ -55,8 +52,7 @@ class CoreServices {
   SnapshotStore snapshots_;
   Evaluator evaluator_;
   std::mutex lazy_mutex_;
-  std::unique_ptr<images::ImageStore> images_;
-  std::optional<StepRunner> runner_;
+  std::unique_ptr<ContainerBackend> backend_;
   std::mutex progress_mutex_;
   std::filesystem::file_time_type started_;  // entries used since then are this run's
   uint64_t cache_size_ = 0;                  // from the config file, once images are used

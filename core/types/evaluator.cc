@@ -158,12 +158,12 @@ Result<ContainerState> Evaluator::ComputeContainer(const std::string& id) {
   auto text = [&](std::string_view name) { return Arg(call, name).string_value(); };
 
   if (fn == "from") {
-    Result<images::ImageStore*> images = services_->Images();
-    if (!images.ok()) return images.status();
+    Result<ContainerBackend*> backend = services_->Backend();
+    if (!backend.ok()) return backend.status();
     std::string address = text("address");
     auto started = std::chrono::steady_clock::now();
     services_->Progress("host: pull " + address);
-    Result<images::Image> image = (*images)->Pull(address);
+    Result<PulledImage> image = (*backend)->Pull(address);
     if (!image.ok()) return image.status().Prefixed("from " + address + ": ");
     services_->Progress("host: pulled " + address + " " +
                         Seconds(std::chrono::steady_clock::now() - started));
@@ -383,10 +383,10 @@ Result<ContainerState> Evaluator::Exec(const ContainerState& parent, const Node&
       key,
       [&](const fs::path& layer) -> Result<StepResult> {
         services_->Progress("host: exec " + shown);
-        Result<const StepRunner*> runner = services_->Runner();
-        if (!runner.ok()) return runner.status();
+        Result<ContainerBackend*> backend = services_->Backend();
+        if (!backend.ok()) return backend.status();
         spec.result_layer = layer;
-        return (*runner)->Run(spec);
+        return (*backend)->Run(spec);
       },
       [&](const StepResult& r) { return matches(r.exit_code); },
       [&](std::string_view text) { return services_->secrets().Redact(text); }, &cached);

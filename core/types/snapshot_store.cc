@@ -8,7 +8,6 @@
 #include <fstream>
 
 #include "core/base/sha256.h"
-#include "core/images/sha256_stream.h"
 
 namespace host {
 namespace fs = std::filesystem;
@@ -49,7 +48,7 @@ bool PathFilter::Takes(const std::string& relative, bool is_dir) const {
 }
 
 std::string FileDigest(const fs::path& file) {
-  images::Sha256Stream sha;
+  Sha256 sha;
   std::ifstream in(file, std::ios::binary);
   std::vector<char> chunk(1 << 20);
   while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0) {

@@ -1,0 +1,55 @@
+// The part of the engine that pulls images and runs steps, kept in a plugin
+// (lib/host/libhost-containers.so) that is loaded on first use: it links libcurl, libarchive and
+// OpenSSL, which would otherwise slow down the start of every command, `host -m M functions`
+// included.
+#ifndef HOST_TYPES_CONTAINER_BACKEND_H_
+#define HOST_TYPES_CONTAINER_BACKEND_H_
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/base/status.h"
+#include "core/executor/step.h"
+
+namespace host {
+
+// What a pulled image says about running it, and its unpacked layers.
+struct PulledImage {
+  std::string manifest_digest;
+  std::vector<std::string> env;
+  std::vector<std::string> entrypoint;
+  std::vector<std::string> cmd;
+  std::string working_dir;
+  std::string user;
+  std::vector<std::filesystem::path> layers;  // bottom first
+};
+
+// Pulls images and runs steps in one state folder. Thread-safe.
+class ContainerBackend {
+ public:
+  virtual ~ContainerBackend() = default;
+  // Pulls an image by reference (tag or digest) through the configured mirrors.
+  virtual Result<PulledImage> Pull(const std::string& reference) = 0;
+  // Runs one step with the configured OCI runtime.
+  virtual Result<StepResult> Run(const StepSpec& spec) = 0;
+  // How much the state folder's stores may hold (the config file's cache_size).
+  virtual uint64_t cache_size() const = 0;
+};
+
+// The plugin's entry point: makes a backend for a state folder (reading the config file).
+using CreateContainerBackendFn = ContainerBackend* (*)(const char* state_dir, std::string* error);
+
+// The name of that entry point in the plugin.
+inline constexpr const char* kContainerBackendSymbol = "host_create_container_backend_v1";
+
+// Loads the plugin from <prefix>/lib/host next to the running executable (or $HOST_CONTAINERS_LIB)
+// and makes a backend.
+Result<std::unique_ptr<ContainerBackend>> LoadContainerBackend(
+    const std::filesystem::path& state_dir);
+
+}  // namespace host
+
+#endif  // HOST_TYPES_CONTAINER_BACKEND_H_
