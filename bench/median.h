@@ -23,6 +23,12 @@ inline bool Figure(const char* what, double measured, double limit, const char* 
   return ok;
 }
 
+// Prints a figure that is measured and shown but does not fail the run; the caller says why.
+inline void Reported(const char* what, double measured, double limit, const char* unit) {
+  std::printf("figure: %-58s %8.2f %s (limit %.2f) %s\n", what, measured, unit, limit,
+              measured <= limit ? "OK" : "MISSED (reported, not failing the run)");
+}
+
 }  // namespace host::bench
 
 #endif  // HOST_BENCH_MEDIAN_H_
