@@ -2,8 +2,16 @@
 #ifndef HOST_ENGINE_CALL_CONTEXT_H_
 #define HOST_ENGINE_CALL_CONTEXT_H_
 
+#include <google/protobuf/message_lite.h>
+
+#include "host/abi.h"
+
 namespace host {
 class Engine;
+
+// Serializes message into a buffer from the allocator of the host API table (Engine::Api()),
+// for the engine and the modules built into it; false when out of memory.
+bool FillApiBuffer(const google::protobuf::MessageLite& message, host_buffer* out);
 }  // namespace host
 
 // Which engine runs the call, and how deeply it is nested in other calls.

@@ -16,6 +16,7 @@
 
 namespace host {
 namespace fs = std::filesystem;
+
 namespace {
 
 constexpr int kMaxCallDepth = 64;
@@ -23,20 +24,10 @@ constexpr int kMaxCallDepth = 64;
 void* ApiAlloc(size_t size) { return std::malloc(size == 0 ? 1 : size); }
 void ApiFree(void* ptr) { std::free(ptr); }
 
-// Serializes message into a buffer from the API's allocator.
-bool Fill(const google::protobuf::MessageLite& message, host_buffer* out) {
-  size_t size = message.ByteSizeLong();
-  out->data = static_cast<uint8_t*>(ApiAlloc(size));
-  if (out->data == nullptr) return false;
-  out->size = size;
-  message.SerializeWithCachedSizesToArray(out->data);
-  return true;
-}
-
 void FillError(const std::string& message, host_buffer* error) {
   v1::Error err;
   err.set_message(message);
-  Fill(err, error);
+  FillApiBuffer(err, error);
 }
 
 host_status ApiCall(host_context* ctx, host_bytes call_bytes, host_buffer* result,
@@ -281,7 +272,7 @@ Status Engine::CallSerialized(host_bytes call_bytes, int depth, host_buffer* res
   Result<const MemberInfo*> prepared = registry_.PrepareCall(&call, &changed);
   if (!prepared.ok()) return prepared.status();
   if ((*prepared)->kind == MemberInfo::Kind::kField) {
-    return Fill(ReadField(call), result) ? Status() : Status::Failed("out of memory");
+    return FillApiBuffer(ReadField(call), result) ? Status() : Status::Failed("out of memory");
   }
   std::string rewritten;
   if (changed) {
@@ -293,7 +284,7 @@ Status Engine::CallSerialized(host_bytes call_bytes, int depth, host_buffer* res
   Status status = Invoke(call, call_bytes, **prepared, depth, result, is_object ? &value : nullptr);
   if (!status.ok() || value.kind_case() != v1::Value::kObjectValue) return status;
   ApiFree(result->data);  // the object now carries its ID: serialize it again
-  return Fill(value, result) ? Status() : Status::Failed("out of memory");
+  return FillApiBuffer(value, result) ? Status() : Status::Failed("out of memory");
 }
 
 Status Engine::Invoke(const v1::Call& call, host_bytes call_bytes, const MemberInfo& member,
@@ -347,7 +338,7 @@ Status Engine::Invoke(const v1::Call& call, host_bytes call_bytes, const MemberI
       value->kind_case() == v1::Value::kIntValue) {  // callers always receive a Float
     value->set_float_value(static_cast<double>(value->int_value()));
     ApiFree(result->data);
-    if (!Fill(*value, result)) return Status::Failed("out of memory");
+    if (!FillApiBuffer(*value, result)) return Status::Failed("out of memory");
   }
   // The core module names its own objects (a secret's ID is a keyed hash, never a digest of
   // its plaintext); every other module's objects get the digest of the call that made them.
@@ -356,6 +347,15 @@ Status Engine::Invoke(const v1::Call& call, host_bytes call_bytes, const MemberI
     value->mutable_object_value()->set_id(CallDigest(module->Digest(), call));
   }
   return {};
+}
+
+bool FillApiBuffer(const google::protobuf::MessageLite& message, host_buffer* out) {
+  size_t size = message.ByteSizeLong();
+  out->data = static_cast<uint8_t*>(ApiAlloc(size));
+  if (out->data == nullptr) return false;
+  out->size = size;
+  message.SerializeWithCachedSizesToArray(out->data);
+  return true;
 }
 
 }  // namespace host

@@ -19,27 +19,11 @@
 namespace host {
 namespace {
 
-const host_api* g_api = nullptr;
-
-bool Fill(const google::protobuf::MessageLite& message, host_buffer* out) {
-  size_t size = message.ByteSizeLong();
-  out->data = static_cast<uint8_t*>(g_api->alloc(size == 0 ? 1 : size));
-  if (out->data == nullptr) return false;
-  out->size = size;
-  message.SerializeWithCachedSizesToArray(out->data);
-  return true;
-}
-
 // One call of a core function, with what handlers need.
 struct CoreCall {
   CoreServices& services;
   const v1::Call& call;
   const Engine& engine;
-
-  // The evaluated state of the receiving container.
-  Result<ContainerState> Receiver() const {
-    return services.evaluator().Container(call.receiver().id());
-  }
 
   // The string argument called name ("" when absent).
   const std::string& String(const char* name) const {
@@ -84,12 +68,37 @@ Status NoCommand() {
       "the container has run no command: call with-exec before reading its output");
 }
 
+// A handler that evaluates the receiver (with one of the evaluator's functions) and reads its
+// result from the evaluated state.
+template <class State>
+Handler On(Result<State> (Evaluator::*evaluate)(const std::string&),
+           std::function<Result<v1::Value>(CoreCall&, const State&)> read) {
+  return [evaluate, read](CoreCall& c) -> Result<v1::Value> {
+    Result<State> state = (c.services.evaluator().*evaluate)(c.call.receiver().id());
+    if (!state.ok()) return state.status();
+    return read(c, *state);
+  };
+}
+
+// A handler reading the receiving container's state.
+Handler OnContainer(std::function<Result<v1::Value>(CoreCall&, const ContainerState&)> read) {
+  return On<ContainerState>(&Evaluator::Container, std::move(read));
+}
+// A handler reading the receiving directory's snapshot.
+Handler OnDirectory(std::function<Result<v1::Value>(CoreCall&, const Snapshot&)> read) {
+  return On<Snapshot>(&Evaluator::Directory, std::move(read));
+}
+// A handler reading the receiving file.
+Handler OnFile(std::function<Result<v1::Value>(CoreCall&, const FileState&)> read) {
+  return On<FileState>(&Evaluator::File, std::move(read));
+}
+
 // A field of the receiving container's last command output.
-Result<v1::Value> Exec(CoreCall& c, std::string ExecOutput::*field) {
-  Result<ContainerState> state = c.Receiver();
-  if (!state.ok()) return state.status();
-  if (!state->last_exec) return NoCommand();
-  return StringValue((*state->last_exec).*field);
+Handler LastExec(std::function<v1::Value(const ExecOutput&)> read) {
+  return OnContainer([read](CoreCall&, const ContainerState& s) -> Result<v1::Value> {
+    if (!s.last_exec) return NoCommand();
+    return read(*s.last_exec);
+  });
 }
 
 // The result type of a core function, or nullptr.
@@ -137,145 +146,94 @@ const std::map<std::string, Handler, std::less<>>& Handlers() {
          if (!value.ok()) return value.status();
          return SecretObject(c, c.String("uri"), std::move(*value));
        }},
-      {"Container.stdout", [](CoreCall& c) { return Exec(c, &ExecOutput::stdout_bytes); }},
-      {"Container.stderr", [](CoreCall& c) { return Exec(c, &ExecOutput::stderr_bytes); }},
-      {"Container.exit-code",
-       [](CoreCall& c) -> Result<v1::Value> {
-         Result<ContainerState> state = c.Receiver();
-         if (!state.ok()) return state.status();
-         if (!state->last_exec) return NoCommand();
+      {"Container.stdout", LastExec([](const ExecOutput& e) { return StringValue(e.stdout_bytes); })},
+      {"Container.stderr", LastExec([](const ExecOutput& e) { return StringValue(e.stderr_bytes); })},
+      {"Container.exit-code", LastExec([](const ExecOutput& e) {
          v1::Value v;
-         v.set_int_value(state->last_exec->exit_code);
+         v.set_int_value(e.exit_code);
          return v;
-       }},
-      {"Container.sync",
-       [](CoreCall& c) -> Result<v1::Value> {
-         Result<ContainerState> state = c.Receiver();
-         if (!state.ok()) return state.status();
+       })},
+      {"Container.sync", OnContainer([](CoreCall& c, const ContainerState&) -> Result<v1::Value> {
          return ObjectRef("Container", c.call.receiver().id());
-       }},
+       })},
       {"Container.env-variable",
-       [](CoreCall& c) -> Result<v1::Value> {
-         Result<ContainerState> state = c.Receiver();
-         if (!state.ok()) return state.status();
+       OnContainer([](CoreCall& c, const ContainerState& s) -> Result<v1::Value> {
          std::string prefix = c.String("name") + "=";
-         for (const auto& e : state->env) {
+         for (const auto& e : s.env) {
            if (e.rfind(prefix, 0) == 0) return StringValue(e.substr(prefix.size()));
          }
          return v1::Value();
-       }},
-      {"Container.env-variables",
-       [](CoreCall& c) -> Result<v1::Value> {
-         Result<ContainerState> state = c.Receiver();
-         if (!state.ok()) return state.status();
-         return StringList(state->env);
-       }},
-      {"Container.workdir",
-       [](CoreCall& c) -> Result<v1::Value> {
-         Result<ContainerState> state = c.Receiver();
-         if (!state.ok()) return state.status();
-         return StringValue(state->workdir);
-       }},
-      {"Container.user",
-       [](CoreCall& c) -> Result<v1::Value> {
-         Result<ContainerState> state = c.Receiver();
-         if (!state.ok()) return state.status();
-         return StringValue(state->user);
-       }},
-      {"Container.entrypoint",
-       [](CoreCall& c) -> Result<v1::Value> {
-         Result<ContainerState> state = c.Receiver();
-         if (!state.ok()) return state.status();
-         return StringList(state->entrypoint);
-       }},
-      {"Container.default-args",
-       [](CoreCall& c) -> Result<v1::Value> {
-         Result<ContainerState> state = c.Receiver();
-         if (!state.ok()) return state.status();
-         return StringList(state->default_args);
-       }},
-      {"Directory.entries",
-       [](CoreCall& c) -> Result<v1::Value> {
-         Result<Snapshot> dir = c.services.evaluator().Directory(c.call.receiver().id());
-         if (!dir.ok()) return dir.status();
+       })},
+      {"Container.env-variables", OnContainer([](CoreCall&, const ContainerState& s) -> Result<v1::Value> {
+         return StringList(s.env);
+       })},
+      {"Container.workdir", OnContainer([](CoreCall&, const ContainerState& s) -> Result<v1::Value> {
+         return StringValue(s.workdir);
+       })},
+      {"Container.user", OnContainer([](CoreCall&, const ContainerState& s) -> Result<v1::Value> {
+         return StringValue(s.user);
+       })},
+      {"Container.entrypoint", OnContainer([](CoreCall&, const ContainerState& s) -> Result<v1::Value> {
+         return StringList(s.entrypoint);
+       })},
+      {"Container.default-args", OnContainer([](CoreCall&, const ContainerState& s) -> Result<v1::Value> {
+         return StringList(s.default_args);
+       })},
+      {"Directory.entries", OnDirectory([](CoreCall& c, const Snapshot& dir) -> Result<v1::Value> {
          Result<std::filesystem::path> inside = InsidePath(c.String("path"), "path");
          if (!inside.ok()) return inside.status();
          std::error_code ec;
          std::vector<std::string> names;
-         for (const auto& e : std::filesystem::directory_iterator(dir->path / *inside, ec)) {
+         for (const auto& e : std::filesystem::directory_iterator(dir.path / *inside, ec)) {
            names.push_back(e.path().filename().string());
          }
          if (ec) return Status::Usage("the directory has no folder " + c.String("path"));
          std::sort(names.begin(), names.end());
          return StringList(names);
-       }},
-      {"Directory.glob",
-       [](CoreCall& c) -> Result<v1::Value> {
-         Result<Snapshot> dir = c.services.evaluator().Directory(c.call.receiver().id());
-         if (!dir.ok()) return dir.status();
+       })},
+      {"Directory.glob", OnDirectory([](CoreCall& c, const Snapshot& dir) -> Result<v1::Value> {
          std::vector<std::string> paths;
          std::error_code ec;
-         for (const auto& e : std::filesystem::recursive_directory_iterator(dir->path, ec)) {
-           std::string rel = e.path().lexically_relative(dir->path).generic_string();
+         for (const auto& e : std::filesystem::recursive_directory_iterator(dir.path, ec)) {
+           std::string rel = e.path().lexically_relative(dir.path).generic_string();
            if (GlobMatches(c.String("pattern"), rel)) paths.push_back(rel);
          }
          std::sort(paths.begin(), paths.end());
          return StringList(paths);
-       }},
-      {"Directory.digest",
-       [](CoreCall& c) -> Result<v1::Value> {
-         Result<Snapshot> dir = c.services.evaluator().Directory(c.call.receiver().id());
-         if (!dir.ok()) return dir.status();
-         return StringValue(dir->digest);
-       }},
-      {"Directory.export",
-       [](CoreCall& c) -> Result<v1::Value> {
-         Result<Snapshot> dir = c.services.evaluator().Directory(c.call.receiver().id());
-         if (!dir.ok()) return dir.status();
+       })},
+      {"Directory.digest", OnDirectory([](CoreCall&, const Snapshot& dir) -> Result<v1::Value> {
+         return StringValue(dir.digest);
+       })},
+      {"Directory.export", OnDirectory([](CoreCall& c, const Snapshot& dir) -> Result<v1::Value> {
          std::filesystem::path to = std::filesystem::absolute(c.String("path"));
-         if (Status s = CopyTree(dir->path, to); !s.ok()) return s;
+         if (Status s = CopyTree(dir.path, to); !s.ok()) return s;
          return StringValue(to.string());
-       }},
-      {"File.contents",
-       [](CoreCall& c) -> Result<v1::Value> {
-         Result<FileState> file = c.services.evaluator().File(c.call.receiver().id());
-         if (!file.ok()) return file.status();
-         std::ifstream in(file->path, std::ios::binary);
+       })},
+      {"File.contents", OnFile([](CoreCall& c, const FileState& file) -> Result<v1::Value> {
+         std::ifstream in(file.path, std::ios::binary);
          return StringValue(
              c.services.secrets().Redact(std::string((std::istreambuf_iterator<char>(in)), {})));
-       }},
-      {"File.size",
-       [](CoreCall& c) -> Result<v1::Value> {
-         Result<FileState> file = c.services.evaluator().File(c.call.receiver().id());
-         if (!file.ok()) return file.status();
+       })},
+      {"File.size", OnFile([](CoreCall&, const FileState& file) -> Result<v1::Value> {
          v1::Value v;
-         v.set_int_value(static_cast<int64_t>(std::filesystem::file_size(file->path)));
+         v.set_int_value(static_cast<int64_t>(std::filesystem::file_size(file.path)));
          return v;
-       }},
-      {"File.name",
-       [](CoreCall& c) -> Result<v1::Value> {
-         Result<FileState> file = c.services.evaluator().File(c.call.receiver().id());
-         if (!file.ok()) return file.status();
-         return StringValue(file->name);
-       }},
-      {"File.digest",
-       [](CoreCall& c) -> Result<v1::Value> {
-         Result<FileState> file = c.services.evaluator().File(c.call.receiver().id());
-         if (!file.ok()) return file.status();
-         return StringValue(file->digest);
-       }},
-      {"File.export",
-       [](CoreCall& c) -> Result<v1::Value> {
-         Result<FileState> file = c.services.evaluator().File(c.call.receiver().id());
-         if (!file.ok()) return file.status();
+       })},
+      {"File.name", OnFile([](CoreCall&, const FileState& file) -> Result<v1::Value> {
+         return StringValue(file.name);
+       })},
+      {"File.digest", OnFile([](CoreCall&, const FileState& file) -> Result<v1::Value> {
+         return StringValue(file.digest);
+       })},
+      {"File.export", OnFile([](CoreCall& c, const FileState& file) -> Result<v1::Value> {
          std::filesystem::path to = std::filesystem::absolute(c.String("path"));
          std::error_code ec;
          if (to.has_parent_path()) std::filesystem::create_directories(to.parent_path(), ec);
-         std::filesystem::copy_file(file->path, to,
+         std::filesystem::copy_file(file.path, to,
                                     std::filesystem::copy_options::overwrite_existing, ec);
          if (ec) return Status::Failed("cannot write " + to.string() + ": " + ec.message());
          return StringValue(to.string());
-       }},
+       })},
       {"Secret.name",
        [](CoreCall& c) -> Result<v1::Value> {
          auto secret = ReceiverSecret(c);
@@ -293,7 +251,7 @@ const std::map<std::string, Handler, std::less<>>& Handlers() {
 }
 
 host_status Describe(host_buffer* def, host_buffer*) {
-  return Fill(CoreSchema(), def) ? HOST_STATUS_OK : HOST_STATUS_ERROR;
+  return FillApiBuffer(CoreSchema(), def) ? HOST_STATUS_OK : HOST_STATUS_ERROR;
 }
 
 host_status Invoke(host_context* ctx, host_bytes bytes, host_buffer* result, host_buffer* error) {
@@ -302,7 +260,7 @@ host_status Invoke(host_context* ctx, host_bytes bytes, host_buffer* result, hos
   v1::Error err;
   if (ctx == nullptr || !call.ParseFromArray(bytes.data, static_cast<int>(bytes.size))) {
     err.set_message("the core module received a malformed call");
-    Fill(err, error);
+    FillApiBuffer(err, error);
     return HOST_STATUS_INVALID_ARGUMENT;
   }
   std::string key = call.object() + "." + call.function();
@@ -315,16 +273,16 @@ host_status Invoke(host_context* ctx, host_bytes bytes, host_buffer* result, hos
     value = LazyObject(core_call, type->name());
   } else {
     err.set_message("the core module has no implementation of " + key);
-    Fill(err, error);
+    FillApiBuffer(err, error);
     return HOST_STATUS_UNSUPPORTED;
   }
   if (!value.ok()) {
     err.set_message(value.status().message());
-    Fill(err, error);
+    FillApiBuffer(err, error);
     return value.status().kind() == ErrorKind::kUsage ? HOST_STATUS_INVALID_ARGUMENT
                                                       : HOST_STATUS_ERROR;
   }
-  return Fill(*value, result) ? HOST_STATUS_OK : HOST_STATUS_ERROR;
+  return FillApiBuffer(*value, result) ? HOST_STATUS_OK : HOST_STATUS_ERROR;
 }
 
 const host_module kTable = {sizeof(host_module), &Describe, &Invoke};
@@ -367,7 +325,6 @@ void CoreServices::Progress(const std::string& line) {
 }
 
 host_status CoreModuleInit(host_negotiate* io) {
-  g_api = io->api;
   io->module_abi = HOST_ABI_VERSION;
   io->module = &kTable;
   io->module_name = "core";

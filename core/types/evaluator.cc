@@ -102,6 +102,16 @@ Result<T> Evaluator::Once(std::map<std::string, std::shared_future<Result<T>>>* 
   return future.get();
 }
 
+Result<std::shared_ptr<const Node>> Evaluator::NodeOf(const std::string& id,
+                                                      const std::string& type) const {
+  std::shared_ptr<const Node> node = services_->nodes().Get(id);
+  if (!node || node->type != type) {
+    return Status::Failed("unknown " + type + " " + id +
+                          ": objects live only in the engine session that made them");
+  }
+  return node;
+}
+
 Result<ContainerState> Evaluator::Container(const std::string& id) {
   return Once<ContainerState>(&containers_, id, [&] { return ComputeContainer(id); });
 }
@@ -140,11 +150,9 @@ Result<fs::path> Evaluator::DerivedLayer(const std::string& digest, const std::s
 }
 
 Result<ContainerState> Evaluator::ComputeContainer(const std::string& id) {
-  std::shared_ptr<const Node> node = services_->nodes().Get(id);
-  if (!node || node->type != "Container") {
-    return Status::Failed("unknown container " + id +
-                          ": objects live only in the engine session that made them");
-  }
+  Result<std::shared_ptr<const Node>> found = NodeOf(id, "Container");
+  if (!found.ok()) return found.status();
+  std::shared_ptr<const Node> node = *found;
   const v1::Call& call = node->call;
   const std::string& fn = call.function();
   if (call.object() == "Query") {  // container(): an empty root filesystem
@@ -500,11 +508,9 @@ std::vector<std::string> GitignorePatterns(const fs::path& dir) {
 }  // namespace
 
 Result<Snapshot> Evaluator::ComputeDirectory(const std::string& id) {
-  std::shared_ptr<const Node> node = services_->nodes().Get(id);
-  if (!node || node->type != "Directory") {
-    return Status::Failed("unknown directory " + id +
-                          ": objects live only in the engine session that made them");
-  }
+  Result<std::shared_ptr<const Node>> found = NodeOf(id, "Directory");
+  if (!found.ok()) return found.status();
+  std::shared_ptr<const Node> node = *found;
   const v1::Call& call = node->call;
   const std::string& fn = call.function();
   SnapshotStore& store = services_->snapshots();
@@ -578,11 +584,9 @@ Result<Snapshot> Evaluator::ComputeDirectory(const std::string& id) {
 }
 
 Result<FileState> Evaluator::ComputeFile(const std::string& id) {
-  std::shared_ptr<const Node> node = services_->nodes().Get(id);
-  if (!node || node->type != "File") {
-    return Status::Failed("unknown file " + id +
-                          ": objects live only in the engine session that made them");
-  }
+  Result<std::shared_ptr<const Node>> found = NodeOf(id, "File");
+  if (!found.ok()) return found.status();
+  std::shared_ptr<const Node> node = *found;
   const v1::Call& call = node->call;
   const std::string path = Arg(call, "path").string_value();
   FileState file;

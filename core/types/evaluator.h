@@ -7,6 +7,7 @@
 #include <functional>
 #include <future>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -43,6 +44,8 @@ class Evaluator {
   template <class T>
   Result<T> Once(std::map<std::string, std::shared_future<Result<T>>>* memo, const std::string& id,
                  const std::function<Result<T>()>& compute);
+  // The node with this ID, which must be of the given type.
+  Result<std::shared_ptr<const Node>> NodeOf(const std::string& id, const std::string& type) const;
   Result<ContainerState> ComputeContainer(const std::string& id);
   Result<ContainerState> Exec(const ContainerState& parent, const Node& node);
   Result<Snapshot> ComputeDirectory(const std::string& id);
