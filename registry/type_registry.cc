@@ -228,6 +228,7 @@ Result<const ModuleInfo*> TypeRegistry::AddModule(v1::ModuleDef def) {
     info->def = &object;
     info->module = module.get();
     for (const auto& field : object.fields()) {
+      if (field.internal()) continue;
       MemberInfo m{
           MemberInfo::Kind::kField, KebabCase(field.name()), nullptr, &field, info.get(), {}};
       info->members.emplace(m.cli_name, std::move(m));

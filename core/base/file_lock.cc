@@ -9,20 +9,45 @@
 
 namespace host {
 
-Result<FileLock> FileLock::Acquire(const std::filesystem::path& file) {
+namespace {
+
+// Opens (creating it and its folder) a lock file and locks it; *busy when wait is false and
+// someone else holds it.
+Result<int> Lock(const std::filesystem::path& file, bool wait, bool* busy) {
   std::error_code ec;
   std::filesystem::create_directories(file.parent_path(), ec);
   int fd = open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
   if (fd < 0) {
     return Status::Failed("cannot open lock file " + file.string() + ": " + std::strerror(errno));
   }
-  while (flock(fd, LOCK_EX) != 0) {
+  while (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
     if (errno == EINTR) continue;
     int error = errno;
     close(fd);
+    if (error == EWOULDBLOCK && !wait) {
+      *busy = true;
+      return -1;
+    }
     return Status::Failed("cannot lock " + file.string() + ": " + std::strerror(error));
   }
-  return FileLock(fd);
+  return fd;
+}
+
+}  // namespace
+
+Result<FileLock> FileLock::Acquire(const std::filesystem::path& file) {
+  bool busy = false;
+  Result<int> fd = Lock(file, true, &busy);
+  if (!fd.ok()) return fd.status();
+  return FileLock(*fd);
+}
+
+Result<std::optional<FileLock>> FileLock::TryAcquire(const std::filesystem::path& file) {
+  bool busy = false;
+  Result<int> fd = Lock(file, false, &busy);
+  if (!fd.ok()) return fd.status();
+  if (busy) return std::optional<FileLock>();
+  return std::optional<FileLock>(FileLock(*fd));
 }
 
 FileLock& FileLock::operator=(FileLock&& other) noexcept {

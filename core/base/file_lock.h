@@ -3,6 +3,7 @@
 #define HOST_BASE_FILE_LOCK_H_
 
 #include <filesystem>
+#include <optional>
 
 #include "core/base/status.h"
 
@@ -14,6 +15,8 @@ class FileLock {
  public:
   // Creates the lock file (and its folder) if needed and waits for the lock.
   static Result<FileLock> Acquire(const std::filesystem::path& file);
+  // Like Acquire, but does not wait: nullopt when someone else holds the lock.
+  static Result<std::optional<FileLock>> TryAcquire(const std::filesystem::path& file);
   FileLock(FileLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
   FileLock& operator=(FileLock&& other) noexcept;
   FileLock(const FileLock&) = delete;

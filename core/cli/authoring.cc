@@ -208,7 +208,8 @@ int RunCodegen(const std::vector<std::string>& args, bool quiet) {
   Engine engine(options);
   Result<const ModuleInfo*> info = engine.Load(module);
   if (!info.ok()) return Report(info.status());
-  std::string text = GenerateCppClient((*info)->def, ns);
+  std::string text =
+      GenerateCppClient((*info)->def, ns, &engine.registry().FindModule("core")->def);
   std::ifstream existing(output, std::ios::binary);
   std::ostringstream old;
   old << existing.rdbuf();
@@ -270,7 +271,9 @@ int RunInstall(const std::vector<std::string>& args, const std::string& module_d
   }
   fs::path client = manifest->object_path().parent_path() / "host_gen" / manifest->name / "deps" /
                     (dep_name + ".h");
-  if (auto s = WriteAtomically(client, GenerateCppClient((*dep)->def)); !s.ok()) return Report(s);
+  const std::string text_of_client =
+      GenerateCppClient((*dep)->def, "deps", &engine.registry().FindModule("core")->def);
+  if (auto s = WriteAtomically(client, text_of_client); !s.ok()) return Report(s);
   if (auto s = WriteAtomically(manifest_file, text); !s.ok()) return Report(s);
   std::cout << (replaced ? "Updated" : "Added") << " dependency '" << dep_name << "' (" << recorded
             << ") in " << manifest_file.string() << "\nUse it with #include \"deps/" << dep_name

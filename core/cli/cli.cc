@@ -21,7 +21,7 @@ struct GlobalOptions {
   bool json = false;
   bool quiet = false;
   bool help = false;
-  std::string output;  // -o: where to export a resulting Directory or File
+  std::string output;  // -o: where to export a resulting Container, Directory or File
 };
 
 // One step of a chain: the member called and the flag texts given to it.
@@ -343,9 +343,10 @@ int RunCall(const std::vector<std::string>& args, GlobalOptions options) {
     const std::string type = value.kind_case() == v1::Value::kObjectValue
                                  ? value.object_value().type_name()
                                  : std::string();
-    if (type != "Directory" && type != "File") {
-      return Report(Status::Usage("-o exports a Directory or a File, but the chain ends on " +
-                                  (type.empty() ? std::string("a value") : "a " + type)));
+    if (type != "Container" && type != "Directory" && type != "File") {
+      return Report(
+          Status::Usage("-o exports a Container, a Directory or a File, but the chain ends on " +
+                        (type.empty() ? std::string("a value") : "a " + type)));
     }
     v1::Call export_call;
     export_call.set_module("core");
@@ -359,7 +360,7 @@ int RunCall(const std::vector<std::string>& args, GlobalOptions options) {
     if (!written.ok()) return Report(written.status());
     value = std::move(*written);
   }
-  std::cout << (options.json ? FormatJson(value) : FormatText(value));
+  std::cout << (options.json ? FormatJson(value, engine.registry()) : FormatText(value));
   std::cout.flush();
   return 0;
 }

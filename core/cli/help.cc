@@ -47,6 +47,8 @@ Options:
   -m, --mod MODULE   A module name on the module path, a folder holding module.json, or a
                      shared object
   --json             Print the result as JSON
+  -o, --output PATH  Write a resulting Container (as an OCI image tarball), Directory or File
+                     to the host
   -q, --quiet        Print no progress
   -h, --help         Show help; after a function name, that function's help
   --version          Print the version

@@ -92,7 +92,18 @@ Result<std::vector<std::string>> SplitItems(const std::string& text, const std::
   return items;
 }
 
-nlohmann::json ToJson(const v1::Value& value) {
+// Whether a field of an object is internal state, not shown to callers.
+bool IsInternalField(const TypeRegistry* registry, const std::string& type,
+                     const std::string& field) {
+  const ObjectInfo* info = registry == nullptr ? nullptr : registry->FindObject(type);
+  if (info == nullptr) return false;
+  for (const auto& f : info->def->fields()) {
+    if (f.name() == field) return f.internal();
+  }
+  return false;
+}
+
+nlohmann::json ToJson(const v1::Value& value, const TypeRegistry* registry = nullptr) {
   switch (value.kind_case()) {
     case v1::Value::kStringValue:
       return value.string_value();
@@ -106,14 +117,17 @@ nlohmann::json ToJson(const v1::Value& value) {
       return value.enum_value();
     case v1::Value::kListValue: {
       nlohmann::json list = nlohmann::json::array();
-      for (const auto& item : value.list_value().items()) list.push_back(ToJson(item));
+      for (const auto& item : value.list_value().items()) list.push_back(ToJson(item, registry));
       return list;
     }
     case v1::Value::kObjectValue: {
       nlohmann::json object = nlohmann::json::object();
       object["_type"] = value.object_value().type_name();
       object["_id"] = value.object_value().id();
-      for (const auto& f : value.object_value().fields()) object[f.name()] = ToJson(f.value());
+      for (const auto& f : value.object_value().fields()) {
+        if (IsInternalField(registry, value.object_value().type_name(), f.name())) continue;
+        object[f.name()] = ToJson(f.value(), registry);
+      }
       return object;
     }
     case v1::Value::KIND_NOT_SET:
@@ -179,7 +193,9 @@ std::string FormatText(const v1::Value& value) {
   return out;
 }
 
-std::string FormatJson(const v1::Value& value) { return ToJson(value).dump(2) + "\n"; }
+std::string FormatJson(const v1::Value& value, const TypeRegistry& registry) {
+  return ToJson(value, &registry).dump(2) + "\n";
+}
 
 std::string FormatDefault(const v1::Value& value) {
   if (value.kind_case() == v1::Value::kStringValue) return ToJson(value).dump();

@@ -20,8 +20,8 @@ Result<v1::Value> ParseFlagValue(const std::vector<std::string>& texts, const v1
 // Type@ID, nothing for Void. Ends with a newline unless empty.
 std::string FormatText(const v1::Value& value);
 
-// A result as JSON (--json).
-std::string FormatJson(const v1::Value& value);
+// A result as JSON (--json); objects show their fields, except internal ones.
+std::string FormatJson(const v1::Value& value, const TypeRegistry& registry);
 
 // A value as it appears in help texts (defaults): strings quoted, lists comma-separated.
 std::string FormatDefault(const v1::Value& value);

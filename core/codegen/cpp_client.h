@@ -11,8 +11,10 @@
 namespace host {
 
 // The header text of the client of module def. Object and enum types go in namespace ns
-// (default deps), the constructor of the main object is ns::<module>() (snake_case).
-std::string GenerateCppClient(const v1::ModuleDef& def, const std::string& ns = "deps");
+// (default deps), the constructor of the main object is ns::<module>() (snake_case). Types of the
+// core module (its schema: core) are host::Container and so on, from host/core.h.
+std::string GenerateCppClient(const v1::ModuleDef& def, const std::string& ns = "deps",
+                              const v1::ModuleDef* core = nullptr);
 
 }  // namespace host
 

@@ -14,7 +14,7 @@ namespace host {
 
 // The disk use of one store of the state folder.
 struct StoreUsage {
-  std::string name;    // steps, snapshots, derived, layers, blobs, caches
+  std::string name;    // steps, snapshots, derived, layers, blobs, calls, caches
   uint64_t bytes = 0;  // on disk; hard-linked files are counted once
   size_t entries = 0;
 };
@@ -22,9 +22,9 @@ struct StoreUsage {
 // The disk use of each store of a state folder.
 std::vector<StoreUsage> CacheUsage(const std::filesystem::path& state);
 
-// Removes the least recently used entries (step results, snapshots, derived layers, image layers
-// and blobs) until the stores take at most keep_bytes; cache volumes and keys are kept. Returns
-// how many bytes were freed; *removed counts the entries.
+// Removes the least recently used entries (step results, snapshots, derived layers, image layers,
+// blobs and function results) until the stores take at most keep_bytes; cache volumes and keys are
+// kept. Returns how many bytes were freed; *removed counts the entries.
 Result<uint64_t> PruneCache(const std::filesystem::path& state, uint64_t keep_bytes,
                             size_t* removed);
 

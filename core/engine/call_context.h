@@ -12,6 +12,8 @@ class Engine;
 // Serializes message into a buffer from the allocator of the host API table (Engine::Api()),
 // for the engine and the modules built into it; false when out of memory.
 bool FillApiBuffer(const google::protobuf::MessageLite& message, host_buffer* out);
+// Copies bytes into a buffer from that allocator; false when out of memory.
+bool FillApiBuffer(const uint8_t* data, size_t size, host_buffer* out);
 }  // namespace host
 
 // Which engine runs the call, and how deeply it is nested in other calls.

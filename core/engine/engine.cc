@@ -4,9 +4,11 @@
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <optional>
 
 #include "core/base/sha256.h"
 #include "core/engine/call_context.h"
@@ -114,7 +116,8 @@ v1::Value ReadField(const v1::Call& call) {
 
 Engine::Engine(EngineOptions options)
     : options_(std::move(options)),
-      core_(std::make_unique<CoreServices>(options_.state_dir, options_.progress)) {
+      core_(std::make_unique<CoreServices>(options_.state_dir, options_.progress)),
+      functions_(std::make_unique<FunctionCache>(options_.state_dir / "calls")) {
   if (options_.sdk_cmake_dir.empty()) {
     options_.sdk_cmake_dir =
         (ExecutableDir() / ".." / "share" / "host" / "cmake").lexically_normal();
@@ -297,7 +300,7 @@ Status Engine::Invoke(const v1::Call& call, host_bytes call_bytes, const MemberI
   const LoadedModule* module = FindLoaded(call.module());
   host_context ctx{this, depth};
   host_buffer error{nullptr, 0};
-  host_status status = module->table()->invoke(&ctx, call_bytes, result, &error);
+  host_status status = InvokeCached(*module, &ctx, call, call_bytes, member, result, &error);
   auto what = [&] {
     return member.kind == MemberInfo::Kind::kConstructor ? "the constructor of " + call.object()
                                                          : "function '" + member.cli_name + "'";
@@ -347,6 +350,54 @@ Status Engine::Invoke(const v1::Call& call, host_bytes call_bytes, const MemberI
     value->mutable_object_value()->set_id(CallDigest(module->Digest(), call));
   }
   return {};
+}
+
+host_status Engine::InvokeCached(const LoadedModule& module, host_context* ctx,
+                                 const v1::Call& call, host_bytes call_bytes,
+                                 const MemberInfo& member, host_buffer* result,
+                                 host_buffer* error) const {
+  const v1::CachePolicy policy = member.cache();
+  if (module.builtin() || member.kind != MemberInfo::Kind::kFunction ||
+      policy == v1::CACHE_POLICY_NEVER) {
+    return module.table()->invoke(ctx, call_bytes, result, error);
+  }
+  // A persistent function that runs faster than a lookup is simply run, unless this run is slow.
+  const bool session = policy == v1::CACHE_POLICY_SESSION;
+  const bool cheap = !session && functions_->IsCheap(&member);
+  std::optional<FunctionCacheKey> key;
+  if (!cheap) {
+    Result<FunctionCacheKey> made =
+        FunctionCache::KeyOf(call, module.Digest(), registry_, *core_, !session);
+    if (made.ok()) key = std::move(*made);
+    if (std::optional<std::string> cached = key ? functions_->Find(*key) : std::nullopt) {
+      const auto* data = reinterpret_cast<const uint8_t*>(cached->data());
+      return FillApiBuffer(data, cached->size(), result) ? HOST_STATUS_OK : HOST_STATUS_ERROR;
+    }
+  }
+  const auto start = std::chrono::steady_clock::now();
+  host_status status = module.table()->invoke(ctx, call_bytes, result, error);
+  if (status != HOST_STATUS_OK) return status;
+  const bool worth_keeping =
+      session || std::chrono::steady_clock::now() - start >= FunctionCache::kWorthKeeping;
+  if (!session && worth_keeping == cheap) functions_->SetCheap(&member, !worth_keeping);
+  if (!worth_keeping) return status;
+  if (!key) {
+    Result<FunctionCacheKey> made =
+        FunctionCache::KeyOf(call, module.Digest(), registry_, *core_, true);
+    if (!made.ok()) return status;
+    key = std::move(*made);
+  }
+  functions_->Store(*key, std::string(reinterpret_cast<const char*>(result->data), result->size),
+                    registry_, *core_);
+  return status;
+}
+
+bool FillApiBuffer(const uint8_t* data, size_t size, host_buffer* out) {
+  out->data = static_cast<uint8_t*>(ApiAlloc(size));
+  if (out->data == nullptr) return false;
+  out->size = size;
+  if (size > 0) std::memcpy(out->data, data, size);
+  return true;
 }
 
 bool FillApiBuffer(const google::protobuf::MessageLite& message, host_buffer* out) {

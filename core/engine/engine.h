@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/base/status.h"
+#include "core/engine/function_cache.h"
 #include "core/engine/module_resolver.h"
 #include "core/engine/state_dir.h"
 #include "core/loader/module_loader.h"
@@ -71,11 +72,18 @@ class Engine {
   Status Invoke(const v1::Call& call, host_bytes call_bytes, const MemberInfo& member, int depth,
                 host_buffer* result, v1::Value* value) const;
 
+  // Runs the module's invoke, or takes its result from the function cache when the function's
+  // cache policy allows.
+  host_status InvokeCached(const LoadedModule& module, host_context* ctx, const v1::Call& call,
+                           host_bytes call_bytes, const MemberInfo& member, host_buffer* result,
+                           host_buffer* error) const;
+
   Result<const ModuleInfo*> LoadAt(std::string_view ref, const std::filesystem::path& base,
                                    std::vector<std::string>* loading);
 
   EngineOptions options_;
   std::unique_ptr<CoreServices> core_;
+  std::unique_ptr<FunctionCache> functions_;  // results of module functions, by cache policy
   TypeRegistry registry_;
   std::map<std::string, std::unique_ptr<LoadedModule>, std::less<>> modules_;
   std::map<std::string, std::string, std::less<>> loaded_paths_;  // object path -> module name

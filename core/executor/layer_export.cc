@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <functional>
 #include <map>
 #include <string>
 #include <utility>
@@ -229,9 +230,9 @@ class LayerWriter {
   std::map<std::pair<dev_t, ino_t>, std::string> links_;
 };
 
-}  // namespace
-
-Status ExportLayer(const fs::path& upper_dir, int out_fd, const LayerExportOptions& options) {
+// Writes the layer tar of upper_dir into an archive that open() points at its output.
+Status WriteLayer(const fs::path& upper_dir, const LayerExportOptions& options,
+                  const std::function<int(archive*)>& open, const Status* sink_error) {
   struct stat st;
   if (stat(upper_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
     return Status::Usage("layer folder " + upper_dir.string() + " does not exist");
@@ -239,8 +240,7 @@ Status ExportLayer(const fs::path& upper_dir, int out_fd, const LayerExportOptio
   archive* out = archive_write_new();
   if (out == nullptr) return Status::Failed("cannot create a tar writer");
   Status status;
-  if (archive_write_set_format_pax_restricted(out) != ARCHIVE_OK ||
-      archive_write_open_fd(out, out_fd) != ARCHIVE_OK) {
+  if (archive_write_set_format_pax_restricted(out) != ARCHIVE_OK || open(out) != ARCHIVE_OK) {
     status = Status::Failed(std::string("cannot start the layer tar: ") + ArchiveError(out));
   } else {
     status = LayerWriter(out, options).WriteFolder(upper_dir, "", false, st);
@@ -249,7 +249,44 @@ Status ExportLayer(const fs::path& upper_dir, int out_fd, const LayerExportOptio
     }
   }
   archive_write_free(out);
+  // The sink's own error says more than libarchive's report of it.
+  if (!status.ok() && sink_error != nullptr && !sink_error->ok()) return *sink_error;
   return status;
+}
+
+// Hands what libarchive writes to a LayerSink, keeping the sink's first error.
+struct SinkClient {
+  const LayerSink* sink;
+  Status error;
+};
+
+la_ssize_t WriteToSink(archive* out, void* client, const void* data, size_t size) {
+  auto* sink = static_cast<SinkClient*>(client);
+  if (sink->error.ok()) sink->error = (*sink->sink)(data, size);
+  if (!sink->error.ok()) {
+    archive_set_error(out, EIO, "%s", sink->error.message().c_str());
+    return -1;
+  }
+  return static_cast<la_ssize_t>(size);
+}
+
+}  // namespace
+
+Status ExportLayer(const fs::path& upper_dir, int out_fd, const LayerExportOptions& options) {
+  return WriteLayer(
+      upper_dir, options, [out_fd](archive* out) { return archive_write_open_fd(out, out_fd); },
+      nullptr);
+}
+
+Status ExportLayerToSink(const fs::path& upper_dir, const LayerSink& sink,
+                         const LayerExportOptions& options) {
+  SinkClient client{&sink, {}};
+  return WriteLayer(
+      upper_dir, options,
+      [&client](archive* out) {
+        return archive_write_open(out, &client, nullptr, &WriteToSink, nullptr);
+      },
+      &client.error);
 }
 
 Status ExportLayerToFile(const fs::path& upper_dir, const fs::path& tar_path,

@@ -2,7 +2,9 @@
 #ifndef HOST_EXECUTOR_LAYER_EXPORT_H_
 #define HOST_EXECUTOR_LAYER_EXPORT_H_
 
+#include <cstddef>
 #include <filesystem>
+#include <functional>
 
 #include "core/base/status.h"
 
@@ -20,6 +22,13 @@ struct LayerExportOptions {
 // Overlay redirects and metacopy files cannot be exported and are an error. Does not close out_fd.
 Status ExportLayer(const std::filesystem::path& upper_dir, int out_fd,
                    const LayerExportOptions& options = {});
+
+// Takes the bytes of a layer tar as they are written; an error stops the export with it.
+using LayerSink = std::function<Status(const void* data, size_t size)>;
+
+// ExportLayer into a sink (to hash or compress the tar as it is made) instead of a descriptor.
+Status ExportLayerToSink(const std::filesystem::path& upper_dir, const LayerSink& sink,
+                         const LayerExportOptions& options = {});
 
 // ExportLayer into a new file at tar_path (replaced if it exists).
 Status ExportLayerToFile(const std::filesystem::path& upper_dir,

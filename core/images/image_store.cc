@@ -116,6 +116,7 @@ Result<Image> ImageStore::Pull(const ImageReference& reference) {
   image.working_dir = std::move(config->working_dir);
   image.user = std::move(config->user);
   image.diff_ids = std::move(config->diff_ids);
+  image.layer_blobs = manifest->layers;
   if (Status s = FetchLayers(reference, *manifest, image.diff_ids, &image.layers); !s.ok()) {
     return s.Prefixed(what);
   }

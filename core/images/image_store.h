@@ -31,6 +31,7 @@ struct Image {
   std::string user;                           // empty means root
   std::vector<std::string> diff_ids;          // uncompressed layer digests, bottom first
   std::vector<std::filesystem::path> layers;  // unpacked layer folders, bottom first
+  std::vector<Descriptor> layer_blobs;        // the manifest's layer blobs, bottom first
 };
 
 // Images in a state folder (<state>/blobs, <state>/layers), pulled from registries. Thread-safe,

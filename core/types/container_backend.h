@@ -27,7 +27,21 @@ struct PulledImage {
   std::vector<std::filesystem::path> layers;  // bottom first
 };
 
-// Pulls images and runs steps in one state folder. Thread-safe.
+// A container to write as an OCI image tarball: its layers and what its image config records.
+// Secrets are not part of it: they never go into an image.
+struct ImageExport {
+  std::vector<std::filesystem::path> layers;  // bottom first, in overlay form
+  std::vector<std::string> env;               // "NAME=value"
+  std::vector<std::string> entrypoint;
+  std::vector<std::string> cmd;
+  std::string working_dir;
+  std::string user;
+  std::string ref_name = "latest";  // the index's org.opencontainers.image.ref.name
+  std::filesystem::path path;       // the tarball; its folder must exist
+};
+
+// Pulls images and runs steps in one state folder. Thread-safe. Members are only ever added at the
+// end, so that an older host can use a newer plugin through the entry points it knows.
 class ContainerBackend {
  public:
   virtual ~ContainerBackend() = default;
@@ -37,13 +51,16 @@ class ContainerBackend {
   virtual Result<StepResult> Run(const StepSpec& spec) = 0;
   // How much the state folder's stores may hold (the config file's cache_size).
   virtual uint64_t cache_size() const = 0;
+  // Writes an OCI image layout as a tar at spec.path, atomically; returns the manifest digest.
+  virtual Result<std::string> Export(const ImageExport& spec) = 0;
 };
 
 // The plugin's entry point: makes a backend for a state folder (reading the config file).
 using CreateContainerBackendFn = ContainerBackend* (*)(const char* state_dir, std::string* error);
 
-// The name of that entry point in the plugin.
-inline constexpr const char* kContainerBackendSymbol = "host_create_container_backend_v1";
+// The name of that entry point in the plugin: v2 backends have Export. A plugin keeps exporting
+// the entry points of earlier versions, which make the same backend.
+inline constexpr const char* kContainerBackendSymbol = "host_create_container_backend_v2";
 
 // Loads the plugin from <prefix>/lib/host next to the running executable (or $HOST_CONTAINERS_LIB)
 // and makes a backend.

@@ -27,6 +27,7 @@ struct MountState {
   std::string secret_id;         // kSecret: which secret
   unsigned mode = 0400;          // kSecret: permission bits
   std::string digest;            // what the mount contributes to the step's cache key
+  std::string sharing;           // kCache: SHARED, LOCKED or PRIVATE
 };
 
 // An evaluated Container.

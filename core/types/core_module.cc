@@ -3,6 +3,8 @@
 #include <fnmatch.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <functional>
@@ -135,6 +137,22 @@ Result<std::pair<std::string, std::string>> ReceiverSecret(CoreCall& c) {
   return *secret;
 }
 
+// Where Container.export writes: an absolute path, in a folder that exists, that is no folder.
+Result<std::filesystem::path> ExportTarget(const std::string& path) {
+  if (path.empty()) return Status::Usage("export needs --path, the tar file to write");
+  std::filesystem::path to = std::filesystem::absolute(path).lexically_normal();
+  std::error_code ec;
+  if (!to.has_filename() || std::filesystem::is_directory(to, ec)) {
+    return Status::Usage("cannot export to " + to.string() +
+                         ": it is a folder; give the path of the tar file to write");
+  }
+  if (!std::filesystem::is_directory(to.parent_path(), ec)) {
+    return Status::Usage("cannot export to " + to.string() + ": the folder " +
+                         to.parent_path().string() + " does not exist");
+  }
+  return to;
+}
+
 const std::map<std::string, Handler, std::less<>>& Handlers() {
   static const std::map<std::string, Handler, std::less<>> kHandlers = {
       {"Query.", [](CoreCall&) -> Result<v1::Value> { return ObjectRef("Query", ""); }},
@@ -179,6 +197,34 @@ const std::map<std::string, Handler, std::less<>>& Handlers() {
       {"Container.default-args", OnContainer([](CoreCall&, const ContainerState& s) -> Result<v1::Value> {
          return StringList(s.default_args);
        })},
+      {"Container.export",
+       [](CoreCall& c) -> Result<v1::Value> {
+         // The path is checked before the container is evaluated: a typo costs no build.
+         Result<std::filesystem::path> to = ExportTarget(c.String("path"));
+         if (!to.ok()) return to.status();
+         Result<ContainerState> state = c.services.evaluator().Container(c.call.receiver().id());
+         if (!state.ok()) return state.status();
+         Result<ContainerBackend*> backend = c.services.Backend();
+         if (!backend.ok()) return backend.status();
+         ImageExport spec;  // secret variables and mounts are not part of an image
+         spec.layers = state->layers;
+         spec.env = state->env;
+         spec.entrypoint = state->entrypoint;
+         spec.cmd = state->default_args;
+         spec.working_dir = state->workdir;
+         spec.user = state->user;
+         spec.path = *to;
+         auto started = std::chrono::steady_clock::now();
+         c.services.Progress("host: export " + to->string());
+         Result<std::string> digest = (*backend)->Export(spec);
+         if (!digest.ok()) return digest.status();
+         char seconds[32];
+         std::snprintf(
+             seconds, sizeof seconds, "%.2fs",
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+         c.services.Progress("host: exported " + to->string() + " " + seconds);
+         return StringValue(to->string());
+       }},
       {"Directory.entries", OnDirectory([](CoreCall& c, const Snapshot& dir) -> Result<v1::Value> {
          Result<std::filesystem::path> inside = InsidePath(c.String("path"), "path");
          if (!inside.ok()) return inside.status();

@@ -140,6 +140,10 @@ v1::ModuleDef Build() {
                     [](v1::Value* v) { v->set_string_value(""); })});
   Function(directory, "glob", "The paths that match a glob pattern, sorted.", Strings(),
            {Arg("pattern", String(), "For example **/*.go or src/*.")});
+  Function(directory, "diff",
+           "The files and folders of another directory that are new or differ from this one.",
+           Object("Directory"),
+           {Arg("other", Object("Directory"), "The changed directory; this one is its base.")});
   Function(directory, "digest", "The digest of the whole tree.", String(), {});
   Function(directory, "export", "Writes the directory to a host folder; returns its path.",
            String(), {Arg("path", String(), "The host folder (created if missing).")},
@@ -158,7 +162,9 @@ v1::ModuleDef Build() {
            {"FAILURE", "Any exit code but 0."},
            {"ANY", "Any exit code."}});
   AddEnum(&def, "CacheSharingMode", "How steps running at the same time share a cache volume.",
-          {{"SHARED", "All use it at once."}, {"LOCKED", "One step at a time."}});
+          {{"SHARED", "All use it at once."},
+           {"LOCKED", "One step at a time."},
+           {"PRIVATE", "Each running step gets an instance of the volume that no other uses."}});
 
   v1::ObjectDef* container =
       AddObject(&def, "Container", "A root filesystem and a configuration for running commands.");
@@ -236,6 +242,11 @@ v1::ModuleDef Build() {
   Function(container, "user", "The user commands run as.", String(), {});
   Function(container, "entrypoint", "The entrypoint.", Strings(), {});
   Function(container, "default-args", "The default arguments.", Strings(), {});
+  Function(container, "export",
+           "Writes the container as an OCI image tarball (oci-archive); returns its path.",
+           String(),
+           {Arg("path", String(), "The host path of the tarball; its folder must exist.")},
+           v1::CACHE_POLICY_NEVER);
 
   AddObject(&def, "CacheVolume", "A folder that persists between runs, shared by key.");
 

@@ -13,7 +13,9 @@
 
 #include "core/base/file_lock.h"
 #include "core/base/sha256.h"
+#include "core/types/cache_lease.h"
 #include "core/types/core_module.h"
+#include "core/types/directory_diff.h"
 
 namespace host {
 namespace fs = std::filesystem;
@@ -61,6 +63,19 @@ std::string Shown(const std::vector<std::string>& args) {
     out += (out.empty() ? "" : " ") + (plain ? a : "'" + a + "'");
   }
   return out;
+}
+
+// A command as progress lines and errors show it: on one line, long arguments shortened.
+std::string Brief(const std::vector<std::string>& args) {
+  constexpr size_t kMaxArg = 60;
+  std::vector<std::string> shortened;
+  for (std::string a : args) {
+    if (const auto newline = a.find('\n'); newline != std::string::npos) a.erase(newline);
+    if (a.size() > kMaxArg) a.erase(kMaxArg);
+    if (a.size() < args[shortened.size()].size()) a += "...";
+    shortened.push_back(std::move(a));
+  }
+  return Shown(shortened);
 }
 
 // The last n lines of text.
@@ -234,7 +249,8 @@ Result<ContainerState> Evaluator::ComputeContainer(const std::string& id) {
     mount.kind = MountState::Kind::kCache;
     mount.target = text("path");
     mount.source = services_->state_dir() / "caches" / Sha256Hex(key);
-    mount.digest = "cache:" + key + ":" + Arg(call, "sharing").enum_value();
+    mount.sharing = Arg(call, "sharing").enum_value();
+    mount.digest = "cache:" + key + ":" + mount.sharing;
     state.mounts.push_back(mount);
     state.digest = Chain(state.digest, {"cache-mount", mount.target, mount.digest});
   } else if (fn == "with-mounted-directory" || fn == "with-mounted-file") {
@@ -370,21 +386,17 @@ Result<ContainerState> Evaluator::Exec(const ContainerState& parent, const Node&
       mount_copies.push_back(copy);
       spec.mounts.push_back(StepMount::Bind(copy, m.target, /*read_only=*/false));
     } else if (m.kind == MountState::Kind::kCache) {
-      std::error_code ec;
-      fs::create_directories(m.source, ec);
-      if (m.digest.size() > 7 && m.digest.substr(m.digest.size() - 7) == ":LOCKED") {
-        Result<FileLock> lock = FileLock::Acquire(m.source.string() + ".lock");
-        if (!lock.ok()) return lock.status();
-        locks.push_back(std::move(*lock));
-      }
-      spec.mounts.push_back(StepMount::Cache(m.source, m.target));
+      Result<CacheLease> lease = LeaseCacheVolume(m.source, m.sharing);
+      if (!lease.ok()) return lease.status().Prefixed("cache mounted at " + m.target + ": ");
+      if (lease->lock) locks.push_back(std::move(*lease->lock));
+      spec.mounts.push_back(StepMount::Cache(lease->folder, m.target));
     }
   }
 
   auto matches = [&](int code) {
     return expect == "ANY" || (expect == "FAILURE" ? code != 0 : code == 0);
   };
-  const std::string shown = Shown(args);
+  const std::string shown = Brief(args);
   auto started = std::chrono::steady_clock::now();
   bool cached = false;
   Result<CachedStep> step = services_->steps().GetOrRun(
@@ -547,6 +559,13 @@ Result<Snapshot> Evaluator::ComputeDirectory(const std::string& id) {
   }
   Result<Snapshot> parent = Directory(call.receiver().id());
   if (!parent.ok()) return parent.status();
+  if (fn == "diff") {
+    Result<Snapshot> other = Directory(Arg(call, "other").object_value().id());
+    if (!other.ok()) return other.status();
+    if (other->digest == parent->digest) return store.Empty();
+    return store.Make(
+        [&](const fs::path& to) { return CopyDifference(parent->path, other->path, to); });
+  }
   Result<fs::path> inside = InsidePath(text("path"), "path");
   if (!inside.ok()) return inside.status();
   std::error_code ec;

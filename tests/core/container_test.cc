@@ -409,6 +409,17 @@ TEST_F(ContainerTest, AKilledProcessLeavesNothingTheNextRunDoesNotClean) {
   ASSERT_GE(Leftovers(state_, "sleep 4711").size(), 2u) << "the step never started";
   kill(pid, SIGKILL);
   waitpid(pid, nullptr, 0);
+  // The step's own processes die with it, a moment later (until then its folder is in use).
+  auto running = [&] {
+    for (const auto& item : Leftovers(state_, "sleep 4711")) {
+      if (item.rfind("process: ", 0) == 0) return true;
+    }
+    return false;
+  };
+  for (int i = 0; i < 250 && running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_FALSE(running()) << "the killed run's step outlived it by 5 s";
   // The next run works, and cleans up what the killed one left.
   test::Ran next =
       test::RunHost({"-q", "call", "container", "from", "--address", address_ + "/busybox:latest",
@@ -532,6 +543,201 @@ TEST_F(ContainerTest, TheCliRunsAPipelineWithoutAModule) {
                             0),
             0u)
       << quiet.err;
+}
+
+// The bytes of a file, or "" when it cannot be read.
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+TEST_F(ContainerTest, ExportWritesAnOciArchiveThatUmociUnpacks) {
+  setenv("HOST_TEST_EXPORT_TOKEN", "tok-export-secret", 1);
+  auto engine = MakeEngine();
+  auto secret = Chain(*engine, {{"secret", {{"uri", S("env://HOST_TEST_EXPORT_TOKEN")}}}});
+  ASSERT_TRUE(secret.ok());
+  const std::string out = state_ + "-image.tar";
+  // Step layers with a new file, a deleted file of the image (a whiteout) and a folder removed
+  // and made again (an opaque folder), then a file added without a step.
+  auto exported =
+      Chain(*engine,
+            Plus(From(),
+                 {{"with-env-variable", {{"name", S("GREETING")}, {"value", S("hello")}}},
+                  {"with-secret-variable", {{"name", S("TOKEN")}, {"secret", *secret}}},
+                  {"with-exec", {{"args", L({"sh", "-c", "mkdir /data && echo old > /data/old"})}}},
+                  {"with-exec",
+                   {{"args", L({"sh", "-c",
+                                "echo made > /made.txt; rm /etc/group; rm -r /data; mkdir /data; "
+                                "echo new > /data/new; test -n \"$TOKEN\""})}}},
+                  {"with-new-file", {{"path", S("/etc/motd")}, {"contents", S("motd")}}},
+                  {"with-workdir", {{"path", S("/data")}}},
+                  {"with-entrypoint", {{"args", L({"sh", "-c"})}}},
+                  {"with-default-args", {{"args", L({"echo $GREETING"})}}},
+                  {"export", {{"path", S(out)}}}}));
+  ASSERT_TRUE(exported.ok()) << exported.status().message();
+  EXPECT_EQ(exported->string_value(), out);
+  // The layout's index names the image.
+  test::Ran index = test::Run({"tar", "-xOf", out, "index.json"});
+  ASSERT_EQ(index.exit_code, 0) << index.err;
+  EXPECT_NE(index.out.find(R"("org.opencontainers.image.ref.name":"latest")"), std::string::npos)
+      << index.out;
+  // skopeo reads the archive; umoci unpacks what skopeo copied out of it.
+  const std::string layout = state_ + "-layout";
+  test::Ran copied =
+      test::Run({"skopeo", "copy", "-q", "oci-archive:" + out, "oci:" + layout + ":t"});
+  ASSERT_EQ(copied.exit_code, 0) << copied.err;
+  const std::string bundle = state_ + "-bundle";
+  test::Ran unpacked = test::Run({"umoci", "unpack", "--image", layout + ":t", bundle});
+  ASSERT_EQ(unpacked.exit_code, 0) << unpacked.err;
+  EXPECT_EQ(ReadAll(bundle + "/rootfs/made.txt"), "made\n");
+  EXPECT_EQ(ReadAll(bundle + "/rootfs/etc/motd"), "motd");
+  EXPECT_TRUE(fs::exists(bundle + "/rootfs/etc/passwd"));
+  EXPECT_FALSE(fs::exists(bundle + "/rootfs/etc/group"));  // deleted by a step
+  EXPECT_TRUE(fs::exists(bundle + "/rootfs/bin/busybox"));
+  std::vector<std::string> data;
+  for (const auto& e : fs::directory_iterator(bundle + "/rootfs/data")) {
+    data.push_back(e.path().filename().string());
+  }
+  EXPECT_EQ(data, std::vector<std::string>{"new"});  // the opaque folder hides the old one
+  // umoci's runtime config comes from the image config.
+  const std::string runtime = ReadAll(bundle + "/config.json");
+  EXPECT_NE(runtime.find("\"GREETING=hello\""), std::string::npos) << runtime;
+  EXPECT_NE(runtime.find("\"cwd\": \"/data\""), std::string::npos) << runtime;
+  EXPECT_NE(runtime.find("\"echo $GREETING\""), std::string::npos) << runtime;
+  test::Ran config = test::Run({"skopeo", "inspect", "--config", "oci-archive:" + out});
+  ASSERT_EQ(config.exit_code, 0) << config.err;
+  EXPECT_NE(config.out.find("GREETING=hello"), std::string::npos) << config.out;
+  // Secrets are no part of an image: neither the variable nor its value is in the archive.
+  const std::string tar = ReadAll(out);
+  EXPECT_EQ(tar.find("TOKEN"), std::string::npos);
+  EXPECT_EQ(tar.find("tok-export-secret"), std::string::npos);
+  EXPECT_EQ(config.out.find("TOKEN"), std::string::npos) << config.out;
+  // The image's own layer is the pulled blob itself, so its digest is the registry's.
+  test::Ran pulled = test::Run(
+      {"skopeo", "inspect", "--tls-verify=false", "docker://" + address_ + "/busybox:latest"});
+  test::Ran ours = test::Run({"skopeo", "inspect", "oci-archive:" + out});
+  ASSERT_EQ(pulled.exit_code, 0) << pulled.err;
+  ASSERT_EQ(ours.exit_code, 0) << ours.err;
+  size_t at = pulled.out.find("\"sha256:", pulled.out.find("\"Layers\""));
+  ASSERT_NE(at, std::string::npos) << pulled.out;
+  EXPECT_NE(ours.out.find(pulled.out.substr(at, 72)), std::string::npos) << ours.out;
+  for (const auto& path : {out, layout, bundle}) fs::remove_all(path);
+}
+
+TEST_F(ContainerTest, ExportChecksItsPathAndLeavesNothingHalfWritten) {
+  auto engine = MakeEngine();
+  const std::string folder = state_ + "-exports";
+  fs::create_directories(folder);
+  auto no_folder = Chain(*engine, Plus(From(), {{"export", {{"path", S(folder + "/no/x.tar")}}}}));
+  ASSERT_FALSE(no_folder.ok());
+  EXPECT_EQ(no_folder.status().kind(), ErrorKind::kUsage);
+  EXPECT_NE(
+      no_folder.status().message().find("cannot export to " + folder + "/no/x.tar: the folder " +
+                                        folder + "/no does not exist"),
+      std::string::npos)
+      << no_folder.status().message();
+  auto into_folder = Chain(*engine, Plus(From(), {{"export", {{"path", S(folder)}}}}));
+  ASSERT_FALSE(into_folder.ok());
+  EXPECT_NE(into_folder.status().message().find("it is a folder"), std::string::npos)
+      << into_folder.status().message();
+  // A layer that cannot be exported (a name OCI reserves for whiteouts) fails the export; what
+  // was at the path before is untouched and no temporary file is left beside it.
+  std::ofstream(folder + "/image.tar") << "before";
+  auto reserved = Chain(*engine, Plus(From(), {{"with-exec", {{"args", L({"touch", "/.wh.x"})}}},
+                                               {"export", {{"path", S(folder + "/image.tar")}}}}));
+  ASSERT_FALSE(reserved.ok());
+  EXPECT_NE(reserved.status().message().find("reserved for whiteouts"), std::string::npos)
+      << reserved.status().message();
+  EXPECT_EQ(ReadAll(folder + "/image.tar"), "before");
+  std::vector<std::string> left;
+  for (const auto& e : fs::directory_iterator(folder)) left.push_back(e.path().filename());
+  EXPECT_EQ(left, std::vector<std::string>{"image.tar"});
+  for (const auto& e : fs::directory_iterator(state_ + "/tmp")) {
+    EXPECT_EQ(e.path().filename().string().rfind("blob-export-", 0), std::string::npos) << e.path();
+  }
+  fs::remove_all(folder);
+}
+
+TEST_F(ContainerTest, TheCliExportsAContainerWithDashO) {
+  const std::string out = state_ + "-cli.tar";
+  test::Ran ran =
+      test::RunHost({"-q", "call", "container", "from", "--address", address_ + "/busybox:latest",
+                     "with-exec", "--args", "sh,-c,echo cli > /cli.txt", "-o", out},
+                    {"HOST_STATE_DIR=" + state_});
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ran.out, out + "\n");
+  test::Ran inspected = test::Run({"skopeo", "inspect", "oci-archive:" + out});
+  ASSERT_EQ(inspected.exit_code, 0) << inspected.err;
+  test::Ran layers =
+      test::Run({"skopeo", "inspect", "--format", "{{len .Layers}}", "oci-archive:" + out});
+  EXPECT_EQ(layers.out, "2\n") << layers.err;  // the image's layer and the step's
+  fs::remove(out);
+}
+
+TEST_F(ContainerTest, PrivateCacheVolumesAreNeverSharedByRunningSteps) {
+  auto engine = MakeEngine();
+  auto cache = Chain(*engine, {{"cache-volume", {{"key", S("private")}}}});
+  auto meeting = Chain(*engine, {{"cache-volume", {{"key", S("meeting")}}}});
+  ASSERT_TRUE(cache.ok() && meeting.ok());
+  v1::Value private_mode;
+  private_mode.set_enum_value("PRIVATE");
+  auto with_caches = [&](std::vector<Step> steps) {
+    return Plus(
+        Plus(From(), {{"with-mounted-cache",
+                       {{"path", S("/cache")}, {"cache", *cache}, {"sharing", private_mode}}},
+                      {"with-mounted-cache", {{"path", S("/meet")}, {"cache", *meeting}}}}),
+        steps);
+  };
+  // Each step leaves a marker, then waits (through a shared cache) until the other one runs too,
+  // so both hold their instance at the same time; then lists what it sees.
+  auto step = [&](const std::string& me, const std::string& other) {
+    return with_caches(
+        {{"with-exec",
+          {{"args", L({"sh", "-c",
+                       "touch /cache/" + me + " /meet/" + me + "; i=0; until [ -e /meet/" + other +
+                           " ]; do i=$((i+1)); [ $i -lt 600 ] || exit 9; sleep 0.05; done; "
+                           "ls /cache"})}}},
+         {"stdout", {}}});
+  };
+  std::vector<std::string> seen(2);
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 2; ++i) {
+    threads.emplace_back([&, i] {
+      auto out = Chain(*engine, step(i == 0 ? "a" : "b", i == 0 ? "b" : "a"));
+      seen[i] = out.ok() ? out->string_value() : out.status().message();
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(seen[0], "a\n");
+  EXPECT_EQ(seen[1], "b\n");
+  // A later step takes a free instance: one of the two, with its marker; none is made anew.
+  auto later =
+      Chain(*engine, with_caches({{"with-exec", {{"args", L({"ls", "/cache"})}}}, {"stdout", {}}}));
+  ASSERT_TRUE(later.ok()) << later.status().message();
+  EXPECT_TRUE(later->string_value() == "a\n" || later->string_value() == "b\n")
+      << later->string_value();
+  size_t folders = 0;
+  for (const auto& e : fs::directory_iterator(state_ + "/caches")) folders += e.is_directory();
+  EXPECT_EQ(folders, 3u);  // the two instances of "private" and "meeting"
+}
+
+TEST_F(ContainerTest, DiffOfContainerFoldersShowsWhatAStepChanged) {
+  auto engine = MakeEngine();
+  auto after =
+      Chain(*engine, Plus(From(), {{"with-exec",
+                                    {{"args", L({"sh", "-c",
+                                                 "echo x > /etc/added; "
+                                                 "echo 'u:x:1:1::/:/bin/sh' >> /etc/passwd; "
+                                                 "rm /etc/group"})}}},
+                                   {"directory", {{"path", S("/etc")}}}}));
+  ASSERT_TRUE(after.ok()) << after.status().message();
+  auto diff = Chain(*engine, Plus(From(), {{"directory", {{"path", S("/etc")}}},
+                                           {"diff", {{"other", *after}}},
+                                           {"entries", {}}}));
+  ASSERT_TRUE(diff.ok()) << diff.status().message();
+  std::vector<std::string> names;
+  for (const auto& item : diff->list_value().items()) names.push_back(item.string_value());
+  EXPECT_EQ(names, (std::vector<std::string>{"added", "passwd"}));  // a deletion is no file
 }
 
 }  // namespace

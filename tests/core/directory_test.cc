@@ -167,7 +167,74 @@ TEST_F(DirectoryTest, ExportWritesToTheHost) {
   ran = test::RunHost({"-q", "call", "host", "directory", "--path", project_, "entries", "-o", "x"},
                       {"HOST_STATE_DIR=" + state_});
   EXPECT_EQ(ran.exit_code, 2);
-  EXPECT_NE(ran.err.find("-o exports a Directory or a File"), std::string::npos) << ran.err;
+  EXPECT_NE(ran.err.find("-o exports a Container, a Directory or a File"), std::string::npos)
+      << ran.err;
+}
+
+TEST_F(DirectoryTest, DiffHoldsWhatIsNewOrChanged) {
+  for (const char* file : {"/src/main.go", "/.gitignore"}) {
+    fs::permissions(project_ + file, fs::perms(0644));  // whatever the umask
+  }
+  auto base = HostDir();
+  v1::Value mode_600;
+  mode_600.set_int_value(0600);
+  // A changed file, a new file in a new folder, a new file in an existing folder, a mode change,
+  // a deletion, and a file rewritten with the same contents.
+  auto changed = Call("Directory", "with-new-file", &*base,
+                      {{"path", S("src/main.go")}, {"contents", S("package main // changed\n")}});
+  changed = Call("Directory", "with-new-file", &*changed,
+                 {{"path", S("docs/guide/intro.md")}, {"contents", S("# Intro\n")}});
+  changed = Call("Directory", "with-new-file", &*changed,
+                 {{"path", S("src/util.go")}, {"contents", S("package main\n")}});
+  changed = Call("Directory", "with-new-file", &*changed,
+                 {{"path", S(".gitignore")},
+                  {"contents", S("# comment\n*.log\n")},
+                  {"permissions", mode_600}});
+  changed = Call("Directory", "without-file", &*changed, {{"path", S("build.log")}});
+  auto same = Call("Directory", "with-new-file", &*base,
+                   {{"path", S("src/main.go")}, {"contents", S("package main\n")}});
+  ASSERT_TRUE(changed.ok() && same.ok());
+
+  auto diff = Call("Directory", "diff", &*base, {{"other", *changed}});
+  ASSERT_TRUE(diff.ok()) << diff.status().message();
+  EXPECT_EQ(Items(Call("Directory", "glob", &*diff, {{"pattern", S("**")}})),
+            (std::vector<std::string>{".gitignore", "docs", "docs/guide", "docs/guide/intro.md",
+                                      "src", "src/main.go", "src/util.go"}));
+  auto main_go = Call("Directory", "file", &*diff, {{"path", S("src/main.go")}});
+  EXPECT_EQ(Call("File", "contents", &*main_go)->string_value(), "package main // changed\n");
+  EXPECT_EQ(
+      fs::status(state_ + "/snapshots/" +
+                 Call("Directory", "digest", &*diff)->string_value().substr(7) + "/.gitignore")
+              .permissions() &
+          fs::perms::mask,
+      fs::perms::owner_read | fs::perms::owner_write);
+
+  // The other way round: what base has that changed lacks or has otherwise.
+  auto back = Call("Directory", "diff", &*changed, {{"other", *base}});
+  EXPECT_EQ(Items(Call("Directory", "glob", &*back, {{"pattern", S("**")}})),
+            (std::vector<std::string>{".gitignore", "build.log", "src", "src/main.go"}));
+
+  // Equal trees, and a tree with itself, differ in nothing: the empty directory.
+  auto empty = Call("Query", "directory", nullptr);
+  const std::string empty_digest = Call("Directory", "digest", &*empty)->string_value();
+  for (const auto& other : {*base, *same}) {
+    auto none = Call("Directory", "diff", &*base, {{"other", other}});
+    EXPECT_EQ(Items(Call("Directory", "entries", &*none)), std::vector<std::string>{});
+    EXPECT_EQ(Call("Directory", "digest", &*none)->string_value(), empty_digest);
+  }
+  // Everything is new to the empty directory.
+  auto all = Call("Directory", "diff", &*empty, {{"other", *base}});
+  EXPECT_EQ(Call("Directory", "digest", &*all)->string_value(),
+            Call("Directory", "digest", &*base)->string_value());
+  // From the command line, a host folder is the other directory.
+  fs::copy(project_, root_ + "/edited",
+           fs::copy_options::recursive | fs::copy_options::copy_symlinks);
+  Write(root_ + "/edited/src/main.go", "package main // edited\n");
+  test::Ran ran = test::RunHost({"-q", "call", "host", "directory", "--path", project_, "diff",
+                                 "--other", root_ + "/edited", "glob", "--pattern", "**"},
+                                {"HOST_STATE_DIR=" + state_});
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ran.out, "src\nsrc/main.go\n");
 }
 
 }  // namespace

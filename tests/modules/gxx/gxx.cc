@@ -2,14 +2,28 @@
 // through their generated typed clients, and has functions that fail in the ways a module can.
 #include <host/module.h>
 
+#include <atomic>
+#include <chrono>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "deps/cmod.h"
 #include "deps/lcxx.h"
 #include "host/core.h"
+
+namespace {
+// Counts runs of the tick functions, so tests see whether a call ran or was reused.
+std::atomic<int64_t> ticks{0};
+
+// Takes long enough that the engine keeps a persistent result.
+int64_t SlowTick() {
+  std::this_thread::sleep_for(std::chrono::milliseconds(3));
+  return ++ticks;
+}
+}  // namespace
 
 // The main object.
 struct Gxx {
@@ -49,6 +63,12 @@ struct Gxx {
   int64_t count_files(const host::Directory& dir) const {
     return static_cast<int64_t>(dir.glob("**/*").size());
   }
+  // Run counters under each cache policy.
+  int64_t slow_tick(const std::string&) const { return SlowTick(); }
+  int64_t fast_tick(const std::string&) const { return ++ticks; }
+  int64_t session_tick(const std::string&) const { return ++ticks; }
+  int64_t never_tick(const std::string&) const { return SlowTick(); }
+  int64_t dir_tick(const host::Directory&) const { return SlowTick(); }
   std::string call_missing() const { return deps::cmod().shout(""); }
 };
 
@@ -73,6 +93,16 @@ HOST_MODULE("gxx", m) {
                 host::Cache::kNever)
       .function("container_echo", &Gxx::container_echo, "Echoes text from a container.",
                 {host::arg("address"), host::arg("text")})
+      .function("slow_tick", &Gxx::slow_tick, "Counts runs; takes 3 ms (persistent).",
+                {host::arg("tag")})
+      .function("fast_tick", &Gxx::fast_tick, "Counts runs; instant (persistent).",
+                {host::arg("tag")})
+      .function("session_tick", &Gxx::session_tick, "Counts runs (session).", {host::arg("tag")},
+                host::Cache::kSession)
+      .function("never_tick", &Gxx::never_tick, "Counts runs; takes 3 ms (never cached).",
+                {host::arg("tag")}, host::Cache::kNever)
+      .function("dir_tick", &Gxx::dir_tick, "Counts runs; takes 3 ms (persistent, by content).",
+                {host::arg("dir")})
       .function("count_files", &Gxx::count_files, "Counts the entries of a directory tree.",
                 {host::arg("dir")});
 }

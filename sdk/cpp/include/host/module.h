@@ -125,6 +125,16 @@ class ObjectBuilder {
   template <class F>
   ObjectBuilder& field(std::string name, F T::*member, std::string description = "");
 
+  // Keeps a data member with the object as it crosses the graph, without offering it to callers
+  // (settings made by chainable functions, credentials).
+  template <class F>
+  ObjectBuilder& state(std::string name, F T::*member) {
+    field(std::move(name), member);
+    entry_->def.mutable_fields()->rbegin()->set_internal(true);
+    object_spec<T>().fields.back().def.set_internal(true);
+    return *this;
+  }
+
   // Registers a const member function.
   template <class R, class... A>
   ObjectBuilder& function(std::string name, R (T::*fn)(A...) const, std::string description,
@@ -286,9 +296,11 @@ ObjectBuilder<T>& ObjectBuilder<T>::constructor(T (*fn)(A...), std::string descr
   for (const auto& a : args) names.push_back(a.name());
   names.resize(sizeof...(A));
   entry_->construct = [fn, names](const v1::Call& call, v1::Value* out) {
-    size_t i = 0;
-    std::tuple<std::decay_t<A>...> values{detail::DecodeArg<std::decay_t<A>>(call, names[i++])...};
-    Codec<T>::Encode(std::apply(fn, values), out);
+    [&]<size_t... I>(std::index_sequence<I...>) {
+      std::tuple<std::decay_t<A>...> values{detail::DecodeArg<std::decay_t<A>>(call, names[I])...};
+      Codec<T>::Encode(std::apply(fn, values), out);
+    }
+    (std::index_sequence_for<A...>{});
   };
   return *this;
 }

@@ -1,0 +1,175 @@
+#include "core/engine/function_cache.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <iterator>
+#include <vector>
+
+#include "core/base/sha256.h"
+#include "core/engine/call_digest.h"
+#include "core/types/core_module.h"
+#include "registry/type_registry.h"
+
+namespace host {
+namespace fs = std::filesystem;
+
+namespace {
+
+// Whether an object value is one of the core module's objects.
+bool IsCoreObject(const v1::ObjectValue& object, const TypeRegistry& registry) {
+  const ObjectInfo* info = registry.FindObject(object.type_name());
+  return info != nullptr && info->module->def.name() == "core";
+}
+
+// Rewrites a value so that it names its content rather than this session's objects. Returns
+// false when some part (a container) can be known by content only by running it.
+bool ToContent(v1::Value* value, const TypeRegistry& registry, CoreServices& core) {
+  switch (value->kind_case()) {
+    case v1::Value::kListValue:
+      for (auto& item : *value->mutable_list_value()->mutable_items()) {
+        if (!ToContent(&item, registry, core)) return false;
+      }
+      return true;
+    case v1::Value::kObjectValue:
+      break;
+    default:
+      return true;
+  }
+  v1::ObjectValue* object = value->mutable_object_value();
+  if (!IsCoreObject(*object, registry)) {  // a module object: what it holds, not how it was made
+    object->clear_id();
+    for (auto& field : *object->mutable_fields()) {
+      if (!ToContent(field.mutable_value(), registry, core)) return false;
+    }
+    return true;
+  }
+  const std::string& type = object->type_name();
+  if (type == "Directory") {
+    Result<Snapshot> dir = core.evaluator().Directory(object->id());
+    if (!dir.ok()) return false;
+    object->set_id(dir->digest);
+  } else if (type == "File") {
+    Result<FileState> file = core.evaluator().File(object->id());
+    if (!file.ok()) return false;
+    object->set_id(file->digest);
+  } else if (type == "Container") {
+    return false;
+  }
+  // Secrets (a keyed hash of name and plaintext), cache volumes (by key), the query and the
+  // host are already named by what they are.
+  return true;
+}
+
+// Whether a result may outlive the session: no core object and no secret's plaintext.
+bool Portable(const v1::Value& value, const TypeRegistry& registry, const SecretStore& secrets) {
+  switch (value.kind_case()) {
+    case v1::Value::kStringValue:
+      return secrets.Redact(value.string_value()) == value.string_value();
+    case v1::Value::kListValue:
+      return std::all_of(value.list_value().items().begin(), value.list_value().items().end(),
+                         [&](const v1::Value& v) { return Portable(v, registry, secrets); });
+    case v1::Value::kObjectValue:
+      if (IsCoreObject(value.object_value(), registry)) return false;
+      return std::all_of(
+          value.object_value().fields().begin(), value.object_value().fields().end(),
+          [&](const v1::NamedValue& f) { return Portable(f.value(), registry, secrets); });
+    default:
+      return true;
+  }
+}
+
+}  // namespace
+
+Result<FunctionCacheKey> FunctionCache::KeyOf(const v1::Call& call, std::string_view module_digest,
+                                              const TypeRegistry& registry, CoreServices& core,
+                                              bool by_content) {
+  FunctionCacheKey key;
+  Sha256 session;
+  session.UpdateField(CallDigest(module_digest, call));
+  session.UpdateField(CanonicalBytes(call.receiver()));
+  key.session = session.HexDigest();
+  if (!by_content) return key;
+
+  v1::Value receiver;
+  *receiver.mutable_object_value() = call.receiver();
+  if (!ToContent(&receiver, registry, core)) return key;
+  std::vector<std::pair<std::string, std::string>> args;
+  for (const auto& a : call.args()) {
+    v1::Value value = a.value();
+    if (!ToContent(&value, registry, core)) return key;
+    args.emplace_back(a.name(), CanonicalBytes(value));
+  }
+  std::sort(args.begin(), args.end());
+  Sha256 content;
+  content.UpdateField(module_digest);
+  content.UpdateField(call.object());
+  content.UpdateField(call.function());
+  content.UpdateField(CanonicalBytes(receiver));
+  for (const auto& [name, bytes] : args) {
+    content.UpdateField(name);
+    content.UpdateField(bytes);
+  }
+  key.persistent = content.HexDigest();
+  return key;
+}
+
+std::optional<std::string> FunctionCache::Find(const FunctionCacheKey& key) {
+  {
+    std::lock_guard lock(mutex_);
+    auto found = session_.find(key.session);
+    if (found != session_.end()) return found->second;
+  }
+  if (key.persistent.empty()) return std::nullopt;
+  const fs::path file = dir_ / key.persistent;
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) return std::nullopt;
+  std::error_code ec;
+  fs::last_write_time(file, fs::file_time_type::clock::now(), ec);  // recently used
+  std::lock_guard lock(mutex_);
+  session_.emplace(key.session, bytes);
+  return bytes;
+}
+
+void FunctionCache::Store(const FunctionCacheKey& key, std::string bytes,
+                          const TypeRegistry& registry, const CoreServices& core) {
+  bool persist = !key.persistent.empty();
+  if (persist) {
+    v1::Value value;
+    persist = value.ParseFromString(bytes) && Portable(value, registry, core.secrets());
+  }
+  if (persist) {
+    std::error_code ec;
+    fs::create_directories(dir_, ec);
+    const fs::path tmp = dir_ / (key.persistent + ".tmp" + std::to_string(getpid()));
+    {
+      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+      out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+      persist = static_cast<bool>(out.flush());
+    }
+    // A result that cannot be kept on disk (full or read-only state folder) is kept in memory.
+    if (persist) fs::rename(tmp, dir_ / key.persistent, ec);
+    if (!persist || ec) fs::remove(tmp, ec);
+  }
+  std::lock_guard lock(mutex_);
+  session_.insert_or_assign(key.session, std::move(bytes));
+}
+
+bool FunctionCache::IsCheap(const void* function) {
+  std::lock_guard lock(mutex_);
+  return cheap_.count(function) != 0;
+}
+
+void FunctionCache::SetCheap(const void* function, bool cheap) {
+  std::lock_guard lock(mutex_);
+  if (cheap) {
+    cheap_.insert(function);
+  } else {
+    cheap_.erase(function);
+  }
+}
+
+}  // namespace host

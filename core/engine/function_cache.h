@@ -1,0 +1,69 @@
+// Results of module functions, reused according to each function's cache policy: `persistent`
+// results survive the process (keyed by content), `session` results live as long as the engine,
+// `never` functions run every time.
+#ifndef HOST_ENGINE_FUNCTION_CACHE_H_
+#define HOST_ENGINE_FUNCTION_CACHE_H_
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+
+#include "core/base/status.h"
+#include "host/v1/wire.pb.h"
+
+namespace host {
+
+class CoreServices;
+class TypeRegistry;
+
+// Where one call's result may be found and kept.
+struct FunctionCacheKey {
+  std::string session;     // digest of the call as made (object IDs as given)
+  std::string persistent;  // digest of the call by content; empty: the result is session-only
+};
+
+// A store of module function results: in memory for the session, on disk under state/calls.
+class FunctionCache {
+ public:
+  // dir: where persistent results live (created on first store).
+  explicit FunctionCache(std::filesystem::path dir) : dir_(std::move(dir)) {}
+
+  // The keys of a call to a function of module_digest. Core objects in the receiver or the
+  // arguments are taken by content (a directory's or file's digest, a secret's keyed hash); a
+  // container argument, whose content is known only by running it, makes the call session-only,
+  // as does by_content false.
+  static Result<FunctionCacheKey> KeyOf(const v1::Call& call, std::string_view module_digest,
+                                        const TypeRegistry& registry, CoreServices& core,
+                                        bool by_content);
+
+  // The stored result bytes (a host.v1.Value) for key, or nullopt.
+  std::optional<std::string> Find(const FunctionCacheKey& key);
+
+  // Keeps a result. It goes to disk only for a persistent key, when the result holds no core
+  // object (their IDs mean something only in this session) and no secret's plaintext.
+  void Store(const FunctionCacheKey& key, std::string bytes, const TypeRegistry& registry,
+             const CoreServices& core);
+
+  // Whether a function (by its registry entry) last ran faster than kWorthKeeping: such results
+  // of persistent functions are neither looked up nor kept, as running them again is cheaper.
+  bool IsCheap(const void* function);
+  // Records whether a function's last run was cheap.
+  void SetCheap(const void* function, bool cheap);
+
+  // How long a persistent function must run for its result to be kept.
+  static constexpr std::chrono::microseconds kWorthKeeping{1000};
+
+ private:
+  std::filesystem::path dir_;
+  std::mutex mutex_;
+  std::map<std::string, std::string, std::less<>> session_;
+  std::set<const void*> cheap_;
+};
+
+}  // namespace host
+
+#endif  // HOST_ENGINE_FUNCTION_CACHE_H_
