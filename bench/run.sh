@@ -8,4 +8,5 @@ status=0
 "$build/bench/call_bench" || status=1
 "$build/bench/container_bench" || status=1
 "$build/bench/pull_bench" || status=1
+"$build/bench/pipeline_bench" || status=1
 exit $status

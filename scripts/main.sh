@@ -1,10 +1,33 @@
 #!/usr/bin/env bash
-# Installs what host needs, builds it, and runs the main job on its built-in defaults: list a
-# module's functions, then compute the next release from conventional commit messages.
+# Installs what host needs, builds it, and runs the main job on built-in defaults: the
+# infrastructure pipeline of a pull request. `pulumi preview` runs on the fixture project in the
+# pulumi-go image, and the iac module posts the diff on pull request 1 with the real gh. Images
+# come from a loopback registry (the config file maps docker.io to it); Pulumi's CLI and GitHub's
+# API are stand-ins, as this machine cannot reach them (tests/fixtures/pipeline.sh).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/setup.sh" "$top/build"
 host="$top/build/bin/host"
+work="$top/build/main-job"
+"$top/tests/fixtures/pipeline.sh" start "$work" >/dev/null
+trap '"$top/tests/fixtures/pipeline.sh" stop "$work"' EXIT
+# shellcheck disable=SC1091
+. "$work/env"
+export HOST_STATE_DIR="$work/state"
+GITHUB_TOKEN=$(head -n 1 "$GITHUB_TOKEN_FILE")
+PULUMI_ACCESS_TOKEN=pul-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+export GITHUB_TOKEN PULUMI_ACCESS_TOKEN
+
 set -x
-"$host" -m semver functions
-"$host" -m semver call --version 1.4.2 next --commits "feat: add login,fix: typo in help" tag
+"$host" -m iac functions
+"$host" -m iac call \
+  with-credentials --pulumi-token env://PULUMI_ACCESS_TOKEN \
+  with-github --host "$GITHUB_HOST" --base "$GH_IMAGE" \
+  preview --src "$top/tests/fixtures/pulumi/project" --stack prod \
+  --github-token env://GITHUB_TOKEN --github-ref refs/pull/1/merge --github-repository owner/repo
+{ set +x; } 2>/dev/null
+echo "--- the comment GitHub's stand-in received on owner/repo#1:"
+/usr/bin/python3 -c '
+import json, sys
+comments = [json.loads(l) for l in open(sys.argv[1]) if "\"addComment\"" in l]
+print(comments[-1]["variables"]["body"], end="")' "$GITHUB_REQUESTS"

@@ -1,5 +1,8 @@
 #include "core/cli/cli.h"
 
+#include <sys/ioctl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <iostream>
@@ -67,6 +70,11 @@ Result<const ModuleInfo*> LoadModule(Engine* engine, const GlobalOptions& option
 EngineOptions MakeEngineOptions(const GlobalOptions& options) {
   EngineOptions engine_options;
   engine_options.progress = options.quiet ? nullptr : &std::cerr;
+  winsize size{};
+  if (!options.quiet && isatty(STDERR_FILENO) == 1) {  // a terminal: a live status line
+    const bool known = ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0;
+    engine_options.progress_terminal_columns = known ? size.ws_col : 80;
+  }
   return engine_options;
 }
 

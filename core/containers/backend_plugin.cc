@@ -1,12 +1,17 @@
-// The container engine plugin: image store and step runner behind ContainerBackend.
+// The container engine plugin (libhost-containers.so): finds pulled images and runs steps behind
+// ContainerBackend. Whatever needs the network or an archive library (pulling, exporting) goes to
+// the transfer plugin, loaded on first need, so a step on an image that is already here (by
+// digest, or by a tag resolved less than tag_ttl ago) loads neither libcurl, OpenSSL nor
+// libarchive.
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 
-#include "core/containers/oci_archive.h"
+#include "core/containers/image_transfer.h"
 #include "core/executor/step_runner.h"
 #include "core/images/config.h"
-#include "core/images/image_store.h"
+#include "core/images/stored_images.h"
 #include "core/types/container_backend.h"
 
 namespace host {
@@ -21,14 +26,19 @@ bool IsGzipLayer(const std::string& media_type) {
 class Backend final : public ContainerBackend {
  public:
   Backend(std::filesystem::path state_dir, images::Config config)
-      : state_dir_(std::move(state_dir)),
-        runtime_(config.runtime),
-        cache_size_(config.cache_size),
-        images_(state_dir_, std::move(config)) {}
+      : state_dir_(std::move(state_dir)), config_(std::move(config)), stored_(state_dir_) {}
 
   Result<PulledImage> Pull(const std::string& reference) override {
-    Result<images::Image> image = images_.Pull(reference);
-    if (!image.ok()) return image.status();
+    Result<images::ImageReference> parsed = images::ParseImageReference(reference);
+    if (!parsed.ok()) return parsed.status();
+    std::optional<images::Image> image = stored_.Find(*parsed, config_.tag_ttl);
+    if (!image) {
+      Result<ImageTransfer*> transfer = Transfer();
+      if (!transfer.ok()) return transfer.status().Prefixed("cannot pull " + reference + ": ");
+      Result<images::Image> pulled = (*transfer)->Pull(*parsed);
+      if (!pulled.ok()) return pulled.status();
+      image = std::move(*pulled);
+    }
     {
       std::lock_guard lock(mutex_);
       for (size_t i = 0; i < image->layers.size() && i < image->layer_blobs.size(); ++i) {
@@ -44,7 +54,7 @@ class Backend final : public ContainerBackend {
     {
       std::lock_guard lock(mutex_);
       if (!runner_) {
-        Result<StepRunner> made = StepRunner::Create({state_dir_, runtime_});
+        Result<StepRunner> made = StepRunner::Create({state_dir_, config_.runtime});
         if (!made.ok()) return made.status();
         runner_.emplace(std::move(*made));
       }
@@ -53,11 +63,13 @@ class Backend final : public ContainerBackend {
     return runner->Run(spec);
   }
 
-  uint64_t cache_size() const override { return cache_size_; }
+  uint64_t cache_size() const override { return config_.cache_size; }
 
   Result<std::string> Export(const ImageExport& spec) override {
-    return WriteOciArchive(spec, state_dir_ / "tmp",
-                           [this](const std::filesystem::path& layer) { return Original(layer); });
+    Result<ImageTransfer*> transfer = Transfer();
+    if (!transfer.ok()) return transfer.status().Prefixed("cannot export: ");
+    return (*transfer)->Export(
+        spec, [this](const std::filesystem::path& layer) { return Original(layer); });
   }
 
  private:
@@ -67,16 +79,27 @@ class Backend final : public ContainerBackend {
     images::Descriptor blob;
   };
 
+  // The transfer plugin, loaded on first use.
+  Result<ImageTransfer*> Transfer() {
+    std::lock_guard lock(transfer_mutex_);
+    if (!transfer_) {
+      Result<std::unique_ptr<ImageTransfer>> loaded = LoadImageTransfer(state_dir_, config_);
+      if (!loaded.ok()) return loaded.status();
+      transfer_ = std::move(*loaded);
+    }
+    return transfer_.get();
+  }
+
   // The gzip blob a layer folder was unpacked from, if this session pulled it and it is stored.
   std::optional<LayerBlob> Original(const std::filesystem::path& layer) {
     std::lock_guard lock(mutex_);
     auto found = pulled_layers_.find(layer);
     if (found == pulled_layers_.end() || !IsGzipLayer(found->second.blob.media_type) ||
-        !images_.content().Has(found->second.blob.digest)) {
+        !stored_.content().Has(found->second.blob.digest)) {
       return std::nullopt;
     }
     LayerBlob blob;
-    blob.path = images_.content().Path(found->second.blob.digest);
+    blob.path = stored_.content().Path(found->second.blob.digest);
     blob.digest = found->second.blob.digest;
     blob.diff_id = found->second.diff_id;
     std::error_code ec;
@@ -86,12 +109,13 @@ class Backend final : public ContainerBackend {
   }
 
   std::filesystem::path state_dir_;
-  std::string runtime_;
-  uint64_t cache_size_;
-  images::ImageStore images_;
-  std::mutex mutex_;
+  images::Config config_;
+  images::StoredImages stored_;
+  std::mutex mutex_;  // guards runner_ and pulled_layers_
   std::optional<StepRunner> runner_;
   std::map<std::filesystem::path, PulledLayer> pulled_layers_;
+  std::mutex transfer_mutex_;  // guards transfer_; held while it loads
+  std::unique_ptr<ImageTransfer> transfer_;
 };
 
 // Makes a backend for a state folder, reading the config file.

@@ -13,6 +13,7 @@
 #include "core/base/sha256.h"
 #include "core/engine/call_context.h"
 #include "core/engine/call_digest.h"
+#include "core/engine/install_prefix.h"
 #include "core/engine/module_builder.h"
 #include "host/scratch_arena.h"
 
@@ -116,11 +117,11 @@ v1::Value ReadField(const v1::Call& call) {
 
 Engine::Engine(EngineOptions options)
     : options_(std::move(options)),
-      core_(std::make_unique<CoreServices>(options_.state_dir, options_.progress)),
+      core_(std::make_unique<CoreServices>(options_.state_dir, options_.progress,
+                                           options_.progress_terminal_columns)),
       functions_(std::make_unique<FunctionCache>(options_.state_dir / "calls")) {
   if (options_.sdk_cmake_dir.empty()) {
-    options_.sdk_cmake_dir =
-        (ExecutableDir() / ".." / "share" / "host" / "cmake").lexically_normal();
+    options_.sdk_cmake_dir = InstallPrefix() / "share" / "host" / "cmake";
   }
   Result<std::unique_ptr<LoadedModule>> core = LoadBuiltinModule(&CoreModuleInit, &kApi);
   Result<const ModuleInfo*> info =

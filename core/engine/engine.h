@@ -26,6 +26,7 @@ struct EngineOptions {
   std::vector<std::filesystem::path> module_path = DefaultModulePath();
   std::filesystem::path sdk_cmake_dir;  // default: <prefix>/share/host/cmake
   std::ostream* progress = nullptr;     // where build progress and module logs go; null: silent
+  int progress_terminal_columns = 0;    // progress is a terminal this wide: a live status line
   std::filesystem::path state_dir = DefaultStateDir();  // keys, images, cache
 };
 

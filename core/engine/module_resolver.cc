@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <set>
 
+#include "core/engine/install_prefix.h"
 #include "registry/type_registry.h"
 
 namespace host {
@@ -33,7 +34,7 @@ std::vector<fs::path> DefaultModulePath() {
   } else if (const char* home = std::getenv("HOME"); home && *home) {
     path.push_back(fs::path(home) / ".local" / "share" / "host" / "modules");
   }
-  path.push_back((ExecutableDir() / ".." / "lib" / "host" / "modules").lexically_normal());
+  path.push_back(InstallPrefix() / "lib" / "host" / "modules");
   return path;
 }
 
@@ -90,7 +91,7 @@ Result<ModuleLocation> ResolveModule(std::string_view ref, const fs::path& base,
     }
   }
   std::string available;
-  for (const auto& name : known) available += (available.empty() ? "" : ", ") + name;
+  for (const auto& name : seen) available += (available.empty() ? "" : ", ") + name;
   std::string searched;
   for (const auto& dir : search_path) searched += "\n  " + dir.string();
   return Status::Usage("unknown module '" + std::string(ref) + "'" + DidYouMean(ref, known) +

@@ -5,8 +5,55 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <csignal>
+#include <fstream>
+#include <thread>
+#include <vector>
+
 namespace host {
 namespace fs = std::filesystem;
+
+namespace {
+
+// The cgroups of the container of a step folder named step-SUFFIX (its ID is host-PID-SUFFIX),
+// in every v1 hierarchy. Their processes are the container's, whatever became of its runtime.
+std::vector<fs::path> ContainerCgroups(const std::string& suffix, const fs::path& cgroup_root) {
+  std::vector<fs::path> found;
+  std::error_code ec;
+  const std::string tail = "-" + suffix;
+  for (const auto& hierarchy : fs::directory_iterator(cgroup_root, ec)) {
+    std::error_code inner;
+    for (const auto& group : fs::directory_iterator(hierarchy.path(), inner)) {
+      const std::string name = group.path().filename().string();
+      if (name.rfind("host-", 0) == 0 && name.size() > tail.size() &&
+          name.compare(name.size() - tail.size(), tail.size(), tail) == 0 &&
+          group.is_directory(inner)) {
+        found.push_back(group.path());
+      }
+    }
+  }
+  return found;
+}
+
+// Kills every process of the cgroups and removes them once empty (waits up to a second).
+void KillCgroups(const std::vector<fs::path>& groups) {
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    bool any = false;
+    for (const auto& group : groups) {
+      std::ifstream procs(group / "cgroup.procs");
+      for (pid_t pid; procs >> pid;) {
+        any = true;
+        kill(pid, SIGKILL);
+      }
+    }
+    if (!any) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  for (const auto& group : groups) rmdir(group.c_str());
+}
+
+}  // namespace
 
 int CleanAbandonedSteps(const fs::path& tmp_dir, const OciRuntime& runtime) {
   int removed = 0;
@@ -28,6 +75,9 @@ int CleanAbandonedSteps(const fs::path& tmp_dir, const OciRuntime& runtime) {
                                                    container.path().filename().string()});
       (void)deleted;  // the container may be gone already
     }
+    // The runtime of a killed owner may have dropped the container's state while its processes
+    // run on: they are found, and ended, by their cgroups.
+    KillCgroups(ContainerCgroups(folder.filename().string().substr(5), "/sys/fs/cgroup"));
     umount2((folder / "rootfs").c_str(), MNT_DETACH);
     umount2((folder / "bundle").c_str(), MNT_DETACH);
     fs::remove_all(folder, ec);

@@ -128,6 +128,29 @@ std::string CanonicalRegistry(std::string_view name) {
   return std::string(name);
 }
 
+Result<std::chrono::seconds> ParseDuration(std::string_view text) {
+  const Status bad = Status::Usage("invalid duration \"" + std::string(text) +
+                                   "\": give seconds, or a number with s, m, h or d");
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  if (digits == 0 || digits > 9) return bad;
+  const int64_t count = std::stoll(std::string(text.substr(0, digits)));
+  const std::string_view unit = text.substr(digits);
+  int64_t seconds_per_unit = 0;
+  if (unit.empty() || unit == "s") {
+    seconds_per_unit = 1;
+  } else if (unit == "m") {
+    seconds_per_unit = 60;
+  } else if (unit == "h") {
+    seconds_per_unit = 3600;
+  } else if (unit == "d") {
+    seconds_per_unit = 86400;
+  } else {
+    return bad;
+  }
+  return std::chrono::seconds(count * seconds_per_unit);
+}
+
 fs::path ConfigPath() {
   if (const char* file = std::getenv("HOST_CONFIG"); file && *file) return file;
   if (const char* xdg = std::getenv("XDG_CONFIG_HOME"); xdg && *xdg) {
@@ -184,6 +207,16 @@ Result<Config> ParseConfig(std::string_view text, const fs::path& source) {
       return FieldError(source, "runtime", "\"crun\" or \"runc\"");
     }
     config.runtime = it->get<std::string>();
+  }
+  if (auto it = root.find("tag_ttl"); it != root.end()) {
+    Result<std::chrono::seconds> ttl = Status::Usage("");
+    if (it->is_number_unsigned()) {
+      ttl = std::chrono::seconds(it->get<uint64_t>());
+    } else if (it->is_string()) {
+      ttl = ParseDuration(it->get<std::string>());
+    }
+    if (!ttl.ok()) return FieldError(source, "tag_ttl", "a duration such as \"5m\", \"90s\" or 0");
+    config.tag_ttl = *ttl;
   }
   if (auto it = root.find("cache_size"); it != root.end()) {
     Result<uint64_t> size =

@@ -1,7 +1,9 @@
-// Host's configuration file: registry mirrors, insecure registries, credentials, OCI runtime.
+// Host's configuration file: registry mirrors, insecure registries, credentials, OCI runtime,
+// cache size, how long a resolved tag is trusted.
 #ifndef HOST_IMAGES_CONFIG_H_
 #define HOST_IMAGES_CONFIG_H_
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -33,6 +35,9 @@ struct Config {
   std::string runtime;
   // How much the state folder's stores may hold before least recently used entries are evicted.
   uint64_t cache_size = 20'000'000'000;
+  // How long the digest a registry gave for a tag is used without asking again, when the image
+  // is already here; zero asks the registry on every pull.
+  std::chrono::seconds tag_ttl = std::chrono::minutes(5);
   // The file these settings came from; empty when no file was read.
   std::filesystem::path source;
 
@@ -60,6 +65,10 @@ Result<Config> LoadConfigFile(const std::filesystem::path& file);
 
 // Parses configuration JSON; source names the file in error messages.
 Result<Config> ParseConfig(std::string_view text, const std::filesystem::path& source);
+
+// Parses a duration: a number of seconds (5, "300") or a number with a unit ("90s", "5m", "2h",
+// "1d"); a usage error otherwise.
+Result<std::chrono::seconds> ParseDuration(std::string_view text);
 
 // The canonical name of a registry host: "index.docker.io" and "registry-1.docker.io" are
 // "docker.io"; a scheme or path around it ("https://ghcr.io/v2/") is dropped.

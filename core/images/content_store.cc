@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 
 #include "core/images/digest.h"
@@ -17,76 +16,7 @@ namespace {
 
 std::string Errno() { return std::strerror(errno); }
 
-// Makes a rename in dir durable.
-void SyncDir(const fs::path& dir) {
-  int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd >= 0) {
-    fsync(fd);
-    close(fd);
-  }
-}
-
 }  // namespace
-
-BlobWriter::~BlobWriter() { Discard(); }
-
-void BlobWriter::Discard() {
-  if (fd_ >= 0) {
-    close(fd_);
-    fd_ = -1;
-  }
-  if (!temp_.empty()) {
-    unlink(temp_.c_str());
-    temp_.clear();
-  }
-}
-
-Status BlobWriter::Write(const void* data, size_t size) {
-  if (fd_ < 0) return Status::Failed("blob writer is closed");
-  sha_.Update(data, size);
-  const char* p = static_cast<const char*>(data);
-  while (size > 0) {
-    ssize_t n = write(fd_, p, size);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Status::Failed("cannot write " + temp_.string() + ": " + Errno());
-    }
-    p += n;
-    size -= static_cast<size_t>(n);
-    size_ += static_cast<uint64_t>(n);
-  }
-  return {};
-}
-
-Status BlobWriter::Commit(std::string_view digest) {
-  if (Status s = CheckDigest(digest); !s.ok()) {
-    Discard();
-    return s;
-  }
-  if (fd_ < 0) return Status::Failed("blob writer is closed");
-  std::string actual = "sha256:" + sha_.HexDigest();
-  if (actual != digest) {
-    Discard();
-    return Status::Failed("digest mismatch: expected " + std::string(digest) + ", got " + actual +
-                          " (" + std::to_string(size_) + " bytes); nothing was stored");
-  }
-  if (fsync(fd_) != 0) {
-    std::string error = Errno();
-    Discard();
-    return Status::Failed("cannot sync blob " + std::string(digest) + ": " + error);
-  }
-  close(fd_);
-  fd_ = -1;
-  const fs::path target = blobs_dir_ / DigestHex(digest);
-  if (rename(temp_.c_str(), target.c_str()) != 0) {
-    std::string error = Errno();
-    Discard();
-    return Status::Failed("cannot store blob " + target.string() + ": " + error);
-  }
-  temp_.clear();
-  SyncDir(blobs_dir_);
-  return {};
-}
 
 ContentStore::ContentStore(fs::path state_dir)
     : state_dir_(std::move(state_dir)), blobs_dir_(state_dir_ / "blobs" / "sha256") {}
@@ -103,15 +33,6 @@ fs::path ContentStore::Path(std::string_view digest) const {
 
 fs::path ContentStore::LockPath(std::string_view kind, std::string_view digest) const {
   return state_dir_ / "locks" / (std::string(kind) + "-" + DigestHex(digest) + ".lock");
-}
-
-Status ContentStore::Put(std::string_view digest, std::string_view bytes) const {
-  if (Status s = CheckDigest(digest); !s.ok()) return s;
-  if (Has(digest)) return {};
-  Result<std::unique_ptr<BlobWriter>> writer = NewWriter();
-  if (!writer.ok()) return writer.status();
-  if (Status s = (*writer)->Write(bytes.data(), bytes.size()); !s.ok()) return s;
-  return (*writer)->Commit(digest);
 }
 
 Result<std::string> ContentStore::Read(std::string_view digest) const {
@@ -134,33 +55,6 @@ Result<std::string> ContentStore::Read(std::string_view digest) const {
   }
   close(fd);
   return bytes;
-}
-
-void ContentStore::RemoveLeftovers(std::string_view digest) const {
-  if (!IsSha256Digest(digest)) return;
-  const std::string prefix = "blob-" + DigestHex(digest) + "-";
-  std::error_code ec;
-  for (fs::directory_iterator it(TempDir(), ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->path().filename().string().rfind(prefix, 0) != 0) continue;
-    std::error_code remove_ec;
-    fs::remove_all(it->path(), remove_ec);
-  }
-}
-
-Result<std::unique_ptr<BlobWriter>> ContentStore::NewWriter(std::string_view digest) const {
-  std::error_code ec;
-  fs::create_directories(blobs_dir_, ec);
-  if (ec) return Status::Failed("cannot create " + blobs_dir_.string() + ": " + ec.message());
-  fs::create_directories(TempDir(), ec);
-  if (ec) return Status::Failed("cannot create " + TempDir().string() + ": " + ec.message());
-  const std::string name =
-      IsSha256Digest(digest) ? "blob-" + DigestHex(digest) + "-XXXXXX" : "blob-XXXXXX";
-  std::string pattern = (TempDir() / name).string();
-  int fd = mkostemp(pattern.data(), O_CLOEXEC);
-  if (fd < 0)
-    return Status::Failed("cannot create a file in " + TempDir().string() + ": " + Errno());
-  fchmod(fd, 0644);
-  return std::unique_ptr<BlobWriter>(new BlobWriter(fd, pattern, blobs_dir_));
 }
 
 }  // namespace host::images

@@ -44,6 +44,8 @@ class BlobWriter {
 
 // A content-addressed store of blobs, safe for concurrent threads and processes: blobs appear only
 // through atomic renames of complete, verified files, and a second writer of a blob is harmless.
+// Reading (content_store.cc) needs no crypto library; writing (Put, NewWriter, RemoveLeftovers and
+// BlobWriter, in blob_writer.cc) hashes with OpenSSL.
 class ContentStore {
  public:
   // A store rooted at state_dir (blobs live in state_dir/blobs/sha256).

@@ -38,9 +38,10 @@ void RemoveStaleTemporaries(const fs::path& dir) {
 
 ImageStore::ImageStore(fs::path state_dir, Config config, Platform platform)
     : state_dir_(std::move(state_dir)),
-      platform_(std::move(platform)),
-      content_(state_dir_),
-      layers_(state_dir_),
+      tag_ttl_(config.tag_ttl),
+      stored_(state_dir_, std::move(platform)),
+      content_(stored_.content()),
+      layers_(stored_.layers()),
       client_(std::move(config), state_dir_ / "registries") {}
 
 Result<Image> ImageStore::Pull(std::string_view reference) {
@@ -60,6 +61,8 @@ Result<std::string> ImageStore::Document(const ImageReference& reference, const 
 }
 
 Result<Image> ImageStore::Pull(const ImageReference& reference) {
+  // Complete here and named by digest, or by a tag resolved recently: no network at all.
+  if (std::optional<Image> stored = stored_.Find(reference, tag_ttl_)) return std::move(*stored);
   std::call_once(cleaned_, [this] { RemoveStaleTemporaries(content_.TempDir()); });
   const std::string what = "cannot pull " + reference.String() + ": ";
   Image image;
@@ -83,7 +86,7 @@ Result<Image> ImageStore::Pull(const ImageReference& reference) {
   Result<ManifestDocument> manifest = ParseManifest(body, media_type);
   if (!manifest.ok()) return manifest.status().Prefixed(what + "manifest " + digest + ": ");
   if (manifest->is_index) {
-    Result<Descriptor> chosen = SelectPlatform(*manifest, platform_);
+    Result<Descriptor> chosen = SelectPlatform(*manifest, stored_.platform());
     if (!chosen.ok()) return chosen.status().Prefixed(what);
     image.index_digest = digest;
     digest = chosen->digest;
@@ -97,29 +100,23 @@ Result<Image> ImageStore::Pull(const ImageReference& reference) {
     }
   }
   image.manifest_digest = digest;
-  image.config_digest = manifest->config.digest;
   if (Status s = client_.FetchBlob(reference, manifest->config, content_); !s.ok()) {
     return s.Prefixed(what + "config: ");
   }
   Result<std::string> config_body = content_.Read(manifest->config.digest);
   if (!config_body.ok()) return config_body.status().Prefixed(what);
   Result<ImageConfig> config = ParseImageConfig(*config_body);
-  if (!config.ok()) return config.status().Prefixed(what + "config " + image.config_digest + ": ");
-  if (config->diff_ids.size() != manifest->layers.size()) {
-    return Status::Failed(what + "the manifest lists " + std::to_string(manifest->layers.size()) +
-                          " layers but the config has " + std::to_string(config->diff_ids.size()) +
-                          " diff_ids");
+  if (!config.ok()) {
+    return config.status().Prefixed(what + "config " + manifest->config.digest + ": ");
   }
-  image.env = std::move(config->env);
-  image.entrypoint = std::move(config->entrypoint);
-  image.cmd = std::move(config->cmd);
-  image.working_dir = std::move(config->working_dir);
-  image.user = std::move(config->user);
-  image.diff_ids = std::move(config->diff_ids);
-  image.layer_blobs = manifest->layers;
+  if (Status s = ApplyImageConfig(*manifest, std::move(*config), &image); !s.ok()) {
+    return s.Prefixed(what);
+  }
   if (Status s = FetchLayers(reference, *manifest, image.diff_ids, &image.layers); !s.ok()) {
     return s.Prefixed(what);
   }
+  // What the registry said the tag names, for later runs; losing it only costs a request.
+  if (reference.digest.empty()) (void)stored_.tags().Record(reference, image.TopDigest());
   return image;
 }
 

@@ -2,6 +2,7 @@
 #ifndef HOST_IMAGES_IMAGE_STORE_H_
 #define HOST_IMAGES_IMAGE_STORE_H_
 
+#include <chrono>
 #include <filesystem>
 #include <mutex>
 #include <string>
@@ -11,30 +12,16 @@
 #include "core/base/status.h"
 #include "core/images/config.h"
 #include "core/images/content_store.h"
+#include "core/images/image.h"
 #include "core/images/layer.h"
 #include "core/images/oci_manifest.h"
 #include "core/images/reference.h"
 #include "core/images/registry_client.h"
+#include "core/images/stored_images.h"
 
 namespace host::images {
 
-// A pulled image: what its config says about running it, and its unpacked layers.
-struct Image {
-  ImageReference reference;                   // as asked for, normalized
-  std::string manifest_digest;                // the platform's manifest ("sha256:...")
-  std::string index_digest;                   // the index it was picked from, or empty
-  std::string config_digest;                  // the image config blob
-  std::vector<std::string> env;               // "NAME=value"
-  std::vector<std::string> entrypoint;        // may be empty
-  std::vector<std::string> cmd;               // may be empty
-  std::string working_dir;                    // empty means "/"
-  std::string user;                           // empty means root
-  std::vector<std::string> diff_ids;          // uncompressed layer digests, bottom first
-  std::vector<std::filesystem::path> layers;  // unpacked layer folders, bottom first
-  std::vector<Descriptor> layer_blobs;        // the manifest's layer blobs, bottom first
-};
-
-// Images in a state folder (<state>/blobs, <state>/layers), pulled from registries. Thread-safe,
+// Images in a state folder (<state>/blobs, layers, tags), pulled from registries. Thread-safe,
 // and safe for several processes sharing one state folder.
 class ImageStore {
  public:
@@ -42,16 +29,20 @@ class ImageStore {
   ImageStore(std::filesystem::path state_dir, Config config, Platform platform = {});
 
   // Pulls an image: resolves the manifest (picking this store's platform from an index), then
-  // fetches the config and the layers that are not here yet and unpacks them. A reference by
-  // digest whose blobs are all here makes no network request; a tag is always looked up again.
+  // fetches the config and the layers that are not here yet and unpacks them. No network request
+  // is made for an image that is complete here when it is named by digest, or by a tag the
+  // registry resolved less than the config's tag_ttl ago; otherwise a tag is resolved again and
+  // its digest recorded (see TagStore).
   Result<Image> Pull(std::string_view reference);
   // Pulls an already parsed reference.
   Result<Image> Pull(const ImageReference& reference);
 
   // The blobs of this store.
-  const ContentStore& content() const { return content_; }
+  const ContentStore& content() const { return stored_.content(); }
   // The unpacked layers of this store.
-  const LayerStore& layers() const { return layers_; }
+  const LayerStore& layers() const { return stored_.layers(); }
+  // The tags this store resolved, and when.
+  const TagStore& tags() const { return stored_.tags(); }
 
  private:
   // A manifest or index by digest: from the store, else fetched and stored. media_type is set to
@@ -65,9 +56,10 @@ class ImageStore {
                      std::vector<std::filesystem::path>* dirs);
 
   std::filesystem::path state_dir_;
-  Platform platform_;
-  ContentStore content_;
-  LayerStore layers_;
+  std::chrono::seconds tag_ttl_;
+  StoredImages stored_;
+  const ContentStore& content_;
+  const LayerStore& layers_;
   RegistryClient client_;
   std::once_flag cleaned_;  // stale temporary files are removed on the first pull
 };

@@ -556,19 +556,6 @@ Result<std::string> ExtractLayer(const fs::path& blob, const fs::path& dir) {
   return stream.Digest();
 }
 
-LayerStore::LayerStore(fs::path state_dir)
-    : state_dir_(std::move(state_dir)), layers_dir_(state_dir_ / "layers") {}
-
-fs::path LayerStore::Path(std::string_view diff_id) const {
-  return layers_dir_ / DigestHex(diff_id);
-}
-
-bool LayerStore::Has(std::string_view diff_id) const {
-  if (!IsSha256Digest(diff_id)) return false;
-  std::error_code ec;
-  return fs::is_directory(Path(diff_id), ec);
-}
-
 Result<fs::path> LayerStore::Unpack(const fs::path& blob, std::string_view diff_id) const {
   if (Status s = CheckDigest(diff_id); !s.ok()) return s;
   const fs::path target = Path(diff_id);

@@ -31,7 +31,8 @@ class LayerStore {
   // True if the layer with this diff_id is unpacked.
   bool Has(std::string_view diff_id) const;
   // Unpacks blob as the layer diff_id unless it is there already; the uncompressed digest must
-  // equal diff_id or nothing is kept. Safe against concurrent unpackers of the same layer.
+  // equal diff_id or nothing is kept. Safe against concurrent unpackers of the same layer. Like
+  // ExtractLayer it needs libarchive (layer.cc); the rest of the class does not (layer_store.cc).
   Result<std::filesystem::path> Unpack(const std::filesystem::path& blob,
                                        std::string_view diff_id) const;
 

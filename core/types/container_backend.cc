@@ -4,16 +4,15 @@
 
 #include <cstdlib>
 
-#include "core/engine/module_resolver.h"
+#include "core/engine/install_prefix.h"
 
 namespace host {
 
 Result<std::unique_ptr<ContainerBackend>> LoadContainerBackend(
     const std::filesystem::path& state_dir) {
-  std::filesystem::path lib =
-      std::getenv("HOST_CONTAINERS_LIB")
-          ? std::filesystem::path(std::getenv("HOST_CONTAINERS_LIB"))
-          : (ExecutableDir() / ".." / "lib" / "host" / "libhost-containers.so").lexically_normal();
+  std::filesystem::path lib = std::getenv("HOST_CONTAINERS_LIB")
+                                  ? std::filesystem::path(std::getenv("HOST_CONTAINERS_LIB"))
+                                  : InstallPrefix() / "lib" / "host" / "libhost-containers.so";
   // Loaded once per process and never unloaded, like modules.
   // Lazy binding: the plugin pulls in libcurl and friends, and most of their symbols never run.
   void* handle = dlopen(lib.c_str(), RTLD_LAZY | RTLD_LOCAL | RTLD_NODELETE);

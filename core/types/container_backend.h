@@ -1,7 +1,8 @@
 // The part of the engine that pulls images and runs steps, kept in a plugin
-// (lib/host/libhost-containers.so) that is loaded on first use: it links libcurl, libarchive and
-// OpenSSL, which would otherwise slow down the start of every command, `host -m M functions`
-// included.
+// (lib/host/libhost-containers.so) that is loaded on first use, so that `host -m M functions` and
+// module calls never load it. It finds pulled images and runs steps itself, and loads a second
+// plugin (lib/host/libhost-transfer.so, with libcurl, OpenSSL and libarchive) only to pull what is
+// missing, resolve a tag again or export (see core/containers/image_transfer.h).
 #ifndef HOST_TYPES_CONTAINER_BACKEND_H_
 #define HOST_TYPES_CONTAINER_BACKEND_H_
 

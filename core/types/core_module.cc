@@ -215,14 +215,14 @@ const std::map<std::string, Handler, std::less<>>& Handlers() {
          spec.user = state->user;
          spec.path = *to;
          auto started = std::chrono::steady_clock::now();
-         c.services.Progress("host: export " + to->string());
+         const int ticket = c.services.progress().Started("export " + to->string());
          Result<std::string> digest = (*backend)->Export(spec);
-         if (!digest.ok()) return digest.status();
          char seconds[32];
          std::snprintf(
              seconds, sizeof seconds, "%.2fs",
              std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-         c.services.Progress("host: exported " + to->string() + " " + seconds);
+         c.services.progress().Finished(ticket, (digest.ok() ? "" : "FAILED ") + std::string(seconds));
+         if (!digest.ok()) return digest.status();
          return StringValue(to->string());
        }},
       {"Directory.entries", OnDirectory([](CoreCall& c, const Snapshot& dir) -> Result<v1::Value> {
@@ -335,10 +335,12 @@ const host_module kTable = {sizeof(host_module), &Describe, &Invoke};
 
 }  // namespace
 
-CoreServices::CoreServices(std::filesystem::path state_dir, std::ostream* progress)
+CoreServices::CoreServices(std::filesystem::path state_dir, std::ostream* progress,
+                           int terminal_columns)
     : state_dir_(std::move(state_dir)),
-      progress_(progress),
       secrets_(state_dir_ / "secret-key"),
+      progress_(progress, terminal_columns > 0, terminal_columns,
+                [this](std::string_view text) { return secrets_.Redact(text); }),
       steps_(state_dir_ / "steps"),
       snapshots_(state_dir_ / "snapshots"),
       evaluator_(this),
@@ -361,13 +363,6 @@ Result<ContainerBackend*> CoreServices::Backend() {
     cache_size_ = backend_->cache_size();
   }
   return backend_.get();
-}
-
-void CoreServices::Progress(const std::string& line) {
-  if (progress_ == nullptr) return;
-  std::string clean = secrets_.Redact(line);
-  std::lock_guard lock(progress_mutex_);
-  *progress_ << clean << std::endl;
 }
 
 host_status CoreModuleInit(host_negotiate* io) {

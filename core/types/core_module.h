@@ -12,6 +12,7 @@
 #include "core/types/container_backend.h"
 #include "core/types/evaluator.h"
 #include "core/types/node_table.h"
+#include "core/types/progress.h"
 #include "core/types/secret_store.h"
 #include "core/types/step_cache.h"
 #include "host/abi.h"
@@ -22,8 +23,8 @@ namespace host {
 class CoreServices {
  public:
   // state_dir: where persistent state (keys, images, cache) lives; progress: where step progress
-  // goes (null: nowhere).
-  CoreServices(std::filesystem::path state_dir, std::ostream* progress);
+  // goes (null: nowhere), a terminal of terminal_columns columns when that is not 0.
+  CoreServices(std::filesystem::path state_dir, std::ostream* progress, int terminal_columns = 0);
   ~CoreServices();
 
   const std::filesystem::path& state_dir() const { return state_dir_; }
@@ -41,19 +42,20 @@ class CoreServices {
   // Pulls images and runs steps: the container engine plugin, loaded on first use.
   Result<ContainerBackend*> Backend();
   // Writes one progress line (scrubbed) unless progress is off.
-  void Progress(const std::string& line);
+  void Progress(const std::string& line) { progress_.Line(line); }
+  // Reports pulls and steps as they start and end (scrubbed).
+  ProgressLog& progress() { return progress_; }
 
  private:
   std::filesystem::path state_dir_;
-  std::ostream* progress_;
   SecretStore secrets_;
+  ProgressLog progress_;
   NodeTable nodes_;
   StepCache steps_;
   SnapshotStore snapshots_;
   Evaluator evaluator_;
   std::mutex lazy_mutex_;
   std::unique_ptr<ContainerBackend> backend_;
-  std::mutex progress_mutex_;
   std::filesystem::file_time_type started_;  // entries used since then are this run's
   uint64_t cache_size_ = 0;                  // from the config file, once images are used
 };

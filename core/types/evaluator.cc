@@ -185,11 +185,11 @@ Result<ContainerState> Evaluator::ComputeContainer(const std::string& id) {
     if (!backend.ok()) return backend.status();
     std::string address = text("address");
     auto started = std::chrono::steady_clock::now();
-    services_->Progress("host: pull " + address);
+    const int ticket = services_->progress().Started("pull " + address);
     Result<PulledImage> image = (*backend)->Pull(address);
+    services_->progress().Finished(ticket, (image.ok() ? "" : "FAILED ") +
+                                               Seconds(std::chrono::steady_clock::now() - started));
     if (!image.ok()) return image.status().Prefixed("from " + address + ": ");
-    services_->Progress("host: pulled " + address + " " +
-                        Seconds(std::chrono::steady_clock::now() - started));
     std::error_code touch_ec;  // mark the layers used, so eviction keeps them
     for (const auto& layer : image->layers) {
       fs::last_write_time(layer, fs::file_time_type::clock::now(), touch_ec);
@@ -399,10 +399,11 @@ Result<ContainerState> Evaluator::Exec(const ContainerState& parent, const Node&
   const std::string shown = Brief(args);
   auto started = std::chrono::steady_clock::now();
   bool cached = false;
+  int ticket = -1;
   Result<CachedStep> step = services_->steps().GetOrRun(
       key,
       [&](const fs::path& layer) -> Result<StepResult> {
-        services_->Progress("host: exec " + shown);
+        ticket = services_->progress().Started("exec " + shown);
         Result<ContainerBackend*> backend = services_->Backend();
         if (!backend.ok()) return backend.status();
         spec.result_layer = layer;
@@ -410,10 +411,19 @@ Result<ContainerState> Evaluator::Exec(const ContainerState& parent, const Node&
       },
       [&](const StepResult& r) { return matches(r.exit_code); },
       [&](std::string_view text) { return services_->secrets().Redact(text); }, &cached);
+  const std::string took = Seconds(std::chrono::steady_clock::now() - started);
+  if (cached) {
+    services_->Progress("host: exec " + shown + " CACHED");
+  } else {
+    services_->progress().Finished(
+        ticket, step.ok() && matches(step->exit_code)
+                    ? took
+                    : "FAILED" +
+                          (step.ok() ? " (exit code " + std::to_string(step->exit_code) + ")"
+                                     : std::string()) +
+                          " " + took);
+  }
   if (!step.ok()) return step.status().Prefixed("exec " + shown + ": ");
-  services_->Progress(
-      "host: exec " + shown + " " +
-      (cached ? std::string("CACHED") : Seconds(std::chrono::steady_clock::now() - started)));
   if (!matches(step->exit_code)) {
     std::string message = "exec " + shown + " exited with code " + std::to_string(step->exit_code);
     if (expect == "FAILURE") message += " (a failure was expected)";

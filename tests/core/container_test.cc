@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -12,6 +13,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <sstream>
 #include <thread>
 
 #include "core/engine/engine.h"
@@ -409,17 +412,23 @@ TEST_F(ContainerTest, AKilledProcessLeavesNothingTheNextRunDoesNotClean) {
   ASSERT_GE(Leftovers(state_, "sleep 4711").size(), 2u) << "the step never started";
   kill(pid, SIGKILL);
   waitpid(pid, nullptr, 0);
-  // The step's own processes die with it, a moment later (until then its folder is in use).
-  auto running = [&] {
-    for (const auto& item : Leftovers(state_, "sleep 4711")) {
-      if (item.rfind("process: ", 0) == 0) return true;
+  // The killed run's helper processes die with it, a moment later; until then they hold its step
+  // folder's lock, and the folder is rightly left alone. (The container itself runs on until the
+  // next run removes it.)
+  auto locked = [&] {
+    for (const auto& e : fs::directory_iterator(state_ + "/tmp")) {
+      int fd = open((e.path() / "owner.lock").c_str(), O_RDWR | O_CLOEXEC);
+      if (fd < 0) continue;
+      const bool held = flock(fd, LOCK_EX | LOCK_NB) != 0;
+      close(fd);  // closing drops a lock this test took
+      if (held) return true;
     }
     return false;
   };
-  for (int i = 0; i < 250 && running(); ++i) {
+  for (int i = 0; i < 250 && locked(); ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  ASSERT_FALSE(running()) << "the killed run's step outlived it by 5 s";
+  ASSERT_FALSE(locked()) << "the killed run's helpers outlived it by 5 s";
   // The next run works, and cleans up what the killed one left.
   test::Ran next =
       test::RunHost({"-q", "call", "container", "from", "--address", address_ + "/busybox:latest",
@@ -432,7 +441,14 @@ TEST_F(ContainerTest, AKilledProcessLeavesNothingTheNextRunDoesNotClean) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
     left = Leftovers(state_, "sleep 4711");
   }
-  EXPECT_EQ(left, std::vector<std::string>());
+  std::string detail;
+  for (const auto& e : fs::directory_iterator(state_ + "/tmp")) {
+    detail += e.path().filename().string() + ":";
+    for (const auto& f : fs::directory_iterator(e.path()))
+      detail += " " + f.path().filename().string();
+    detail += locked() ? " (locked)" : " (free)";
+  }
+  EXPECT_EQ(left, std::vector<std::string>()) << detail;
 }
 
 TEST_F(ContainerTest, AnInterruptedProcessRemovesItsContainerAndMounts) {
@@ -738,6 +754,173 @@ TEST_F(ContainerTest, DiffOfContainerFoldersShowsWhatAStepChanged) {
   std::vector<std::string> names;
   for (const auto& item : diff->list_value().items()) names.push_back(item.string_value());
   EXPECT_EQ(names, (std::vector<std::string>{"added", "passwd"}));  // a deletion is no file
+}
+
+// The files the dynamic loader loaded (LD_DEBUG=files output in err) into the process that loaded
+// a file named like `marker`: host itself, not the runtimes it starts.
+std::vector<std::string> LoadedFiles(const std::string& err, const std::string& marker) {
+  std::map<std::string, std::vector<std::string>> by_pid;  // "  1234:" -> files
+  std::istringstream lines(err);
+  for (std::string line; std::getline(lines, line);) {
+    const size_t colon = line.find(':');
+    const size_t file = line.find("file=");
+    if (colon == std::string::npos || file == std::string::npos || file < colon) continue;
+    const size_t end = line.find_first_of(" \t", file);
+    by_pid[line.substr(0, colon)].push_back(line.substr(file + 5, end - file - 5));
+  }
+  for (const auto& [pid, files] : by_pid) {
+    for (const auto& file : files) {
+      if (file.find(marker) != std::string::npos) return files;
+    }
+  }
+  return {};
+}
+
+// A registry of its own for one test, holding busybox:latest, which the test may stop.
+class OwnRegistry {
+ public:
+  // Starts it with storage in dir and pushes the image of oci_layout.
+  OwnRegistry(const std::string& dir, const std::string& oci_layout) : dir_(dir) {
+    test::Ran started = test::Run({"bash", Script(), "start", dir_});
+    if (started.exit_code != 0) {
+      error_ = started.err;
+      return;
+    }
+    address_ = started.out.substr(0, started.out.find('\n'));
+    test::Ran pushed =
+        test::Run({"skopeo", "copy", "-q", "oci:" + oci_layout + ":latest",
+                   "docker://" + address_ + "/busybox:latest", "--dest-tls-verify=false"});
+    if (pushed.exit_code != 0) error_ = pushed.err;
+  }
+  // Stops it if it still runs.
+  ~OwnRegistry() { Stop(); }
+  OwnRegistry(const OwnRegistry&) = delete;
+  OwnRegistry& operator=(const OwnRegistry&) = delete;
+
+  // Stops it: nothing answers at its address any more.
+  void Stop() { test::Run({"bash", Script(), "stop", dir_}); }
+  // "127.0.0.1:PORT".
+  const std::string& address() const { return address_; }
+  // Why it could not be started or filled, or empty.
+  const std::string& error() const { return error_; }
+
+ private:
+  static std::string Script() {
+    return std::string(HOST_SOURCE_DIR) + "/tests/fixtures/images/registry.sh";
+  }
+  std::string dir_;
+  std::string address_;
+  std::string error_;
+};
+
+TEST_F(ContainerTest, ATagWithinItsTtlRunsOfflineWithoutTheTransferLibrary) {
+  OwnRegistry registry(state_ + "-registry", root_ + "/oci");
+  ASSERT_TRUE(registry.error().empty()) << registry.error();
+  const std::string image = registry.address() + "/busybox:latest";
+  auto config = [&](const std::string& extra) {
+    const std::string file = state_ + "-config" + std::to_string(std::hash<std::string>{}(extra));
+    std::ofstream(file) << R"({"insecure": [")" << registry.address() << R"("])" << extra << "}";
+    return "HOST_CONFIG=" + file;
+  };
+  auto step = [&](const std::string& word, std::vector<std::string> env) {
+    env.push_back("HOST_STATE_DIR=" + state_);
+    return test::RunHost({"-q", "call", "container", "from", "--address", image, "with-exec",
+                          "--args", "echo," + word, "stdout"},
+                         env);
+  };
+  test::Ran pulled = step("one", {config(R"(, "tag_ttl": "1s")")});
+  ASSERT_EQ(pulled.exit_code, 0) << pulled.err;
+  EXPECT_EQ(pulled.out, "one\n");
+  registry.Stop();
+
+  // Within the ttl: no registry, no transfer library, and no libcurl, OpenSSL or libarchive
+  // mapped at all (the dynamic loader names every file it loads).
+  test::Ran offline = step(
+      "two", {config(""), "HOST_TRANSFER_LIB=/nonexistent/libhost-transfer.so", "LD_DEBUG=files"});
+  ASSERT_EQ(offline.exit_code, 0) << offline.err;
+  EXPECT_EQ(offline.out, "two\n");
+  const std::vector<std::string> loaded = LoadedFiles(offline.err, "libhost-containers.so");
+  ASSERT_FALSE(loaded.empty()) << offline.err;
+  for (const std::string& file : loaded) {
+    for (const char* heavy : {"libcurl", "libssl", "libcrypto", "libarchive", "libhost-transfer"}) {
+      EXPECT_EQ(file.find(heavy), std::string::npos) << file;
+    }
+  }
+
+  // tag_ttl 0 asks the registry on every run, and so does an expired answer: both fail now.
+  test::Ran always = step("three", {config(R"(, "tag_ttl": 0)")});
+  EXPECT_EQ(always.exit_code, 1);
+  EXPECT_NE(always.err.find("registry " + registry.address() + " unreachable"), std::string::npos)
+      << always.err;
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  test::Ran expired = step("four", {config(R"(, "tag_ttl": "1s")")});
+  EXPECT_EQ(expired.exit_code, 1);
+  EXPECT_NE(expired.err.find("unreachable"), std::string::npos) << expired.err;
+
+  // By digest, the registry is never needed once the image is here.
+  fs::path tags = fs::path(state_) / "tags";
+  ASSERT_EQ(std::distance(fs::directory_iterator(tags), fs::directory_iterator()), 1);
+  std::ifstream entry(fs::directory_iterator(tags)->path());
+  std::string text((std::istreambuf_iterator<char>(entry)), {});
+  const size_t at = text.find("sha256:");
+  ASSERT_NE(at, std::string::npos) << text;
+  test::Ran by_digest = test::RunHost({"-q", "call", "container", "from", "--address",
+                                       registry.address() + "/busybox@" + text.substr(at, 71),
+                                       "with-exec", "--args", "echo,five", "stdout"},
+                                      {config(R"(, "tag_ttl": 0)"), "HOST_STATE_DIR=" + state_,
+                                       "HOST_TRANSFER_LIB=/nonexistent/libhost-transfer.so"});
+  ASSERT_EQ(by_digest.exit_code, 0) << by_digest.err;
+  EXPECT_EQ(by_digest.out, "five\n");
+}
+
+TEST_F(ContainerTest, MissingEngineLibrariesAreClearErrors) {
+  const std::vector<std::string> run = {
+      "-q",        "call",   "container", "from",  "--address", address_ + "/busybox:latest",
+      "with-exec", "--args", "echo,hi",   "stdout"};
+  const std::string state = "HOST_STATE_DIR=" + state_;
+  test::Ran no_engine =
+      test::RunHost(run, {state, "HOST_CONTAINERS_LIB=/nonexistent/libhost-containers.so"});
+  EXPECT_EQ(no_engine.exit_code, 1);
+  EXPECT_NE(no_engine.err.find("cannot load the container engine "
+                               "/nonexistent/libhost-containers.so: "),
+            std::string::npos)
+      << no_engine.err;
+  EXPECT_NE(no_engine.err.find("reinstall host"), std::string::npos) << no_engine.err;
+
+  // The image is not here yet: pulling it needs the transfer library.
+  test::Ran no_transfer =
+      test::RunHost(run, {state, "HOST_TRANSFER_LIB=/nonexistent/libhost-transfer.so"});
+  EXPECT_EQ(no_transfer.exit_code, 1);
+  EXPECT_NE(no_transfer.err.find("cannot pull " + address_ +
+                                 "/busybox:latest: cannot load the image transfer library "
+                                 "/nonexistent/libhost-transfer.so: "),
+            std::string::npos)
+      << no_transfer.err;
+  EXPECT_NE(no_transfer.err.find("No such file or directory; reinstall host"), std::string::npos)
+      << no_transfer.err;
+
+  // A library that is there but is not the transfer plugin.
+  const std::string engine =
+      (fs::path(HOST_BINARY).parent_path() / ".." / "lib" / "host" / "libhost-containers.so")
+          .lexically_normal();
+  test::Ran wrong = test::RunHost(run, {state, "HOST_TRANSFER_LIB=" + engine});
+  EXPECT_EQ(wrong.exit_code, 1);
+  EXPECT_NE(wrong.err.find("the image transfer library " + engine +
+                           " lacks host_create_image_transfer_v1; reinstall host"),
+            std::string::npos)
+      << wrong.err;
+
+  // Pulled, the image runs without it; exporting needs it again.
+  ASSERT_EQ(test::RunHost(run, {state}).exit_code, 0);
+  test::Ran exported =
+      test::RunHost({"-q", "call", "container", "from", "--address", address_ + "/busybox:latest",
+                     "export", "--path", state_ + "-image.tar"},
+                    {state, "HOST_TRANSFER_LIB=/nonexistent/libhost-transfer.so"});
+  EXPECT_EQ(exported.exit_code, 1);
+  EXPECT_NE(exported.err.find("cannot export: cannot load the image transfer library"),
+            std::string::npos)
+      << exported.err;
+  EXPECT_FALSE(fs::exists(state_ + "-image.tar"));
 }
 
 }  // namespace

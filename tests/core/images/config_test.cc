@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 
 #include "tests/core/images/fixtures.h"
@@ -19,6 +20,7 @@ TEST(Config, MissingFileGivesDefaults) {
   EXPECT_TRUE(config->insecure.empty());
   EXPECT_TRUE(config->auths.empty());
   EXPECT_EQ(config->runtime, "");
+  EXPECT_EQ(config->tag_ttl, std::chrono::minutes(5));
   EXPECT_TRUE(config->source.empty());
 }
 
@@ -85,6 +87,29 @@ TEST(Config, WrongTypesNameTheField) {
   ExpectUsage(R"({"auths": {"ghcr.io": {"pass": "p"}}})", "\"pass\"");
   ExpectUsage(R"({"runtime": "docker"})", "\"runtime\"");
   ExpectUsage(R"({"runtime": 1})", "\"runtime\"");
+  ExpectUsage(R"({"tag_ttl": "soon"})", "\"tag_ttl\"");
+  ExpectUsage(R"({"tag_ttl": "5 minutes"})", "\"tag_ttl\"");
+  ExpectUsage(R"({"tag_ttl": -1})", "\"tag_ttl\"");
+  ExpectUsage(R"({"tag_ttl": 1.5})", "\"tag_ttl\"");
+  ExpectUsage(R"({"tag_ttl": "m"})", "\"tag_ttl\"");
+}
+
+// The tag_ttl a config text gives.
+std::chrono::seconds TagTtl(const std::string& text) {
+  Result<Config> config = ParseConfig(text, "/etc/host/config.json");
+  EXPECT_TRUE(config.ok()) << text << ": " << config.status().message();
+  return config.ok() ? config->tag_ttl : std::chrono::seconds(-1);
+}
+
+TEST(Config, TagTtlTakesSecondsOrUnits) {
+  EXPECT_EQ(TagTtl(R"({"tag_ttl": 0})"), std::chrono::seconds(0));
+  EXPECT_EQ(TagTtl(R"({"tag_ttl": "0"})"), std::chrono::seconds(0));
+  EXPECT_EQ(TagTtl(R"({"tag_ttl": 90})"), std::chrono::seconds(90));
+  EXPECT_EQ(TagTtl(R"({"tag_ttl": "90s"})"), std::chrono::seconds(90));
+  EXPECT_EQ(TagTtl(R"({"tag_ttl": "10m"})"), std::chrono::minutes(10));
+  EXPECT_EQ(TagTtl(R"({"tag_ttl": "2h"})"), std::chrono::hours(2));
+  EXPECT_EQ(TagTtl(R"({"tag_ttl": "1d"})"), std::chrono::hours(24));
+  EXPECT_EQ(TagTtl("{}"), std::chrono::minutes(5));
 }
 
 // Sets an environment variable for one scope.

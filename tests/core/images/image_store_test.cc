@@ -7,6 +7,7 @@
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -142,7 +143,7 @@ TEST_F(ImageStoreTest, SecondPullByDigestMakesNoNetworkRequest) {
   EXPECT_TRUE(fs::exists(again->layers[0] / "bin" / "busybox"));
 }
 
-TEST_F(ImageStoreTest, SecondPullByTagOnlyRechecksTheManifest) {
+TEST_F(ImageStoreTest, SecondPullByTagWithinItsTtlMakesNoRequest) {
   const std::string layout = test::TestImages().layout;
   HttpStandIn server(
       [&](const HttpRequest& request) { return test::ServeLayout(layout, request); });
@@ -150,12 +151,92 @@ TEST_F(ImageStoreTest, SecondPullByTagOnlyRechecksTheManifest) {
   Result<Image> first = store.Pull(server.address() + "/busybox:latest");
   ASSERT_TRUE(first.ok()) << first.status().message();
   EXPECT_EQ(server.CountRequests("/blobs/"), 2u);
-  ImageStore again_store(state_, Config{});
+  EXPECT_EQ(server.CountRequests("/manifests/latest"), 1u);
+  const size_t asked = server.requests().size();
+  ImageStore again_store(state_, Config{});  // a later process: the default tag_ttl is 5 minutes
   Result<Image> again = again_store.Pull(server.address() + "/busybox:latest");
   ASSERT_TRUE(again.ok()) << again.status().message();
-  EXPECT_EQ(server.CountRequests("/blobs/"), 2u);  // none more
-  EXPECT_EQ(server.CountRequests("/manifests/latest"), 2u);
+  EXPECT_EQ(server.requests().size(), asked);  // not one request more
+  EXPECT_EQ(again->manifest_digest, first->manifest_digest);
+  EXPECT_EQ(again->cmd, first->cmd);
   EXPECT_EQ(again->layers, first->layers);
+  EXPECT_EQ(again->layer_blobs.size(), first->layer_blobs.size());
+}
+
+TEST_F(ImageStoreTest, WithTagTtlZeroTheTagIsAskedOnEveryPull) {
+  const std::string layout = test::TestImages().layout;
+  HttpStandIn server(
+      [&](const HttpRequest& request) { return test::ServeLayout(layout, request); });
+  Config always;
+  always.tag_ttl = std::chrono::seconds(0);
+  ImageStore store(state_, always);
+  Result<Image> first = store.Pull(server.address() + "/busybox:latest");
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  Result<Image> again = ImageStore(state_, always).Pull(server.address() + "/busybox:latest");
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(server.CountRequests("/manifests/latest"), 2u);
+  EXPECT_EQ(server.CountRequests("/blobs/"), 2u);  // the blobs are here: only the tag is asked
+  EXPECT_EQ(again->layers, first->layers);
+}
+
+TEST_F(ImageStoreTest, AnExpiredTagIsAskedAgainAndItsAnswerRenewed) {
+  const std::string layout = test::TestImages().layout;
+  HttpStandIn server(
+      [&](const HttpRequest& request) { return test::ServeLayout(layout, request); });
+  ImageStore store(state_, Config{});
+  Result<Image> first = store.Pull(server.address() + "/busybox:latest");
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  // The registry's answer, as if it had been given 6 minutes ago.
+  const auto now = std::chrono::system_clock::now();
+  ASSERT_TRUE(store.tags()
+                  .Record(first->reference, first->manifest_digest, now - std::chrono::minutes(6))
+                  .ok());
+  Result<Image> again = ImageStore(state_, Config{}).Pull(server.address() + "/busybox:latest");
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(server.CountRequests("/manifests/latest"), 2u);
+  EXPECT_EQ(server.CountRequests("/blobs/"), 2u);
+  EXPECT_EQ(store.tags().Lookup(first->reference, std::chrono::minutes(5)), first->manifest_digest);
+}
+
+TEST_F(ImageStoreTest, AMovedTagIsSeenOnlyOnceItsAnswerExpires) {
+  const std::string layout = test::TestImages().layout;
+  std::atomic<bool> moved{false};
+  HttpStandIn server([&](const HttpRequest& request) {
+    HttpRequest asked = request;
+    if (moved && Contains(asked.path, "/manifests/latest")) {
+      asked.path.replace(asked.path.find("/manifests/latest"), 17, "/manifests/whiteout");
+    }
+    return test::ServeLayout(layout, asked);
+  });
+  const std::string address = server.address() + "/busybox:latest";
+  ASSERT_TRUE(ImageStore(state_, Config{}).Pull(address).ok());
+  moved = true;  // the tag now names the whiteout image
+  Result<Image> cached = ImageStore(state_, Config{}).Pull(address);
+  ASSERT_TRUE(cached.ok()) << cached.status().message();
+  EXPECT_EQ(cached->manifest_digest, test::TestImages().busybox_digest);  // within the ttl
+  Config always;
+  always.tag_ttl = std::chrono::seconds(0);
+  Result<Image> fresh = ImageStore(state_, always).Pull(address);
+  ASSERT_TRUE(fresh.ok()) << fresh.status().message();
+  EXPECT_EQ(fresh->manifest_digest, test::TestImages().whiteout_digest);
+  // The new answer is what later pulls within the ttl get.
+  Result<Image> later = ImageStore(state_, Config{}).Pull(address);
+  ASSERT_TRUE(later.ok()) << later.status().message();
+  EXPECT_EQ(later->manifest_digest, test::TestImages().whiteout_digest);
+}
+
+TEST_F(ImageStoreTest, AFreshTagWithAMissingLayerIsPulledAgain) {
+  const std::string layout = test::TestImages().layout;
+  HttpStandIn server(
+      [&](const HttpRequest& request) { return test::ServeLayout(layout, request); });
+  ImageStore store(state_, Config{});
+  Result<Image> first = store.Pull(server.address() + "/busybox:latest");
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  fs::remove_all(first->layers.at(0));  // evicted, say
+  Result<Image> again = ImageStore(state_, Config{}).Pull(server.address() + "/busybox:latest");
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_TRUE(fs::exists(again->layers.at(0) / "bin" / "busybox"));
+  EXPECT_EQ(server.CountRequests("/manifests/latest"), 2u);
 }
 
 TEST_F(ImageStoreTest, MissingImageQuotesTheRegistryError) {
@@ -286,6 +367,13 @@ TEST_F(ImageStoreTest, IndexesArePlatformSelected) {
   ASSERT_TRUE(image.ok()) << image.status().message();
   EXPECT_EQ(image->index_digest, DigestOf(index));
   EXPECT_EQ(image->manifest_digest, test::TestImages().busybox_digest);
+  // Within the tag's ttl, the index and the platform's manifest come from the store.
+  const size_t asked = server.requests().size();
+  Result<Image> again = ImageStore(state_, Config{}).Pull(server.address() + "/busybox:multi");
+  ASSERT_TRUE(again.ok()) << again.status().message();
+  EXPECT_EQ(server.requests().size(), asked);
+  EXPECT_EQ(again->index_digest, DigestOf(index));
+  EXPECT_EQ(again->manifest_digest, test::TestImages().busybox_digest);
 
   ImageStore s390x(ScratchDir(), Config{}, Platform{"linux", "s390x", ""});
   Result<Image> missing = s390x.Pull(server.address() + "/busybox:multi");

@@ -1,0 +1,46 @@
+# What `cmake --install BUILD --prefix PREFIX` puts under PREFIX:
+#   bin/host                               the command line
+#   lib/host/modules/<name>/               the built-in modules (module.json and the .so)
+#   lib/host/*.so                          the container plugins
+#   lib/libhost.so*                        the runtime for embedding (C API and C++ engine)
+#   lib/libhost_sdk.a, libhost_wire.a,     what modules link (C++ SDK, wire types, C SDK)
+#     libhost_csdk.a
+#   include/host/                          host.h (C API), abi.h, the SDK headers, the wire types,
+#                                          core.h; include/host/runtime/ the C++ runtime headers
+#   share/host/cmake/                      HostModule.cmake, for building modules
+#   lib/cmake/host/                        hostConfig.cmake: find_package(host)
+#   lib/pkgconfig/host.pc                  pkg-config host
+include(CMakePackageConfigHelpers)
+
+install(TARGETS host RUNTIME DESTINATION bin)
+# Every module folder and shared object the build writes to lib/host (modules, plugins).
+install(DIRECTORY ${CMAKE_BINARY_DIR}/lib/host/ DESTINATION lib/host USE_SOURCE_PERMISSIONS
+        FILES_MATCHING PATTERN "*.so" PATTERN "module.json")
+install(TARGETS host_library LIBRARY DESTINATION lib)
+install(TARGETS host_sdk host_wire host_csdk ARCHIVE DESTINATION lib)
+
+install(FILES ${PROJECT_SOURCE_DIR}/core/api/include/host/host.h
+              ${PROJECT_SOURCE_DIR}/sdk/include/host/abi.h
+              ${HOST_GEN_DIR}/host/core.h
+        DESTINATION include/host)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/sdk/cpp/include/ ${PROJECT_SOURCE_DIR}/sdk/c/include/
+        DESTINATION include FILES_MATCHING PATTERN "*.h")
+install(FILES ${HOST_GEN_DIR}/host/v1/wire.pb.h ${HOST_GEN_DIR}/c/host/v1/wire.pb-c.h
+        DESTINATION include/host/v1)
+# The C++ runtime's headers, included as in this tree: "core/engine/engine.h".
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/core ${PROJECT_SOURCE_DIR}/registry
+        DESTINATION include/host/runtime FILES_MATCHING PATTERN "*.h" PATTERN "include" EXCLUDE)
+
+install(FILES ${PROJECT_SOURCE_DIR}/sdk/cmake/HostModule.cmake
+              ${PROJECT_SOURCE_DIR}/sdk/cmake/module.map
+        DESTINATION share/host/cmake)
+install(FILES ${PROJECT_SOURCE_DIR}/cmake/HostSdkPaths.installed.cmake
+        DESTINATION share/host/cmake RENAME HostSdkPaths.cmake)
+
+write_basic_package_version_file(${CMAKE_BINARY_DIR}/cmake/hostConfigVersion.cmake
+                                 VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)
+install(FILES ${PROJECT_SOURCE_DIR}/cmake/hostConfig.cmake
+              ${CMAKE_BINARY_DIR}/cmake/hostConfigVersion.cmake
+        DESTINATION lib/cmake/host)
+configure_file(${PROJECT_SOURCE_DIR}/cmake/host.pc.in ${CMAKE_BINARY_DIR}/cmake/host.pc @ONLY)
+install(FILES ${CMAKE_BINARY_DIR}/cmake/host.pc DESTINATION lib/pkgconfig)

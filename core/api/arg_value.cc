@@ -1,0 +1,156 @@
+#include "core/api/arg_value.h"
+
+#include <nlohmann/json.hpp>
+#include <utility>
+#include <vector>
+
+#include "core/api/handles.h"
+#include "core/cli/value_text.h"
+
+namespace host::api {
+namespace {
+
+// Runs a chain of core calls from the Query object, each (function, string arguments).
+Result<v1::Value> CoreChain(
+    const Engine& engine,
+    const std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>>&
+        steps) {
+  v1::Value current;
+  std::string object = "Query";
+  for (const auto& [function, args] : steps) {
+    v1::Call call;
+    call.set_module("core");
+    call.set_object(object);
+    call.set_function(function);
+    if (current.kind_case() == v1::Value::kObjectValue) {
+      *call.mutable_receiver() = current.object_value();
+    }
+    for (const auto& [name, text] : args) {
+      auto* named = call.add_args();
+      named->set_name(name);
+      named->mutable_value()->set_string_value(text);
+    }
+    Result<v1::Value> result = engine.Call(std::move(call));
+    if (!result.ok()) return result;
+    current = std::move(*result);
+    object = current.object_value().type_name();
+  }
+  return current;
+}
+
+// A core object from its text, as on the command line: a Secret from a URI, a Directory or File
+// from a host path (read now, so that a wrong path is the caller's error), a Container from an
+// image address, a CacheVolume by key.
+Result<v1::Value> CoreObjectFromText(const Engine& engine, const v1::TypeRef& type,
+                                     const std::string& text, const std::string& what) {
+  Result<v1::Value> value = Status::Usage(what + " takes a " + type.name() +
+                                          " object: pass one an earlier call returned");
+  if (type.name() == "Secret") {
+    value = CoreChain(engine, {{"secret", {{"uri", text}}}});
+  } else if (type.name() == "Directory") {
+    value = CoreChain(engine, {{"host", {}}, {"directory", {{"path", text}}}});
+  } else if (type.name() == "File") {
+    value = CoreChain(engine, {{"host", {}}, {"file", {{"path", text}}}});
+  } else if (type.name() == "Container") {
+    value = CoreChain(engine, {{"container", {}}, {"from", {{"address", text}}}});
+  } else if (type.name() == "CacheVolume") {
+    value = CoreChain(engine, {{"cache-volume", {{"key", text}}}});
+  }
+  if (value.ok() && (type.name() == "Directory" || type.name() == "File")) {
+    v1::Call digest;
+    digest.set_module("core");
+    digest.set_object(type.name());
+    digest.set_function("digest");
+    *digest.mutable_receiver() = value->object_value();
+    if (Result<v1::Value> checked = engine.Call(std::move(digest)); !checked.ok()) {
+      value = checked.status();
+    }
+  }
+  if (!value.ok()) return value.status().Prefixed(what + ": ");
+  return value;
+}
+
+// A JSON value as a Value of type.
+Result<v1::Value> FromJson(const nlohmann::json& json, const v1::TypeRef& type,
+                           const TypeRegistry& registry, const std::string& what) {
+  v1::Value value;
+  auto bad = [&] {
+    return Status::Usage(what + ": " + json.dump() + " is not " +
+                         (type.optional() ? "null or " : "") + "a " + TypeRegistry::TypeName(type));
+  };
+  if (json.is_null()) {
+    if (!type.optional()) return bad();
+    return value;
+  }
+  switch (type.kind()) {
+    case v1::TYPE_KIND_STRING:
+      if (!json.is_string()) return bad();
+      value.set_string_value(json.get<std::string>());
+      return value;
+    case v1::TYPE_KIND_INT:
+      if (!json.is_number_integer()) return bad();
+      if (json.is_number_unsigned() && json.get<uint64_t>() > INT64_MAX) return bad();
+      value.set_int_value(json.get<int64_t>());
+      return value;
+    case v1::TYPE_KIND_FLOAT:
+      if (!json.is_number()) return bad();
+      value.set_float_value(json.get<double>());
+      return value;
+    case v1::TYPE_KIND_BOOLEAN:
+      if (!json.is_boolean()) return bad();
+      value.set_bool_value(json.get<bool>());
+      return value;
+    case v1::TYPE_KIND_ENUM:
+      if (!json.is_string()) return bad();
+      value.set_enum_value(json.get<std::string>());
+      if (Status s = registry.CheckValue(value, type, what); !s.ok()) return s;
+      return value;
+    case v1::TYPE_KIND_LIST: {
+      if (!json.is_array()) return bad();
+      auto* items = value.mutable_list_value();
+      for (const auto& item : json) {
+        Result<v1::Value> parsed = FromJson(item, type.element(), registry, what);
+        if (!parsed.ok()) return parsed.status();
+        *items->add_items() = std::move(*parsed);
+      }
+      return value;
+    }
+    case v1::TYPE_KIND_OBJECT:
+      return Status::Usage(what + " takes a " + type.name() +
+                           " object, which JSON cannot give: pass one an earlier call returned, "
+                           "or its text");
+    default:
+      return Status::Usage(what + " has a type no value can be given for");
+  }
+}
+
+}  // namespace
+
+Result<v1::Value> ArgValue(const Engine& engine, const v1::ArgDef& def, const host_arg& arg,
+                           const std::string& flag) {
+  const std::string what = "argument " + flag;
+  const int given = (arg.text != nullptr) + (arg.json != nullptr) + (arg.object != nullptr);
+  if (given != 1) {
+    return Status::Usage(what + ": set exactly one of text, json and object (" +
+                         std::to_string(given) + " set)");
+  }
+  if (arg.object != nullptr) {
+    if (arg.object->value.kind_case() != v1::Value::kObjectValue) {
+      return Status::Usage(what + ": the result given as object is not an object");
+    }
+    return arg.object->value;
+  }
+  if (arg.json != nullptr) {
+    nlohmann::json json = nlohmann::json::parse(arg.json, nullptr, /*allow_exceptions=*/false);
+    if (json.is_discarded()) {
+      return Status::Usage(what + ": '" + std::string(arg.json) + "' is not valid JSON");
+    }
+    return FromJson(json, def.type(), engine.registry(), what);
+  }
+  if (def.type().kind() == v1::TYPE_KIND_OBJECT) {
+    return CoreObjectFromText(engine, def.type(), arg.text, what);
+  }
+  return cli::ParseFlagValue({arg.text}, def.type(), engine.registry(), flag);
+}
+
+}  // namespace host::api

@@ -1,0 +1,16 @@
+// `host serve`: the Engine gRPC service on a unix socket or a loopback tcp port.
+#ifndef HOST_CLI_SERVE_COMMAND_H_
+#define HOST_CLI_SERVE_COMMAND_H_
+
+#include <string>
+#include <vector>
+
+namespace host::cli {
+
+// Runs `host serve --listen ADDRESS [--token-file FILE]` until SIGINT or SIGTERM; returns the
+// exit code.
+int RunServe(const std::vector<std::string>& args, bool quiet);
+
+}  // namespace host::cli
+
+#endif  // HOST_CLI_SERVE_COMMAND_H_

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The embedding tests, run by ctest (tests/embed/CMakeLists.txt) against an installed prefix.
+# Usage: embed_test.sh install|cpp|c|cleanup BUILD_DIR WORK_DIR
+#   install  installs BUILD_DIR into WORK_DIR/prefix; starts a loopback registry holding busybox
+#            when docker-registry and skopeo are here
+#   cpp      builds tests/embed/cpp with find_package(host) against the prefix only, and runs it
+#   c        compiles tests/embed/c/main.c as C99 with pkg-config host from the prefix only, and
+#            runs it under valgrind (or AddressSanitizer when SANITIZE=1)
+#   cleanup  stops the registry and removes the prefix
+# Environment: CC, CXX (the compilers), SANITIZE=1 for a sanitizer build.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+images=$here/../fixtures/images
+[ $# -eq 3 ] || {
+  echo "usage: $0 install|cpp|c|cleanup BUILD_DIR WORK_DIR" >&2
+  exit 2
+}
+step=$1
+build=$2
+work=$3
+prefix=$work/prefix
+sanitize_flags=()
+if [ "${SANITIZE:-0}" = 1 ]; then
+  # shellcheck disable=SC2054  # the comma belongs to the flag
+  sanitize_flags=(-fsanitize=address,undefined -fno-omit-frame-pointer)
+fi
+
+# Runs the programs where nothing but the prefix supplies modules, with a state folder of their own.
+isolate() {
+  mkdir -p "$work/home"
+  export HOME=$work/home XDG_DATA_HOME=$work/home/data XDG_CONFIG_HOME=$work/home/config
+  export HOST_STATE_DIR=$work/state-$1
+  unset HOST_MODULE_PATH HOST_PREFIX HOST_CONTAINERS_LIB HOST_TRANSFER_LIB XDG_CACHE_HOME
+  if [ -f "$work/image" ]; then
+    export HOST_CONFIG=$work/config.json
+  else
+    unset HOST_CONFIG
+  fi
+}
+
+case $step in
+  install)
+    bash "$images/registry.sh" stop "$work/registry" 2>/dev/null || true
+    rm -rf "$work"
+    mkdir -p "$work"
+    cmake --install "$build" --prefix "$prefix" >"$work/install.log"
+    echo "installed into $prefix"
+    if command -v skopeo >/dev/null && [ -x "${DOCKER_REGISTRY:-/usr/bin/docker-registry}" ]; then
+      bash "$images/make-busybox-image.sh" "$work/oci" latest >/dev/null
+      address=$(bash "$images/registry.sh" start "$work/registry")
+      skopeo copy -q "oci:$work/oci:latest" "docker://$address/busybox:latest" \
+        --dest-tls-verify=false
+      printf '{"insecure": ["%s"]}\n' "$address" >"$work/config.json"
+      echo "$address/busybox:latest" >"$work/image"
+      echo "registry on $address"
+    else
+      echo "no docker-registry or skopeo: the container chain is skipped"
+    fi
+    ;;
+  cpp)
+    isolate cpp
+    flags="${sanitize_flags[*]}"
+    cmake -S "$here/cpp" -B "$work/cpp" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+      -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF \
+      -DCMAKE_C_COMPILER="${CC:-cc}" -DCMAKE_CXX_COMPILER="${CXX:-c++}" \
+      -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_C_FLAGS="$flags" \
+      -DCMAKE_EXE_LINKER_FLAGS="$flags" -DCMAKE_MODULE_LINKER_FLAGS="$flags" >"$work/cpp.log"
+    cmake --build "$work/cpp" >>"$work/cpp.log" || {
+      cat "$work/cpp.log"
+      exit 1
+    }
+    image=""
+    [ -f "$work/image" ] && image=$(cat "$work/image")
+    cd "$work/home"
+    "$work/cpp/embed_cpp" "$prefix" "$image"
+    ;;
+  c)
+    isolate c
+    export PKG_CONFIG_LIBDIR=$prefix/lib/pkgconfig PKG_CONFIG_PATH=
+    # shellcheck disable=SC2046  # pkg-config prints several words on purpose
+    "${CC:-cc}" -std=c99 -pedantic -Wall -Wextra -Werror "${sanitize_flags[@]}" \
+      $(pkg-config --cflags host) "$here/c/main.c" -o "$work/embed_c" $(pkg-config --libs host)
+    cd "$work/home"
+    if [ "${SANITIZE:-0}" = 1 ] || ! command -v valgrind >/dev/null; then
+      "$work/embed_c"
+    else
+      valgrind -q --error-exitcode=3 --leak-check=full --show-leak-kinds=definite \
+        --errors-for-leak-kinds=definite \
+        "$work/embed_c"
+    fi
+    ;;
+  cleanup)
+    bash "$images/registry.sh" stop "$work/registry" 2>/dev/null || true
+    rm -rf "$prefix" "$work"/state-*
+    ;;
+  *)
+    echo "unknown step $step" >&2
+    exit 2
+    ;;
+esac
