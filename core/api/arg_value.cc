@@ -6,69 +6,10 @@
 
 #include "core/api/handles.h"
 #include "core/cli/value_text.h"
+#include "core/engine/core_object_text.h"
 
 namespace host::api {
 namespace {
-
-// Runs a chain of core calls from the Query object, each (function, string arguments).
-Result<v1::Value> CoreChain(
-    const Engine& engine,
-    const std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>>&
-        steps) {
-  v1::Value current;
-  std::string object = "Query";
-  for (const auto& [function, args] : steps) {
-    v1::Call call;
-    call.set_module("core");
-    call.set_object(object);
-    call.set_function(function);
-    if (current.kind_case() == v1::Value::kObjectValue) {
-      *call.mutable_receiver() = current.object_value();
-    }
-    for (const auto& [name, text] : args) {
-      auto* named = call.add_args();
-      named->set_name(name);
-      named->mutable_value()->set_string_value(text);
-    }
-    Result<v1::Value> result = engine.Call(std::move(call));
-    if (!result.ok()) return result;
-    current = std::move(*result);
-    object = current.object_value().type_name();
-  }
-  return current;
-}
-
-// A core object from its text, as on the command line: a Secret from a URI, a Directory or File
-// from a host path (read now, so that a wrong path is the caller's error), a Container from an
-// image address, a CacheVolume by key.
-Result<v1::Value> CoreObjectFromText(const Engine& engine, const v1::TypeRef& type,
-                                     const std::string& text, const std::string& what) {
-  Result<v1::Value> value = Status::Usage(what + " takes a " + type.name() +
-                                          " object: pass one an earlier call returned");
-  if (type.name() == "Secret") {
-    value = CoreChain(engine, {{"secret", {{"uri", text}}}});
-  } else if (type.name() == "Directory") {
-    value = CoreChain(engine, {{"host", {}}, {"directory", {{"path", text}}}});
-  } else if (type.name() == "File") {
-    value = CoreChain(engine, {{"host", {}}, {"file", {{"path", text}}}});
-  } else if (type.name() == "Container") {
-    value = CoreChain(engine, {{"container", {}}, {"from", {{"address", text}}}});
-  } else if (type.name() == "CacheVolume") {
-    value = CoreChain(engine, {{"cache-volume", {{"key", text}}}});
-  }
-  if (value.ok() && (type.name() == "Directory" || type.name() == "File")) {
-    v1::Call digest;
-    digest.set_module("core");
-    digest.set_object(type.name());
-    digest.set_function("digest");
-    *digest.mutable_receiver() = value->object_value();
-    if (Result<v1::Value> checked = engine.Call(std::move(digest)); !checked.ok()) {
-      value = checked.status();
-    }
-  }
-  if (!value.ok()) return value.status().Prefixed(what + ": ");
-  return value;
-}
 
 // A JSON value as a Value of type.
 Result<v1::Value> FromJson(const nlohmann::json& json, const v1::TypeRef& type,
@@ -148,7 +89,13 @@ Result<v1::Value> ArgValue(const Engine& engine, const v1::ArgDef& def, const ho
     return FromJson(json, def.type(), engine.registry(), what);
   }
   if (def.type().kind() == v1::TYPE_KIND_OBJECT) {
-    return CoreObjectFromText(engine, def.type(), arg.text, what);
+    Result<v1::Value> value = CoreObjectFromText(
+        [&engine](v1::Call call) { return engine.Call(std::move(call)); }, def.type(), arg.text);
+    if (!value.ok()) {
+      const bool untyped = value.status().message().rfind("takes a ", 0) == 0;
+      return value.status().Prefixed(what + (untyped ? " " : ": "));
+    }
+    return value;
   }
   return cli::ParseFlagValue({arg.text}, def.type(), engine.registry(), flag);
 }

@@ -5,14 +5,18 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <iostream>
 #include <map>
 
 #include "core/base/names.h"
 #include "core/cli/authoring.h"
 #include "core/cli/cache_command.h"
+#include "core/cli/call_target.h"
 #include "core/cli/help.h"
+#include "core/cli/serve_command.h"
 #include "core/cli/value_text.h"
+#include "core/engine/core_object_text.h"
 #include "core/engine/engine.h"
 
 namespace host::cli {
@@ -25,6 +29,7 @@ struct GlobalOptions {
   bool quiet = false;
   bool help = false;
   std::string output;  // -o: where to export a resulting Container, Directory or File
+  std::string engine;  // --engine: the address of a remote engine (else HOST_ENGINE)
 };
 
 // One step of a chain: the member called and the flag texts given to it.
@@ -54,16 +59,23 @@ Result<bool> TakeGlobal(const std::vector<std::string>& args, size_t* i, GlobalO
     options->output = args[++*i];
     return true;
   }
+  if (a == "--engine") {
+    if (*i + 1 >= args.size()) return Status::Usage(a + " needs unix:///PATH or tcp://HOST:PORT");
+    options->engine = args[++*i];
+    return true;
+  }
+  if (a.rfind("--engine=", 0) == 0) {
+    options->engine = a.substr(9);
+    return true;
+  }
   if (a == "--json") return options->json = true;
   if (a == "-q" || a == "--quiet") return options->quiet = true;
   if (a == "-h" || a == "--help") return options->help = true;
   return false;
 }
 
-// Loads the module named by -m, with progress on stderr unless quiet.
 // Loads the module named by -m; without -m, the engine's core types.
-Result<const ModuleInfo*> LoadModule(Engine* engine, const GlobalOptions& options) {
-  if (options.module.empty()) return engine->registry().FindModule("core");
+Result<const ModuleInfo*> LoadModule(CallTarget* engine, const GlobalOptions& options) {
   return engine->Load(options.module);
 }
 
@@ -76,6 +88,16 @@ EngineOptions MakeEngineOptions(const GlobalOptions& options) {
     engine_options.progress_terminal_columns = known ? size.ws_col : 80;
   }
   return engine_options;
+}
+
+// The engine calls run on: the remote one of --engine or HOST_ENGINE (token from
+// HOST_ENGINE_TOKEN), else one in this process.
+Result<std::unique_ptr<CallTarget>> OpenEngine(const GlobalOptions& options) {
+  std::string address = options.engine;
+  if (address.empty() && std::getenv("HOST_ENGINE")) address = std::getenv("HOST_ENGINE");
+  if (address.empty()) return LocalTarget(MakeEngineOptions(options));
+  const char* token = std::getenv("HOST_ENGINE_TOKEN");
+  return RemoteTarget(address, token ? token : "");
 }
 
 // The object a member's result is, or nullptr when it is not an object.
@@ -98,7 +120,6 @@ Result<const MemberInfo*> FindMember(const TypeRegistry& registry, const ObjectI
 }
 
 int RunFunctions(const std::vector<std::string>& args, GlobalOptions options) {
-  Engine engine(MakeEngineOptions(options));
   std::vector<std::string> chain;
   for (size_t i = 0; i < args.size(); ++i) {
     Result<bool> global = TakeGlobal(args, &i, &options);
@@ -110,6 +131,9 @@ int RunFunctions(const std::vector<std::string>& args, GlobalOptions options) {
                  "chain of functions.\n\nUsage:\n  host -m MODULE functions [FUNCTION...]\n";
     return 0;
   }
+  Result<std::unique_ptr<CallTarget>> opened = OpenEngine(options);
+  if (!opened.ok()) return Report(opened.status());
+  CallTarget& engine = **opened;
   Result<const ModuleInfo*> module = LoadModule(&engine, options);
   if (!module.ok()) return Report(module.status());
   const ObjectInfo* object = (*module)->main;
@@ -223,71 +247,23 @@ Result<std::vector<Step>> ParseChain(const std::vector<std::string>& args, const
   return steps;
 }
 
-// Runs a chain of core calls from the root, each (function, string arguments).
-Result<v1::Value> CoreChain(
-    const Engine& engine,
-    const std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::string>>>>&
-        steps) {
-  v1::Value current;
-  std::string object = "Query";
-  for (const auto& [function, args] : steps) {
-    v1::Call call;
-    call.set_module("core");
-    call.set_object(object);
-    call.set_function(function);
-    if (current.kind_case() == v1::Value::kObjectValue)
-      *call.mutable_receiver() = current.object_value();
-    for (const auto& [name, text] : args) {
-      auto* a = call.add_args();
-      a->set_name(name);
-      a->mutable_value()->set_string_value(text);
-    }
-    Result<v1::Value> result = engine.Call(std::move(call));
-    if (!result.ok()) return result;
-    current = std::move(*result);
-    object = current.object_value().type_name();
-  }
-  return current;
-}
-
-// A core object made from command-line text: a Secret from a URI (env://, file://, cmd://), a
-// Directory or File from a host path, a Container from an image address, a CacheVolume by key.
-Result<v1::Value> CoreObjectFromText(const Engine& engine, const v1::TypeRef& type,
+// A core object made from command-line text (see CoreObjectFromText in core/engine).
+Result<v1::Value> CoreObjectFromFlag(const CallTarget& engine, const v1::TypeRef& type,
                                      const std::vector<std::string>& texts,
                                      const std::string& flag) {
   if (texts.size() > 1) return Status::Usage("argument " + flag + " is given more than once");
-  const std::string& text = texts.front();
-  Result<v1::Value> value = Status::Usage("argument " + flag + " takes a " + type.name() +
-                                          " object, which cannot be given on the command line");
-  if (type.name() == "Secret") {
-    value = CoreChain(engine, {{"secret", {{"uri", text}}}});
-  } else if (type.name() == "Directory") {
-    value = CoreChain(engine, {{"host", {}}, {"directory", {{"path", text}}}});
-  } else if (type.name() == "File") {
-    value = CoreChain(engine, {{"host", {}}, {"file", {{"path", text}}}});
-  } else if (type.name() == "Container") {
-    value = CoreChain(engine, {{"container", {}}, {"from", {{"address", text}}}});
-  } else if (type.name() == "CacheVolume") {
-    value = CoreChain(engine, {{"cache-volume", {{"key", text}}}});
+  Result<v1::Value> value = CoreObjectFromText(
+      [&engine](v1::Call call) { return engine.Call(std::move(call)); }, type, texts.front());
+  if (!value.ok()) {
+    const bool untyped = value.status().message().rfind("takes a ", 0) == 0;
+    return value.status().Prefixed("argument " + flag + (untyped ? " " : ": "));
   }
-  if (value.ok() && (type.name() == "Directory" || type.name() == "File")) {
-    // Read the host path now, so that a wrong one is the caller's usage error, not a failure
-    // inside the module (the snapshot is kept for the session: nothing is read twice).
-    v1::Call digest;
-    digest.set_module("core");
-    digest.set_object(type.name());
-    digest.set_function("digest");
-    *digest.mutable_receiver() = value->object_value();
-    if (Result<v1::Value> checked = engine.Call(std::move(digest)); !checked.ok()) {
-      value = checked.status();
-    }
-  }
-  if (!value.ok()) return value.status().Prefixed("argument " + flag + ": ");
   return value;
 }
 
 // Builds the Call of a step on the given receiver, parsing its flag texts by type.
-Result<v1::Call> MakeCall(const Step& step, const v1::ObjectValue* receiver, const Engine& engine) {
+Result<v1::Call> MakeCall(const Step& step, const v1::ObjectValue* receiver,
+                          const CallTarget& engine) {
   const TypeRegistry& registry = engine.registry();
   v1::Call call;
   const ObjectInfo& object = *step.member->object;
@@ -304,7 +280,7 @@ Result<v1::Call> MakeCall(const Step& step, const v1::ObjectValue* receiver, con
                  step.member->arg_keys.begin();
     const v1::ArgDef& def = step.member->args().Get(static_cast<int>(index));
     Result<v1::Value> value = def.type().kind() == v1::TYPE_KIND_OBJECT
-                                  ? CoreObjectFromText(engine, def.type(), texts, "--" + key)
+                                  ? CoreObjectFromFlag(engine, def.type(), texts, "--" + key)
                                   : ParseFlagValue(texts, def.type(), registry, "--" + key);
     if (!value.ok()) return value.status();
     auto* named = call.add_args();
@@ -315,7 +291,6 @@ Result<v1::Call> MakeCall(const Step& step, const v1::ObjectValue* receiver, con
 }
 
 int RunCall(const std::vector<std::string>& args, GlobalOptions options) {
-  Engine engine(MakeEngineOptions(options));
   // Options before the first function belong to the command when they are global ones.
   std::vector<std::string> rest;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -327,6 +302,9 @@ int RunCall(const std::vector<std::string>& args, GlobalOptions options) {
     }
     rest.push_back(args[i]);
   }
+  Result<std::unique_ptr<CallTarget>> opened = OpenEngine(options);
+  if (!opened.ok()) return Report(opened.status());
+  CallTarget& engine = **opened;
   Result<const ModuleInfo*> module = LoadModule(&engine, options);
   if (!module.ok()) return Report(module.status());
   std::string help;
@@ -338,10 +316,27 @@ int RunCall(const std::vector<std::string>& args, GlobalOptions options) {
     return 0;
   }
   v1::Value value;
-  for (const Step& step : *steps) {
+  if (engine.remote()) {  // the whole chain in one round trip
+    std::vector<v1::Call> calls;
+    Status unmade;
+    for (const Step& step : *steps) {
+      Result<v1::Call> call = MakeCall(step, nullptr, engine);
+      if (!call.ok()) {
+        unmade = call.status();
+        break;
+      }
+      calls.push_back(std::move(*call));
+    }
+    // As locally, the steps before an argument error run first, and their failure wins.
+    Result<v1::Value> result = calls.empty() ? Result<v1::Value>(unmade) : engine.CallChain(calls);
+    if (!result.ok()) return Report(result.status());
+    if (!unmade.ok()) return Report(unmade);
+    value = std::move(*result);
+  }
+  for (size_t i = 0; i < steps->size() && !engine.remote(); ++i) {
     const v1::ObjectValue* receiver =
         value.kind_case() == v1::Value::kObjectValue ? &value.object_value() : nullptr;
-    Result<v1::Call> call = MakeCall(step, receiver, engine);
+    Result<v1::Call> call = MakeCall((*steps)[i], receiver, engine);
     if (!call.ok()) return Report(call.status());
     Result<v1::Value> result = engine.Call(std::move(*call));
     if (!result.ok()) return Report(result.status());
@@ -410,9 +405,10 @@ int Main(int argc, char** argv) {
   if (command == "install") return RunInstall(rest, options.module, options.quiet);
   if (command == "codegen") return RunCodegen(rest, options.quiet);
   if (command == "cache") return RunCache(rest);
+  if (command == "serve") return RunServe(rest, options.quiet);
   return Report(Status::Usage(
       "unknown command '" + command + "'" +
-      DidYouMean(command, {"functions", "call", "init", "install", "codegen", "cache"}) +
+      DidYouMean(command, {"functions", "call", "init", "install", "codegen", "cache", "serve"}) +
       "\nRun 'host --help' for the commands."));
 }
 

@@ -34,6 +34,7 @@ Usage:
   host [-m MODULE] install SOURCE
   host codegen --module MODULE --output FILE
   host cache du | prune [--keep SIZE]
+  host serve --listen unix:///PATH | tcp://127.0.0.1:PORT [--token-file FILE]
 
 Commands:
   functions   List the functions of a module's main object, or of the object a chain returns
@@ -42,6 +43,7 @@ Commands:
   install     Add a dependency to a module and generate its typed client
   codegen     Write the typed C++ client of a module (used by module builds)
   cache       Show or reduce what the state folder holds
+  serve       Serve the engine over gRPC to other processes (host --engine, embedders)
 
 Options:
   -m, --mod MODULE   A module name on the module path, a folder holding module.json, or a
@@ -50,12 +52,17 @@ Options:
   -o, --output PATH  Write a resulting Container (as an OCI image tarball), Directory or File
                      to the host
   -q, --quiet        Print no progress
+  --engine ADDRESS   Run functions and call on the engine of a 'host serve' at unix:///PATH
+                     or tcp://HOST:PORT (default: $HOST_ENGINE; else an engine in-process)
   -h, --help         Show help; after a function name, that function's help
   --version          Print the version
 
 Environment:
   HOST_MODULE_PATH   ':'-separated folders searched for modules by name, before the installed
                      and built-in ones
+  HOST_ENGINE        The address of a remote engine, as --engine
+  HOST_ENGINE_TOKEN  The bearer token sent to a remote engine on tcp
+  HOST_SERVE_TOKEN   The token 'host serve' requires on tcp (or --token-file)
 
 Exit codes: 0 success, 1 a function or module failed, 2 usage error.
 )";

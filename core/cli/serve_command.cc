@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <cctype>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -15,10 +16,11 @@
 namespace host::cli {
 namespace {
 
-constexpr char kServeHelp[] = R"(Serve the engine over gRPC (the Engine service of host/v1/engine.proto).
+constexpr char kServeHelp[] =
+    R"(Serve the engine over gRPC (the Engine service of host/v1/engine.proto).
 
 Usage:
-  host serve --listen unix:///PATH
+  host serve [-q] --listen unix:///PATH
   host serve --listen tcp://127.0.0.1:PORT (--token-file FILE | HOST_SERVE_TOKEN=TOKEN)
 
 Clients on tcp must send 'authorization: Bearer TOKEN'. Port 0 picks a free port. The address
@@ -54,7 +56,9 @@ int RunServe(const std::vector<std::string>& args, bool quiet) {
       std::cout << kServeHelp;
       return 0;
     }
-    if ((a == "--listen" || a == "--token-file") && i + 1 < args.size()) {
+    if (a == "-q" || a == "--quiet") {
+      quiet = true;
+    } else if ((a == "--listen" || a == "--token-file") && i + 1 < args.size()) {
       (a == "--listen" ? options.listen : token_file) = args[++i];
     } else if (a.rfind("--listen=", 0) == 0) {
       options.listen = a.substr(9);

@@ -1,0 +1,63 @@
+#include "core/remote/engine_backend.h"
+
+#include <mutex>
+
+namespace host::remote {
+
+Result<std::string> LocalEngineBackend::Load(const std::string& ref) {
+  std::unique_lock lock(mutex_);
+  Result<const ModuleInfo*> module = engine_->Load(ref);
+  if (!module.ok()) return module.status();
+  return (*module)->def.SerializeAsString();
+}
+
+Result<std::vector<std::string>> LocalEngineBackend::Describe(
+    const std::vector<std::string>& names) {
+  std::shared_lock lock(mutex_);
+  std::vector<std::string> defs;
+  for (const std::string& name : names.empty() ? engine_->registry().ModuleNames() : names) {
+    const ModuleInfo* module = engine_->registry().FindModule(name);
+    if (module == nullptr) return Status::Usage("no module '" + name + "' is loaded");
+    defs.push_back(module->def.SerializeAsString());
+  }
+  return defs;
+}
+
+ChainOutcome LocalEngineBackend::Call(const std::vector<WireStep>& steps) {
+  ChainOutcome outcome;
+  std::vector<v1::Call> calls(steps.size());
+  for (size_t i = 0; i < steps.size(); ++i) {
+    if (!calls[i].ParseFromString(steps[i].call)) {
+      outcome.malformed = true;
+      outcome.status = Status::Usage("step " + std::to_string(i + 1) + " is not a host.v1.Call");
+      return outcome;
+    }
+  }
+  if (calls.empty()) {
+    outcome.malformed = true;
+    outcome.status = Status::Usage("the chain has no steps");
+    return outcome;
+  }
+  std::shared_lock lock(mutex_);
+  v1::Value value;
+  for (size_t i = 0; i < calls.size(); ++i) {
+    if (steps[i].on_previous) {
+      if (value.kind_case() != v1::Value::kObjectValue) {
+        outcome.status = Status::Usage("step " + std::to_string(i + 1) +
+                                       " calls on the previous result, which is not an object");
+        return outcome;
+      }
+      *calls[i].mutable_receiver() = std::move(*value.mutable_object_value());
+    }
+    Result<v1::Value> result = engine_->Call(std::move(calls[i]));
+    if (!result.ok()) {
+      outcome.status = result.status();
+      return outcome;
+    }
+    value = std::move(*result);
+  }
+  outcome.value = value.SerializeAsString();
+  return outcome;
+}
+
+}  // namespace host::remote

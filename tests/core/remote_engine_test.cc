@@ -1,0 +1,175 @@
+// `host serve` and `host --engine`: real server and client processes on a unix socket and on a
+// loopback tcp port, and raw gRPC requests to the Engine service.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "host/v1/engine.grpc.pb.h"
+#include "host/v1/wire.pb.h"
+#include "tests/support/run.h"
+#include "tests/support/serve_process.h"
+
+namespace host {
+namespace {
+
+using test::RunHost;
+
+// A server on a unix socket in a fresh folder, or on tcp with a token.
+class RemoteEngine : public ::testing::Test {
+ protected:
+  void SetUp() override { dir_ = test::TempDir(); }
+  void TearDown() override {
+    server_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // Starts `host serve` with args and env; fails the test when it does not come up.
+  void Serve(const std::vector<std::string>& args, std::vector<std::string> env = {}) {
+    env.push_back("HOST_STATE_DIR=" + dir_ + "/state");
+    server_ = std::make_unique<test::ServeProcess>(HOST_BINARY, args, env, dir_ + "/serve.log");
+    ASSERT_FALSE(server_->address().empty()) << server_->log();
+  }
+
+  // A raw client of the server's Engine service.
+  std::unique_ptr<v1::Engine::Stub> Stub() const {
+    std::string target = server_->address();
+    if (target.rfind("tcp://", 0) == 0) target = target.substr(6);
+    return v1::Engine::NewStub(grpc::CreateChannel(target, grpc::InsecureChannelCredentials()));
+  }
+
+  // The names of the modules the server has loaded, asked with token.
+  std::vector<std::string> LoadedModules(const std::string& token) const {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + token);
+    v1::DescribeRequest request;
+    v1::DescribeResponse response;
+    EXPECT_TRUE(Stub()->Describe(&context, request, &response).ok());
+    std::vector<std::string> names;
+    for (const std::string& bytes : response.modules()) {
+      v1::ModuleDef def;
+      EXPECT_TRUE(def.ParseFromString(bytes));
+      names.push_back(def.name());
+    }
+    return names;
+  }
+
+  std::string dir_;
+  std::unique_ptr<test::ServeProcess> server_;
+};
+
+TEST_F(RemoteEngine, RunsAChainOnAUnixSocket) {
+  Serve({"--listen", "unix://" + dir_ + "/engine.sock"});
+  EXPECT_EQ(server_->address(), "unix://" + dir_ + "/engine.sock");
+  test::Ran ran = RunHost({"--engine", server_->address(), "-m", "semver", "call", "--version",
+                           "1.4.2", "next", "--commits", "feat: x", "tag"});
+  EXPECT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ran.out, "v1.5.0\n");
+  // HOST_ENGINE does the same, and `functions` prints what it prints locally.
+  ran = RunHost({"-m", "semver", "functions"}, {"HOST_ENGINE=" + server_->address()});
+  test::Ran local = RunHost({"-m", "semver", "functions"});
+  EXPECT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ran.out, local.out);
+}
+
+TEST_F(RemoteEngine, UsageErrorsAreTheSameAsLocal) {
+  Serve({"--listen", "unix://" + dir_ + "/engine.sock"});
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"-m", "semver", "call", "--version", "1.4.2", "nxt"},
+           {"-m", "semver", "call", "--version", "not-a-version", "tag"},
+           {"-m", "no-such-module", "call", "tag"}}) {
+    test::Ran local = RunHost(args);
+    std::vector<std::string> remote_args = {"--engine", server_->address()};
+    remote_args.insert(remote_args.end(), args.begin(), args.end());
+    test::Ran remote = RunHost(remote_args);
+    EXPECT_EQ(remote.exit_code, local.exit_code) << remote.err;
+    EXPECT_EQ(remote.err, local.err);
+    EXPECT_EQ(remote.out, local.out);
+  }
+  EXPECT_EQ(RunHost({"--engine", server_->address(), "-m", "semver", "call", "nxt"}).exit_code, 2);
+}
+
+TEST_F(RemoteEngine, TcpNeedsTheToken) {
+  EXPECT_EQ(RunHost({"serve", "--listen", "tcp://127.0.0.1:0"}).exit_code, 2);  // no token
+  std::ofstream(dir_ + "/token") << "s3cret\n";
+  Serve({"--listen", "tcp://127.0.0.1:0", "--token-file", dir_ + "/token"});
+  const std::vector<std::string> chain = {"--engine", server_->address(), "-m",    "semver",
+                                          "call",     "--version",        "1.4.2", "tag"};
+  for (const char* token : {"", "wrong", "s3cret-but-longer"}) {
+    test::Ran ran = RunHost(chain, {std::string("HOST_ENGINE_TOKEN=") + token});
+    EXPECT_EQ(ran.exit_code, 1) << token;
+    EXPECT_NE(ran.err.find("a valid bearer token is required"), std::string::npos) << ran.err;
+  }
+  // Rejected requests ran nothing: the module was never loaded.
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", "Bearer wrong");
+  v1::LoadRequest load;
+  load.set_ref("semver");
+  v1::LoadResponse loaded;
+  EXPECT_EQ(Stub()->Load(&context, load, &loaded).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(LoadedModules("s3cret"), std::vector<std::string>{"core"});
+  test::Ran ran = RunHost(chain, {"HOST_ENGINE_TOKEN=s3cret"});
+  EXPECT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ran.out, "v1.4.2\n");
+}
+
+TEST_F(RemoteEngine, AnObjectReturnedEarlierIsAReceiver) {
+  Serve({"--listen", "unix://" + dir_ + "/engine.sock"});
+  auto stub = Stub();
+  // Runs one step; returns the value (or fails the test).
+  auto run = [&](const v1::Call& call) {
+    grpc::ClientContext context;
+    v1::CallRequest request;
+    request.add_steps()->set_call(call.SerializeAsString());
+    v1::CallResponse response;
+    EXPECT_TRUE(stub->Call(&context, request, &response).ok());
+    v1::Value value;
+    EXPECT_TRUE(response.has_value()) << response.failure().message();
+    EXPECT_TRUE(value.ParseFromString(response.value()));
+    return value;
+  };
+  {
+    grpc::ClientContext context;
+    v1::LoadRequest load;
+    load.set_ref("semver");
+    v1::LoadResponse loaded;
+    ASSERT_TRUE(stub->Load(&context, load, &loaded).ok());
+    v1::ModuleDef def;
+    ASSERT_TRUE(def.ParseFromString(loaded.module()));
+    EXPECT_EQ(def.name(), "semver");
+  }
+  v1::Call make;
+  make.set_module("semver");
+  make.set_object("Semver");
+  auto* version = make.add_args();
+  version->set_name("version");
+  version->mutable_value()->set_string_value("2.0.1");
+  v1::Value object = run(make);
+  ASSERT_EQ(object.object_value().type_name(), "Semver");
+  v1::Call tag;
+  tag.set_module("semver");
+  tag.set_object("Semver");
+  tag.set_function("tag");
+  *tag.mutable_receiver() = object.object_value();
+  EXPECT_EQ(run(tag).string_value(), "v2.0.1");
+}
+
+TEST_F(RemoteEngine, MalformedCallsAreInvalidArguments) {
+  Serve({"--listen", "unix://" + dir_ + "/engine.sock"});
+  grpc::ClientContext context;
+  v1::CallRequest request;
+  request.add_steps()->set_call(std::string("\xff\xff\xff\x01garbage", 11));
+  v1::CallResponse response;
+  grpc::Status status = Stub()->Call(&context, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+  // Still serving.
+  test::Ran ran = RunHost({"--engine", server_->address(), "-m", "semver", "call", "--version",
+                           "1.4.2", "next", "--commits", "feat: x", "tag"});
+  EXPECT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ran.out, "v1.5.0\n");
+  EXPECT_EQ(server_->Stop(), 0) << server_->log();
+}
+
+}  // namespace
+}  // namespace host
