@@ -366,9 +366,14 @@ host_status Engine::InvokeCached(const LoadedModule& module, host_context* ctx,
   const bool session = policy == v1::CACHE_POLICY_SESSION;
   const bool cheap = !session && functions_->IsCheap(&member);
   std::optional<FunctionCacheKey> key;
+  const std::string_view bytes(reinterpret_cast<const char*>(call_bytes.data), call_bytes.size);
   if (!cheap) {
+    if (std::optional<std::string> hit = functions_->FindInSession(bytes)) {
+      const auto* data = reinterpret_cast<const uint8_t*>(hit->data());
+      return FillApiBuffer(data, hit->size(), result) ? HOST_STATUS_OK : HOST_STATUS_ERROR;
+    }
     Result<FunctionCacheKey> made =
-        FunctionCache::KeyOf(call, module.Digest(), registry_, *core_, !session);
+        FunctionCache::KeyOf(call, bytes, module.Digest(), registry_, *core_, !session);
     if (made.ok()) key = std::move(*made);
     if (std::optional<std::string> cached = key ? functions_->Find(*key) : std::nullopt) {
       const auto* data = reinterpret_cast<const uint8_t*>(cached->data());
@@ -384,7 +389,7 @@ host_status Engine::InvokeCached(const LoadedModule& module, host_context* ctx,
   if (!worth_keeping) return status;
   if (!key) {
     Result<FunctionCacheKey> made =
-        FunctionCache::KeyOf(call, module.Digest(), registry_, *core_, true);
+        FunctionCache::KeyOf(call, bytes, module.Digest(), registry_, *core_, true);
     if (!made.ok()) return status;
     key = std::move(*made);
   }

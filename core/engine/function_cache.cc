@@ -82,14 +82,12 @@ bool Portable(const v1::Value& value, const TypeRegistry& registry, const Secret
 
 }  // namespace
 
-Result<FunctionCacheKey> FunctionCache::KeyOf(const v1::Call& call, std::string_view module_digest,
+Result<FunctionCacheKey> FunctionCache::KeyOf(const v1::Call& call, std::string_view call_bytes,
+                                              std::string_view module_digest,
                                               const TypeRegistry& registry, CoreServices& core,
                                               bool by_content) {
   FunctionCacheKey key;
-  Sha256 session;
-  session.UpdateField(CallDigest(module_digest, call));
-  session.UpdateField(CanonicalBytes(call.receiver()));
-  key.session = session.HexDigest();
+  key.session = std::string(call_bytes);
   if (!by_content) return key;
 
   v1::Value receiver;
@@ -113,6 +111,13 @@ Result<FunctionCacheKey> FunctionCache::KeyOf(const v1::Call& call, std::string_
   }
   key.persistent = content.HexDigest();
   return key;
+}
+
+std::optional<std::string> FunctionCache::FindInSession(std::string_view call_bytes) {
+  std::lock_guard lock(mutex_);
+  auto found = session_.find(std::string(call_bytes));
+  if (found == session_.end()) return std::nullopt;
+  return found->second;
 }
 
 std::optional<std::string> FunctionCache::Find(const FunctionCacheKey& key) {

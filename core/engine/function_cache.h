@@ -11,6 +11,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <unordered_map>
 
 #include "core/base/status.h"
 #include "host/v1/wire.pb.h"
@@ -22,7 +23,7 @@ class TypeRegistry;
 
 // Where one call's result may be found and kept.
 struct FunctionCacheKey {
-  std::string session;     // digest of the call as made (object IDs as given)
+  std::string session;     // the call's bytes as made (object IDs as given)
   std::string persistent;  // digest of the call by content; empty: the result is session-only
 };
 
@@ -36,9 +37,13 @@ class FunctionCache {
   // arguments are taken by content (a directory's or file's digest, a secret's keyed hash); a
   // container argument, whose content is known only by running it, makes the call session-only,
   // as does by_content false.
-  static Result<FunctionCacheKey> KeyOf(const v1::Call& call, std::string_view module_digest,
+  static Result<FunctionCacheKey> KeyOf(const v1::Call& call, std::string_view call_bytes,
+                                        std::string_view module_digest,
                                         const TypeRegistry& registry, CoreServices& core,
                                         bool by_content);
+
+  // The result kept in this session for a call (as serialized), or nullopt: the fast path.
+  std::optional<std::string> FindInSession(std::string_view call_bytes);
 
   // The stored result bytes (a host.v1.Value) for key, or nullopt.
   std::optional<std::string> Find(const FunctionCacheKey& key);
@@ -60,7 +65,7 @@ class FunctionCache {
  private:
   std::filesystem::path dir_;
   std::mutex mutex_;
-  std::map<std::string, std::string, std::less<>> session_;
+  std::unordered_map<std::string, std::string> session_;  // by the call's bytes
   std::set<const void*> cheap_;
 };
 
