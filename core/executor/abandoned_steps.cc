@@ -8,6 +8,8 @@
 #include <chrono>
 #include <csignal>
 #include <fstream>
+#include <iterator>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -53,6 +55,27 @@ void KillCgroups(const std::vector<fs::path>& groups) {
   for (const auto& group : groups) rmdir(group.c_str());
 }
 
+// Ends the processes still working in folder (the dead owner's runtime, cleaning up after its
+// container), so that none of them writes there again once it is removed. Waits up to a second.
+void EndProcessesIn(const fs::path& folder) {
+  const std::string needle = folder.string() + "/";
+  for (int attempt = 0; attempt < 50; ++attempt) {
+    bool any = false;
+    std::error_code ec;
+    for (const auto& proc : fs::directory_iterator("/proc", ec)) {
+      const std::string name = proc.path().filename().string();
+      if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+      std::ifstream cmdline(proc.path() / "cmdline");
+      std::string text((std::istreambuf_iterator<char>(cmdline)), {});
+      if (text.find(needle) == std::string::npos) continue;
+      any = true;
+      kill(static_cast<pid_t>(std::stol(name)), SIGKILL);
+    }
+    if (!any) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
 }  // namespace
 
 int CleanAbandonedSteps(const fs::path& tmp_dir, const OciRuntime& runtime) {
@@ -78,6 +101,7 @@ int CleanAbandonedSteps(const fs::path& tmp_dir, const OciRuntime& runtime) {
     // The runtime of a killed owner may have dropped the container's state while its processes
     // run on: they are found, and ended, by their cgroups.
     KillCgroups(ContainerCgroups(folder.filename().string().substr(5), "/sys/fs/cgroup"));
+    EndProcessesIn(folder);
     umount2((folder / "rootfs").c_str(), MNT_DETACH);
     umount2((folder / "bundle").c_str(), MNT_DETACH);
     fs::remove_all(folder, ec);
