@@ -8,10 +8,7 @@
 //   podman root, host network like host's steps): host at least 5x faster;
 // - a fully cached 10-step pipeline as a whole host process: median at most 50 ms;
 // - four independent 1-second steps from four threads: all done within 1.5 s.
-#include <fcntl.h>
-#include <spawn.h>
 #include <sys/mount.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -30,22 +27,16 @@
 #include "core/engine/engine.h"
 #include "median.h"
 #include "process.h"
+#include "registry.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using host::bench::MedianMs;
-using host::bench::Output;
+using host::bench::MedianOrFailed;
+using host::bench::ReadAll;
 using host::bench::TimedRun;
-
-// The whole text of a file, or "" when it cannot be read.
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // podman confined to a private folder: its own storage, run, temporary and network-config folders,
 // file locks instead of /dev/shm, its own cgroup parent, host network (no netavark, no iptables).
@@ -135,9 +126,6 @@ class PrivatePodman {
   // case error() holds what it printed on stderr.
   double Timed(const std::vector<std::string>& argv) {
     if (dir_.empty()) return -1;  // error_ says why
-    std::vector<char*> args;
-    for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-    args.push_back(nullptr);
     std::vector<std::string> env_text = {"CONTAINERS_CONF=" + dir_ + "/containers.conf"};
     for (char** e = environ; *e; ++e) {
       if (std::strncmp(*e, "CONTAINERS_CONF=", 16) != 0) env_text.push_back(*e);
@@ -146,25 +134,11 @@ class PrivatePodman {
     for (auto& e : env_text) env.push_back(e.data());
     env.push_back(nullptr);
     const std::string err = dir_ + "/stderr";
-    posix_spawn_file_actions_t actions;
-    posix_spawn_file_actions_init(&actions);
-    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-    posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    auto start = Clock::now();
-    pid_t pid = 0;
-    int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), env.data());
-    posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) {
-      error_ = "cannot start " + argv[0] + ": " + std::strerror(rc);
-      return -1;
-    }
-    int status = 0;
-    waitpid(pid, &status, 0);
-    double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return ms;
+    const double ms = TimedRun(argv, env.data(), err.c_str());
+    if (ms >= 0) return ms;
     error_ = ReadAll(err);
     while (!error_.empty() && (error_.back() == '\n' || error_.back() == ' ')) error_.pop_back();
-    if (error_.empty()) error_ = argv[0] + " failed with status " + std::to_string(status);
+    if (error_.empty()) error_ = "cannot run " + argv[0] + ", or it failed without a message";
     return -1;
   }
 
@@ -253,12 +227,9 @@ int main() {
     return 1;
   }
   const std::string address =
-      Output("bash " + fixtures + "/registry.sh start " + root + "/registry");
-  if (address.empty() || system(("skopeo copy -q oci:" + root + "/oci:latest docker://" + address +
-                                 "/busybox:latest --dest-tls-verify=false")
-                                    .c_str()) != 0) {
+      host::bench::ServeImage(fixtures, root + "/registry", root + "/oci:latest", "busybox");
+  if (address.empty()) {
     std::fprintf(stderr, "cannot start the registry or push the image\n");
-    system(("bash " + fixtures + "/registry.sh stop " + root + "/registry").c_str());
     fs::remove_all(root);
     return 1;
   }
@@ -323,14 +294,10 @@ int main() {
       podman_ok = podman_samples.back() >= 0;
     }
   }
-  auto none_failed = [](const std::vector<double>& samples) {
-    return std::none_of(samples.begin(), samples.end(), [](double ms) { return ms < 0; });
-  };
-  bool all_ran = none_failed(shell_samples) && none_failed(host_samples);
-  double shell = all_ran ? host::bench::Median(shell_samples) : -1;
-  double uncached = all_ran ? host::bench::Median(host_samples) : -1;
+  double shell = MedianOrFailed(shell_samples);
+  double uncached = MedianOrFailed(host_samples);
   double podman_ms = podman_ok ? host::bench::Median(podman_samples) : -1;
-  double ttl0 = none_failed(ttl0_samples) ? host::bench::Median(ttl0_samples) : -1;
+  double ttl0 = MedianOrFailed(ttl0_samples);
   std::vector<std::string> pipeline = {host, "-q", "call", "container", "from", "--address", image};
   for (int step = 0; step < 10; ++step) {
     pipeline.insert(pipeline.end(), {"with-exec", "--args", "echo,step," + std::to_string(step)});
@@ -386,7 +353,7 @@ int main() {
     }
   }
 
-  system(("bash " + fixtures + "/registry.sh stop " + root + "/registry").c_str());
+  host::bench::StopRegistry(fixtures, root + "/registry");
   fs::remove_all(root);
   std::printf("step: shell script (overlay + crun run + umount)     median %7.2f ms\n", shell);
   std::printf("step: host, uncached with-exec echo (whole process)  median %7.2f ms  (%.2fx)\n",

@@ -15,6 +15,12 @@ inline double Median(std::vector<double> samples) {
   return n % 2 ? samples[n / 2] : (samples[n / 2 - 1] + samples[n / 2]) / 2;
 }
 
+// The median of timed samples, or -1 when a run failed (a negative sample, as TimedRun gives).
+inline double MedianOrFailed(const std::vector<double>& samples) {
+  const bool failed = std::any_of(samples.begin(), samples.end(), [](double ms) { return ms < 0; });
+  return failed ? -1 : Median(samples);
+}
+
 // Prints whether a figure was reached; returns false when it was not.
 inline bool Figure(const char* what, double measured, double limit, const char* unit) {
   bool ok = measured <= limit;

@@ -12,7 +12,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -30,15 +29,9 @@
 namespace {
 
 namespace fs = std::filesystem;
+using host::bench::MedianOrFailed;
+using host::bench::ReadAll;
 using host::bench::TimedRun;
-
-// The whole text of a file, or "" when it cannot be read.
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // A random string of letters and digits, different in every run.
 std::string RandomToken(const std::string& prefix) {
@@ -321,17 +314,13 @@ int main() {
     hand_samples.push_back(TimedRun({"bash", script}));
     host_samples.push_back(TimedRun(host_preview));
   }
-  auto none_failed = [](const std::vector<double>& samples) {
-    return std::none_of(samples.begin(), samples.end(), [](double ms) { return ms < 0; });
-  };
-  if (!none_failed(hand_samples) || !none_failed(host_samples)) {
-    std::fprintf(stderr, "a run failed (by hand: %s, host: %s)\n",
-                 none_failed(hand_samples) ? "ok" : "failed",
-                 none_failed(host_samples) ? "ok" : "failed");
+  const double hand = MedianOrFailed(hand_samples);
+  const double whole = MedianOrFailed(host_samples);
+  if (hand < 0 || whole < 0) {
+    std::fprintf(stderr, "a run failed (by hand: %s, host: %s)\n", hand < 0 ? "failed" : "ok",
+                 whole < 0 ? "failed" : "ok");
     return 1;
   }
-  const double hand = host::bench::Median(hand_samples);
-  const double whole = host::bench::Median(host_samples);
   std::printf("pipeline: iac preview by hand (2x overlay + crun run)     median %7.2f ms\n", hand);
   std::printf(
       "pipeline: host -m iac ... preview, warm (whole process)   median %7.2f ms  (%.2fx)\n", whole,

@@ -1,4 +1,5 @@
-// Running whole processes in benchmarks: wall times, medians, first lines of output.
+// Running whole processes in benchmarks: wall times, medians, first lines of output, files they
+// wrote.
 #ifndef HOST_BENCH_PROCESS_H_
 #define HOST_BENCH_PROCESS_H_
 
@@ -8,6 +9,8 @@
 
 #include <chrono>
 #include <cstdio>
+#include <fstream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -17,18 +20,20 @@ extern char** environ;
 
 namespace host::bench {
 
-// Runs argv with output discarded; returns the wall time in ms, or -1 when it failed.
-inline double TimedRun(const std::vector<std::string>& argv) {
+// Runs argv (in env, a null-terminated list of NAME=VALUE) with stdout discarded and stderr
+// written to stderr_path; returns the wall time in ms, or -1 when it failed.
+inline double TimedRun(const std::vector<std::string>& argv, char* const* env = environ,
+                       const char* stderr_path = "/dev/null") {
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, stderr_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
   auto start = std::chrono::steady_clock::now();
   pid_t pid = 0;
-  int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), env);
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) return -1;
   int status = 0;
@@ -49,6 +54,14 @@ inline std::string Output(const std::string& command) {
   return out;
 }
 
+// The whole text of a file, or "" when it cannot be read.
+inline std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
 // The median time of runs of make_argv(i), or -1 if any run failed.
 template <class F>
 inline double MedianMs(int runs, F make_argv) {
@@ -58,7 +71,7 @@ inline double MedianMs(int runs, F make_argv) {
     if (ms < 0) return -1;
     samples.push_back(ms);
   }
-  return host::bench::Median(samples);
+  return Median(samples);
 }
 
 }  // namespace host::bench

@@ -11,11 +11,11 @@
 
 #include "median.h"
 #include "process.h"
+#include "registry.h"
 
 int main() {
   namespace fs = std::filesystem;
   using host::bench::MedianMs;
-  using host::bench::Output;
   const std::string fixtures = std::string(HOST_SOURCE_DIR) + "/tests/fixtures/images";
   char root_template[] = "/tmp/host-pull-bench-XXXXXX";
   const std::string root = mkdtemp(root_template);
@@ -23,14 +23,14 @@ int main() {
           ("bash " + fixtures + "/make-big-image.sh " + root + "/oci big 50 >/dev/null").c_str()) !=
       0) {
     std::fprintf(stderr, "cannot build the image\n");
+    fs::remove_all(root);
     return 1;
   }
   const std::string address =
-      Output("bash " + fixtures + "/registry.sh start " + root + "/registry");
-  if (address.empty() || system(("skopeo copy -q oci:" + root + "/oci:big docker://" + address +
-                                 "/big:latest --dest-tls-verify=false")
-                                    .c_str()) != 0) {
+      host::bench::ServeImage(fixtures, root + "/registry", root + "/oci:big", "big");
+  if (address.empty()) {
     std::fprintf(stderr, "cannot start the registry or push the image\n");
+    fs::remove_all(root);
     return 1;
   }
   std::ofstream(root + "/config.json") << R"({"insecure": [")" << address << R"("]})";
@@ -58,7 +58,7 @@ int main() {
     return std::vector<std::string>{"bash", root + "/host.sh"};
   });
 
-  system(("bash " + fixtures + "/registry.sh stop " + root + "/registry").c_str());
+  host::bench::StopRegistry(fixtures, root + "/registry");
   fs::remove_all(root);
   if (baseline <= 0 || host <= 0) {
     std::fprintf(stderr, "a pull failed\n");

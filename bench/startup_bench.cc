@@ -17,14 +17,6 @@ struct Timed {
   const char* label;
   std::vector<std::string> argv;
   std::vector<double> samples;
-
-  // The median of the samples, or -1 if a run failed.
-  double MedianOrFailed() const {
-    for (double ms : samples) {
-      if (ms < 0) return -1;
-    }
-    return host::bench::Median(samples);
-  }
 };
 
 }  // namespace
@@ -52,7 +44,8 @@ int main() {
     return std::vector<std::string>{HOST_BINARY, "-m", "semver", "functions"};
   });
   std::vector<double> medians;
-  for (const auto& command : commands) medians.push_back(command.MedianOrFailed());
+  for (const auto& command : commands)
+    medians.push_back(host::bench::MedianOrFailed(command.samples));
   const double baseline = medians[0], wide = medians[1], pulumi = medians[2], iac = medians[3];
   if (baseline <= 0 || wide <= 0 || pulumi <= 0 || iac <= 0 || semver <= 0) {
     std::fprintf(stderr, "a run failed\n");

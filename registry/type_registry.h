@@ -3,6 +3,7 @@
 #ifndef HOST_REGISTRY_TYPE_REGISTRY_H_
 #define HOST_REGISTRY_TYPE_REGISTRY_H_
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -27,6 +28,9 @@ struct MemberInfo {
   const v1::FieldDef* field = nullptr;        // kField
   const ObjectInfo* object = nullptr;         // the object it belongs to
   std::vector<std::string> arg_keys;          // kebab-case argument names, in declared order
+  // Set by the engine's function cache (FunctionCache::SetCheap) through std::atomic_ref: whether
+  // the function's last run was too quick for its result to be worth keeping.
+  alignas(std::atomic_ref<bool>::required_alignment) mutable bool ran_cheaply = false;
 
   // The declared description, for help and listings.
   const std::string& description() const;

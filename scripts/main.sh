@@ -29,5 +29,7 @@ set -x
 echo "--- the comment GitHub's stand-in received on owner/repo#1:"
 /usr/bin/python3 -c '
 import json, sys
-comments = [json.loads(l) for l in open(sys.argv[1]) if "\"addComment\"" in l]
-print(comments[-1]["variables"]["body"], end="")' "$GITHUB_REQUESTS"
+entries = [json.loads(line) for line in open(sys.argv[1])]
+comments = [e["variables"]["body"] for e in entries if e.get("kind") == "addComment"
+            and e.get("auth") == "valid" and e["variables"].get("pr_number") == 1]
+print(comments[-1], end="")' "$GITHUB_REQUESTS"

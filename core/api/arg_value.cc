@@ -89,13 +89,8 @@ Result<v1::Value> ArgValue(const Engine& engine, const v1::ArgDef& def, const ho
     return FromJson(json, def.type(), engine.registry(), what);
   }
   if (def.type().kind() == v1::TYPE_KIND_OBJECT) {
-    Result<v1::Value> value = CoreObjectFromText(
-        [&engine](v1::Call call) { return engine.Call(std::move(call)); }, def.type(), arg.text);
-    if (!value.ok()) {
-      const bool untyped = value.status().message().rfind("takes a ", 0) == 0;
-      return value.status().Prefixed(what + (untyped ? " " : ": "));
-    }
-    return value;
+    return CoreObjectFromText([&engine](v1::Call call) { return engine.Call(std::move(call)); },
+                              def.type(), arg.text, what);
   }
   return cli::ParseFlagValue({arg.text}, def.type(), engine.registry(), flag);
 }

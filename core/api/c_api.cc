@@ -49,10 +49,31 @@ host_result* NewResult(const host::Engine& engine, host::v1::Value value) {
   return result.release();
 }
 
-// The value of a result, or nullptr when there is none.
-const host::v1::Value* ValueOf(const host_result* result) {
-  return result == nullptr ? nullptr : &result->value;
+using Kind = host::v1::Value::KindCase;
+
+// The value of a result when it is of kind, else nullptr.
+const host::v1::Value* ValueOf(const host_result* result, Kind kind) {
+  return result != nullptr && result->value.kind_case() == kind ? &result->value : nullptr;
 }
+
+// The value of a chain run as a new result, or NULL with *error set.
+host_result* ResultOf(const host::Engine& engine, Result<host::v1::Value> value,
+                      host_error** error) {
+  if (!value.ok()) {
+    SetError(error, value.status());
+    return nullptr;
+  }
+  return NewResult(engine, std::move(*value));
+}
+
+// host_value_kind numbers the kinds as Value's oneof does (0: none); both are frozen.
+constexpr bool Same(host_value_kind c, Kind proto) { return static_cast<int>(c) == proto; }
+static_assert(Same(HOST_VALUE_NONE, Kind::KIND_NOT_SET) &&
+              Same(HOST_VALUE_STRING, Kind::kStringValue) &&
+              Same(HOST_VALUE_INT, Kind::kIntValue) && Same(HOST_VALUE_FLOAT, Kind::kFloatValue) &&
+              Same(HOST_VALUE_BOOLEAN, Kind::kBoolValue) &&
+              Same(HOST_VALUE_ENUM, Kind::kEnumValue) && Same(HOST_VALUE_LIST, Kind::kListValue) &&
+              Same(HOST_VALUE_OBJECT, Kind::kObjectValue));
 
 }  // namespace
 
@@ -154,13 +175,10 @@ host_result* host_engine_call(host_engine* engine, const char* module, const hos
       SetError(error, Status::Usage("host_engine_call: engine must not be NULL"));
       return nullptr;
     }
-    Result<host::v1::Value> value = host::api::RunChain(
-        *engine->engine, module == nullptr ? "core" : module, nullptr, steps, step_count);
-    if (!value.ok()) {
-      SetError(error, value.status());
-      return nullptr;
-    }
-    return NewResult(*engine->engine, std::move(*value));
+    return ResultOf(*engine->engine,
+                    host::api::RunChain(*engine->engine, module == nullptr ? "core" : module,
+                                        nullptr, steps, step_count),
+                    error);
   });
 }
 
@@ -171,82 +189,50 @@ host_result* host_engine_call_on(host_engine* engine, const host_result* object,
       SetError(error, Status::Usage("host_engine_call_on: engine and object must not be NULL"));
       return nullptr;
     }
-    Result<host::v1::Value> value =
-        host::api::RunChain(*engine->engine, "", &object->value, steps, step_count);
-    if (!value.ok()) {
-      SetError(error, value.status());
-      return nullptr;
-    }
-    return NewResult(*engine->engine, std::move(*value));
+    return ResultOf(*engine->engine,
+                    host::api::RunChain(*engine->engine, "", &object->value, steps, step_count),
+                    error);
   });
 }
 
 host_value_kind host_result_kind(const host_result* result) {
-  const host::v1::Value* value = ValueOf(result);
-  if (value == nullptr) return HOST_VALUE_NONE;
-  switch (value->kind_case()) {
-    case host::v1::Value::kStringValue:
-      return HOST_VALUE_STRING;
-    case host::v1::Value::kIntValue:
-      return HOST_VALUE_INT;
-    case host::v1::Value::kFloatValue:
-      return HOST_VALUE_FLOAT;
-    case host::v1::Value::kBoolValue:
-      return HOST_VALUE_BOOLEAN;
-    case host::v1::Value::kEnumValue:
-      return HOST_VALUE_ENUM;
-    case host::v1::Value::kListValue:
-      return HOST_VALUE_LIST;
-    case host::v1::Value::kObjectValue:
-      return HOST_VALUE_OBJECT;
-    case host::v1::Value::KIND_NOT_SET:
-      break;
-  }
-  return HOST_VALUE_NONE;
+  return result == nullptr ? HOST_VALUE_NONE
+                           : static_cast<host_value_kind>(result->value.kind_case());
 }
 
 const char* host_result_string(const host_result* result) {
-  const host::v1::Value* value = ValueOf(result);
-  if (value == nullptr) return nullptr;
-  if (value->kind_case() == host::v1::Value::kStringValue) return value->string_value().c_str();
-  if (value->kind_case() == host::v1::Value::kEnumValue) return value->enum_value().c_str();
-  return nullptr;
+  if (const host::v1::Value* value = ValueOf(result, Kind::kStringValue)) {
+    return value->string_value().c_str();
+  }
+  const host::v1::Value* value = ValueOf(result, Kind::kEnumValue);
+  return value != nullptr ? value->enum_value().c_str() : nullptr;
 }
 
 int64_t host_result_int(const host_result* result) {
-  const host::v1::Value* value = ValueOf(result);
-  return value != nullptr && value->kind_case() == host::v1::Value::kIntValue ? value->int_value()
-                                                                              : 0;
+  const host::v1::Value* value = ValueOf(result, Kind::kIntValue);
+  return value != nullptr ? value->int_value() : 0;
 }
 
 double host_result_float(const host_result* result) {
-  const host::v1::Value* value = ValueOf(result);
-  if (value == nullptr) return 0;
-  if (value->kind_case() == host::v1::Value::kFloatValue) return value->float_value();
-  if (value->kind_case() == host::v1::Value::kIntValue) {
-    return static_cast<double>(value->int_value());
+  if (const host::v1::Value* value = ValueOf(result, Kind::kFloatValue)) {
+    return value->float_value();
   }
-  return 0;
+  return static_cast<double>(host_result_int(result));
 }
 
 int host_result_bool(const host_result* result) {
-  const host::v1::Value* value = ValueOf(result);
-  return value != nullptr && value->kind_case() == host::v1::Value::kBoolValue &&
-         value->bool_value();
+  const host::v1::Value* value = ValueOf(result, Kind::kBoolValue);
+  return value != nullptr && value->bool_value();
 }
 
 const char* host_result_object_type(const host_result* result) {
-  const host::v1::Value* value = ValueOf(result);
-  return value != nullptr && value->kind_case() == host::v1::Value::kObjectValue
-             ? value->object_value().type_name().c_str()
-             : nullptr;
+  const host::v1::Value* value = ValueOf(result, Kind::kObjectValue);
+  return value != nullptr ? value->object_value().type_name().c_str() : nullptr;
 }
 
 const char* host_result_object_id(const host_result* result) {
-  const host::v1::Value* value = ValueOf(result);
-  return value != nullptr && value->kind_case() == host::v1::Value::kObjectValue
-             ? value->object_value().id().c_str()
-             : nullptr;
+  const host::v1::Value* value = ValueOf(result, Kind::kObjectValue);
+  return value != nullptr ? value->object_value().id().c_str() : nullptr;
 }
 
 const char* host_result_json(const host_result* result) {

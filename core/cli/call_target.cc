@@ -18,18 +18,16 @@ class Local final : public CallTarget {
   }
   const TypeRegistry& registry() const override { return engine_.registry(); }
   Result<v1::Value> Call(v1::Call call) const override { return engine_.Call(std::move(call)); }
-  Result<v1::Value> CallChain(const std::vector<v1::Call>& calls) const override {
+  Result<v1::Value> CallChain(std::vector<v1::Call> calls) const override {
     v1::Value value;
     for (size_t i = 0; i < calls.size(); ++i) {
-      v1::Call call = calls[i];
-      if (i > 0) *call.mutable_receiver() = value.object_value();
-      Result<v1::Value> result = engine_.Call(std::move(call));
+      if (i > 0) *calls[i].mutable_receiver() = std::move(*value.mutable_object_value());
+      Result<v1::Value> result = engine_.Call(std::move(calls[i]));
       if (!result.ok()) return result;
       value = std::move(*result);
     }
     return value;
   }
-  bool remote() const override { return false; }
 
  private:
   Engine engine_;
@@ -61,8 +59,12 @@ class Remote final : public CallTarget {
     return module;
   }
   const TypeRegistry& registry() const override { return registry_; }
-  Result<v1::Value> Call(v1::Call call) const override { return CallChain({std::move(call)}); }
-  Result<v1::Value> CallChain(const std::vector<v1::Call>& calls) const override {
+  Result<v1::Value> Call(v1::Call call) const override {
+    std::vector<v1::Call> calls;
+    calls.push_back(std::move(call));
+    return CallChain(std::move(calls));
+  }
+  Result<v1::Value> CallChain(std::vector<v1::Call> calls) const override {
     std::vector<remote::WireStep> steps;
     for (size_t i = 0; i < calls.size(); ++i) {
       steps.push_back({calls[i].SerializeAsString(), i > 0});
@@ -73,7 +75,6 @@ class Remote final : public CallTarget {
     if (!value.ParseFromString(*bytes)) return Status::Failed("the engine sent a broken value");
     return value;
   }
-  bool remote() const override { return true; }
 
  private:
   // Adds the schemas of every module the server has loaded that we lack; a schema using types of

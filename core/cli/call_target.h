@@ -22,9 +22,7 @@ class CallTarget {
   // Runs one call.
   virtual Result<v1::Value> Call(v1::Call call) const = 0;
   // Runs calls in order, each after the first on the previous result, in one round trip.
-  virtual Result<v1::Value> CallChain(const std::vector<v1::Call>& calls) const = 0;
-  // Whether calls leave this process (the CLI then sends a chain at once).
-  virtual bool remote() const = 0;
+  virtual Result<v1::Value> CallChain(std::vector<v1::Call> calls) const = 0;
 };
 
 // The engine in this process.

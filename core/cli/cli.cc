@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <string_view>
 
 #include "core/base/names.h"
 #include "core/cli/authoring.h"
@@ -42,31 +43,35 @@ std::string Usage(const GlobalOptions& options, const std::string& command) {
   return options.module.empty() ? "host " + command : "host -m " + options.module + " " + command;
 }
 
+// A global option that takes a value: `SHORT VALUE`, `LONG VALUE` or, with equals, `LONG=VALUE`.
+struct ValueOption {
+  std::string_view short_name;  // empty: none
+  std::string_view long_name;
+  bool equals;
+  const char* needs;  // what the value is, for the error when it is missing
+  std::string GlobalOptions::*field;
+};
+
+constexpr ValueOption kValueOptions[] = {
+    {"-m", "--mod", true, "a module name or path", &GlobalOptions::module},
+    {"-o", "--output", false, "a host path", &GlobalOptions::output},
+    {"", "--engine", true, "unix:///PATH or tcp://HOST:PORT", &GlobalOptions::engine},
+};
+
 // Takes a global option at args[*i] if there is one.
 Result<bool> TakeGlobal(const std::vector<std::string>& args, size_t* i, GlobalOptions* options) {
   const std::string& a = args[*i];
-  if (a == "-m" || a == "--mod") {
-    if (*i + 1 >= args.size()) return Status::Usage(a + " needs a module name or path");
-    options->module = args[++*i];
-    return true;
-  }
-  if (a.rfind("--mod=", 0) == 0) {
-    options->module = a.substr(6);
-    return true;
-  }
-  if (a == "-o" || a == "--output") {
-    if (*i + 1 >= args.size()) return Status::Usage(a + " needs a host path");
-    options->output = args[++*i];
-    return true;
-  }
-  if (a == "--engine") {
-    if (*i + 1 >= args.size()) return Status::Usage(a + " needs unix:///PATH or tcp://HOST:PORT");
-    options->engine = args[++*i];
-    return true;
-  }
-  if (a.rfind("--engine=", 0) == 0) {
-    options->engine = a.substr(9);
-    return true;
+  for (const ValueOption& option : kValueOptions) {
+    if ((!option.short_name.empty() && a == option.short_name) || a == option.long_name) {
+      if (*i + 1 >= args.size()) return Status::Usage(a + " needs " + option.needs);
+      options->*option.field = args[++*i];
+      return true;
+    }
+    if (option.equals && a.size() > option.long_name.size() && a.starts_with(option.long_name) &&
+        a[option.long_name.size()] == '=') {
+      options->*option.field = a.substr(option.long_name.size() + 1);
+      return true;
+    }
   }
   if (a == "--json") return options->json = true;
   if (a == "-q" || a == "--quiet") return options->quiet = true;
@@ -93,8 +98,9 @@ EngineOptions MakeEngineOptions(const GlobalOptions& options) {
 // The engine calls run on: the remote one of --engine or HOST_ENGINE (token from
 // HOST_ENGINE_TOKEN), else one in this process.
 Result<std::unique_ptr<CallTarget>> OpenEngine(const GlobalOptions& options) {
-  std::string address = options.engine;
-  if (address.empty() && std::getenv("HOST_ENGINE")) address = std::getenv("HOST_ENGINE");
+  const char* from_environment = std::getenv("HOST_ENGINE");
+  std::string address =
+      options.engine.empty() && from_environment ? from_environment : options.engine;
   if (address.empty()) return LocalTarget(MakeEngineOptions(options));
   const char* token = std::getenv("HOST_ENGINE_TOKEN");
   return RemoteTarget(address, token ? token : "");
@@ -252,24 +258,18 @@ Result<v1::Value> CoreObjectFromFlag(const CallTarget& engine, const v1::TypeRef
                                      const std::vector<std::string>& texts,
                                      const std::string& flag) {
   if (texts.size() > 1) return Status::Usage("argument " + flag + " is given more than once");
-  Result<v1::Value> value = CoreObjectFromText(
-      [&engine](v1::Call call) { return engine.Call(std::move(call)); }, type, texts.front());
-  if (!value.ok()) {
-    const bool untyped = value.status().message().rfind("takes a ", 0) == 0;
-    return value.status().Prefixed("argument " + flag + (untyped ? " " : ": "));
-  }
-  return value;
+  return CoreObjectFromText([&engine](v1::Call call) { return engine.Call(std::move(call)); }, type,
+                            texts.front(), "argument " + flag);
 }
 
-// Builds the Call of a step on the given receiver, parsing its flag texts by type.
-Result<v1::Call> MakeCall(const Step& step, const v1::ObjectValue* receiver,
-                          const CallTarget& engine) {
+// Builds the Call of a step (its receiver is the previous step's result), parsing its flag texts
+// by type.
+Result<v1::Call> MakeCall(const Step& step, const CallTarget& engine) {
   const TypeRegistry& registry = engine.registry();
   v1::Call call;
   const ObjectInfo& object = *step.member->object;
   call.set_module(object.module->def.name());
   call.set_object(object.def->name());
-  if (receiver) *call.mutable_receiver() = *receiver;
   if (step.member->kind == MemberInfo::Kind::kField) {
     call.set_function(step.member->field->name());
   } else if (step.member->kind == MemberInfo::Kind::kFunction) {
@@ -315,33 +315,23 @@ int RunCall(const std::vector<std::string>& args, GlobalOptions options) {
     std::cout << help;
     return 0;
   }
-  v1::Value value;
-  if (engine.remote()) {  // the whole chain in one round trip
-    std::vector<v1::Call> calls;
-    Status unmade;
-    for (const Step& step : *steps) {
-      Result<v1::Call> call = MakeCall(step, nullptr, engine);
-      if (!call.ok()) {
-        unmade = call.status();
-        break;
-      }
-      calls.push_back(std::move(*call));
+  // Every step's call, then the chain at once (one round trip to a remote engine). As if the steps
+  // ran one by one, those before an argument error run first, and their failure wins.
+  std::vector<v1::Call> calls;
+  Status unmade;
+  for (const Step& step : *steps) {
+    Result<v1::Call> call = MakeCall(step, engine);
+    if (!call.ok()) {
+      unmade = call.status();
+      break;
     }
-    // As locally, the steps before an argument error run first, and their failure wins.
-    Result<v1::Value> result = calls.empty() ? Result<v1::Value>(unmade) : engine.CallChain(calls);
-    if (!result.ok()) return Report(result.status());
-    if (!unmade.ok()) return Report(unmade);
-    value = std::move(*result);
+    calls.push_back(std::move(*call));
   }
-  for (size_t i = 0; i < steps->size() && !engine.remote(); ++i) {
-    const v1::ObjectValue* receiver =
-        value.kind_case() == v1::Value::kObjectValue ? &value.object_value() : nullptr;
-    Result<v1::Call> call = MakeCall((*steps)[i], receiver, engine);
-    if (!call.ok()) return Report(call.status());
-    Result<v1::Value> result = engine.Call(std::move(*call));
-    if (!result.ok()) return Report(result.status());
-    value = std::move(*result);
-  }
+  Result<v1::Value> result =
+      calls.empty() ? Result<v1::Value>(unmade) : engine.CallChain(std::move(calls));
+  if (!result.ok()) return Report(result.status());
+  if (!unmade.ok()) return Report(unmade);
+  v1::Value value = std::move(*result);
   if (!options.output.empty()) {
     const std::string type = value.kind_case() == v1::Value::kObjectValue
                                  ? value.object_value().type_name()

@@ -40,12 +40,11 @@ Result<v1::Value> CoreChain(const GraphCall& run, const std::vector<ChainStep>& 
 }  // namespace
 
 Result<v1::Value> CoreObjectFromText(const GraphCall& call, const v1::TypeRef& type,
-                                     const std::string& text) {
+                                     const std::string& text, const std::string& what) {
   const std::string& name = type.name();
-  Result<v1::Value> value =
-      Status::Usage("takes a " + name +
-                    " object, which cannot be given as text: pass one an earlier call "
-                    "returned");
+  Result<v1::Value> value = Status::Usage(what + " takes a " + name +
+                                          " object, which cannot be given as text: pass one an "
+                                          "earlier call returned");
   if (name == "Secret") {
     value = CoreChain(call, {{"secret", {{"uri", text}}}});
   } else if (name == "Directory") {
@@ -56,6 +55,8 @@ Result<v1::Value> CoreObjectFromText(const GraphCall& call, const v1::TypeRef& t
     value = CoreChain(call, {{"container", {}}, {"from", {{"address", text}}}});
   } else if (name == "CacheVolume") {
     value = CoreChain(call, {{"cache-volume", {{"key", text}}}});
+  } else {
+    return value;
   }
   if (value.ok() && (name == "Directory" || name == "File")) {
     v1::Call digest;
@@ -63,10 +64,10 @@ Result<v1::Value> CoreObjectFromText(const GraphCall& call, const v1::TypeRef& t
     digest.set_object(name);
     digest.set_function("digest");
     *digest.mutable_receiver() = value->object_value();
-    if (Result<v1::Value> checked = call(std::move(digest)); !checked.ok()) {
-      return checked.status();
-    }
+    if (Result<v1::Value> checked = call(std::move(digest)); !checked.ok())
+      value = checked.status();
   }
+  if (!value.ok()) return value.status().Prefixed(what + ": ");
   return value;
 }
 

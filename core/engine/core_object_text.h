@@ -14,11 +14,12 @@ namespace host {
 // Runs one call through the graph (a local engine, or a remote one).
 using GraphCall = std::function<Result<v1::Value>(v1::Call)>;
 
-// The core object of type made from text. A Directory or File is read at once, so that a wrong
-// path is the caller's usage error rather than a failure inside the module that receives it (the
-// snapshot is kept for the session: nothing is read twice). Other types are a usage error.
+// The core object of type made from text; what names it in errors ("argument --dir"). A
+// Directory or File is read at once, so that a wrong path is the caller's usage error rather than a
+// failure inside the module that receives it (the snapshot is kept for the session: nothing is
+// read twice). Other types are a usage error.
 Result<v1::Value> CoreObjectFromText(const GraphCall& call, const v1::TypeRef& type,
-                                     const std::string& text);
+                                     const std::string& text, const std::string& what);
 
 }  // namespace host
 

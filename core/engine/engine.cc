@@ -364,20 +364,20 @@ host_status Engine::InvokeCached(const LoadedModule& module, host_context* ctx,
   }
   // A persistent function that runs faster than a lookup is simply run, unless this run is slow.
   const bool session = policy == v1::CACHE_POLICY_SESSION;
-  const bool cheap = !session && functions_->IsCheap(&member);
+  const bool cheap = !session && FunctionCache::IsCheap(member);
   std::optional<FunctionCacheKey> key;
   const std::string_view bytes(reinterpret_cast<const char*>(call_bytes.data), call_bytes.size);
   if (!cheap) {
-    if (std::optional<std::string> hit = functions_->FindInSession(bytes)) {
-      const auto* data = reinterpret_cast<const uint8_t*>(hit->data());
-      return FillApiBuffer(data, hit->size(), result) ? HOST_STATUS_OK : HOST_STATUS_ERROR;
+    std::optional<std::string> found = functions_->FindInSession(bytes);
+    if (!found) {
+      Result<FunctionCacheKey> made =
+          FunctionCache::KeyOf(call, bytes, module.Digest(), registry_, *core_, !session);
+      if (made.ok()) key = std::move(*made);
+      if (key) found = functions_->FindOnDisk(*key);
     }
-    Result<FunctionCacheKey> made =
-        FunctionCache::KeyOf(call, bytes, module.Digest(), registry_, *core_, !session);
-    if (made.ok()) key = std::move(*made);
-    if (std::optional<std::string> cached = key ? functions_->Find(*key) : std::nullopt) {
-      const auto* data = reinterpret_cast<const uint8_t*>(cached->data());
-      return FillApiBuffer(data, cached->size(), result) ? HOST_STATUS_OK : HOST_STATUS_ERROR;
+    if (found) {
+      const auto* data = reinterpret_cast<const uint8_t*>(found->data());
+      return FillApiBuffer(data, found->size(), result) ? HOST_STATUS_OK : HOST_STATUS_ERROR;
     }
   }
   const auto start = std::chrono::steady_clock::now();
@@ -385,7 +385,7 @@ host_status Engine::InvokeCached(const LoadedModule& module, host_context* ctx,
   if (status != HOST_STATUS_OK) return status;
   const bool worth_keeping =
       session || std::chrono::steady_clock::now() - start >= FunctionCache::kWorthKeeping;
-  if (!session && worth_keeping == cheap) functions_->SetCheap(&member, !worth_keeping);
+  if (!session && worth_keeping == cheap) FunctionCache::SetCheap(member, !worth_keeping);
   if (!worth_keeping) return status;
   if (!key) {
     Result<FunctionCacheKey> made =

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <iterator>
 #include <vector>
@@ -115,17 +116,12 @@ Result<FunctionCacheKey> FunctionCache::KeyOf(const v1::Call& call, std::string_
 
 std::optional<std::string> FunctionCache::FindInSession(std::string_view call_bytes) {
   std::lock_guard lock(mutex_);
-  auto found = session_.find(std::string(call_bytes));
+  auto found = session_.find(call_bytes);
   if (found == session_.end()) return std::nullopt;
   return found->second;
 }
 
-std::optional<std::string> FunctionCache::Find(const FunctionCacheKey& key) {
-  {
-    std::lock_guard lock(mutex_);
-    auto found = session_.find(key.session);
-    if (found != session_.end()) return found->second;
-  }
+std::optional<std::string> FunctionCache::FindOnDisk(const FunctionCacheKey& key) {
   if (key.persistent.empty()) return std::nullopt;
   const fs::path file = dir_ / key.persistent;
   std::ifstream in(file, std::ios::binary);
@@ -163,18 +159,12 @@ void FunctionCache::Store(const FunctionCacheKey& key, std::string bytes,
   session_.insert_or_assign(key.session, std::move(bytes));
 }
 
-bool FunctionCache::IsCheap(const void* function) {
-  std::lock_guard lock(mutex_);
-  return cheap_.count(function) != 0;
+bool FunctionCache::IsCheap(const MemberInfo& function) {
+  return std::atomic_ref<bool>(function.ran_cheaply).load(std::memory_order_relaxed);
 }
 
-void FunctionCache::SetCheap(const void* function, bool cheap) {
-  std::lock_guard lock(mutex_);
-  if (cheap) {
-    cheap_.insert(function);
-  } else {
-    cheap_.erase(function);
-  }
+void FunctionCache::SetCheap(const MemberInfo& function, bool cheap) {
+  std::atomic_ref<bool>(function.ran_cheaply).store(cheap, std::memory_order_relaxed);
 }
 
 }  // namespace host

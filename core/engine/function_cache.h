@@ -6,11 +6,11 @@
 
 #include <chrono>
 #include <filesystem>
-#include <map>
+#include <functional>
 #include <mutex>
 #include <optional>
-#include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "core/base/status.h"
@@ -20,6 +20,7 @@ namespace host {
 
 class CoreServices;
 class TypeRegistry;
+struct MemberInfo;
 
 // Where one call's result may be found and kept.
 struct FunctionCacheKey {
@@ -45,28 +46,35 @@ class FunctionCache {
   // The result kept in this session for a call (as serialized), or nullopt: the fast path.
   std::optional<std::string> FindInSession(std::string_view call_bytes);
 
-  // The stored result bytes (a host.v1.Value) for key, or nullopt.
-  std::optional<std::string> Find(const FunctionCacheKey& key);
+  // The result stored on disk for a persistent key (then kept for the session too), or nullopt.
+  // Look in FindInSession first: this reads only the disk.
+  std::optional<std::string> FindOnDisk(const FunctionCacheKey& key);
 
   // Keeps a result. It goes to disk only for a persistent key, when the result holds no core
   // object (their IDs mean something only in this session) and no secret's plaintext.
   void Store(const FunctionCacheKey& key, std::string bytes, const TypeRegistry& registry,
              const CoreServices& core);
 
-  // Whether a function (by its registry entry) last ran faster than kWorthKeeping: such results
-  // of persistent functions are neither looked up nor kept, as running them again is cheaper.
-  bool IsCheap(const void* function);
+  // Whether a function last ran faster than kWorthKeeping: such results of persistent functions
+  // are neither looked up nor kept, as running them again is cheaper. Lock-free.
+  static bool IsCheap(const MemberInfo& function);
   // Records whether a function's last run was cheap.
-  void SetCheap(const void* function, bool cheap);
+  static void SetCheap(const MemberInfo& function, bool cheap);
 
   // How long a persistent function must run for its result to be kept.
   static constexpr std::chrono::microseconds kWorthKeeping{1000};
 
  private:
+  // Hashes a std::string or a std::string_view alike, so that lookups copy no key.
+  struct BytesHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view bytes) const { return std::hash<std::string_view>{}(bytes); }
+  };
+
   std::filesystem::path dir_;
   std::mutex mutex_;
-  std::unordered_map<std::string, std::string> session_;  // by the call's bytes
-  std::set<const void*> cheap_;
+  // By the call's bytes.
+  std::unordered_map<std::string, std::string, BytesHash, std::equal_to<>> session_;
 };
 
 }  // namespace host

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <csignal>
 #include <fstream>
+#include <functional>
 #include <iterator>
 #include <string>
 #include <thread>
@@ -38,42 +39,40 @@ std::vector<fs::path> ContainerCgroups(const std::string& suffix, const fs::path
   return found;
 }
 
-// Kills every process of the cgroups and removes them once empty (waits up to a second).
-void KillCgroups(const std::vector<fs::path>& groups) {
+// Kills the processes that find lists until it lists none (waits up to a second).
+void KillUntilGone(const std::function<std::vector<pid_t>()>& find) {
   for (int attempt = 0; attempt < 50; ++attempt) {
-    bool any = false;
-    for (const auto& group : groups) {
-      std::ifstream procs(group / "cgroup.procs");
-      for (pid_t pid; procs >> pid;) {
-        any = true;
-        kill(pid, SIGKILL);
-      }
-    }
-    if (!any) break;
+    const std::vector<pid_t> found = find();
+    if (found.empty()) return;
+    for (pid_t pid : found) kill(pid, SIGKILL);
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
-  for (const auto& group : groups) rmdir(group.c_str());
 }
 
-// Ends the processes still working in folder (the dead owner's runtime, cleaning up after its
-// container), so that none of them writes there again once it is removed. Waits up to a second.
-void EndProcessesIn(const fs::path& folder) {
-  const std::string needle = folder.string() + "/";
-  for (int attempt = 0; attempt < 50; ++attempt) {
-    bool any = false;
-    std::error_code ec;
-    for (const auto& proc : fs::directory_iterator("/proc", ec)) {
-      const std::string name = proc.path().filename().string();
-      if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-      std::ifstream cmdline(proc.path() / "cmdline");
-      std::string text((std::istreambuf_iterator<char>(cmdline)), {});
-      if (text.find(needle) == std::string::npos) continue;
-      any = true;
-      kill(static_cast<pid_t>(std::stol(name)), SIGKILL);
-    }
-    if (!any) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+// The processes of the cgroups.
+std::vector<pid_t> ProcessesOf(const std::vector<fs::path>& groups) {
+  std::vector<pid_t> found;
+  for (const auto& group : groups) {
+    std::ifstream procs(group / "cgroup.procs");
+    for (pid_t pid; procs >> pid;) found.push_back(pid);
   }
+  return found;
+}
+
+// The processes whose command line names something in folder: the dead owner's runtime,
+// cleaning up after its container, which would write there again once the folder is removed.
+std::vector<pid_t> ProcessesWorkingIn(const fs::path& folder) {
+  const std::string needle = folder.string() + "/";
+  std::vector<pid_t> found;
+  std::error_code ec;
+  for (const auto& proc : fs::directory_iterator("/proc", ec)) {
+    const std::string name = proc.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream cmdline(proc.path() / "cmdline");
+    const std::string text((std::istreambuf_iterator<char>(cmdline)), {});
+    if (text.find(needle) != std::string::npos) found.push_back(std::stoi(name));
+  }
+  return found;
 }
 
 }  // namespace
@@ -100,8 +99,11 @@ int CleanAbandonedSteps(const fs::path& tmp_dir, const OciRuntime& runtime) {
     }
     // The runtime of a killed owner may have dropped the container's state while its processes
     // run on: they are found, and ended, by their cgroups.
-    KillCgroups(ContainerCgroups(folder.filename().string().substr(5), "/sys/fs/cgroup"));
-    EndProcessesIn(folder);
+    const std::vector<fs::path> groups =
+        ContainerCgroups(folder.filename().string().substr(5), "/sys/fs/cgroup");
+    KillUntilGone([&] { return ProcessesOf(groups); });
+    for (const auto& group : groups) rmdir(group.c_str());  // removable once empty
+    KillUntilGone([&] { return ProcessesWorkingIn(folder); });
     umount2((folder / "rootfs").c_str(), MNT_DETACH);
     umount2((folder / "bundle").c_str(), MNT_DETACH);
     fs::remove_all(folder, ec);

@@ -85,12 +85,8 @@ class GrpcEngineClient final : public EngineClient {
 // Connects to a remote engine; see ConnectFn.
 extern "C" __attribute__((visibility("default"))) host::remote::EngineClient* host_grpc_connect(
     const std::string& address, const std::string& token, std::string* error) {
-  std::string target;
-  if (address.rfind("unix://", 0) == 0) {
-    target = address;
-  } else if (address.rfind("tcp://", 0) == 0) {
-    target = address.substr(6);
-  } else {
+  const std::string target = host::remote::GrpcTarget(address);
+  if (target.empty()) {
     *error = "--engine takes unix:///PATH or tcp://HOST:PORT, not '" + address + "'";
     return nullptr;
   }

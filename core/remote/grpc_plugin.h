@@ -60,6 +60,14 @@ class EngineClient {
   virtual Result<std::string> Call(const std::vector<WireStep>& steps) = 0;
 };
 
+// The gRPC target of an engine address: unix:///PATH as it is, tcp://HOST:PORT as HOST:PORT; empty
+// when the address is neither.
+inline std::string GrpcTarget(const std::string& address) {
+  if (address.rfind("unix://", 0) == 0) return address;
+  if (address.rfind("tcp://", 0) == 0) return address.substr(6);
+  return {};
+}
+
 // The plugin's entry points (extern "C", looked up with dlsym).
 // Serves backend until the process is interrupted (SIGINT, SIGTERM); returns why it stopped.
 using ServeFn = Status (*)(EngineBackend* backend, const ServeOptions& options);

@@ -91,13 +91,6 @@ class EngineService final : public v1::Engine::Service {
   std::string expected_;  // "Bearer TOKEN", or empty
 };
 
-// The gRPC listening address of unix:///PATH or tcp://HOST:PORT, or empty when it is neither.
-std::string ListenAddress(const std::string& listen) {
-  if (listen.rfind("unix://", 0) == 0) return listen;
-  if (listen.rfind("tcp://", 0) == 0) return listen.substr(6);
-  return {};
-}
-
 }  // namespace
 }  // namespace host::remote
 
@@ -105,7 +98,7 @@ std::string ListenAddress(const std::string& listen) {
 extern "C" __attribute__((visibility("default"))) host::Status host_grpc_serve(
     host::remote::EngineBackend* backend, const host::remote::ServeOptions& options) {
   using host::Status;
-  const std::string address = host::remote::ListenAddress(options.listen);
+  const std::string address = host::remote::GrpcTarget(options.listen);
   if (address.empty()) {
     return Status::Usage("--listen takes unix:///PATH or tcp://HOST:PORT, not '" + options.listen +
                          "'");

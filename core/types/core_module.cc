@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <functional>
@@ -217,11 +216,9 @@ const std::map<std::string, Handler, std::less<>>& Handlers() {
          auto started = std::chrono::steady_clock::now();
          const int ticket = c.services.progress().Started("export " + to->string());
          Result<std::string> digest = (*backend)->Export(spec);
-         char seconds[32];
-         std::snprintf(
-             seconds, sizeof seconds, "%.2fs",
-             std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
-         c.services.progress().Finished(ticket, (digest.ok() ? "" : "FAILED ") + std::string(seconds));
+         c.services.progress().Finished(
+             ticket, (digest.ok() ? "" : "FAILED ") +
+                         FormatSeconds(std::chrono::steady_clock::now() - started));
          if (!digest.ok()) return digest.status();
          return StringValue(to->string());
        }},

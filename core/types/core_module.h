@@ -41,8 +41,6 @@ class CoreServices {
   SnapshotStore& snapshots() { return snapshots_; }
   // Pulls images and runs steps: the container engine plugin, loaded on first use.
   Result<ContainerBackend*> Backend();
-  // Writes one progress line (scrubbed) unless progress is off.
-  void Progress(const std::string& line) { progress_.Line(line); }
   // Reports pulls and steps as they start and end (scrubbed).
   ProgressLog& progress() { return progress_; }
 

@@ -4,7 +4,6 @@
 #include <sys/file.h>
 #include <unistd.h>
 #include <chrono>
-#include <cstdio>
 
 #include <sys/stat.h>
 #include <sys/xattr.h>
@@ -86,12 +85,6 @@ std::string LastLines(const std::string& text, size_t n) {
     if (text[pos - 1] == '\n' && ++lines == n) break;
   }
   return text.substr(pos);
-}
-
-std::string Seconds(std::chrono::steady_clock::duration d) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2fs", std::chrono::duration<double>(d).count());
-  return buf;
 }
 
 }  // namespace
@@ -187,8 +180,9 @@ Result<ContainerState> Evaluator::ComputeContainer(const std::string& id) {
     auto started = std::chrono::steady_clock::now();
     const int ticket = services_->progress().Started("pull " + address);
     Result<PulledImage> image = (*backend)->Pull(address);
-    services_->progress().Finished(ticket, (image.ok() ? "" : "FAILED ") +
-                                               Seconds(std::chrono::steady_clock::now() - started));
+    services_->progress().Finished(
+        ticket,
+        (image.ok() ? "" : "FAILED ") + FormatSeconds(std::chrono::steady_clock::now() - started));
     if (!image.ok()) return image.status().Prefixed("from " + address + ": ");
     std::error_code touch_ec;  // mark the layers used, so eviction keeps them
     for (const auto& layer : image->layers) {
@@ -411,17 +405,16 @@ Result<ContainerState> Evaluator::Exec(const ContainerState& parent, const Node&
       },
       [&](const StepResult& r) { return matches(r.exit_code); },
       [&](std::string_view text) { return services_->secrets().Redact(text); }, &cached);
-  const std::string took = Seconds(std::chrono::steady_clock::now() - started);
   if (cached) {
-    services_->Progress("host: exec " + shown + " CACHED");
+    services_->progress().Line("host: exec " + shown + " CACHED");
   } else {
-    services_->progress().Finished(
-        ticket, step.ok() && matches(step->exit_code)
-                    ? took
-                    : "FAILED" +
-                          (step.ok() ? " (exit code " + std::to_string(step->exit_code) + ")"
-                                     : std::string()) +
-                          " " + took);
+    std::string outcome = FormatSeconds(std::chrono::steady_clock::now() - started);
+    if (!step.ok()) {
+      outcome = "FAILED " + outcome;
+    } else if (!matches(step->exit_code)) {
+      outcome = "FAILED (exit code " + std::to_string(step->exit_code) + ") " + outcome;
+    }
+    services_->progress().Finished(ticket, outcome);
   }
   if (!step.ok()) return step.status().Prefixed("exec " + shown + ": ");
   if (!matches(step->exit_code)) {

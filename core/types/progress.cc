@@ -8,6 +8,12 @@ namespace {
 constexpr const char* kClearLine = "\r\033[K";
 }  // namespace
 
+std::string FormatSeconds(std::chrono::steady_clock::duration duration) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.2fs", std::chrono::duration<double>(duration).count());
+  return text;
+}
+
 ProgressLog::ProgressLog(std::ostream* out, bool terminal, int columns,
                          std::function<std::string(std::string_view)> redact)
     : out_(out),

@@ -14,6 +14,9 @@
 
 namespace host {
 
+// A duration as progress lines show it: 0.14s.
+std::string FormatSeconds(std::chrono::steady_clock::duration duration);
+
 // Writes progress for one engine. Thread-safe; every text goes through redact first.
 class ProgressLog {
  public:

@@ -1,6 +1,5 @@
 #include "project.h"
 
-#include <algorithm>
 #include <sstream>
 
 namespace pulumi {
@@ -53,20 +52,6 @@ ProjectFile ParseProjectFile(const std::string& text) {
     }
   }
   return project;
-}
-
-std::vector<std::string> StacksOf(const std::vector<std::string>& file_names) {
-  std::vector<std::string> stacks;
-  const std::string prefix = "Pulumi.", suffix = ".yaml";
-  for (const auto& name : file_names) {
-    if (name.size() <= prefix.size() + suffix.size() || name.rfind(prefix, 0) != 0 ||
-        name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) {
-      continue;
-    }
-    stacks.push_back(name.substr(prefix.size(), name.size() - prefix.size() - suffix.size()));
-  }
-  std::sort(stacks.begin(), stacks.end());
-  return stacks;
 }
 
 std::string LocalBackendPath(const std::string& url, std::string* error) {

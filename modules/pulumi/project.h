@@ -1,9 +1,8 @@
-// What the pulumi module reads from a Pulumi project: its runtime, its backend and its stacks.
+// What the pulumi module reads from a Pulumi project: its runtime and its backend.
 #ifndef HOST_MODULES_PULUMI_PROJECT_H_
 #define HOST_MODULES_PULUMI_PROJECT_H_
 
 #include <string>
-#include <vector>
 
 namespace pulumi {
 
@@ -17,9 +16,6 @@ struct ProjectFile {
 // Reads the top-level settings of a Pulumi.yaml text (the small YAML subset projects use:
 // `runtime: go` or `runtime:` with a nested `name:`, and `backend:` with a nested `url:`).
 ProjectFile ParseProjectFile(const std::string& text);
-
-// The stacks a project folder declares, from its file names (Pulumi.<stack>.yaml), sorted.
-std::vector<std::string> StacksOf(const std::vector<std::string>& file_names);
 
 // Where a file:// backend keeps its state inside the container ("~" is the home folder), or an
 // error text when the URL is not an absolute file:// location; empty for other backends.

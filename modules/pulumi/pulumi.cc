@@ -83,28 +83,16 @@ struct Pulumi {
 
   Pulumi from_version(const std::string& v) const {
     if (v.empty()) throw std::invalid_argument("the version is empty: give one like 3.99.0");
-    Pulumi copy = *this;
-    copy.version = v;
-    return copy;
+    return With(&Pulumi::version, v);
   }
-  Pulumi with_pulumi_token(const host::Secret& t) const {
-    Pulumi copy = *this;
-    copy.token = t;
-    return copy;
-  }
+  Pulumi with_pulumi_token(const host::Secret& t) const { return With(&Pulumi::token, t); }
   Pulumi with_backend_url(const std::string& url) const {
     std::string error;
     pulumi::LocalBackendPath(url, &error);
     if (!error.empty()) throw std::invalid_argument(error);
-    Pulumi copy = *this;
-    copy.backend_url = url;
-    return copy;
+    return With(&Pulumi::backend_url, url);
   }
-  Pulumi with_passphrase(const host::Secret& p) const {
-    Pulumi copy = *this;
-    copy.passphrase = p;
-    return copy;
-  }
+  Pulumi with_passphrase(const host::Secret& p) const { return With(&Pulumi::passphrase, p); }
   Pulumi with_aws_credentials(const host::Secret& access_key, const host::Secret& secret_key,
                               const std::optional<host::Secret>& session_token,
                               const std::optional<std::string>& region) const {
@@ -171,6 +159,14 @@ struct Pulumi {
 
     host::Container Container() const { return self->ContainerFor(*this); }
   };
+
+  // A copy with one setting changed.
+  template <class Field, class Value>
+  Pulumi With(Field Pulumi::*field, const Value& value) const {
+    Pulumi copy = *this;
+    copy.*field = value;
+    return copy;
+  }
 
   static void CheckName(const std::string& name) {
     if (name.empty() || name.find('=') != std::string::npos) {

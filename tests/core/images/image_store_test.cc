@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <memory>
 #include <thread>
 
 #include "core/images/digest.h"
@@ -41,6 +42,19 @@ class ImageStoreTest : public ::testing::Test {
     ASSERT_TRUE(registry.error.empty()) << registry.error;
     address_ = registry.address;
     state_ = ScratchDir();
+  }
+
+  // A stand-in registry serving the test images, which counts what is asked of it.
+  static std::unique_ptr<HttpStandIn> LayoutRegistry() {
+    return std::make_unique<HttpStandIn>(
+        [layout = test::TestImages().layout](const HttpRequest& request) {
+          return test::ServeLayout(layout, request);
+        });
+  }
+
+  // busybox:latest pulled from server by a new store of state_, as a later process would.
+  Result<Image> PullLatest(const HttpStandIn& server, const Config& config = {}) const {
+    return ImageStore(state_, config).Pull(server.address() + "/busybox:latest");
   }
 
   std::string address_;
@@ -144,19 +158,15 @@ TEST_F(ImageStoreTest, SecondPullByDigestMakesNoNetworkRequest) {
 }
 
 TEST_F(ImageStoreTest, SecondPullByTagWithinItsTtlMakesNoRequest) {
-  const std::string layout = test::TestImages().layout;
-  HttpStandIn server(
-      [&](const HttpRequest& request) { return test::ServeLayout(layout, request); });
-  ImageStore store(state_, Config{});
-  Result<Image> first = store.Pull(server.address() + "/busybox:latest");
+  std::unique_ptr<HttpStandIn> server = LayoutRegistry();
+  Result<Image> first = PullLatest(*server);
   ASSERT_TRUE(first.ok()) << first.status().message();
-  EXPECT_EQ(server.CountRequests("/blobs/"), 2u);
-  EXPECT_EQ(server.CountRequests("/manifests/latest"), 1u);
-  const size_t asked = server.requests().size();
-  ImageStore again_store(state_, Config{});  // a later process: the default tag_ttl is 5 minutes
-  Result<Image> again = again_store.Pull(server.address() + "/busybox:latest");
+  EXPECT_EQ(server->CountRequests("/blobs/"), 2u);
+  EXPECT_EQ(server->CountRequests("/manifests/latest"), 1u);
+  const size_t asked = server->requests().size();
+  Result<Image> again = PullLatest(*server);  // the default tag_ttl is 5 minutes
   ASSERT_TRUE(again.ok()) << again.status().message();
-  EXPECT_EQ(server.requests().size(), asked);  // not one request more
+  EXPECT_EQ(server->requests().size(), asked);  // not one request more
   EXPECT_EQ(again->manifest_digest, first->manifest_digest);
   EXPECT_EQ(again->cmd, first->cmd);
   EXPECT_EQ(again->layers, first->layers);
@@ -164,38 +174,32 @@ TEST_F(ImageStoreTest, SecondPullByTagWithinItsTtlMakesNoRequest) {
 }
 
 TEST_F(ImageStoreTest, WithTagTtlZeroTheTagIsAskedOnEveryPull) {
-  const std::string layout = test::TestImages().layout;
-  HttpStandIn server(
-      [&](const HttpRequest& request) { return test::ServeLayout(layout, request); });
+  std::unique_ptr<HttpStandIn> server = LayoutRegistry();
   Config always;
   always.tag_ttl = std::chrono::seconds(0);
-  ImageStore store(state_, always);
-  Result<Image> first = store.Pull(server.address() + "/busybox:latest");
+  Result<Image> first = PullLatest(*server, always);
   ASSERT_TRUE(first.ok()) << first.status().message();
-  Result<Image> again = ImageStore(state_, always).Pull(server.address() + "/busybox:latest");
+  Result<Image> again = PullLatest(*server, always);
   ASSERT_TRUE(again.ok()) << again.status().message();
-  EXPECT_EQ(server.CountRequests("/manifests/latest"), 2u);
-  EXPECT_EQ(server.CountRequests("/blobs/"), 2u);  // the blobs are here: only the tag is asked
+  EXPECT_EQ(server->CountRequests("/manifests/latest"), 2u);
+  EXPECT_EQ(server->CountRequests("/blobs/"), 2u);  // the blobs are here: only the tag is asked
   EXPECT_EQ(again->layers, first->layers);
 }
 
 TEST_F(ImageStoreTest, AnExpiredTagIsAskedAgainAndItsAnswerRenewed) {
-  const std::string layout = test::TestImages().layout;
-  HttpStandIn server(
-      [&](const HttpRequest& request) { return test::ServeLayout(layout, request); });
-  ImageStore store(state_, Config{});
-  Result<Image> first = store.Pull(server.address() + "/busybox:latest");
+  std::unique_ptr<HttpStandIn> server = LayoutRegistry();
+  Result<Image> first = PullLatest(*server);
   ASSERT_TRUE(first.ok()) << first.status().message();
   // The registry's answer, as if it had been given 6 minutes ago.
+  const TagStore tags(state_);
   const auto now = std::chrono::system_clock::now();
-  ASSERT_TRUE(store.tags()
-                  .Record(first->reference, first->manifest_digest, now - std::chrono::minutes(6))
-                  .ok());
-  Result<Image> again = ImageStore(state_, Config{}).Pull(server.address() + "/busybox:latest");
+  ASSERT_TRUE(
+      tags.Record(first->reference, first->manifest_digest, now - std::chrono::minutes(6)).ok());
+  Result<Image> again = PullLatest(*server);
   ASSERT_TRUE(again.ok()) << again.status().message();
-  EXPECT_EQ(server.CountRequests("/manifests/latest"), 2u);
-  EXPECT_EQ(server.CountRequests("/blobs/"), 2u);
-  EXPECT_EQ(store.tags().Lookup(first->reference, std::chrono::minutes(5)), first->manifest_digest);
+  EXPECT_EQ(server->CountRequests("/manifests/latest"), 2u);
+  EXPECT_EQ(server->CountRequests("/blobs/"), 2u);
+  EXPECT_EQ(tags.Lookup(first->reference, std::chrono::minutes(5)), first->manifest_digest);
 }
 
 TEST_F(ImageStoreTest, AMovedTagIsSeenOnlyOnceItsAnswerExpires) {
@@ -226,17 +230,14 @@ TEST_F(ImageStoreTest, AMovedTagIsSeenOnlyOnceItsAnswerExpires) {
 }
 
 TEST_F(ImageStoreTest, AFreshTagWithAMissingLayerIsPulledAgain) {
-  const std::string layout = test::TestImages().layout;
-  HttpStandIn server(
-      [&](const HttpRequest& request) { return test::ServeLayout(layout, request); });
-  ImageStore store(state_, Config{});
-  Result<Image> first = store.Pull(server.address() + "/busybox:latest");
+  std::unique_ptr<HttpStandIn> server = LayoutRegistry();
+  Result<Image> first = PullLatest(*server);
   ASSERT_TRUE(first.ok()) << first.status().message();
   fs::remove_all(first->layers.at(0));  // evicted, say
-  Result<Image> again = ImageStore(state_, Config{}).Pull(server.address() + "/busybox:latest");
+  Result<Image> again = PullLatest(*server);
   ASSERT_TRUE(again.ok()) << again.status().message();
   EXPECT_TRUE(fs::exists(again->layers.at(0) / "bin" / "busybox"));
-  EXPECT_EQ(server.CountRequests("/manifests/latest"), 2u);
+  EXPECT_EQ(server->CountRequests("/manifests/latest"), 2u);
 }
 
 TEST_F(ImageStoreTest, MissingImageQuotesTheRegistryError) {
