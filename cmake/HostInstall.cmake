@@ -8,6 +8,9 @@
 #   include/host/                          host.h (C API), abi.h, the SDK headers, the wire types,
 #                                          core.h; include/host/runtime/ the C++ runtime headers
 #   share/host/cmake/                      HostModule.cmake, for building modules
+#   share/host/proto/host/v1/              the .proto files: wire types, Engine and Module services
+#   share/host/node/                       the Node.js SDK (npm package @host/sdk), with a copy
+#                                          of the .proto files in proto/
 #   lib/cmake/host/                        hostConfig.cmake: find_package(host)
 #   lib/pkgconfig/host.pc                  pkg-config host
 include(CMakePackageConfigHelpers)
@@ -36,6 +39,12 @@ install(FILES ${PROJECT_SOURCE_DIR}/sdk/cmake/HostModule.cmake
         DESTINATION share/host/cmake)
 install(FILES ${PROJECT_SOURCE_DIR}/cmake/HostSdkPaths.installed.cmake
         DESTINATION share/host/cmake RENAME HostSdkPaths.cmake)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/sdk/proto/ DESTINATION share/host/proto
+        FILES_MATCHING PATTERN "*.proto")
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/sdk/node/ DESTINATION share/host/node
+        PATTERN node_modules EXCLUDE)
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/sdk/proto/ DESTINATION share/host/node/proto
+        FILES_MATCHING PATTERN "*.proto")
 
 write_basic_package_version_file(${CMAKE_BINARY_DIR}/cmake/hostConfigVersion.cmake
                                  VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)

@@ -39,6 +39,17 @@ Result<Manifest> ParseManifest(const std::string& text, const std::filesystem::p
   m.sdk = doc.value("sdk", "cpp");
   m.source = doc.value("source", "");
   m.object = doc.value("object", "build/lib" + m.name + ".so");
+  if (doc.contains("runtime")) {
+    const nlohmann::json& runtime = doc.at("runtime");
+    m.command = runtime.at("command").get<std::vector<std::string>>();
+    m.start_timeout = runtime.value("start_timeout", m.start_timeout);
+    m.call_timeout = runtime.value("call_timeout", m.call_timeout);
+    if (m.start_timeout <= 0 || m.call_timeout < 0) {
+      return Status::Usage(where +
+                           "runtime.start_timeout must be above 0 and runtime.call_timeout at "
+                           "least 0 (seconds; 0: no limit)");
+    }
+  }
   for (const auto& dep : doc.value("dependencies", nlohmann::json::array())) {
     Dependency d;
     d.name = dep.at("name").get<std::string>();

@@ -28,6 +28,11 @@ struct Manifest {
   std::string source;  // relative to the manifest's folder; "" is the folder itself
   std::string object;  // relative to the manifest's folder
   std::vector<Dependency> dependencies;
+  // runtime.command: the module runs as this process instead of a shared object (empty: it is
+  // a shared object).
+  std::vector<std::string> command;
+  double start_timeout = 10;  // seconds the process has to start serving
+  double call_timeout = 600;  // seconds one call may take; 0: no limit
 
   // The folder holding module.json.
   std::filesystem::path dir() const { return file.parent_path(); }

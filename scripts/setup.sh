@@ -21,6 +21,22 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+# Node.js, for the Node.js SDK and its tests (any node on PATH will do).
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  echo "setup: installing nodejs npm"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends nodejs npm
+fi
+# The npm packages of the Node.js SDK, as package-lock.json pins them: only when node_modules is
+# missing or was installed from another package-lock.json.
+node_sdk=$top/sdk/node
+lock_digest=$(sha256sum "$node_sdk/package-lock.json" | cut -d' ' -f1)
+if [ "$(cat "$node_sdk/node_modules/.host-lock-digest" 2>/dev/null)" != "$lock_digest" ]; then
+  echo "setup: installing the npm packages of sdk/node"
+  (cd "$node_sdk" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$lock_digest" >"$node_sdk/node_modules/.host-lock-digest"
+fi
 
 cmake -S "$top" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j2

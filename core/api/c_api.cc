@@ -110,6 +110,10 @@ void host_options_set_progress(host_options* options, int on) {
   if (options != nullptr) options->progress = on != 0;
 }
 
+void host_options_set_isolate(host_options* options, int on) {
+  if (options != nullptr) options->isolate = on != 0;
+}
+
 host_engine* host_engine_new(const host_options* options, host_error** error) {
   return Guarded<host_engine*>(error, nullptr, [&]() -> host_engine* {
     host::EngineOptions engine_options;
@@ -118,6 +122,7 @@ host_engine* host_engine_new(const host_options* options, host_error** error) {
       engine_options.module_path.insert(engine_options.module_path.begin(),
                                         options->module_dirs.begin(), options->module_dirs.end());
       if (options->progress) engine_options.progress = &std::cerr;
+      engine_options.isolate = options->isolate;
     }
     auto engine = std::make_unique<host_engine>();
     engine->engine = std::make_unique<host::Engine>(std::move(engine_options));

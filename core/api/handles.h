@@ -18,6 +18,7 @@ struct host_options {
   std::optional<std::filesystem::path> state_dir;  // unset: the default state folder
   std::vector<std::filesystem::path> module_dirs;  // searched before the default module path
   bool progress = false;                           // progress and module logs to stderr
+  bool isolate = false;                            // shared-object modules in their own processes
 };
 
 // An engine and nothing else: the C API keeps no state of its own.

@@ -15,6 +15,7 @@
 #include "core/cli/cache_command.h"
 #include "core/cli/call_target.h"
 #include "core/cli/help.h"
+#include "core/cli/module_serve_command.h"
 #include "core/cli/serve_command.h"
 #include "core/cli/value_text.h"
 #include "core/engine/core_object_text.h"
@@ -29,8 +30,9 @@ struct GlobalOptions {
   bool json = false;
   bool quiet = false;
   bool help = false;
-  std::string output;  // -o: where to export a resulting Container, Directory or File
-  std::string engine;  // --engine: the address of a remote engine (else HOST_ENGINE)
+  bool isolate = false;  // --isolate or HOST_ISOLATE=1: shared-object modules in processes
+  std::string output;    // -o: where to export a resulting Container, Directory or File
+  std::string engine;    // --engine: the address of a remote engine (else HOST_ENGINE)
 };
 
 // One step of a chain: the member called and the flag texts given to it.
@@ -76,6 +78,7 @@ Result<bool> TakeGlobal(const std::vector<std::string>& args, size_t* i, GlobalO
   if (a == "--json") return options->json = true;
   if (a == "-q" || a == "--quiet") return options->quiet = true;
   if (a == "-h" || a == "--help") return options->help = true;
+  if (a == "--isolate") return options->isolate = true;
   return false;
 }
 
@@ -87,6 +90,8 @@ Result<const ModuleInfo*> LoadModule(CallTarget* engine, const GlobalOptions& op
 EngineOptions MakeEngineOptions(const GlobalOptions& options) {
   EngineOptions engine_options;
   engine_options.progress = options.quiet ? nullptr : &std::cerr;
+  const char* isolate = std::getenv("HOST_ISOLATE");
+  engine_options.isolate = options.isolate || (isolate && std::string_view(isolate) == "1");
   winsize size{};
   if (!options.quiet && isatty(STDERR_FILENO) == 1) {  // a terminal: a live status line
     const bool known = ioctl(STDERR_FILENO, TIOCGWINSZ, &size) == 0 && size.ws_col > 0;
@@ -395,7 +400,8 @@ int Main(int argc, char** argv) {
   if (command == "install") return RunInstall(rest, options.module, options.quiet);
   if (command == "codegen") return RunCodegen(rest, options.quiet);
   if (command == "cache") return RunCache(rest);
-  if (command == "serve") return RunServe(rest, options.quiet);
+  if (command == "serve") return RunServe(rest, MakeEngineOptions(options));
+  if (command == "module-serve") return RunModuleServe(rest);
   return Report(Status::Usage(
       "unknown command '" + command + "'" +
       DidYouMean(command, {"functions", "call", "init", "install", "codegen", "cache", "serve"}) +

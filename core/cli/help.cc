@@ -35,6 +35,7 @@ Usage:
   host codegen --module MODULE --output FILE
   host cache du | prune [--keep SIZE]
   host serve --listen unix:///PATH | tcp://127.0.0.1:PORT [--token-file FILE]
+  host module-serve OBJECT
 
 Commands:
   functions   List the functions of a module's main object, or of the object a chain returns
@@ -44,6 +45,7 @@ Commands:
   codegen     Write the typed C++ client of a module (used by module builds)
   cache       Show or reduce what the state folder holds
   serve       Serve the engine over gRPC to other processes (host --engine, embedders)
+  module-serve  Serve one shared-object module in a process of its own (started by --isolate)
 
 Options:
   -m, --mod MODULE   A module name on the module path, a folder holding module.json, or a
@@ -54,6 +56,8 @@ Options:
   -q, --quiet        Print no progress
   --engine ADDRESS   Run functions and call on the engine of a 'host serve' at unix:///PATH
                      or tcp://HOST:PORT (default: $HOST_ENGINE; else an engine in-process)
+  --isolate          Run every shared-object module in a process of its own, so a module
+                     that crashes fails its calls instead of host (also HOST_ISOLATE=1)
   -h, --help         Show help; after a function name, that function's help
   --version          Print the version
 
@@ -63,6 +67,7 @@ Environment:
   HOST_ENGINE        The address of a remote engine, as --engine
   HOST_ENGINE_TOKEN  The bearer token sent to a remote engine on tcp
   HOST_SERVE_TOKEN   The token 'host serve' requires on tcp (or --token-file)
+  HOST_ISOLATE       1: as --isolate
 
 Exit codes: 0 success, 1 a function or module failed, 2 usage error.
 )";

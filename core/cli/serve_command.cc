@@ -47,7 +47,7 @@ Result<std::string> ReadToken(const std::string& path) {
 
 }  // namespace
 
-int RunServe(const std::vector<std::string>& args, bool quiet) {
+int RunServe(const std::vector<std::string>& args, EngineOptions engine_options) {
   remote::ServeOptions options;
   std::string token_file;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -57,7 +57,8 @@ int RunServe(const std::vector<std::string>& args, bool quiet) {
       return 0;
     }
     if (a == "-q" || a == "--quiet") {
-      quiet = true;
+      engine_options.progress = nullptr;
+      engine_options.progress_terminal_columns = 0;
     } else if ((a == "--listen" || a == "--token-file") && i + 1 < args.size()) {
       (a == "--listen" ? options.listen : token_file) = args[++i];
     } else if (a.rfind("--listen=", 0) == 0) {
@@ -86,10 +87,14 @@ int RunServe(const std::vector<std::string>& args, bool quiet) {
   }
   Result<remote::ServeFn> serve = remote::LoadServe();
   if (!serve.ok()) return Report(serve.status());
-  EngineOptions engine_options;
-  engine_options.progress = quiet ? nullptr : &std::cerr;
+  // Progress and module logs go to Watch clients, and to stderr as before (progress not with -q).
+  remote::EventHub events;
+  engine_options.progress = &events.Stream(remote::EngineEvent::Kind::kProgress,
+                                           engine_options.progress ? &std::cerr : nullptr);
+  engine_options.progress_terminal_columns = 0;  // plain lines: they are sent to clients
+  engine_options.log = &events.Stream(remote::EngineEvent::Kind::kLog, &std::cerr);
   Engine engine(engine_options);
-  remote::LocalEngineBackend backend(&engine);
+  remote::LocalEngineBackend backend(&engine, &events);
   options.on_listening = &Listening;
   return Report((*serve)(&backend, options));
 }

@@ -5,11 +5,13 @@
 #include <string>
 #include <vector>
 
+#include "core/engine/engine.h"
+
 namespace host::cli {
 
-// Runs `host serve --listen ADDRESS [--token-file FILE]` until SIGINT or SIGTERM; returns the
-// exit code.
-int RunServe(const std::vector<std::string>& args, bool quiet);
+// Runs `host serve --listen ADDRESS [--token-file FILE]` on an engine made with engine_options
+// until SIGINT or SIGTERM; returns the exit code.
+int RunServe(const std::vector<std::string>& args, EngineOptions engine_options);
 
 }  // namespace host::cli
 

@@ -4,6 +4,8 @@
 
 #include <google/protobuf/message_lite.h>
 
+#include <string>
+
 #include "host/abi.h"
 
 namespace host {
@@ -20,6 +22,9 @@ bool FillApiBuffer(const uint8_t* data, size_t size, host_buffer* out);
 struct host_context {
   const host::Engine* engine;
   int depth;
+  // In a module process (`host module-serve`): the context of the invoke in progress, which the
+  // module's calls and logs carry back to the runtime.
+  const std::string* invoke = nullptr;
 };
 
 #endif  // HOST_ENGINE_CALL_CONTEXT_H_

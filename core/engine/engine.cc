@@ -15,6 +15,7 @@
 #include "core/engine/call_digest.h"
 #include "core/engine/install_prefix.h"
 #include "core/engine/module_builder.h"
+#include "core/remote/module_process.h"
 #include "host/scratch_arena.h"
 
 namespace host {
@@ -47,13 +48,20 @@ host_status ApiCall(host_context* ctx, host_bytes call_bytes, host_buffer* resul
   return status.kind() == ErrorKind::kUsage ? HOST_STATUS_INVALID_ARGUMENT : HOST_STATUS_ERROR;
 }
 
-void ApiLog(host_context* ctx, host_log_level level, host_bytes message) {
+// A log line as written: "LEVEL: text\n".
+std::string LogLine(host_log_level level, std::string_view text) {
   static const char* kLevels[] = {"debug", "info", "warning", "error"};
-  if (level < HOST_LOG_INFO) return;
+  return std::string(kLevels[level <= HOST_LOG_ERROR ? level : HOST_LOG_ERROR]) + ": " +
+         std::string(text) + "\n";
+}
+
+void ApiLog(host_context* ctx, host_log_level level, host_bytes message) {
   std::string_view text(reinterpret_cast<const char*>(message.data), message.size);
-  std::cerr << kLevels[level <= HOST_LOG_ERROR ? level : HOST_LOG_ERROR] << ": "
-            << (ctx && ctx->engine ? ctx->engine->core().secrets().Redact(text) : std::string(text))
-            << std::endl;
+  if (ctx && ctx->engine) {
+    ctx->engine->Log(level, text);
+  } else if (level >= HOST_LOG_INFO) {
+    std::cerr << LogLine(level, text) << std::flush;
+  }
 }
 
 const host_api kApi = {sizeof(host_api), &ApiAlloc, &ApiFree, &ApiCall, &ApiLog};
@@ -135,6 +143,15 @@ Engine::Engine(EngineOptions options)
 
 Engine::~Engine() = default;
 
+void Engine::Log(host_log_level level, std::string_view message) const {
+  if (level < HOST_LOG_INFO) return;
+  // One write per line, so lines from concurrent calls do not mix.
+  const std::string line = LogLine(level, core_->secrets().Redact(message));
+  std::ostream& out = options_.log ? *options_.log : std::cerr;
+  out.write(line.data(), static_cast<std::streamsize>(line.size()));
+  out.flush();
+}
+
 const host_api* Engine::Api() { return &kApi; }
 
 const LoadedModule* Engine::FindLoaded(std::string_view name) const {
@@ -160,9 +177,11 @@ Result<const ModuleInfo*> Engine::LoadAt(std::string_view ref, const fs::path& b
       // through linking. The module that started the cycle finishes loading it.
       return static_cast<const ModuleInfo*>(nullptr);
     }
-    if (auto s = EnsureBuilt(*manifest, BuildOptions{options_.sdk_cmake_dir, options_.progress});
-        !s.ok()) {
-      return s;
+    if (manifest->command.empty()) {
+      if (auto s = EnsureBuilt(*manifest, BuildOptions{options_.sdk_cmake_dir, options_.progress});
+          !s.ok()) {
+        return s;
+      }
     }
     loading->push_back(manifest->name);
     for (const auto& dep : manifest->dependencies) {
@@ -185,30 +204,77 @@ Result<const ModuleInfo*> Engine::LoadAt(std::string_view ref, const fs::path& b
     }
     loading->pop_back();
   }
-  std::string object = fs::weakly_canonical(location->object).string();
+  const bool command = manifest && !manifest->command.empty();
+  std::string object = fs::weakly_canonical(command ? manifest->dir() : location->object).string();
   if (auto it = loaded_paths_.find(object); it != loaded_paths_.end()) {
     return registry_.FindModule(it->second);
   }
-  Result<std::unique_ptr<LoadedModule>> module = LoadSharedModule(location->object, &kApi);
+  Result<std::unique_ptr<LoadedModule>> module = command || options_.isolate
+                                                     ? LoadProcess(manifest, location->object)
+                                                     : LoadSharedModule(location->object, &kApi);
   if (!module.ok()) return module.status();
   v1::ModuleDef def = (*module)->def();
   if (manifest) {
     if (def.name() != manifest->name) {
       return Status::Failed(manifest->file.string() + " names the module '" + manifest->name +
-                            "' but " + location->object.string() + " is the module '" + def.name() +
-                            "'; make the two names agree");
+                            "' but " + (command ? "its process" : location->object.string()) +
+                            " is the module '" + def.name() + "'; make the two names agree");
     }
     def.set_version(manifest->version);
+    if (command && def.sdk().empty()) def.set_sdk(manifest->sdk);
     if (def.description().empty()) def.set_description(manifest->description);
   }
   Result<const ModuleInfo*> info = registry_.AddModule(std::move(def));
   if (!info.ok()) {
-    return info.status().Prefixed("module " + location->object.string() +
+    return info.status().Prefixed("module " +
+                                  (command ? manifest->file : location->object).string() +
                                   " has an invalid schema: ");
   }
   loaded_paths_[object] = (*info)->def.name();
   modules_.emplace((*info)->def.name(), std::move(*module));
   return info;
+}
+
+Result<std::unique_ptr<LoadedModule>> Engine::LoadProcess(const Manifest* manifest,
+                                                          const fs::path& object) {
+  using std::chrono::milliseconds;
+  remote::ProcessSpec spec;
+  const bool by_command = manifest && !manifest->command.empty();
+  if (by_command) {
+    spec.label = "module '" + manifest->name + "' (" + manifest->file.string() + ")";
+    spec.command = manifest->command;
+    spec.dir = manifest->dir();
+    spec.start_timeout = milliseconds(static_cast<int64_t>(manifest->start_timeout * 1000));
+  } else {
+    std::error_code error;
+    if (!fs::exists(object, error)) {
+      return Status::Failed("cannot load module " + object.string() +
+                            ": the file does not exist; build the module or correct the path");
+    }
+    spec.label = "module " + object.string();
+    spec.command = {(InstallPrefix() / "bin" / "host").string(), "module-serve",
+                    fs::absolute(object).string()};
+    spec.dir = fs::absolute(object).parent_path();
+  }
+  if (manifest)
+    spec.call_timeout = milliseconds(static_cast<int64_t>(manifest->call_timeout * 1000));
+  if (!module_host_) {
+    Result<std::unique_ptr<remote::ModuleHost>> started = remote::ModuleHost::Start(*this);
+    if (!started.ok()) return started.status().Prefixed(spec.label + ": ");
+    module_host_ = std::move(*started);
+  }
+  remote::DescribedModule described;
+  Result<std::unique_ptr<remote::ModuleProcess>> process =
+      remote::ModuleProcess::Start(module_host_.get(), spec, &described);
+  if (!process.ok()) return process.status();
+  v1::ModuleDef def;
+  if (!def.ParseFromString(described.module)) {
+    return Status::Failed(spec.label +
+                          ": its process described itself with bytes that are not a "
+                          "host.v1.ModuleDef");
+  }
+  return MakeProcessModule(std::move(*process), std::move(def), std::move(described.build_info),
+                           by_command ? manifest->dir() : fs::absolute(object));
 }
 
 namespace {
@@ -241,12 +307,17 @@ Result<v1::Value> Engine::Call(v1::Call call) const {
   return result;
 }
 
-Result<v1::Value> Engine::CallAt(v1::Call call, int depth) const {
-  if (call.object().empty() && !call.module().empty()) {
-    if (const ModuleInfo* m = registry_.FindModule(call.module())) {
-      call.set_object(m->def.main_object());
-    }
+void Engine::FillObject(v1::Call* call) const {
+  if (!call->object().empty()) return;
+  if (!call->receiver().type_name().empty()) {
+    call->set_object(call->receiver().type_name());
+  } else if (const ModuleInfo* m = registry_.FindModule(call->module())) {
+    call->set_object(m->def.main_object());
   }
+}
+
+Result<v1::Value> Engine::CallAt(v1::Call call, int depth) const {
+  FillObject(&call);
   Result<const MemberInfo*> prepared = registry_.PrepareCall(&call);
   if (!prepared.ok()) return prepared.status();
   if ((*prepared)->kind == MemberInfo::Kind::kField) return ReadField(call);
@@ -267,11 +338,7 @@ Status Engine::CallSerialized(host_bytes call_bytes, int depth, host_buffer* res
   if (!call.ParseFromArray(call_bytes.data, static_cast<int>(call_bytes.size))) {
     return Status::Usage("the call is not a valid host.v1.Call message");
   }
-  if (call.object().empty() && !call.module().empty()) {
-    if (const ModuleInfo* m = registry_.FindModule(call.module())) {
-      call.set_object(m->def.main_object());
-    }
-  }
+  FillObject(&call);
   bool changed = false;
   Result<const MemberInfo*> prepared = registry_.PrepareCall(&call, &changed);
   if (!prepared.ok()) return prepared.status();
@@ -360,7 +427,7 @@ host_status Engine::InvokeCached(const LoadedModule& module, host_context* ctx,
   const v1::CachePolicy policy = member.cache();
   if (module.builtin() || member.kind != MemberInfo::Kind::kFunction ||
       policy == v1::CACHE_POLICY_NEVER) {
-    return module.table()->invoke(ctx, call_bytes, result, error);
+    return module.Invoke(ctx, call_bytes, result, error);
   }
   // A persistent function that runs faster than a lookup is simply run, unless this run is slow.
   const bool session = policy == v1::CACHE_POLICY_SESSION;
@@ -381,7 +448,7 @@ host_status Engine::InvokeCached(const LoadedModule& module, host_context* ctx,
     }
   }
   const auto start = std::chrono::steady_clock::now();
-  host_status status = module.table()->invoke(ctx, call_bytes, result, error);
+  host_status status = module.Invoke(ctx, call_bytes, result, error);
   if (status != HOST_STATUS_OK) return status;
   const bool worth_keeping =
       session || std::chrono::steady_clock::now() - start >= FunctionCache::kWorthKeeping;

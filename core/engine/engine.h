@@ -20,14 +20,21 @@
 #include "registry/type_registry.h"
 
 namespace host {
+namespace remote {
+class ModuleHost;
+}
 
 // How an engine finds, builds and reports on modules.
 struct EngineOptions {
   std::vector<std::filesystem::path> module_path = DefaultModulePath();
   std::filesystem::path sdk_cmake_dir;  // default: <prefix>/share/host/cmake
-  std::ostream* progress = nullptr;     // where build progress and module logs go; null: silent
+  std::ostream* progress = nullptr;     // where build progress goes; null: silent
+  std::ostream* log = nullptr;          // where module logs go; null: standard error
   int progress_terminal_columns = 0;    // progress is a terminal this wide: a live status line
   std::filesystem::path state_dir = DefaultStateDir();  // keys, images, cache
+  // Run every shared-object module in a process of its own (`host --isolate`), so a module that
+  // crashes cannot take the engine down. Modules with runtime.command always run in their own.
+  bool isolate = false;
 };
 
 // Loads modules and runs calls. Loading is single-threaded; calls may run from many threads.
@@ -56,6 +63,9 @@ class Engine {
   // The state of the core types (secrets, stores).
   CoreServices& core() const { return *core_; }
 
+  // Writes a module's log line (secrets scrubbed) where EngineOptions::log says.
+  void Log(host_log_level level, std::string_view message) const;
+
   // The API table modules receive (the same for every engine; the context names the engine).
   static const host_api* Api();
 
@@ -73,6 +83,9 @@ class Engine {
   Status Invoke(const v1::Call& call, host_bytes call_bytes, const MemberInfo& member, int depth,
                 host_buffer* result, v1::Value* value) const;
 
+  // Sets a call's object when it names none: the receiver's type, else the module's main object.
+  void FillObject(v1::Call* call) const;
+
   // Runs the module's invoke, or takes its result from the function cache when the function's
   // cache policy allows.
   host_status InvokeCached(const LoadedModule& module, host_context* ctx, const v1::Call& call,
@@ -82,10 +95,16 @@ class Engine {
   Result<const ModuleInfo*> LoadAt(std::string_view ref, const std::filesystem::path& base,
                                    std::vector<std::string>* loading);
 
+  // Starts a module's process: manifest's runtime.command, or `host module-serve` on the shared
+  // object at object.
+  Result<std::unique_ptr<LoadedModule>> LoadProcess(const Manifest* manifest,
+                                                    const std::filesystem::path& object);
+
   EngineOptions options_;
   std::unique_ptr<CoreServices> core_;
   std::unique_ptr<FunctionCache> functions_;  // results of module functions, by cache policy
   TypeRegistry registry_;
+  std::unique_ptr<remote::ModuleHost> module_host_;  // serves module processes; outlives them
   std::map<std::string, std::unique_ptr<LoadedModule>, std::less<>> modules_;
   std::map<std::string, std::string, std::less<>> loaded_paths_;  // object path -> module name
 };

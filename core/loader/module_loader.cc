@@ -2,8 +2,10 @@
 
 #include <dlfcn.h>
 
+#include <algorithm>
 #include <cstring>
 #include <fstream>
+#include <vector>
 
 #include "core/base/sha256.h"
 
@@ -30,7 +32,50 @@ std::string DlError(const std::string& what) {
   return text.substr(0, text.rfind(')'));
 }
 
+// Adds a file's bytes to sha.
+void HashFile(const std::filesystem::path& path, Sha256* sha) {
+  std::ifstream in(path, std::ios::binary);
+  char chunk[1 << 16];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    sha->Update(chunk, static_cast<size_t>(in.gcount()));
+  }
+}
+
+// Adds the names and bytes of a module folder's files to sha, in name order. Installed packages,
+// build output and version control are left out: the lock files stand for the first.
+void HashFolder(const std::filesystem::path& dir, Sha256* sha) {
+  std::vector<std::filesystem::path> files;
+  std::error_code error;
+  for (auto it = std::filesystem::recursive_directory_iterator(dir, error);
+       it != std::filesystem::recursive_directory_iterator(); it.increment(error)) {
+    if (error) break;
+    const std::string name = it->path().filename().string();
+    if (it->is_directory(error) &&
+        (name == "node_modules" || name == "build" || name == ".git" || name == "__pycache__")) {
+      it.disable_recursion_pending();
+    } else if (it->is_regular_file(error)) {
+      files.push_back(it->path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  for (const auto& file : files) {
+    sha->UpdateField(std::filesystem::relative(file, dir).generic_string());
+    HashFile(file, sha);
+  }
+}
+
 }  // namespace
+
+std::unique_ptr<LoadedModule> MakeProcessModule(std::unique_ptr<ModuleConnection> connection,
+                                                v1::ModuleDef def, std::string build_info,
+                                                std::filesystem::path path) {
+  auto module = std::unique_ptr<LoadedModule>(new LoadedModule());
+  module->connection_ = std::move(connection);
+  module->def_ = std::move(def);
+  module->build_info_ = std::move(build_info);
+  module->path_ = std::move(path);
+  return module;
+}
 
 const std::string& LoadedModule::Digest() const {
   std::call_once(digest_once_, [this] {
@@ -41,10 +86,11 @@ const std::string& LoadedModule::Digest() const {
       digest_ = "sha256:" + sha.HexDigest();
       return;
     }
-    std::ifstream in(path_, std::ios::binary);
-    char chunk[1 << 16];
-    while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
-      sha.Update(chunk, static_cast<size_t>(in.gcount()));
+    std::error_code error;
+    if (std::filesystem::is_directory(path_, error)) {
+      HashFolder(path_, &sha);
+    } else {
+      HashFile(path_, &sha);
     }
     digest_ = "sha256:" + sha.HexDigest();
   });

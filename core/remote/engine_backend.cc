@@ -23,7 +23,23 @@ Result<std::vector<std::string>> LocalEngineBackend::Describe(
   return defs;
 }
 
-ChainOutcome LocalEngineBackend::Call(const std::vector<WireStep>& steps) {
+ChainOutcome LocalEngineBackend::Call(const std::vector<WireStep>& steps,
+                                      const std::string& context) {
+  if (!context.empty()) {
+    ChainOutcome outcome;
+    outcome.malformed = true;
+    outcome.status = Status::Usage(
+        "this server runs no module processes: a call context belongs on a module's engine "
+        "socket");
+    return outcome;
+  }
+  std::shared_lock lock(mutex_);
+  return RunChain(*engine_, steps, -1);
+}
+
+bool LocalEngineBackend::Log(int, const std::string&, const std::string&) { return false; }
+
+ChainOutcome RunChain(const Engine& engine, const std::vector<WireStep>& steps, int depth) {
   ChainOutcome outcome;
   std::vector<v1::Call> calls(steps.size());
   for (size_t i = 0; i < steps.size(); ++i) {
@@ -38,7 +54,6 @@ ChainOutcome LocalEngineBackend::Call(const std::vector<WireStep>& steps) {
     outcome.status = Status::Usage("the chain has no steps");
     return outcome;
   }
-  std::shared_lock lock(mutex_);
   v1::Value value;
   for (size_t i = 0; i < calls.size(); ++i) {
     if (steps[i].on_previous) {
@@ -49,7 +64,8 @@ ChainOutcome LocalEngineBackend::Call(const std::vector<WireStep>& steps) {
       }
       *calls[i].mutable_receiver() = std::move(*value.mutable_object_value());
     }
-    Result<v1::Value> result = engine_->Call(std::move(calls[i]));
+    Result<v1::Value> result = depth < 0 ? engine.Call(std::move(calls[i]))
+                                         : engine.CallAt(std::move(calls[i]), depth + 1);
     if (!result.ok()) {
       outcome.status = result.status();
       return outcome;

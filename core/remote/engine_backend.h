@@ -5,6 +5,7 @@
 #include <shared_mutex>
 
 #include "core/engine/engine.h"
+#include "core/remote/event_hub.h"
 #include "core/remote/grpc_plugin.h"
 
 namespace host::remote {
@@ -12,16 +13,27 @@ namespace host::remote {
 // Serves one Engine to many clients: loads are exclusive, calls run concurrently.
 class LocalEngineBackend : public EngineBackend {
  public:
-  explicit LocalEngineBackend(Engine* engine) : engine_(engine) {}
+  // events (may be null) is where the engine's progress and logs are published, for Watch.
+  explicit LocalEngineBackend(Engine* engine, EventHub* events = nullptr)
+      : engine_(engine), events_(events) {}
 
   Result<std::string> Load(const std::string& ref) override;
   Result<std::vector<std::string>> Describe(const std::vector<std::string>& names) override;
-  ChainOutcome Call(const std::vector<WireStep>& steps) override;
+  ChainOutcome Call(const std::vector<WireStep>& steps, const std::string& context) override;
+  bool Log(int level, const std::string& message, const std::string& context) override;
+  std::unique_ptr<EventSubscription> Watch() override {
+    return events_ ? events_->Subscribe() : nullptr;
+  }
 
  private:
   Engine* engine_;
+  EventHub* events_;
   std::shared_mutex mutex_;  // exclusive: loading modules; shared: calls and descriptions
 };
+
+// Runs a chain of calls on engine: at the top (depth < 0: secrets scrubbed from the result, as
+// Engine::Call does) or nested in a call of that depth, for a module process.
+ChainOutcome RunChain(const Engine& engine, const std::vector<WireStep>& steps, int depth);
 
 }  // namespace host::remote
 

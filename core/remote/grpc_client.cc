@@ -52,10 +52,12 @@ class GrpcEngineClient final : public EngineClient {
     return std::vector<std::string>(response.modules().begin(), response.modules().end());
   }
 
-  Result<std::string> Call(const std::vector<WireStep>& steps) override {
+  Result<std::string> Call(const std::vector<WireStep>& steps,
+                           const std::string& call_context) override {
     grpc::ClientContext context;
     Prepare(&context);
     v1::CallRequest request;
+    request.set_context(call_context);
     for (const WireStep& step : steps) {
       v1::Step* added = request.add_steps();
       added->set_call(step.call);
@@ -66,6 +68,18 @@ class GrpcEngineClient final : public EngineClient {
     if (!status.ok()) return FromGrpc(status, address_);
     if (response.has_failure()) return FromFailure(response.failure());
     return std::move(*response.mutable_value());
+  }
+
+  Status Log(int level, const std::string& message, const std::string& call_context) override {
+    grpc::ClientContext context;
+    Prepare(&context);
+    v1::LogRequest request;
+    request.set_level(level);
+    request.set_message(message);
+    request.set_context(call_context);
+    v1::LogResponse response;
+    grpc::Status status = stub_->Log(&context, request, &response);
+    return status.ok() ? Status() : FromGrpc(status, address_);
   }
 
  private:

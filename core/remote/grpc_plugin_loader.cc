@@ -19,4 +19,10 @@ Result<ServeFn> LoadServe() { return Entry<ServeFn>(kServeSymbol); }
 
 Result<ConnectFn> LoadConnect() { return Entry<ConnectFn>(kConnectSymbol); }
 
+Result<StartFn> LoadStart() { return Entry<StartFn>(kStartSymbol); }
+
+Result<ConnectModuleFn> LoadConnectModule() { return Entry<ConnectModuleFn>(kConnectModuleSymbol); }
+
+Result<ServeModuleFn> LoadServeModule() { return Entry<ServeModuleFn>(kServeModuleSymbol); }
+
 }  // namespace host::remote

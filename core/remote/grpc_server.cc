@@ -61,7 +61,7 @@ class EngineService final : public v1::Engine::Service {
     steps.reserve(static_cast<size_t>(request->steps_size()));
     for (const v1::Step& step : request->steps())
       steps.push_back({step.call(), step.on_previous()});
-    ChainOutcome outcome = backend_->Call(steps);
+    ChainOutcome outcome = backend_->Call(steps, request->context());
     if (outcome.malformed) {
       return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, outcome.status.message());
     }
@@ -69,6 +69,35 @@ class EngineService final : public v1::Engine::Service {
       response->set_value(std::move(outcome.value));
     } else {
       SetFailure(outcome.status, response->mutable_failure());
+    }
+    return grpc::Status::OK;
+  }
+
+  grpc::Status Watch(grpc::ServerContext* context, const v1::WatchRequest*,
+                     grpc::ServerWriter<v1::Event>* writer) override {
+    if (!Authorized(*context)) return Unauthenticated();
+    std::unique_ptr<EventSubscription> events = backend_->Watch();
+    if (!events) return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "this server has no output");
+    // The server's shutdown cancels the stream, so a waiting reader ends with it.
+    while (!context->IsCancelled()) {
+      EngineEvent event;
+      if (!events->Next(&event, std::chrono::milliseconds(100))) continue;
+      v1::Event message;
+      message.set_kind(event.kind == EngineEvent::Kind::kLog ? v1::Event::KIND_LOG
+                                                             : v1::Event::KIND_PROGRESS);
+      message.set_text(std::move(event.text));
+      message.set_dropped(event.dropped);
+      if (!writer->Write(message)) break;
+    }
+    return grpc::Status::OK;
+  }
+
+  grpc::Status Log(grpc::ServerContext* context, const v1::LogRequest* request,
+                   v1::LogResponse*) override {
+    if (!Authorized(*context)) return Unauthenticated();
+    if (!backend_->Log(request->level(), request->message(), request->context())) {
+      return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                          "no call of a module process runs with this context");
     }
     return grpc::Status::OK;
   }
@@ -91,8 +120,42 @@ class EngineService final : public v1::Engine::Service {
   std::string expected_;  // "Bearer TOKEN", or empty
 };
 
+// A server started in the background, stopped when destroyed.
+class BackgroundServer final : public RunningServer {
+ public:
+  BackgroundServer(EngineBackend* backend, const std::string& token) : service_(backend, token) {}
+  ~BackgroundServer() override {
+    if (server_) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
+  }
+  EngineService service_;
+  std::unique_ptr<grpc::Server> server_;
+};
+
 }  // namespace
 }  // namespace host::remote
+
+// Starts serving in the background; see StartFn.
+extern "C" __attribute__((visibility("default"))) host::remote::RunningServer* host_grpc_start(
+    host::remote::EngineBackend* backend, const host::remote::ServeOptions& options,
+    std::string* error) {
+  const std::string address = host::remote::GrpcTarget(options.listen);
+  if (address.empty() || options.listen.rfind("unix://", 0) != 0) {
+    *error =
+        "a background engine server listens on unix:///PATH only, not '" + options.listen + "'";
+    return nullptr;
+  }
+  auto running = std::make_unique<host::remote::BackgroundServer>(backend, options.token);
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(address, grpc::InsecureServerCredentials());
+  builder.RegisterService(&running->service_);
+  running->server_ = builder.BuildAndStart();
+  if (!running->server_) {
+    *error = "cannot listen on " + options.listen;
+    return nullptr;
+  }
+  if (options.on_listening) options.on_listening(options.listen);
+  return running.release();
+}
 
 // Serves until SIGINT or SIGTERM; see ServeFn.
 extern "C" __attribute__((visibility("default"))) host::Status host_grpc_serve(

@@ -4,29 +4,17 @@
 
 #include <thread>
 
+#include "tests/support/calls.h"
 #include "tests/support/run.h"
 
 namespace host {
 namespace {
 
-v1::Call MakeCall(const std::string& function,
-                  std::vector<std::pair<std::string, v1::Value>> args = {}) {
-  v1::Call call;
-  call.set_module("gxx");
-  call.set_object("Gxx");
-  call.set_function(function);
-  for (auto& [name, value] : args) {
-    auto* a = call.add_args();
-    a->set_name(name);
-    *a->mutable_value() = value;
-  }
-  return call;
-}
+using test::Str;
 
-v1::Value Str(const std::string& s) {
-  v1::Value v;
-  v.set_string_value(s);
-  return v;
+v1::Call MakeCall(const std::string& function,
+                  const std::vector<std::pair<std::string, v1::Value>>& args = {}) {
+  return test::MakeCall("gxx", "Gxx", function, args);
 }
 
 class EngineTest : public ::testing::Test {

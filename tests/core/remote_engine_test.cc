@@ -3,8 +3,12 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 #include "host/v1/engine.grpc.pb.h"
 #include "host/v1/wire.pb.h"
@@ -168,6 +172,72 @@ TEST_F(RemoteEngine, MalformedCallsAreInvalidArguments) {
                            "1.4.2", "next", "--commits", "feat: x", "tag"});
   EXPECT_EQ(ran.exit_code, 0) << ran.err;
   EXPECT_EQ(ran.out, "v1.5.0\n");
+  EXPECT_EQ(server_->Stop(), 0) << server_->log();
+}
+
+TEST_F(RemoteEngine, WatchStreamsModuleLogsWithSecretsScrubbed) {
+  Serve({"--listen", "unix://" + dir_ + "/engine.sock"}, {"WATCH_SECRET=hunter2-watch"});
+  auto stub = Stub();
+  {
+    grpc::ClientContext context;
+    v1::LoadRequest load;
+    load.set_ref(test::TestModule("gxx"));
+    v1::LoadResponse loaded;
+    ASSERT_TRUE(stub->Load(&context, load, &loaded).ok());
+    ASSERT_TRUE(loaded.has_module()) << loaded.failure().message();
+  }
+  // A reader collects events until the test cancels its stream.
+  grpc::ClientContext watching;
+  std::mutex mutex;
+  std::vector<v1::Event> events;
+  std::thread reader([&] {
+    std::unique_ptr<grpc::ClientReader<v1::Event>> stream =
+        stub->Watch(&watching, v1::WatchRequest());
+    for (v1::Event event; stream->Read(&event);) {
+      std::lock_guard lock(mutex);
+      events.push_back(event);
+    }
+  });
+  // Makes the secret known to the engine, then logs a text holding it.
+  auto call = [&](const v1::Call& c) {
+    grpc::ClientContext context;
+    v1::CallRequest request;
+    request.add_steps()->set_call(c.SerializeAsString());
+    v1::CallResponse response;
+    EXPECT_TRUE(stub->Call(&context, request, &response).ok());
+    EXPECT_TRUE(response.has_value()) << response.failure().message();
+  };
+  v1::Call secret;
+  secret.set_module("core");
+  secret.set_object("Query");
+  secret.set_function("secret");
+  auto* uri = secret.add_args();
+  uri->set_name("uri");
+  uri->mutable_value()->set_string_value("env://WATCH_SECRET");
+  call(secret);
+  v1::Call note;
+  note.set_module("gxx");
+  note.set_object("Gxx");
+  note.set_function("note");
+  auto* text = note.add_args();
+  text->set_name("text");
+  text->mutable_value()->set_string_value("hello hunter2-watch");
+  // The stream may not be subscribed yet when the first call runs: call until the line shows.
+  bool seen = false;
+  for (int i = 0; i < 50 && !seen; ++i) {
+    call(note);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::lock_guard lock(mutex);
+    for (const v1::Event& event : events) {
+      EXPECT_EQ(event.text().find("hunter2-watch"), std::string::npos) << event.text();
+      if (event.kind() == v1::Event::KIND_LOG && event.text() == "info: note: hello ***") {
+        seen = true;
+      }
+    }
+  }
+  watching.TryCancel();
+  reader.join();
+  EXPECT_TRUE(seen) << events.size() << " events, none the log line";
   EXPECT_EQ(server_->Stop(), 0) << server_->log();
 }
 

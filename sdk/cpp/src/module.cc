@@ -1,6 +1,7 @@
 #include "host/module.h"
 
 #include <cctype>
+#include <cstdio>
 #include <cstring>
 #include <exception>
 
@@ -36,6 +37,20 @@ bool FillMessage(const google::protobuf::MessageLite& message, host_buffer* out)
   message.SerializeWithCachedSizesToArray(out->data);
   return true;
 }
+
+}  // namespace detail
+
+void log(std::string_view message, LogLevel level) {
+  const auto* data = reinterpret_cast<const uint8_t*>(message.data());
+  if (detail::g_api != nullptr && detail::t_context != nullptr) {
+    detail::g_api->log(detail::t_context, static_cast<host_log_level>(level),
+                       host_bytes{data, message.size()});
+  } else {
+    std::fprintf(stderr, "%.*s\n", static_cast<int>(message.size()), message.data());
+  }
+}
+
+namespace detail {
 
 const v1::Value* FindArg(const v1::Call& call, const std::string& name) {
   for (const auto& named : call.args()) {

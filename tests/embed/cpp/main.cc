@@ -1,6 +1,7 @@
 // Embeds an installed host through its C++ engine (host::host): loads the built-in semver module
 // and a module built with the installed SDK, runs chains on them, and (given an image) runs a
-// container step through the installed container plugin.
+// container step through the installed container plugin. The modules also run isolated, each in a
+// process of its own.
 //
 //   embed_cpp PREFIX [IMAGE]
 #include <filesystem>
@@ -130,6 +131,23 @@ int main(int argc, char** argv) {
   if (wrong.ok() || wrong.status().kind() != host::ErrorKind::kUsage) {
     std::cerr << "FAIL a call with an unknown argument was not a usage error\n";
     ++failures;
+  }
+
+  {
+    // The same modules in processes of their own, through the prefix's `host module-serve`.
+    host::EngineOptions options;
+    options.isolate = true;
+    host::Engine isolated(options);
+    if (auto loaded = isolated.Load(GREET_MODULE); !loaded.ok()) {
+      std::cerr << "FAIL loading " << GREET_MODULE << " isolated: " << loaded.status().message()
+                << "\n";
+      return 1;
+    }
+    Expect("greet calling semver, isolated",
+           Chain(isolated, "greet",
+                 {{"", {}},
+                  {"announce", {{"version", Text("1.4.2")}, {"commits", Texts({"fix: a typo"})}}}}),
+           "Hello, v1.4.3!");
   }
 
   if (argc > 2 && *argv[2] != '\0') {

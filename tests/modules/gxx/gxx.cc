@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -70,6 +71,17 @@ struct Gxx {
   int64_t never_tick(const std::string&) const { return SlowTick(); }
   int64_t dir_tick(const host::Directory&) const { return SlowTick(); }
   std::string call_missing() const { return deps::cmod().shout(""); }
+  // Writes a log line and returns the text.
+  std::string note(const std::string& text) const {
+    host::log("note: " + text);
+    return text;
+  }
+  // For out-of-process tests: a module process that dies, and one that hangs.
+  std::string crash() const { std::abort(); }
+  int64_t nap(int64_t ms) const {
+    std::this_thread::sleep_for(std::chrono::milliseconds(ms));
+    return ms;
+  }
 };
 
 HOST_MODULE("gxx", m) {
@@ -104,5 +116,11 @@ HOST_MODULE("gxx", m) {
       .function("dir_tick", &Gxx::dir_tick, "Counts runs; takes 3 ms (persistent, by content).",
                 {host::arg("dir")})
       .function("count_files", &Gxx::count_files, "Counts the entries of a directory tree.",
-                {host::arg("dir")});
+                {host::arg("dir")})
+      .function("note", &Gxx::note, "Logs a text and returns it.", {host::arg("text")},
+                host::Cache::kNever)
+      .function("crash", &Gxx::crash, "Aborts the process (run it isolated).", {},
+                host::Cache::kNever)
+      .function("nap", &Gxx::nap, "Sleeps for ms milliseconds.", {host::arg("ms")},
+                host::Cache::kNever);
 }

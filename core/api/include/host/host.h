@@ -105,6 +105,9 @@ HOST_C_API void host_options_set_state_dir(host_options* options, const char* di
 HOST_C_API void host_options_add_module_dir(host_options* options, const char* dir);
 /* Nonzero: build progress, module logs and step output go to standard error. Default: off. */
 HOST_C_API void host_options_set_progress(host_options* options, int on);
+/* Nonzero: every shared-object module runs in a process of its own (as `host --isolate`), so a
+ * module that crashes fails its calls instead of the embedding program. Default: off. */
+HOST_C_API void host_options_set_isolate(host_options* options, int on);
 
 /* A new engine with the given options (NULL: defaults). Free it with host_engine_free. */
 HOST_C_API host_engine* host_engine_new(const host_options* options, host_error** error);

@@ -20,6 +20,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -60,6 +61,18 @@ class Arg {
   std::string description_;
   std::shared_ptr<v1::Value> default_;
 };
+
+// How serious a log line is.
+enum class LogLevel {
+  kDebug = HOST_LOG_DEBUG,
+  kInfo = HOST_LOG_INFO,
+  kWarning = HOST_LOG_WARNING,
+  kError = HOST_LOG_ERROR
+};
+
+// Writes a line to the runtime's log, attributed to the call in progress; the runtime scrubs
+// secrets from it. Outside a call of the module's functions it goes to standard error.
+void log(std::string_view message, LogLevel level = LogLevel::kInfo);
 
 // Shorthand for Arg(name, description).
 inline Arg arg(std::string name, std::string description = "") {

@@ -1,0 +1,287 @@
+#include "core/remote/module_process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string_view>
+
+#include "host/v1/wire.pb.h"
+
+extern char** environ;
+
+namespace host::remote {
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr size_t kTailBytes = 2048;
+
+// How a process ended, from its wait status.
+std::string ExitText(int status) {
+  if (WIFEXITED(status)) return "exited with code " + std::to_string(WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) {
+    const int signal = WTERMSIG(status);
+    return "was killed by signal " + std::to_string(signal) + " (" + strsignal(signal) + ")";
+  }
+  return "ended";
+}
+
+// Seconds as users read them: "2 s", "0.5 s".
+std::string Seconds(std::chrono::milliseconds duration) {
+  const auto ms = duration.count();
+  return ms % 1000 == 0 ? std::to_string(ms / 1000) + " s"
+                        : std::to_string(ms / 1000) + "." + std::to_string(ms % 1000 / 100) + " s";
+}
+
+// Fills *error with a host.v1.Error carrying message; returns HOST_STATUS_ERROR.
+host_status Fail(const std::string& message, host_buffer* error) {
+  v1::Error err;
+  err.set_message(message);
+  FillApiBuffer(err, error);
+  return HOST_STATUS_ERROR;
+}
+
+// Waits up to wait for pid to end; true (with *status) when it did.
+bool Reap(pid_t pid, int* status, std::chrono::milliseconds wait) {
+  const auto until = Clock::now() + wait;
+  while (true) {
+    const pid_t done = waitpid(pid, status, WNOHANG);
+    if (done == pid || (done < 0 && errno == ECHILD)) return true;
+    if (Clock::now() >= until) return false;
+    usleep(2000);
+  }
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ModuleProcess>> ModuleProcess::Start(ModuleHost* host, ProcessSpec spec,
+                                                            DescribedModule* described) {
+  std::unique_ptr<ModuleProcess> process(new ModuleProcess(host, std::move(spec)));
+  std::lock_guard lock(process->mutex_);
+  if (Status s = process->Launch(described); !s.ok()) return s;
+  return process;
+}
+
+ModuleProcess::~ModuleProcess() {
+  std::lock_guard lock(mutex_);
+  Stop(std::chrono::milliseconds(500));
+}
+
+Status ModuleProcess::Launch(DescribedModule* described) {
+  const fs::path socket = host_->NewModuleSocket();
+  // Everything the child needs is made before fork: after it, only system calls are safe.
+  std::vector<std::string> env;
+  for (char** entry = environ; *entry != nullptr; ++entry) {
+    const std::string_view text(*entry);
+    if (text.rfind("HOST_MODULE_SOCKET=", 0) != 0 && text.rfind("HOST_ENGINE_SOCKET=", 0) != 0) {
+      env.emplace_back(text);
+    }
+  }
+  env.push_back("HOST_MODULE_SOCKET=unix://" + socket.string());
+  env.push_back("HOST_ENGINE_SOCKET=" + host_->engine_address());
+  std::vector<char*> argv;
+  for (std::string& arg : spec_.command) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  std::vector<char*> envp;
+  for (std::string& entry : env) envp.push_back(entry.data());
+  envp.push_back(nullptr);
+  const std::string dir = spec_.dir.string();
+
+  int output[2];
+  int exec_status[2];
+  if (pipe2(output, O_CLOEXEC) != 0) return Status::Failed(spec_.label + ": cannot make a pipe");
+  if (pipe2(exec_status, O_CLOEXEC) != 0) {
+    close(output[0]);
+    close(output[1]);
+    return Status::Failed(spec_.label + ": cannot make a pipe");
+  }
+  const pid_t pid = host_->Spawn([&]() -> pid_t {
+    const pid_t child = fork();
+    if (child != 0) return child;
+    prctl(PR_SET_PDEATHSIG, SIGKILL);  // the module ends with the runtime's spawner thread
+    setpgid(0, 0);  // a terminal's Ctrl-C reaches the runtime, which stops the module itself
+    dup2(output[1], STDOUT_FILENO);
+    dup2(output[1], STDERR_FILENO);
+    int error = 0;
+    if (chdir(dir.c_str()) != 0) {
+      error = errno;
+    } else {
+      execvpe(argv[0], argv.data(), envp.data());
+      error = errno;
+    }
+    (void)!write(exec_status[1], &error, sizeof error);
+    _exit(127);
+  });
+  close(output[1]);
+  close(exec_status[1]);
+  if (pid < 0) {
+    close(output[0]);
+    close(exec_status[0]);
+    return Status::Failed(spec_.label + ": cannot start a process: " + std::strerror(errno));
+  }
+  int exec_error = 0;
+  const ssize_t got = read(exec_status[0], &exec_error, sizeof exec_error);
+  close(exec_status[0]);
+  if (got == sizeof exec_error) {
+    int status = 0;
+    waitpid(pid, &status, 0);
+    close(output[0]);
+    return Status::Failed(spec_.label + ": cannot run '" + spec_.command[0] + "' in " + dir + ": " +
+                          std::strerror(exec_error) +
+                          "; install it or correct runtime.command in module.json");
+  }
+  pid_ = pid;
+  group_ = pid;
+  {
+    std::lock_guard tail(output_mutex_);
+    output_tail_.clear();
+  }
+  output_reader_ = std::thread([this, fd = output[0]] {
+    char chunk[4096];
+    ssize_t n = 0;
+    while ((n = read(fd, chunk, sizeof chunk)) > 0 || (n < 0 && errno == EINTR)) {
+      if (n <= 0) continue;
+      (void)!write(STDERR_FILENO, chunk, static_cast<size_t>(n));
+      std::lock_guard tail(output_mutex_);
+      output_tail_.append(chunk, static_cast<size_t>(n));
+      if (output_tail_.size() > kTailBytes) output_tail_.erase(0, output_tail_.size() - kTailBytes);
+    }
+    close(fd);
+  });
+
+  const auto deadline = Clock::now() + spec_.start_timeout;
+  std::error_code error;
+  while (!fs::exists(socket, error)) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      Stop(std::chrono::milliseconds(0));
+      return Status::Failed(spec_.label + ": its process " + ExitText(status) +
+                            " at start, before serving the Module service on HOST_MODULE_SOCKET." +
+                            OutputTail());
+    }
+    if (Clock::now() >= deadline) {
+      Stop(std::chrono::milliseconds(0));
+      return Status::Failed(spec_.label + ": its process did not serve the Module service on " +
+                            "HOST_MODULE_SOCKET within " + Seconds(spec_.start_timeout) +
+                            " (runtime.start_timeout), so it was stopped." + OutputTail());
+    }
+    usleep(2000);
+  }
+  Result<std::unique_ptr<ModuleClient>> client = host_->Connect(socket);
+  Result<DescribedModule> schema =
+      client.ok() ? (*client)->Describe(deadline) : Result<DescribedModule>(client.status());
+  if (!schema.ok()) {
+    Stop(std::chrono::milliseconds(0));
+    if (schema.status().kind() == ErrorKind::kUsage) {
+      return Status::Failed(
+          spec_.label + ": its process failed to describe itself: " + schema.status().message());
+    }
+    return Status::Failed(spec_.label + ": its process does not answer the Module service on " +
+                          "HOST_MODULE_SOCKET (" + schema.status().message() +
+                          "), so it was stopped." + OutputTail());
+  }
+  if (described != nullptr) *described = std::move(*schema);
+  client_ = std::move(*client);
+  ++generation_;
+  return {};
+}
+
+std::string ModuleProcess::Stop(std::chrono::milliseconds grace) {
+  client_.reset();
+  std::string how;
+  if (pid_ >= 0) {
+    int status = 0;
+    bool ended = false;
+    if (grace.count() > 0) {
+      kill(-pid_, SIGTERM);
+      ended = Reap(pid_, &status, grace);
+    }
+    if (!ended) {
+      kill(-pid_, SIGKILL);
+      waitpid(pid_, &status, 0);
+    }
+    how = ExitText(status);
+    pid_ = -1;
+  }
+  if (group_ > 0) kill(-group_, SIGKILL);  // nothing it started keeps the output pipe open
+  group_ = -1;
+  if (output_reader_.joinable()) output_reader_.join();
+  return how;
+}
+
+std::string ModuleProcess::OutputTail() const {
+  std::lock_guard lock(output_mutex_);
+  std::string_view text = output_tail_;
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.remove_suffix(1);
+  if (text.empty()) return "";
+  // The last few lines are the ones that say what happened.
+  size_t start = text.size();
+  for (int lines = 0; lines < 5 && start != std::string_view::npos && start > 0;) {
+    start = text.rfind('\n', start - 1);
+    if (start != std::string_view::npos) ++lines;
+  }
+  if (start == std::string_view::npos) start = 0;
+  if (text[start] == '\n') ++start;
+  return " Its output ended with:\n" + std::string(text.substr(start));
+}
+
+host_status ModuleProcess::Invoke(host_context* ctx, host_bytes call, host_buffer* result,
+                                  host_buffer* error) {
+  *result = {nullptr, 0};
+  *error = {nullptr, 0};
+  std::shared_ptr<ModuleClient> client;
+  uint64_t generation = 0;
+  {
+    std::lock_guard lock(mutex_);
+    if (!client_) {
+      if (Status s = Launch(nullptr); !s.ok()) return Fail(s.message(), error);
+    }
+    client = client_;
+    generation = generation_;
+  }
+  const std::string context = host_->Enter(*ctx);
+  InvokeOutcome outcome =
+      client->Invoke(std::string_view(reinterpret_cast<const char*>(call.data), call.size), context,
+                     spec_.call_timeout);
+  host_->Leave(context);
+  if (outcome.transport == InvokeOutcome::Transport::kAnswered) {
+    const auto* data = reinterpret_cast<const uint8_t*>(outcome.bytes.data());
+    if (!FillApiBuffer(data, outcome.bytes.size(), outcome.failed ? error : result)) {
+      return Fail("out of memory", error);
+    }
+    if (!outcome.failed) return HOST_STATUS_OK;
+    return outcome.invalid_argument ? HOST_STATUS_INVALID_ARGUMENT : HOST_STATUS_ERROR;
+  }
+  std::string message;
+  std::lock_guard lock(mutex_);
+  if (generation != generation_ || !client_) {
+    message = "its process ended while the call ran (another call found it gone)";
+  } else if (outcome.transport == InvokeOutcome::Transport::kTimedOut) {
+    Stop(std::chrono::milliseconds(0));
+    message = "its process did not answer within " + Seconds(spec_.call_timeout) +
+              " (runtime.call_timeout), so it was stopped";
+  } else {
+    int status = 0;
+    // A broken connection mostly means the process is dying: give it a moment to be gone.
+    const bool ended = Reap(pid_, &status, std::chrono::milliseconds(1000));
+    if (ended) {
+      pid_ = -1;
+      Stop(std::chrono::milliseconds(0));
+      message = "its process " + ExitText(status) + " while the call ran." + OutputTail();
+    } else {
+      Stop(std::chrono::milliseconds(0));
+      message = "its connection broke (" + outcome.detail + "), so its process was stopped." +
+                OutputTail();
+    }
+  }
+  return Fail(message + "\nThe next call starts the module again.", error);
+}
+
+}  // namespace host::remote
