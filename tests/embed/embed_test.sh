@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # The embedding tests, run by ctest (tests/embed/CMakeLists.txt) against an installed prefix.
-# Usage: embed_test.sh install|cpp|c|cleanup BUILD_DIR WORK_DIR
+# Usage: embed_test.sh install|cpp|c|node|cleanup BUILD_DIR WORK_DIR
 #   install  installs BUILD_DIR into WORK_DIR/prefix; starts a loopback registry holding busybox
 #            when docker-registry and skopeo are here
 #   cpp      builds tests/embed/cpp with find_package(host) against the prefix only, and runs it
 #   c        compiles tests/embed/c/main.c as C99 with pkg-config host from the prefix only, and
 #            runs it under valgrind (or AddressSanitizer when SANITIZE=1)
+#   node     a Node.js module and a Node.js client of `host serve`, both using the SDK from
+#            the prefix's share/host/node (its npm packages from sdk/node/node_modules)
 #   cleanup  stops the registry and removes the prefix
 # Environment: CC, CXX (the compilers), SANITIZE=1 for a sanitizer build.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 images=$here/../fixtures/images
 [ $# -eq 3 ] || {
-  echo "usage: $0 install|cpp|c|cleanup BUILD_DIR WORK_DIR" >&2
+  echo "usage: $0 install|cpp|c|node|cleanup BUILD_DIR WORK_DIR" >&2
   exit 2
 }
 step=$1
@@ -88,6 +90,47 @@ case $step in
         --errors-for-leak-kinds=definite \
         "$work/embed_c"
     fi
+    ;;
+  node)
+    isolate node
+    node_work=$work/node
+    rm -rf "$node_work"
+    mkdir -p "$node_work"
+    cp -r "$here/node/greet" "$node_work/greet"
+    # As `npm install --install-links PREFIX/share/host/node` does, without the network: the
+    # package copied from the prefix, its dependencies found through NODE_PATH.
+    mkdir -p "$node_work/greet/node_modules/@host" "$node_work/client/node_modules/@host"
+    cp -r "$prefix/share/host/node" "$node_work/greet/node_modules/@host/sdk"
+    cp -r "$prefix/share/host/node" "$node_work/client/node_modules/@host/sdk"
+    cp "$here/node/client.js" "$node_work/client/"
+    export NODE_PATH=$here/../../sdk/node/node_modules
+    cd "$work/home"
+    hello=$("$prefix/bin/host" -q -m "$node_work/greet" call hello --name you)
+    [ "$hello" = "Hello, you!" ] || {
+      echo "FAIL hello printed '$hello'" >&2
+      exit 1
+    }
+    announced=$("$prefix/bin/host" -q -m "$node_work/greet" call announce --version 1.4.2 \
+      --commits "fix: a typo")
+    [ "$announced" = "Hello, v1.4.3!" ] || {
+      echo "FAIL announce printed '$announced'" >&2
+      exit 1
+    }
+    echo "ok module: $hello / $announced"
+    "$prefix/bin/host" serve -q --listen "unix://$node_work/engine.sock" 2>"$node_work/serve.log" &
+    server=$!
+    trap 'kill $server 2>/dev/null || true' EXIT
+    for _ in $(seq 100); do
+      grep -q "serving on" "$node_work/serve.log" && break
+      sleep 0.05
+    done
+    tag=$(node "$node_work/client/client.js" "unix://$node_work/engine.sock")
+    [ "$tag" = "v1.5.0" ] || {
+      echo "FAIL the client printed '$tag'" >&2
+      cat "$node_work/serve.log" >&2
+      exit 1
+    }
+    echo "ok client: $tag"
     ;;
   cleanup)
     bash "$images/registry.sh" stop "$work/registry" 2>/dev/null || true
