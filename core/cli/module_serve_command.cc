@@ -16,26 +16,19 @@ namespace {
 // The runtime's engine, which the module's calls and logs go to.
 remote::EngineClient* runtime_engine = nullptr;
 
-// Fills *error with a host.v1.Error carrying message.
-void FillError(const std::string& message, host_buffer* error) {
-  v1::Error err;
-  err.set_message(message);
-  FillApiBuffer(err, error);
-}
-
 // host_api.call in a module process: the call goes to the runtime with the invoke's context.
 host_status ChildCall(host_context* ctx, host_bytes call, host_buffer* result, host_buffer* error) {
   *result = {nullptr, 0};
   *error = {nullptr, 0};
   if (ctx == nullptr || ctx->invoke == nullptr) {
-    FillError("a module may only call through the graph while one of its functions runs", error);
+    FillApiError("a module may only call through the graph while one of its functions runs", error);
     return HOST_STATUS_INVALID_ARGUMENT;
   }
   std::vector<remote::WireStep> steps = {
       {std::string(reinterpret_cast<const char*>(call.data), call.size), false}};
   Result<std::string> value = runtime_engine->Call(steps, *ctx->invoke);
   if (!value.ok()) {
-    FillError(value.status().message(), error);
+    FillApiError(value.status().message(), error);
     return value.status().kind() == ErrorKind::kUsage ? HOST_STATUS_INVALID_ARGUMENT
                                                       : HOST_STATUS_ERROR;
   }

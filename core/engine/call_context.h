@@ -16,6 +16,8 @@ class Engine;
 bool FillApiBuffer(const google::protobuf::MessageLite& message, host_buffer* out);
 // Copies bytes into a buffer from that allocator; false when out of memory.
 bool FillApiBuffer(const uint8_t* data, size_t size, host_buffer* out);
+// Fills a buffer from that allocator with a host.v1.Error carrying message.
+bool FillApiError(const std::string& message, host_buffer* out);
 }  // namespace host
 
 // Which engine runs the call, and how deeply it is nested in other calls.

@@ -15,14 +15,14 @@ struct ChainStep {
 // Runs a chain of core calls from the Query object.
 Result<v1::Value> CoreChain(const GraphCall& run, const std::vector<ChainStep>& steps) {
   v1::Value current;
-  std::string object = "Query";
   for (const auto& step : steps) {
     v1::Call call;
     call.set_module("core");
-    call.set_object(object);
     call.set_function(step.function);
     if (current.kind_case() == v1::Value::kObjectValue) {
-      *call.mutable_receiver() = current.object_value();
+      *call.mutable_receiver() = current.object_value();  // the object is the receiver's type
+    } else {
+      call.set_object("Query");
     }
     for (const auto& [name, text] : step.args) {
       auto* named = call.add_args();
@@ -32,7 +32,6 @@ Result<v1::Value> CoreChain(const GraphCall& run, const std::vector<ChainStep>& 
     Result<v1::Value> result = run(std::move(call));
     if (!result.ok()) return result;
     current = std::move(*result);
-    object = current.object_value().type_name();
   }
   return current;
 }

@@ -28,23 +28,17 @@ constexpr int kMaxCallDepth = 64;
 void* ApiAlloc(size_t size) { return std::malloc(size == 0 ? 1 : size); }
 void ApiFree(void* ptr) { std::free(ptr); }
 
-void FillError(const std::string& message, host_buffer* error) {
-  v1::Error err;
-  err.set_message(message);
-  FillApiBuffer(err, error);
-}
-
 host_status ApiCall(host_context* ctx, host_bytes call_bytes, host_buffer* result,
                     host_buffer* error) {
   if (result) *result = {nullptr, 0};
   if (error) *error = {nullptr, 0};
   if (ctx == nullptr || ctx->engine == nullptr) {
-    FillError("a module may only call through the graph while one of its functions runs", error);
+    FillApiError("a module may only call through the graph while one of its functions runs", error);
     return HOST_STATUS_INVALID_ARGUMENT;
   }
   Status status = ctx->engine->CallSerialized(call_bytes, ctx->depth + 1, result);
   if (status.ok()) return HOST_STATUS_OK;
-  FillError(status.message(), error);
+  FillApiError(status.message(), error);
   return status.kind() == ErrorKind::kUsage ? HOST_STATUS_INVALID_ARGUMENT : HOST_STATUS_ERROR;
 }
 
@@ -471,6 +465,12 @@ bool FillApiBuffer(const uint8_t* data, size_t size, host_buffer* out) {
   out->size = size;
   if (size > 0) std::memcpy(out->data, data, size);
   return true;
+}
+
+bool FillApiError(const std::string& message, host_buffer* out) {
+  v1::Error error;
+  error.set_message(message);
+  return FillApiBuffer(error, out);
 }
 
 bool FillApiBuffer(const google::protobuf::MessageLite& message, host_buffer* out) {

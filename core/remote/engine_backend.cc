@@ -14,9 +14,14 @@ Result<std::string> LocalEngineBackend::Load(const std::string& ref) {
 Result<std::vector<std::string>> LocalEngineBackend::Describe(
     const std::vector<std::string>& names) {
   std::shared_lock lock(mutex_);
+  return DescribeModules(engine_->registry(), names);
+}
+
+Result<std::vector<std::string>> DescribeModules(const TypeRegistry& registry,
+                                                 const std::vector<std::string>& names) {
   std::vector<std::string> defs;
-  for (const std::string& name : names.empty() ? engine_->registry().ModuleNames() : names) {
-    const ModuleInfo* module = engine_->registry().FindModule(name);
+  for (const std::string& name : names.empty() ? registry.ModuleNames() : names) {
+    const ModuleInfo* module = registry.FindModule(name);
     if (module == nullptr) return Status::Usage("no module '" + name + "' is loaded");
     defs.push_back(module->def.SerializeAsString());
   }

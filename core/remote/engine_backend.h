@@ -31,6 +31,10 @@ class LocalEngineBackend : public EngineBackend {
   std::shared_mutex mutex_;  // exclusive: loading modules; shared: calls and descriptions
 };
 
+// The serialized schemas of the named loaded modules (empty: every one), for Describe.
+Result<std::vector<std::string>> DescribeModules(const TypeRegistry& registry,
+                                                 const std::vector<std::string>& names);
+
 // Runs a chain of calls on engine: at the top (depth < 0: secrets scrubbed from the result, as
 // Engine::Call does) or nested in a call of that depth, for a module process.
 ChainOutcome RunChain(const Engine& engine, const std::vector<WireStep>& steps, int depth);

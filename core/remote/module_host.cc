@@ -3,10 +3,9 @@
 #include <stdlib.h>
 #include <sys/stat.h>
 
-#include <cstdio>
 #include <future>
-#include <random>
 
+#include "core/base/random_hex.h"
 #include "core/engine/engine.h"
 #include "core/remote/engine_backend.h"
 
@@ -27,14 +26,7 @@ class ModuleEngineBackend final : public EngineBackend {
   }
 
   Result<std::vector<std::string>> Describe(const std::vector<std::string>& names) override {
-    const TypeRegistry& registry = host_.engine().registry();
-    std::vector<std::string> defs;
-    for (const std::string& name : names.empty() ? registry.ModuleNames() : names) {
-      const ModuleInfo* module = registry.FindModule(name);
-      if (module == nullptr) return Status::Usage("no module '" + name + "' is loaded");
-      defs.push_back(module->def.SerializeAsString());
-    }
-    return defs;
+    return DescribeModules(host_.engine().registry(), names);
   }
 
   ChainOutcome Call(const std::vector<WireStep>& steps, const std::string& context) override {
@@ -63,18 +55,6 @@ class ModuleEngineBackend final : public EngineBackend {
   const ModuleHost& host_;
 };
 
-// 128 random bits as hex.
-std::string RandomHex() {
-  std::random_device random;
-  std::string out;
-  char byte[3];
-  for (int i = 0; i < 16; ++i) {
-    std::snprintf(byte, sizeof byte, "%02x", static_cast<unsigned>(random() & 0xff));
-    out += byte;
-  }
-  return out;
-}
-
 // The folder private sockets go in: $XDG_RUNTIME_DIR when set, else the temporary folder.
 fs::path RuntimeDir() {
   if (const char* dir = std::getenv("XDG_RUNTIME_DIR"); dir && *dir && fs::is_directory(dir)) {
@@ -100,7 +80,7 @@ Result<std::unique_ptr<ModuleHost>> ModuleHost::Start(const Engine& engine) {
   }
   host->dir_ = pattern;  // mkdtemp makes it 0700
   host->engine_address_ = "unix://" + (host->dir_ / "engine.sock").string();
-  host->secret_ = RandomHex();
+  host->secret_ = RandomHex(32);
   host->backend_ = std::make_unique<ModuleEngineBackend>(*host);
   ServeOptions options;
   options.listen = host->engine_address_;

@@ -41,9 +41,7 @@ std::string Seconds(std::chrono::milliseconds duration) {
 
 // Fills *error with a host.v1.Error carrying message; returns HOST_STATUS_ERROR.
 host_status Fail(const std::string& message, host_buffer* error) {
-  v1::Error err;
-  err.set_message(message);
-  FillApiBuffer(err, error);
+  FillApiError(message, error);
   return HOST_STATUS_ERROR;
 }
 

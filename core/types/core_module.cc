@@ -300,10 +300,8 @@ host_status Describe(host_buffer* def, host_buffer*) {
 host_status Invoke(host_context* ctx, host_bytes bytes, host_buffer* result, host_buffer* error) {
   ScratchArena arena;
   v1::Call& call = *arena.Make<v1::Call>();
-  v1::Error err;
   if (ctx == nullptr || !call.ParseFromArray(bytes.data, static_cast<int>(bytes.size))) {
-    err.set_message("the core module received a malformed call");
-    FillApiBuffer(err, error);
+    FillApiError("the core module received a malformed call", error);
     return HOST_STATUS_INVALID_ARGUMENT;
   }
   std::string key = call.object() + "." + call.function();
@@ -315,13 +313,11 @@ host_status Invoke(host_context* ctx, host_bytes bytes, host_buffer* result, hos
              type && type->kind() == v1::TYPE_KIND_OBJECT && type->name() != "Secret") {
     value = LazyObject(core_call, type->name());
   } else {
-    err.set_message("the core module has no implementation of " + key);
-    FillApiBuffer(err, error);
+    FillApiError("the core module has no implementation of " + key, error);
     return HOST_STATUS_UNSUPPORTED;
   }
   if (!value.ok()) {
-    err.set_message(value.status().message());
-    FillApiBuffer(err, error);
+    FillApiError(value.status().message(), error);
     return value.status().kind() == ErrorKind::kUsage ? HOST_STATUS_INVALID_ARGUMENT
                                                       : HOST_STATUS_ERROR;
   }

@@ -7,9 +7,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <random>
 #include <sstream>
 
+#include "core/base/random_hex.h"
 #include "core/base/sha256.h"
 
 namespace host {
@@ -22,9 +22,7 @@ Status SecretStore::LoadKey() {
   std::ifstream in(key_file_, std::ios::binary);
   std::string key((std::istreambuf_iterator<char>(in)), {});
   if (key.size() != 64) {
-    std::random_device random;
-    std::string fresh;
-    for (int i = 0; i < 64; ++i) fresh += "0123456789abcdef"[random() % 16];
+    const std::string fresh = RandomHex(64);
     std::error_code ec;
     fs::create_directories(key_file_.parent_path(), ec);
     fs::path tmp = key_file_;

@@ -58,53 +58,45 @@ class ModuleProcessTest : public ::testing::Test {
 
 TEST_F(ModuleProcessTest, IsolatedModulesAnswerAsInProcess) {
   const std::string gxx = test::TestModule("gxx");
-  for (const std::vector<std::string>& call :
-       {std::vector<std::string>{"call", "echo", "--a", "x", "--b", "y", "--c", "z"},
-        {"call", "greet", "--name", "bob"},  // gxx -> cmod and lcxx, each a process of its own
-        {"call", "with-prefix", "--p", "q", "label", "--text", "t"},
-        {"--json", "call", "count", "--items", "a", "--items", "b"},
-        {"call", "fail", "--message", "boom"}}) {
+  struct Case {
+    std::vector<std::string> args;
+    int exit_code;
+    std::string out;
+  };
+  for (const Case& c :
+       std::vector<Case>{{{"call", "echo", "--a", "x", "--b", "y", "--c", "z"}, 0, "xyz\n"},
+                         // gxx -> cmod and lcxx, each a process of its own
+                         {{"call", "greet", "--name", "bob"}, 0, "[BOB!]\n"},
+                         {{"call", "with-prefix", "--p", "q", "label", "--text", "t"}, 0, "q:t\n"},
+                         {{"--json", "call", "count", "--items", "a", "--items", "b"}, 0, "2\n"},
+                         {{"call", "fail", "--message", "boom"}, 1, ""}}) {
     std::vector<std::string> local = {"-m", gxx};
-    local.insert(local.end(), call.begin(), call.end());
+    local.insert(local.end(), c.args.begin(), c.args.end());
     std::vector<std::string> isolated = {"--isolate", "-m", gxx};
-    isolated.insert(isolated.end(), call.begin(), call.end());
+    isolated.insert(isolated.end(), c.args.begin(), c.args.end());
     test::Ran in_process = test::RunHost(local);
     test::Ran out_of_process = test::RunHost(isolated);
-    EXPECT_EQ(out_of_process.exit_code, in_process.exit_code) << call[1] << out_of_process.err;
-    EXPECT_EQ(out_of_process.out, in_process.out) << call[1];
-    if (in_process.exit_code != 0) {
-      EXPECT_EQ(out_of_process.err, in_process.err);
-    }
+    EXPECT_EQ(in_process.exit_code, c.exit_code) << c.args[1] << in_process.err;
+    EXPECT_EQ(in_process.out, c.out) << c.args[1];
+    EXPECT_EQ(out_of_process.exit_code, in_process.exit_code) << c.args[1] << out_of_process.err;
+    EXPECT_EQ(out_of_process.out, in_process.out) << c.args[1];
+    EXPECT_EQ(out_of_process.err, in_process.err) << c.args[1];
   }
 }
 
 TEST_F(ModuleProcessTest, AnIsolatedModuleCallsCoreTypesThroughTheRuntime) {
   auto engine = MakeEngine(true);
   ASSERT_TRUE(engine->Load(test::TestModule("gxx")).ok());
-  // The module's call of a core type's function comes back to the engine with its context.
-  v1::Call call = GxxCall("count_files", {});
-  v1::Call host_call;
-  host_call.set_module("core");
-  host_call.set_object("Query");
-  host_call.set_function("host");
-  Result<v1::Value> host_value = engine->Call(host_call);
-  ASSERT_TRUE(host_value.ok()) << host_value.status().message();
-  v1::Call directory;
-  directory.set_module("core");
-  directory.set_object("Host");
-  directory.set_function("directory");
-  *directory.mutable_receiver() = host_value->object_value();
   fs::create_directories(dir_ + "/tree/sub");
   std::ofstream(dir_ + "/tree/sub/file") << "x";
-  auto* path = directory.add_args();
-  path->set_name("path");
-  path->mutable_value()->set_string_value(dir_ + "/tree");
+  Result<v1::Value> host_value = engine->Call(test::MakeCall("core", "Query", "host"));
+  ASSERT_TRUE(host_value.ok()) << host_value.status().message();
+  v1::Call directory = test::MakeCall("core", "Host", "directory", {{"path", Str(dir_ + "/tree")}});
+  *directory.mutable_receiver() = host_value->object_value();
   Result<v1::Value> dir_value = engine->Call(directory);
   ASSERT_TRUE(dir_value.ok()) << dir_value.status().message();
-  auto* arg = call.add_args();
-  arg->set_name("dir");
-  *arg->mutable_value() = *dir_value;
-  Result<v1::Value> counted = engine->Call(call);
+  // The module's call of a core type's function comes back to the engine with its context.
+  Result<v1::Value> counted = engine->Call(GxxCall("count_files", {{"dir", *dir_value}}));
   ASSERT_TRUE(counted.ok()) << counted.status().message();
   EXPECT_EQ(counted->int_value(), 2);
 }

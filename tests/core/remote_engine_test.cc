@@ -12,6 +12,7 @@
 
 #include "host/v1/engine.grpc.pb.h"
 #include "host/v1/wire.pb.h"
+#include "tests/support/calls.h"
 #include "tests/support/run.h"
 #include "tests/support/serve_process.h"
 
@@ -57,6 +58,19 @@ class RemoteEngine : public ::testing::Test {
       names.push_back(def.name());
     }
     return names;
+  }
+
+  // Runs one call as a chain of one step; returns its value (or fails the test).
+  static v1::Value RunOne(v1::Engine::Stub& stub, const v1::Call& call) {
+    grpc::ClientContext context;
+    v1::CallRequest request;
+    request.add_steps()->set_call(call.SerializeAsString());
+    v1::CallResponse response;
+    EXPECT_TRUE(stub.Call(&context, request, &response).ok());
+    EXPECT_TRUE(response.has_value()) << response.failure().message();
+    v1::Value value;
+    EXPECT_TRUE(value.ParseFromString(response.value()));
+    return value;
   }
 
   std::string dir_;
@@ -121,18 +135,6 @@ TEST_F(RemoteEngine, TcpNeedsTheToken) {
 TEST_F(RemoteEngine, AnObjectReturnedEarlierIsAReceiver) {
   Serve({"--listen", "unix://" + dir_ + "/engine.sock"});
   auto stub = Stub();
-  // Runs one step; returns the value (or fails the test).
-  auto run = [&](const v1::Call& call) {
-    grpc::ClientContext context;
-    v1::CallRequest request;
-    request.add_steps()->set_call(call.SerializeAsString());
-    v1::CallResponse response;
-    EXPECT_TRUE(stub->Call(&context, request, &response).ok());
-    v1::Value value;
-    EXPECT_TRUE(response.has_value()) << response.failure().message();
-    EXPECT_TRUE(value.ParseFromString(response.value()));
-    return value;
-  };
   {
     grpc::ClientContext context;
     v1::LoadRequest load;
@@ -149,14 +151,14 @@ TEST_F(RemoteEngine, AnObjectReturnedEarlierIsAReceiver) {
   auto* version = make.add_args();
   version->set_name("version");
   version->mutable_value()->set_string_value("2.0.1");
-  v1::Value object = run(make);
+  v1::Value object = RunOne(*stub, make);
   ASSERT_EQ(object.object_value().type_name(), "Semver");
   v1::Call tag;
   tag.set_module("semver");
   tag.set_object("Semver");
   tag.set_function("tag");
   *tag.mutable_receiver() = object.object_value();
-  EXPECT_EQ(run(tag).string_value(), "v2.0.1");
+  EXPECT_EQ(RunOne(*stub, tag).string_value(), "v2.0.1");
 }
 
 TEST_F(RemoteEngine, MalformedCallsAreInvalidArguments) {
@@ -199,33 +201,14 @@ TEST_F(RemoteEngine, WatchStreamsModuleLogsWithSecretsScrubbed) {
     }
   });
   // Makes the secret known to the engine, then logs a text holding it.
-  auto call = [&](const v1::Call& c) {
-    grpc::ClientContext context;
-    v1::CallRequest request;
-    request.add_steps()->set_call(c.SerializeAsString());
-    v1::CallResponse response;
-    EXPECT_TRUE(stub->Call(&context, request, &response).ok());
-    EXPECT_TRUE(response.has_value()) << response.failure().message();
-  };
-  v1::Call secret;
-  secret.set_module("core");
-  secret.set_object("Query");
-  secret.set_function("secret");
-  auto* uri = secret.add_args();
-  uri->set_name("uri");
-  uri->mutable_value()->set_string_value("env://WATCH_SECRET");
-  call(secret);
-  v1::Call note;
-  note.set_module("gxx");
-  note.set_object("Gxx");
-  note.set_function("note");
-  auto* text = note.add_args();
-  text->set_name("text");
-  text->mutable_value()->set_string_value("hello hunter2-watch");
+  RunOne(*stub,
+         test::MakeCall("core", "Query", "secret", {{"uri", test::Str("env://WATCH_SECRET")}}));
+  const v1::Call note =
+      test::MakeCall("gxx", "Gxx", "note", {{"text", test::Str("hello hunter2-watch")}});
   // The stream may not be subscribed yet when the first call runs: call until the line shows.
   bool seen = false;
   for (int i = 0; i < 50 && !seen; ++i) {
-    call(note);
+    RunOne(*stub, note);
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     std::lock_guard lock(mutex);
     for (const v1::Event& event : events) {
