@@ -12,7 +12,12 @@ echo "== tests under AddressSanitizer and UndefinedBehaviorSanitizer"
 cmake -S "$top" -B "$top/build-asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DHOST_SANITIZE=ON \
   -DHOST_BUILD_BENCH=OFF >/dev/null
 cmake --build "$top/build-asan" -j2
-(cd "$top/build-asan" && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+# intercept_tls_get_addr=0: this toolchain's LeakSanitizer guesses the bounds of a dlopen'ed
+# library's thread-local block with a glibc 2.19 rule, which misreads a block that glibc's malloc
+# put at 16 bytes past a page and crashes the exit-time check ("Tracer caught signal 11"). Without
+# it the checker still reaches those blocks through glibc's own thread control block.
+(cd "$top/build-asan" && ASAN_OPTIONS=detect_leaks=1:intercept_tls_get_addr=0 \
+  UBSAN_OPTIONS=print_stacktrace=1 \
   ctest -j2 --output-on-failure -E 'Authoring')
 
 echo "== benchmarks"
