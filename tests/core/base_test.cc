@@ -1,7 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
+#include <vector>
+
 #include "core/base/names.h"
 #include "core/base/sha256.h"
+#include "core/base/sha256_blocks.h"
 
 namespace host {
 namespace {
@@ -32,6 +37,20 @@ TEST(Sha256, KnownVectors) {
   EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
   std::string million(1000000, 'a');
   EXPECT_EQ(Sha256Hex(million), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+}
+
+TEST(Sha256, ShaExtensionsFoldBlocksAsThePortableCodeDoes) {
+  if (!sha256::HasShaExtensions()) GTEST_SKIP() << "this CPU has no SHA extensions";
+  std::mt19937 random(7);
+  std::vector<uint8_t> data(64 * 40);
+  for (auto& byte : data) byte = static_cast<uint8_t>(random());
+  for (size_t count = 1; count <= 40; ++count) {
+    uint32_t portable[8], extensions[8];
+    for (int i = 0; i < 8; ++i) portable[i] = extensions[i] = static_cast<uint32_t>(random());
+    sha256::BlocksPortable(portable, data.data(), count);
+    sha256::BlocksShaExtensions(extensions, data.data(), count);
+    EXPECT_TRUE(std::equal(portable, portable + 8, extensions)) << count << " blocks";
+  }
 }
 
 TEST(Sha256, IncrementalEqualsOneShot) {
