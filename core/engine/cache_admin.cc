@@ -11,6 +11,8 @@
 #include <optional>
 #include <set>
 
+#include "core/types/store_leases.h"
+
 namespace host {
 namespace fs = std::filesystem;
 namespace {
@@ -61,23 +63,37 @@ std::vector<StoreUsage> CacheUsage(const fs::path& state) {
 
 namespace {
 
-// Removes least recently used entries until at most keep_bytes are left; entries used at or after
-// protect_since are kept whatever the size.
+// Removes least recently used entries until at most keep_bytes are left; entries that a live
+// process leases, and those used at or after protect_since, are kept whatever the size. With
+// wait false, nothing is removed (and 0 returned) while another process holds the stores' lock.
 Result<uint64_t> Prune(const fs::path& state, uint64_t keep_bytes, size_t* removed,
-                       std::optional<fs::file_time_type> protect_since) {
+                       std::optional<fs::file_time_type> protect_since, bool wait) {
   struct Entry {
     fs::path path;
     fs::file_time_type used;
     uint64_t bytes;
   };
+  *removed = 0;
+  std::optional<PruneLock> pruning;
+  if (wait) {
+    Result<PruneLock> lock = PruneLock::Acquire(state);
+    if (!lock.ok()) return lock.status();
+    pruning.emplace(std::move(*lock));
+  } else {
+    Result<std::optional<PruneLock>> lock = PruneLock::TryAcquire(state);
+    if (!lock.ok()) return lock.status();
+    if (!lock->has_value()) return uint64_t{0};
+    pruning.emplace(std::move(**lock));
+  }
   std::vector<Entry> entries;
   std::set<std::pair<dev_t, ino_t>> seen;
   uint64_t total = 0;
   for (const auto& [name, dir] : kStores) {
     std::error_code ec;
-    for (const auto& e : fs::directory_iterator(state / dir, ec)) {
-      if (IsTemporaryOrLock(e.path().filename().string())) continue;
-      Entry entry{e.path(), fs::last_write_time(e.path(), ec), DiskBytes(e.path(), &seen)};
+    for (auto it = fs::directory_iterator(state / dir, ec); it != fs::directory_iterator();
+         it.increment(ec)) {
+      if (IsTemporaryOrLock(it->path().filename().string())) continue;
+      Entry entry{it->path(), fs::last_write_time(it->path(), ec), DiskBytes(it->path(), &seen)};
       total += entry.bytes;
       entries.push_back(entry);
     }
@@ -85,19 +101,26 @@ Result<uint64_t> Prune(const fs::path& state, uint64_t keep_bytes, size_t* remov
   std::sort(entries.begin(), entries.end(),
             [](const Entry& a, const Entry& b) { return a.used < b.used; });
   uint64_t freed = 0;
-  *removed = 0;
+  std::vector<fs::path> doomed;
   for (const auto& entry : entries) {
     if (total - freed <= keep_bytes) break;
     if (protect_since && entry.used >= *protect_since) continue;
-    // Rename first: a reader either finds the whole entry or nothing.
-    fs::path doomed = entry.path.string() + ".tmp" + std::to_string(getpid());
+    if (pruning->Leased(StoreEntryOf(state, entry.path))) continue;
+    // Renamed while the stores' lock is held: a reader either leased the whole entry before, or
+    // finds nothing and makes it again.
+    fs::path gone = entry.path.string() + ".tmp" + std::to_string(getpid());
     std::error_code ec;
-    fs::rename(entry.path, doomed, ec);
+    fs::rename(entry.path, gone, ec);
     if (ec) continue;
-    fs::remove_all(doomed, ec);
-    if (ec) return Status::Failed("cannot remove " + doomed.string() + ": " + ec.message());
+    doomed.push_back(gone);
     freed += entry.bytes;
     ++*removed;
+  }
+  pruning.reset();  // the removal itself needs no lock: nothing can reach the renamed entries
+  for (const auto& path : doomed) {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+    if (ec) return Status::Failed("cannot remove " + path.string() + ": " + ec.message());
   }
   return freed;
 }
@@ -105,7 +128,7 @@ Result<uint64_t> Prune(const fs::path& state, uint64_t keep_bytes, size_t* remov
 }  // namespace
 
 Result<uint64_t> PruneCache(const fs::path& state, uint64_t keep_bytes, size_t* removed) {
-  return Prune(state, keep_bytes, removed, std::nullopt);
+  return Prune(state, keep_bytes, removed, std::nullopt, /*wait=*/true);
 }
 
 size_t EvictIfOver(const fs::path& state, uint64_t limit_bytes, fs::file_time_type since) {
@@ -124,7 +147,7 @@ size_t EvictIfOver(const fs::path& state, uint64_t limit_bytes, fs::file_time_ty
   }
   if (total <= limit_bytes) return 0;
   size_t removed = 0;
-  Result<uint64_t> freed = Prune(state, limit_bytes / 10 * 8, &removed, since);
+  Result<uint64_t> freed = Prune(state, limit_bytes / 10 * 8, &removed, since, /*wait=*/false);
   return freed.ok() ? removed : 0;
 }
 

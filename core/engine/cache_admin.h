@@ -23,14 +23,16 @@ struct StoreUsage {
 std::vector<StoreUsage> CacheUsage(const std::filesystem::path& state);
 
 // Removes the least recently used entries (step results, snapshots, derived layers, image layers,
-// blobs and function results) until the stores take at most keep_bytes; cache volumes and keys are
-// kept. Returns how many bytes were freed; *removed counts the entries.
+// blobs and function results) until the stores take at most keep_bytes; cache volumes, keys and
+// entries leased by a running process (StoreLeases) are kept. Waits while a process pulls.
+// Returns how many bytes were freed; *removed counts the entries.
 Result<uint64_t> PruneCache(const std::filesystem::path& state, uint64_t keep_bytes,
                             size_t* removed);
 
 // Evicts least recently used entries when the stores take more than limit_bytes, down to 80% of
-// it, at most once a minute across processes; entries used since `since` are never evicted, so a
-// run never loses its own results. Returns how many entries it removed.
+// it, at most once a minute across processes; entries used since `since` or leased by a running
+// process are never evicted, so no run loses what it uses. Does nothing, rather than wait, while
+// another process pulls. Returns how many entries it removed.
 size_t EvictIfOver(const std::filesystem::path& state, uint64_t limit_bytes,
                    std::filesystem::file_time_type since);
 

@@ -52,9 +52,9 @@ bool ToContent(v1::Value* value, const TypeRegistry& registry, CoreServices& cor
     if (!dir.ok()) return false;
     object->set_id(dir->digest);
   } else if (type == "File") {
-    Result<FileState> file = core.evaluator().File(object->id());
-    if (!file.ok()) return false;
-    object->set_id(file->digest);
+    Result<std::string> digest = core.evaluator().FileDigestOf(object->id());
+    if (!digest.ok()) return false;
+    object->set_id(*digest);
   } else if (type == "Container") {
     return false;
   }

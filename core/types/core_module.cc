@@ -1,6 +1,9 @@
 #include "core/types/core_module.h"
 
+#include <fcntl.h>
 #include <fnmatch.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -9,6 +12,8 @@
 #include <functional>
 #include <map>
 
+#include "core/base/size.h"
+#include "core/base/tree_path.h"
 #include "core/engine/cache_admin.h"
 #include "core/engine/call_context.h"
 #include "core/engine/call_digest.h"
@@ -139,8 +144,9 @@ Result<std::pair<std::string, std::string>> ReceiverSecret(CoreCall& c) {
 // Where Container.export writes: an absolute path, in a folder that exists, that is no folder.
 Result<std::filesystem::path> ExportTarget(const std::string& path) {
   if (path.empty()) return Status::Usage("export needs --path, the tar file to write");
-  std::filesystem::path to = std::filesystem::absolute(path).lexically_normal();
   std::error_code ec;
+  std::filesystem::path to = std::filesystem::absolute(path, ec).lexically_normal();
+  if (ec) return Status::Usage("cannot export to " + path + ": " + ec.message());
   if (!to.has_filename() || std::filesystem::is_directory(to, ec)) {
     return Status::Usage("cannot export to " + to.string() +
                          ": it is a folder; give the path of the tar file to write");
@@ -150,6 +156,56 @@ Result<std::filesystem::path> ExportTarget(const std::string& path) {
                          to.parent_path().string() + " does not exist");
   }
   return to;
+}
+
+// The most File.contents returns; a larger file is exported instead.
+constexpr uint64_t kMaxContents = uint64_t{512} << 20;
+
+// A host path an export writes to, made absolute; `what` says what it names in errors.
+Result<std::filesystem::path> HostTarget(const std::string& path, const std::string& what) {
+  if (path.empty()) return Status::Usage("export needs --path, " + what + " to write");
+  std::error_code ec;
+  std::filesystem::path to = std::filesystem::absolute(path, ec).lexically_normal();
+  if (ec) return Status::Usage("cannot export to " + path + ": " + ec.message());
+  return to;
+}
+
+// Writes a copy of file at `to` on the host: a temporary file renamed over `to`, so a symlink
+// there is replaced, not followed, and a failure leaves what was there. Setuid and setgid bits
+// are dropped.
+Status ExportFile(const std::filesystem::path& file, const std::filesystem::path& to) {
+  std::error_code ec;
+  struct stat there {};
+  if (lstat(to.c_str(), &there) == 0 && S_ISDIR(there.st_mode)) {
+    return Status::Usage("cannot export to " + to.string() +
+                         ": it is a folder; give the path of the file to write");
+  }
+  if (to.has_parent_path()) std::filesystem::create_directories(to.parent_path(), ec);
+  std::string tmp = (to.parent_path() / ("." + to.filename().string() + ".tmp-XXXXXX")).string();
+  int out = mkstemp(tmp.data());
+  if (out < 0) return Status::Failed("cannot write " + to.string() + ": " + std::strerror(errno));
+  int in = open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  struct stat st {};
+  bool copied = in >= 0 && fstat(in, &st) == 0;
+  std::vector<char> buffer(1 << 16);
+  while (copied) {
+    ssize_t n = read(in, buffer.data(), buffer.size());
+    if (n <= 0) {
+      copied = n == 0;
+      break;
+    }
+    copied = write(out, buffer.data(), static_cast<size_t>(n)) == n;
+  }
+  const int saved = errno;
+  if (in >= 0) close(in);
+  copied = copied && fchmod(out, st.st_mode & 01777) == 0;
+  copied = close(out) == 0 && copied;
+  if (!copied || rename(tmp.c_str(), to.c_str()) != 0) {
+    const int error = copied ? errno : saved;
+    unlink(tmp.c_str());
+    return Status::Failed("cannot write " + to.string() + ": " + std::strerror(error));
+  }
+  return {};
 }
 
 const std::map<std::string, Handler, std::less<>>& Handlers() {
@@ -225,12 +281,19 @@ const std::map<std::string, Handler, std::less<>>& Handlers() {
       {"Directory.entries", OnDirectory([](CoreCall& c, const Snapshot& dir) -> Result<v1::Value> {
          Result<std::filesystem::path> inside = InsidePath(c.String("path"), "path");
          if (!inside.ok()) return inside.status();
+         Result<std::filesystem::path> folder =
+             ResolveInFolder(dir.path, inside->string(), LastLink::kFollow);
+         if (!folder.ok()) return folder.status();
+         if (DescribeHostEntry(*folder).kind != TreeEntry::Kind::kDirectory) {
+           return Status::Usage("the directory has no folder " + c.String("path"));
+         }
          std::error_code ec;
          std::vector<std::string> names;
-         for (const auto& e : std::filesystem::directory_iterator(dir.path / *inside, ec)) {
-           names.push_back(e.path().filename().string());
+         for (auto it = std::filesystem::directory_iterator(*folder, ec);
+              it != std::filesystem::directory_iterator(); it.increment(ec)) {
+           names.push_back(it->path().filename().string());
          }
-         if (ec) return Status::Usage("the directory has no folder " + c.String("path"));
+         if (ec) return Status::Failed("cannot read the folder " + c.String("path") + ": " + ec.message());
          std::sort(names.begin(), names.end());
          return StringList(names);
        })},
@@ -248,34 +311,49 @@ const std::map<std::string, Handler, std::less<>>& Handlers() {
          return StringValue(dir.digest);
        })},
       {"Directory.export", OnDirectory([](CoreCall& c, const Snapshot& dir) -> Result<v1::Value> {
-         std::filesystem::path to = std::filesystem::absolute(c.String("path"));
-         if (Status s = CopyTree(dir.path, to); !s.ok()) return s;
-         return StringValue(to.string());
+         Result<std::filesystem::path> to = HostTarget(c.String("path"), "the folder");
+         if (!to.ok()) return to.status();
+         if (Status s = CopyTree(dir.path, *to, {}, false, CopyTarget::kHost); !s.ok()) return s;
+         return StringValue(to->string());
        })},
       {"File.contents", OnFile([](CoreCall& c, const FileState& file) -> Result<v1::Value> {
+         struct stat st {};
+         if (lstat(file.path.c_str(), &st) != 0) {
+           return Status::Failed("cannot read " + file.name + ": " + std::strerror(errno));
+         }
+         if (static_cast<uint64_t>(st.st_size) > kMaxContents) {
+           return Status::Usage("the file " + file.name + " holds " +
+                                FormatSize(static_cast<uint64_t>(st.st_size)) +
+                                ", more than contents returns (" + FormatSize(kMaxContents) +
+                                "); write it to the host with export instead");
+         }
          std::ifstream in(file.path, std::ios::binary);
          return StringValue(
              c.services.secrets().Redact(std::string((std::istreambuf_iterator<char>(in)), {})));
        })},
       {"File.size", OnFile([](CoreCall&, const FileState& file) -> Result<v1::Value> {
+         struct stat st {};  // from metadata: a sparse file is not read
+         if (lstat(file.path.c_str(), &st) != 0) {
+           return Status::Failed("cannot read " + file.name + ": " + std::strerror(errno));
+         }
          v1::Value v;
-         v.set_int_value(static_cast<int64_t>(std::filesystem::file_size(file.path)));
+         v.set_int_value(static_cast<int64_t>(st.st_size));
          return v;
        })},
       {"File.name", OnFile([](CoreCall&, const FileState& file) -> Result<v1::Value> {
          return StringValue(file.name);
        })},
-      {"File.digest", OnFile([](CoreCall&, const FileState& file) -> Result<v1::Value> {
-         return StringValue(file.digest);
-       })},
+      {"File.digest",
+       [](CoreCall& c) -> Result<v1::Value> {
+         Result<std::string> digest = c.services.evaluator().FileDigestOf(c.call.receiver().id());
+         if (!digest.ok()) return digest.status();
+         return StringValue(*digest);
+       }},
       {"File.export", OnFile([](CoreCall& c, const FileState& file) -> Result<v1::Value> {
-         std::filesystem::path to = std::filesystem::absolute(c.String("path"));
-         std::error_code ec;
-         if (to.has_parent_path()) std::filesystem::create_directories(to.parent_path(), ec);
-         std::filesystem::copy_file(file.path, to,
-                                    std::filesystem::copy_options::overwrite_existing, ec);
-         if (ec) return Status::Failed("cannot write " + to.string() + ": " + ec.message());
-         return StringValue(to.string());
+         Result<std::filesystem::path> to = HostTarget(c.String("path"), "the file");
+         if (!to.ok()) return to.status();
+         if (Status s = ExportFile(file.path, *to); !s.ok()) return s;
+         return StringValue(to->string());
        })},
       {"Secret.name",
        [](CoreCall& c) -> Result<v1::Value> {
@@ -334,8 +412,9 @@ CoreServices::CoreServices(std::filesystem::path state_dir, std::ostream* progre
       secrets_(state_dir_ / "secret-key"),
       progress_(progress, terminal_columns > 0, terminal_columns,
                 [this](std::string_view text) { return secrets_.Redact(text); }),
+      leases_(state_dir_),
       steps_(state_dir_ / "steps"),
-      snapshots_(state_dir_ / "snapshots"),
+      snapshots_(state_dir_ / "snapshots", &leases_),
       evaluator_(this),
       started_(std::filesystem::file_time_type::clock::now()) {}
 

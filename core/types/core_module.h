@@ -15,6 +15,7 @@
 #include "core/types/progress.h"
 #include "core/types/secret_store.h"
 #include "core/types/step_cache.h"
+#include "core/types/store_leases.h"
 #include "host/abi.h"
 
 namespace host {
@@ -39,6 +40,8 @@ class CoreServices {
   StepCache& steps() { return steps_; }
   // Directory snapshots.
   SnapshotStore& snapshots() { return snapshots_; }
+  // This engine's leases on the stores' entries: what it uses is never pruned under it.
+  StoreLeases& leases() { return leases_; }
   // Pulls images and runs steps: the container engine plugin, loaded on first use.
   Result<ContainerBackend*> Backend();
   // Reports pulls and steps as they start and end (scrubbed).
@@ -49,6 +52,7 @@ class CoreServices {
   SecretStore secrets_;
   ProgressLog progress_;
   NodeTable nodes_;
+  StoreLeases leases_;
   StepCache steps_;
   SnapshotStore snapshots_;
   Evaluator evaluator_;

@@ -4,17 +4,19 @@
 #include <sys/file.h>
 #include <unistd.h>
 #include <chrono>
+#include <cstring>
 
 #include <sys/stat.h>
-#include <sys/xattr.h>
 
 #include <fstream>
 
 #include "core/base/file_lock.h"
 #include "core/base/sha256.h"
+#include "core/base/tree_path.h"
 #include "core/types/cache_lease.h"
 #include "core/types/core_module.h"
 #include "core/types/directory_diff.h"
+#include "core/types/layer_view.h"
 
 namespace host {
 namespace fs = std::filesystem;
@@ -87,6 +89,61 @@ std::string LastLines(const std::string& text, size_t n) {
   return text.substr(pos);
 }
 
+// Creates a file that must not exist yet (never through a link) with contents and mode; `shown`
+// names it in errors.
+Status WriteNewFile(const fs::path& file, const std::string& contents, mode_t mode,
+                    const std::string& shown) {
+  int fd = open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  bool written = fd >= 0;
+  size_t done = 0;
+  while (written && done < contents.size()) {
+    ssize_t n = write(fd, contents.data() + done, contents.size() - done);
+    written = n > 0;
+    if (written) done += static_cast<size_t>(n);
+  }
+  const int error = errno;
+  written = written && fchmod(fd, mode & 07777) == 0;
+  if (fd >= 0) close(fd);
+  if (!written) {
+    return Status::Failed("cannot write the file " + shown + ": " + std::strerror(error) +
+                          (error == ENAMETOOLONG ? " (a name has at most 255 bytes)" : ""));
+  }
+  return {};
+}
+
+// A host path given by the user, made absolute; `what` names it in errors.
+Result<fs::path> HostPath(const std::string& path, const std::string& what) {
+  if (path.empty()) return Status::Usage(what + " needs --path, a path on the host");
+  std::error_code ec;
+  fs::path absolute = fs::absolute(path, ec).lexically_normal();
+  if (ec) return Status::Usage(what + " " + path + ": " + ec.message());
+  return absolute;
+}
+
+// Which folder a path is (device and inode; zeros when missing), to notice one replaced.
+using FolderIdentity = std::pair<dev_t, ino_t>;
+std::vector<FolderIdentity> Identities(const std::vector<fs::path>& folders) {
+  std::vector<FolderIdentity> out;
+  for (const auto& folder : folders) {
+    struct stat st {};
+    out.emplace_back(lstat(folder.c_str(), &st) == 0 ? FolderIdentity{st.st_dev, st.st_ino}
+                                                     : FolderIdentity{0, 0});
+  }
+  return out;
+}
+
+// The patterns of a folder's .gitignore that a filter can use (negations are not supported).
+std::vector<std::string> GitignorePatterns(const fs::path& dir) {
+  std::vector<std::string> patterns = {".git"};
+  std::ifstream in(dir / ".gitignore");
+  for (std::string line; std::getline(in, line);) {
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
+    if (line.empty() || line[0] == '#' || line[0] == '!') continue;
+    patterns.push_back(line);
+  }
+  return patterns;
+}
+
 }  // namespace
 
 template <class T>
@@ -132,29 +189,42 @@ Result<FileState> Evaluator::File(const std::string& id) {
   return Once<FileState>(&files_, id, [&] { return ComputeFile(id); });
 }
 
+Result<std::string> Evaluator::FileDigestOf(const std::string& id) {
+  return Once<std::string>(&file_digests_, id, [&]() -> Result<std::string> {
+    Result<FileState> file = File(id);
+    if (!file.ok()) return file.status();
+    return FileDigest(file->path);
+  });
+}
+
 Result<fs::path> Evaluator::DerivedLayer(const std::string& digest, const std::string& at,
                                          const std::function<Status(const fs::path&)>& fill) {
   fs::path dir = services_->state_dir() / "derived";
   fs::path layer = dir / digest.substr(digest.find(':') + 1);
-  std::error_code ec;
-  if (fs::exists(layer, ec)) {
-    fs::last_write_time(layer, fs::file_time_type::clock::now(), ec);  // used: keep it longer
-    return layer;
-  }
   Result<fs::path> inside = InsidePath(at, "path");
   if (!inside.ok()) return inside.status();
-  fs::create_directories(dir, ec);
-  fs::path tmp = fs::path(layer.string() + ".tmp" + std::to_string(getpid()));
-  fs::remove_all(tmp, ec);
-  fs::create_directories(tmp / inside->parent_path(), ec);
-  if (ec) return Status::Failed("cannot create " + tmp.string() + ": " + ec.message());
-  if (Status s = fill(tmp / *inside); !s.ok()) {
-    fs::remove_all(tmp, ec);
-    return s;
+  // Leased once stored; one that a prune removed before the lease is made again.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    std::error_code ec;
+    if (!fs::exists(layer, ec)) {
+      fs::create_directories(dir, ec);
+      fs::path tmp = fs::path(layer.string() + ".tmp" + std::to_string(getpid()));
+      fs::remove_all(tmp, ec);
+      fs::create_directories(tmp / inside->parent_path(), ec);
+      if (ec) return Status::Failed("cannot create " + tmp.string() + ": " + ec.message());
+      if (Status s = fill(tmp / *inside); !s.ok()) {
+        fs::remove_all(tmp, ec);
+        return s;
+      }
+      fs::rename(tmp, layer, ec);
+      if (ec) fs::remove_all(tmp, ec);  // another process stored the same layer first
+    }
+    Result<bool> held = services_->leases().Hold({layer});
+    if (!held.ok()) return held.status();
+    if (*held) return layer;
   }
-  fs::rename(tmp, layer, ec);
-  if (ec) fs::remove_all(tmp, ec);  // another process stored the same layer first
-  return layer;
+  return Status::Failed("cannot store a layer in " + dir.string() +
+                        ": it was removed again each time (is a prune running in a loop?)");
 }
 
 Result<ContainerState> Evaluator::ComputeContainer(const std::string& id) {
@@ -179,14 +249,20 @@ Result<ContainerState> Evaluator::ComputeContainer(const std::string& id) {
     std::string address = text("address");
     auto started = std::chrono::steady_clock::now();
     const int ticket = services_->progress().Started("pull " + address);
+    // Prunes wait while the pull reads stored blobs and layers; then the layers are leased.
+    Result<StoreLeases::Scope> no_prune = services_->leases().Share();
+    if (!no_prune.ok()) return no_prune.status();
     Result<PulledImage> image = (*backend)->Pull(address);
+    Result<bool> held = image.ok() ? services_->leases().Hold(image->layers) : Result<bool>(true);
     services_->progress().Finished(
         ticket,
         (image.ok() ? "" : "FAILED ") + FormatSeconds(std::chrono::steady_clock::now() - started));
     if (!image.ok()) return image.status().Prefixed("from " + address + ": ");
-    std::error_code touch_ec;  // mark the layers used, so eviction keeps them
-    for (const auto& layer : image->layers) {
-      fs::last_write_time(layer, fs::file_time_type::clock::now(), touch_ec);
+    if (!held.ok()) return held.status();
+    if (!*held) {
+      return Status::Failed("from " + address +
+                            ": a layer of the image was removed from the state folder while it "
+                            "was pulled; run again");
     }
     ContainerState from;
     from.digest = Chain("from", {image->manifest_digest});
@@ -261,8 +337,10 @@ Result<ContainerState> Evaluator::ComputeContainer(const std::string& id) {
     } else {
       Result<FileState> file = File(source);
       if (!file.ok()) return file.status();
+      Result<std::string> digest = FileDigestOf(source);
+      if (!digest.ok()) return digest.status();
       mount.source = file->path;
-      mount.digest = file->digest;
+      mount.digest = *digest;
     }
     state.mounts.push_back(mount);
     state.digest = Chain(state.digest, {"mount", mount.target, mount.digest});
@@ -277,7 +355,9 @@ Result<ContainerState> Evaluator::ComputeContainer(const std::string& id) {
     } else if (fn == "with-file") {
       Result<FileState> file = File(Arg(call, "source").object_value().id());
       if (!file.ok()) return file.status();
-      content_digest = file->digest;
+      Result<std::string> digest = FileDigestOf(Arg(call, "source").object_value().id());
+      if (!digest.ok()) return digest.status();
+      content_digest = *digest;
       fill = [file = *file](const fs::path& to) {
         std::error_code ec;
         fs::copy_file(file.path, to, ec);
@@ -288,14 +368,18 @@ Result<ContainerState> Evaluator::ComputeContainer(const std::string& id) {
       std::string contents = text("contents");
       auto mode = static_cast<mode_t>(Arg(call, "permissions").int_value());
       content_digest = Sha256Hex(contents) + ":" + std::to_string(mode);
-      fill = [contents, mode](const fs::path& to) {
-        std::ofstream(to, std::ios::binary) << contents;
-        chmod(to.c_str(), mode);
-        return Status();
+      fill = [contents, mode, shown = text("path")](const fs::path& to) {
+        return WriteNewFile(to, contents, mode, shown);
       };
     }
+    // The path is resolved in the container as a chroot would: a symlink on the way leads to a
+    // path of the container, never out of it. A file replaces a symlink at its path.
+    Result<std::string> at =
+        ResolveInTree(text("path"), LayerLookup(state.layers),
+                      fn == "with-directory" ? LastLink::kFollow : LastLink::kKeep);
+    if (!at.ok()) return at.status();
     std::string digest = Chain(state.digest, {fn, text("path"), content_digest});
-    Result<fs::path> layer = DerivedLayer(digest, text("path"), fill);
+    Result<fs::path> layer = DerivedLayer(digest, "/" + *at, fill);
     if (!layer.ok()) return layer.status();
     state.layers.push_back(*layer);
     state.digest = digest;
@@ -372,10 +456,11 @@ Result<ContainerState> Evaluator::Exec(const ContainerState& parent, const Node&
                       ("mount-" + key.substr(7, 16) + "-" + std::to_string(mount_copies.size()));
       std::error_code ec;
       fs::remove_all(copy, ec);
-      Status copied = fs::is_directory(m.source) ? CopyTree(m.source, copy)
-                                                 : (fs::create_directories(copy.parent_path(), ec),
-                                                    fs::copy_file(m.source, copy, ec),
-                                                    ec ? Status::Failed(ec.message()) : Status());
+      Status copied =
+          fs::is_directory(m.source, ec)
+              ? CopyTree(m.source, copy)
+              : (fs::create_directories(copy.parent_path(), ec), fs::copy_file(m.source, copy, ec),
+                 ec ? Status::Failed(ec.message()) : Status());
       if (!copied.ok()) return copied.Prefixed("cannot prepare the mount at " + m.target + ": ");
       mount_copies.push_back(copy);
       spec.mounts.push_back(StepMount::Bind(copy, m.target, /*read_only=*/false));
@@ -394,17 +479,37 @@ Result<ContainerState> Evaluator::Exec(const ContainerState& parent, const Node&
   auto started = std::chrono::steady_clock::now();
   bool cached = false;
   int ticket = -1;
-  Result<CachedStep> step = services_->steps().GetOrRun(
-      key,
-      [&](const fs::path& layer) -> Result<StepResult> {
-        ticket = services_->progress().Started("exec " + shown);
-        Result<ContainerBackend*> backend = services_->Backend();
-        if (!backend.ok()) return backend.status();
-        spec.result_layer = layer;
-        return (*backend)->Run(spec);
-      },
-      [&](const StepResult& r) { return matches(r.exit_code); },
-      [&](std::string_view text) { return services_->secrets().Redact(text); }, &cached);
+  auto run = [&](const fs::path& layer) -> Result<StepResult> {
+    ticket = services_->progress().Started("exec " + shown);
+    Result<ContainerBackend*> backend = services_->Backend();
+    if (!backend.ok()) return backend.status();
+    spec.result_layer = layer;
+    const std::vector<FolderIdentity> lower = Identities(spec.layers);
+    Result<StepResult> result = (*backend)->Run(spec);
+    // Leases keep the layers under a step; should one still vanish (a prune by something that
+    // ignores them), the step saw a broken filesystem and its result must not be kept.
+    if (result.ok() && Identities(spec.layers) != lower) {
+      return Status::Failed(
+          "a layer under the step was removed from the state folder while the step ran; its "
+          "result was not kept; run again");
+    }
+    return result;
+  };
+  Result<CachedStep> step = Status::Failed("the step did not run");
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    step = services_->steps().GetOrRun(
+        key, run, [&](const StepResult& r) { return matches(r.exit_code); },
+        [&](std::string_view text) { return services_->secrets().Redact(text); }, &cached);
+    if (!step.ok() || step->layer.empty()) break;
+    Result<bool> held = services_->leases().Hold({step->layer});
+    if (!held.ok()) {
+      step = held.status();
+      break;
+    }
+    if (*held) break;
+    // A prune removed the stored result before it could be leased: the step runs again.
+    step = Status::Failed("the stored result of the step was removed while it was used; run again");
+  }
   if (cached) {
     services_->progress().Line("host: exec " + shown + " CACHED");
   } else {
@@ -431,97 +536,6 @@ Result<ContainerState> Evaluator::Exec(const ContainerState& parent, const Node&
   return state;
 }
 
-namespace {
-
-// Whether a layer entry is an overlay whiteout (a character device 0:0).
-bool IsWhiteout(const struct stat& st) { return S_ISCHR(st.st_mode) && st.st_rdev == 0; }
-
-// Whether a layer folder hides the same folder of lower layers.
-bool IsOpaque(const fs::path& dir) {
-  char value[2] = {0};
-  return getxattr(dir.c_str(), "trusted.overlay.opaque", value, sizeof value) == 1 &&
-         value[0] == 'y';
-}
-
-// The topmost copy of a path in a stack of layers (bottom first), honouring whiteouts and
-// opaque folders; empty when it does not exist.
-fs::path FindInLayers(const std::vector<fs::path>& layers, const fs::path& relative) {
-  for (auto layer = layers.rbegin(); layer != layers.rend(); ++layer) {
-    fs::path p = *layer;
-    bool opaque_above = false;
-    bool present = true;
-    size_t i = 0, n = static_cast<size_t>(std::distance(relative.begin(), relative.end()));
-    for (const auto& part : relative) {
-      p /= part;
-      struct stat st {};
-      if (lstat(p.c_str(), &st) != 0) {
-        present = false;
-        break;
-      }
-      if (IsWhiteout(st)) return {};
-      if (++i == n) return p;
-      if (!S_ISDIR(st.st_mode)) return {};
-      if (IsOpaque(p)) opaque_above = true;
-    }
-    if (n == 0) return *layer;
-    if (!present && opaque_above) return {};
-  }
-  return {};
-}
-
-// Copies the merged view of a folder of a layer stack into out.
-Status MergeLayers(const std::vector<fs::path>& layers, const fs::path& relative,
-                   const fs::path& out) {
-  std::error_code ec;
-  for (const auto& layer : layers) {
-    fs::path dir = layer / relative;
-    if (!fs::is_directory(dir, ec) || fs::is_symlink(dir, ec)) continue;
-    if (IsOpaque(dir)) {
-      fs::remove_all(out, ec);
-      fs::create_directories(out, ec);
-    }
-    for (auto it = fs::recursive_directory_iterator(dir, ec);
-         it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      fs::path rel = it->path().lexically_relative(dir);
-      fs::path target = out / rel;
-      struct stat st {};
-      if (lstat(it->path().c_str(), &st) != 0) continue;
-      if (IsWhiteout(st)) {
-        fs::remove_all(target, ec);
-        continue;
-      }
-      if (S_ISDIR(st.st_mode) && IsOpaque(it->path())) fs::remove_all(target, ec);
-      if (S_ISDIR(st.st_mode)) {
-        if (!fs::is_directory(target)) fs::remove_all(target, ec);
-        fs::create_directories(target, ec);
-      } else if (S_ISLNK(st.st_mode)) {
-        fs::remove_all(target, ec);
-        fs::create_symlink(fs::read_symlink(it->path(), ec), target, ec);
-      } else if (S_ISREG(st.st_mode)) {
-        fs::remove_all(target, ec);
-        fs::copy_file(it->path(), target, ec);
-        chmod(target.c_str(), st.st_mode & 07777);
-      }
-      if (ec) return Status::Failed("cannot read " + it->path().string() + ": " + ec.message());
-    }
-  }
-  return {};
-}
-
-// The patterns of a folder's .gitignore that a filter can use (negations are not supported).
-std::vector<std::string> GitignorePatterns(const fs::path& dir) {
-  std::vector<std::string> patterns = {".git"};
-  std::ifstream in(dir / ".gitignore");
-  for (std::string line; std::getline(in, line);) {
-    while (!line.empty() && (line.back() == ' ' || line.back() == '\r')) line.pop_back();
-    if (line.empty() || line[0] == '#' || line[0] == '!') continue;
-    patterns.push_back(line);
-  }
-  return patterns;
-}
-
-}  // namespace
-
 Result<Snapshot> Evaluator::ComputeDirectory(const std::string& id) {
   Result<std::shared_ptr<const Node>> found = NodeOf(id, "Directory");
   if (!found.ok()) return found.status();
@@ -532,7 +546,9 @@ Result<Snapshot> Evaluator::ComputeDirectory(const std::string& id) {
   auto text = [&](std::string_view name) { return Arg(call, name).string_value(); };
   if (call.object() == "Query") return store.Empty();
   if (call.object() == "Host") {
-    fs::path path = fs::absolute(text("path")).lexically_normal();
+    Result<fs::path> host_path = HostPath(text("path"), "host directory");
+    if (!host_path.ok()) return host_path.status();
+    const fs::path& path = *host_path;
     std::error_code ec;
     if (!fs::exists(path, ec)) {
       return Status::Usage("host directory " + path.string() + " does not exist");
@@ -553,12 +569,13 @@ Result<Snapshot> Evaluator::ComputeDirectory(const std::string& id) {
     if (!container.ok()) return container.status();
     Result<fs::path> inside = InsidePath(text("path"), "path");
     if (!inside.ok()) return inside.status();
-    fs::path found = FindInLayers(container->layers, *inside);
-    if (found.empty() || !fs::is_directory(found)) {
+    Result<std::string> at =
+        ResolveInTree(inside->string(), LayerLookup(container->layers), LastLink::kFollow);
+    if (!at.ok()) return at.status();
+    if (LayerLookup(container->layers)(*at).kind != TreeEntry::Kind::kDirectory && !at->empty()) {
       return Status::Usage("the container has no directory " + text("path"));
     }
-    return store.Make(
-        [&](const fs::path& to) { return MergeLayers(container->layers, *inside, to); });
+    return store.Make([&](const fs::path& to) { return MergeLayers(container->layers, *at, to); });
   }
   Result<Snapshot> parent = Directory(call.receiver().id());
   if (!parent.ok()) return parent.status();
@@ -573,31 +590,40 @@ Result<Snapshot> Evaluator::ComputeDirectory(const std::string& id) {
   if (!inside.ok()) return inside.status();
   std::error_code ec;
   if (fn == "directory") {
-    fs::path from = parent->path / *inside;
-    if (!fs::is_directory(from, ec))
+    Result<fs::path> from = ResolveInFolder(parent->path, inside->string(), LastLink::kFollow);
+    if (!from.ok()) return from.status();
+    if (DescribeHostEntry(*from).kind != TreeEntry::Kind::kDirectory)
       return Status::Usage("the directory has no subdirectory " + text("path"));
-    return store.Make([&](const fs::path& to) { return CopyTree(from, to, {}, true); });
+    return store.Make([&](const fs::path& to) { return CopyTree(*from, to, {}, true); });
   }
   return store.Make([&](const fs::path& to) -> Status {
     if (Status s = CopyTree(parent->path, to, {}, true); !s.ok()) return s;
-    fs::path target = to / *inside;
-    if (fn == "with-new-file") {
+    // Resolved in the new tree as a chroot would: symlinks on the way stay inside it, and a
+    // symlink at the path itself is what gets replaced or removed (except by with-directory,
+    // which fills the folder it leads to).
+    Result<fs::path> resolved = ResolveInFolder(
+        to, inside->string(), fn == "with-directory" ? LastLink::kFollow : LastLink::kKeep);
+    if (!resolved.ok()) return resolved.status();
+    const fs::path& target = *resolved;
+    if (fn == "with-new-file" || fn == "with-file") {
+      // Folders that do not exist yet are made; the resolved parents exist as real folders.
       fs::create_directories(target.parent_path(), ec);
       fs::remove_all(target, ec);  // never write through a hard link into the parent snapshot
-      std::ofstream(target, std::ios::binary) << text("contents");
-      chmod(target.c_str(), static_cast<mode_t>(Arg(call, "permissions").int_value()));
+      if (ec) return Status::Failed("cannot write " + target.string() + ": " + ec.message());
+    }
+    if (fn == "with-new-file") {
+      return WriteNewFile(target, text("contents"),
+                          static_cast<mode_t>(Arg(call, "permissions").int_value()), text("path"));
     } else if (fn == "with-file") {
       Result<FileState> file = File(Arg(call, "source").object_value().id());
       if (!file.ok()) return file.status();
-      fs::create_directories(target.parent_path(), ec);
-      fs::remove_all(target, ec);
       fs::copy_file(file->path, target, ec);
     } else if (fn == "with-directory") {
       Result<Snapshot> dir = Directory(Arg(call, "directory").object_value().id());
       if (!dir.ok()) return dir.status();
       return CopyTree(dir->path, target, {}, true);
     } else if (fn == "without-file" || fn == "without-directory") {
-      fs::remove_all(target, ec);
+      if (target != to) fs::remove_all(target, ec);
     } else {
       return Status::Failed("Directory." + fn + " cannot be evaluated");
     }
@@ -613,7 +639,9 @@ Result<FileState> Evaluator::ComputeFile(const std::string& id) {
   const std::string path = Arg(call, "path").string_value();
   FileState file;
   if (call.object() == "Host") {
-    fs::path host_path = fs::absolute(path).lexically_normal();
+    Result<fs::path> absolute = HostPath(path, "host file");
+    if (!absolute.ok()) return absolute.status();
+    const fs::path& host_path = *absolute;
     std::error_code ec;
     if (!fs::is_regular_file(host_path, ec)) {
       return Status::Usage("host file " + host_path.string() + " does not exist or is not a file");
@@ -629,23 +657,28 @@ Result<FileState> Evaluator::ComputeFile(const std::string& id) {
   } else {
     Result<fs::path> inside = InsidePath(path, "path");
     if (!inside.ok()) return inside.status();
+    // Symlinks, the last one too, resolve inside the directory or container, never on the host.
     if (call.object() == "Directory") {
       Result<Snapshot> dir = Directory(call.receiver().id());
       if (!dir.ok()) return dir.status();
-      file.path = dir->path / *inside;
+      Result<fs::path> resolved = ResolveInFolder(dir->path, inside->string(), LastLink::kFollow);
+      if (!resolved.ok()) return resolved.status();
+      file.path = *resolved;
     } else {  // Container.file
       Result<ContainerState> container = Container(call.receiver().id());
       if (!container.ok()) return container.status();
-      file.path = FindInLayers(container->layers, *inside);
+      Result<std::string> resolved =
+          ResolveInTree(inside->string(), LayerLookup(container->layers), LastLink::kFollow);
+      if (!resolved.ok()) return resolved.status();
+      if (!resolved->empty()) file.path = FindInLayers(container->layers, *resolved);
     }
-    std::error_code ec;
-    if (file.path.empty() || !fs::is_regular_file(file.path, ec)) {
+    struct stat st {};
+    if (file.path.empty() || lstat(file.path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
       return Status::Usage("there is no file " + path + " in the " +
                            (call.object() == "Directory" ? "directory" : "container"));
     }
   }
   file.name = file.path.filename().string();
-  file.digest = FileDigest(file.path);
   return file;
 }
 

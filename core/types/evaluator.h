@@ -20,11 +20,11 @@ namespace host {
 class CoreServices;
 struct Node;
 
-// An evaluated File: an immutable copy of its bytes in the state folder.
+// An evaluated File: an immutable copy of its bytes in the state folder. Its digest is computed
+// only when asked for (Evaluator::FileDigestOf), so reading a size costs no pass over the bytes.
 struct FileState {
   std::filesystem::path path;
   std::string name;
-  std::string digest;
 };
 
 // Turns node IDs into evaluated states, with memoization.
@@ -38,6 +38,8 @@ class Evaluator {
   Result<Snapshot> Directory(const std::string& id);
   // The File with this ID.
   Result<FileState> File(const std::string& id);
+  // The digest of the contents and mode of the File with this ID, computed once.
+  Result<std::string> FileDigestOf(const std::string& id);
 
  private:
   // Evaluates id once: concurrent callers wait for the first one's result.
@@ -60,6 +62,7 @@ class Evaluator {
   std::map<std::string, std::shared_future<Result<ContainerState>>> containers_;
   std::map<std::string, std::shared_future<Result<Snapshot>>> directories_;
   std::map<std::string, std::shared_future<Result<FileState>>> files_;
+  std::map<std::string, std::shared_future<Result<std::string>>> file_digests_;
 };
 
 }  // namespace host

@@ -85,10 +85,38 @@ std::string TreeDigest(const fs::path& dir) {
   return "sha256:" + sha.HexDigest();
 }
 
-Status CopyTree(const fs::path& from, const fs::path& to, const PathFilter& filter, bool link) {
+namespace {
+
+// Makes target a real folder with the given mode: whatever else is there (a file, or a symlink
+// that would lead elsewhere) is replaced, never followed.
+Status PlaceFolder(const fs::path& target, mode_t mode) {
+  struct stat st {};
+  std::error_code ec;
+  if (lstat(target.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) fs::remove(target, ec);
+  if (lstat(target.c_str(), &st) != 0 && mkdir(target.c_str(), 0700) != 0) {
+    return Fail("cannot create", target, std::error_code(errno, std::generic_category()));
+  }
+  chmod(target.c_str(), mode);
+  return {};
+}
+
+// Frees target for a new file or link: what is there is removed, a folder with all it holds.
+void Vacate(const fs::path& target) {
+  struct stat st {};
+  std::error_code ec;
+  if (lstat(target.c_str(), &st) == 0) fs::remove_all(target, ec);
+}
+
+}  // namespace
+
+Status CopyTree(const fs::path& from, const fs::path& to, const PathFilter& filter, bool link,
+                CopyTarget where) {
+  // On the host, an exported tree never carries setuid or setgid bits.
+  const mode_t keep = where == CopyTarget::kHost ? 01777 : 07777;
   std::error_code ec;
   fs::create_directories(to, ec);
   if (ec) return Fail("cannot create", to, ec);
+  // The walk is in pre-order, so each target's parent was made a real folder before it.
   for (auto it = fs::recursive_directory_iterator(from, ec);
        it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (ec) return Fail("cannot read", from, ec);
@@ -102,15 +130,12 @@ Status CopyTree(const fs::path& from, const fs::path& to, const PathFilter& filt
     }
     fs::path target = to / relative;
     if (S_ISDIR(st.st_mode)) {
-      fs::create_directories(target, ec);
-      chmod(target.c_str(), st.st_mode & 07777);
+      if (Status s = PlaceFolder(target, st.st_mode & keep); !s.ok()) return s;
     } else if (S_ISLNK(st.st_mode)) {
-      fs::create_directories(target.parent_path(), ec);
-      fs::remove(target, ec);
+      Vacate(target);
       fs::create_symlink(fs::read_symlink(source, ec), target, ec);
     } else if (S_ISREG(st.st_mode)) {
-      fs::create_directories(target.parent_path(), ec);
-      fs::remove(target, ec);
+      Vacate(target);
       bool linked = false;
       if (link) {
         fs::create_hard_link(source, target, ec);
@@ -118,9 +143,9 @@ Status CopyTree(const fs::path& from, const fs::path& to, const PathFilter& filt
         ec.clear();
       }
       if (!linked) {
-        fs::copy_file(source, target, fs::copy_options::overwrite_existing, ec);
+        fs::copy_file(source, target, fs::copy_options::none, ec);
         if (ec) return Fail("cannot copy", source, ec);
-        chmod(target.c_str(), st.st_mode & 07777);
+        chmod(target.c_str(), st.st_mode & keep);
       }
     }
     if (ec) return Fail("cannot copy", source, ec);
@@ -143,9 +168,24 @@ Result<fs::path> InsidePath(const std::string& path, const std::string& what) {
   return relative;
 }
 
-SnapshotStore::SnapshotStore(fs::path dir) : dir_(std::move(dir)) {}
+SnapshotStore::SnapshotStore(fs::path dir, StoreLeases* leases)
+    : dir_(std::move(dir)), leases_(leases) {}
 
 Result<Snapshot> SnapshotStore::Make(const std::function<Status(const fs::path&)>& fill) {
+  // A prune of another process between storing and leasing is seen as a missing snapshot, and
+  // the tree is made again (rarely more than once).
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    Result<Snapshot> made = MakeOnce(fill);
+    if (!made.ok()) return made.status();
+    Result<bool> held = leases_->Hold({made->path});
+    if (!held.ok()) return held.status();
+    if (*held) return made;
+  }
+  return Status::Failed("cannot store a snapshot in " + dir_.string() +
+                        ": it was removed again each time (is a prune running in a loop?)");
+}
+
+Result<Snapshot> SnapshotStore::MakeOnce(const std::function<Status(const fs::path&)>& fill) {
   std::error_code ec;
   fs::create_directories(dir_, ec);
   if (ec) return Fail("cannot create the snapshot store", dir_, ec);
@@ -166,13 +206,13 @@ Result<Snapshot> SnapshotStore::Make(const std::function<Status(const fs::path&)
   snapshot.path = dir_ / snapshot.digest.substr(snapshot.digest.find(':') + 1);
   if (fs::exists(snapshot.path, ec)) {  // the same tree is stored already
     fs::remove_all(tmp, ec);
-    fs::last_write_time(snapshot.path, fs::file_time_type::clock::now(), ec);  // used again
     return snapshot;
   }
   fs::rename(tmp, snapshot.path, ec);
   if (ec) {
-    fs::remove_all(tmp, ec);
-    if (!fs::exists(snapshot.path)) return Fail("cannot store a snapshot in", dir_, ec);
+    std::error_code gone;
+    fs::remove_all(tmp, gone);
+    if (!fs::exists(snapshot.path, gone)) return Fail("cannot store a snapshot in", dir_, ec);
   }
   return snapshot;
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/base/status.h"
+#include "core/types/store_leases.h"
 
 namespace host {
 
@@ -30,7 +31,8 @@ struct PathFilter {
 // Snapshots under <state>/snapshots.
 class SnapshotStore {
  public:
-  explicit SnapshotStore(std::filesystem::path dir);
+  // Snapshots made or found are leased through leases, so no prune removes them while in use.
+  SnapshotStore(std::filesystem::path dir, StoreLeases* leases);
 
   // Builds a snapshot: fill writes the tree into a fresh temporary folder; the tree is then
   // stored under its digest (once, even when several processes make it at the same time).
@@ -40,7 +42,10 @@ class SnapshotStore {
   Result<Snapshot> Empty();
 
  private:
+  // Make without the lease.
+  Result<Snapshot> MakeOnce(const std::function<Status(const std::filesystem::path&)>& fill);
   std::filesystem::path dir_;
+  StoreLeases* leases_;
 };
 
 // The digest of a tree.
@@ -49,11 +54,17 @@ std::string TreeDigest(const std::filesystem::path& dir);
 // The digest of one file's contents and mode.
 std::string FileDigest(const std::filesystem::path& file);
 
+// Where CopyTree writes: into the state folder, or onto the host (an export), where setuid and
+// setgid bits are dropped.
+enum class CopyTarget { kStore, kHost };
+
 // Copies a tree (files, folders, symlinks, modes) from `from` into `to`, taking what filter
 // takes. With link, regular files are hard-linked instead of copied (only for immutable sources
-// on the same filesystem).
+// on the same filesystem). What `to` already holds is merged with, but a symlink there is
+// replaced, never followed, so the copy writes nothing outside `to`.
 Status CopyTree(const std::filesystem::path& from, const std::filesystem::path& to,
-                const PathFilter& filter = {}, bool link = false);
+                const PathFilter& filter = {}, bool link = false,
+                CopyTarget where = CopyTarget::kStore);
 
 // A relative path inside a directory, checked: no "..", not absolute after trimming "/" and
 // "./" (which are allowed as a prefix). `what` names it in errors.

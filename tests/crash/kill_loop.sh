@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Crash consistency, as LevelDB and SQLite test it: host is killed with SIGKILL at random moments
+# while it pulls, runs steps, builds directories, exports and writes its caches; afterwards
+# `host cache verify` must find nothing corrupt and the same pipelines must give the right result.
+# Usage: kill_loop.sh HOST_BINARY [KILLS] [SECONDS]   (defaults: 300 kills, at most 240 s)
+set -euo pipefail
+host=$1
+kills=${2:-300}
+budget=${3:-240}
+top=$(cd "$(dirname "$0")/../.." && pwd)
+fixtures=$top/tests/fixtures/images
+work=$(mktemp -d)
+trap '"$fixtures/registry.sh" stop "$work/registry" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+
+bash "$fixtures/make-busybox-image.sh" "$work/oci" latest >/dev/null
+address=$(bash "$fixtures/registry.sh" start "$work/registry" | head -n 1)
+skopeo copy -q "oci:$work/oci:latest" "docker://$address/busybox:latest" --dest-tls-verify=false
+printf '{"insecure": ["%s"], "tag_ttl": "0"}\n' "$address" >"$work/config.json"
+export HOST_CONFIG=$work/config.json HOST_STATE_DIR=$work/state
+mkdir -p "$work/src/sub" "$work/out"
+for i in $(seq 1 40); do echo "file $i" >"$work/src/sub/f$i"; done
+
+# Pipeline N, by kind: what it prints when it completes.
+pipeline() {
+  local n=$1
+  case $((n % 5)) in
+    0) "$host" -q call container from --address "$address/busybox:latest" \
+         with-env-variable --name N --value "$n" \
+         with-exec --args sh,-c,'for i in 1 2 3 4 5 6 7 8; do echo $N-$i > /f$i; done; cat /f8' stdout ;;
+    1) "$host" -q call container from --address "$address/busybox:latest" \
+         with-mounted-directory --path /src --source "$work/src" \
+         with-exec --args sh,-c,"ls /src/sub | wc -l; echo $n" stdout ;;
+    2) "$host" -q call host directory --path "$work/src" with-new-file --path "n$n" \
+         --contents "$n" file --path "n$n" contents ;;
+    3) "$host" -q call container from --address "$address/busybox:latest" \
+         with-new-file --path /n --contents "$n" export --path "$work/out/image$((n % 3)).tar" \
+         >/dev/null && echo "$n" ;;
+    4) "$host" -q cache prune --keep 1MB >/dev/null && echo "$n" ;;
+  esac
+}
+expected() {
+  local n=$1
+  case $((n % 5)) in
+    0) echo "$n-8" ;;
+    1) printf '40\n%s\n' "$n" ;;
+    *) echo "$n" ;;
+  esac
+}
+
+start=$SECONDS
+done_kills=0
+n=0
+while [ "$done_kills" -lt "$kills" ] && [ $((SECONDS - start)) -lt "$budget" ]; do
+  n=$((n + 1))
+  pipeline "$n" >/dev/null 2>&1 &
+  pid=$!
+  # A random moment in the first 400 ms (pulls, steps and exports all fit in that on a warm run).
+  sleep "0.$(printf '%03d' $((RANDOM % 400)))"
+  kill -KILL "$pid" 2>/dev/null && done_kills=$((done_kills + 1)) || true
+  wait "$pid" 2>/dev/null || true
+  # The killed process's children (the runtime, a step) are left for the next run to clean, as
+  # after a real crash.
+done
+echo "kill_loop: $done_kills kills in $((SECONDS - start)) s over $n runs"
+
+if ! "$host" cache verify; then
+  echo "kill_loop: host cache verify found corrupt entries after the kills" >&2
+  exit 1
+fi
+failed=0
+for m in 5 6 7 8 10; do  # one pipeline of each kind, run to the end this time
+  got=$(pipeline "$m" 2>"$work/err") || { echo "kill_loop: pipeline $m failed:"; cat "$work/err"; failed=1; continue; }
+  if [ "$got" != "$(expected "$m")" ]; then
+    echo "kill_loop: pipeline $m printed '$got', expected '$(expected "$m")'" >&2
+    failed=1
+  fi
+done
+"$host" cache verify >/dev/null || { echo "kill_loop: corrupt entries after the checks" >&2; failed=1; }
+[ "$failed" = 0 ] && echo "kill_loop: 1 passed, 0 failed" || echo "kill_loop: 0 passed, 1 failed"
+exit "$failed"
