@@ -1,5 +1,7 @@
 #include "core/engine/engine.h"
 
+#include "core/engine/call_chain.h"
+
 #include <gtest/gtest.h>
 
 #include <thread>
@@ -108,6 +110,27 @@ TEST_F(EngineTest, CallsNestedTooDeepAreReportedOnceWithTheirChain) {
   EXPECT_EQ(r.status().message(),
             "calls are nested more than 64 deep; a module probably calls itself in a loop. The "
             "calls, outermost first: gxx.descend x66");
+}
+
+TEST(CallChain, CountsRepeatsAndElidesTheInnermostPastTheLimit) {
+  std::string error = NestedTooDeepError(64, "a.f");
+  EXPECT_EQ(error,
+            "calls are nested more than 64 deep; a module probably calls itself in a loop. The "
+            "calls, outermost first: a.f");
+  for (const char* caller : {"b.g", "a.f", "a.f", "b.g"}) {
+    error = *AddCallerToNestedTooDeep(error, caller);
+  }
+  EXPECT_EQ(error.substr(error.find(": ") + 2), "b.g -> a.f x2 -> b.g -> a.f");
+  for (int i = 0; i < 40; ++i) {
+    error = *AddCallerToNestedTooDeep(error, i % 2 == 0 ? "x.one" : "y.two");
+  }
+  const std::string chain = error.substr(error.find(": ") + 2);
+  EXPECT_EQ(chain.substr(0, 14), "y.two -> x.one");
+  EXPECT_EQ(chain.substr(chain.size() - 7), " -> ...");
+  EXPECT_LT(error.size(), 400u);
+  // Any other error is left to the caller's usual prefix.
+  EXPECT_FALSE(AddCallerToNestedTooDeep("disk on fire", "a.f").has_value());
+  EXPECT_FALSE(AddCallerToNestedTooDeep("calls are nested more than usual", "a.f").has_value());
 }
 
 TEST_F(EngineTest, EmptyHostPathIsAnErrorNotACrash) {
