@@ -88,9 +88,12 @@ Result<Manifest> LoadManifest(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   std::error_code ec;
   if (!in) {
-    return Status::Usage(
-        file.string() + ": cannot be read (" +
-        (std::filesystem::exists(file, ec) ? "permission denied" : "no such file") + ")");
+    const bool exists = std::filesystem::exists(file, ec);
+    return Status::Usage(file.string() + ": cannot be read (" +
+                         (ec       ? ec.message()
+                          : exists ? "permission denied"
+                                   : "no such file") +
+                         ")");
   }
   // Read one byte past the limit to tell a file of exactly the limit from a longer one.
   std::string text(kMaxManifestBytes + 1, '\0');

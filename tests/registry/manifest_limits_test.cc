@@ -131,6 +131,11 @@ TEST(ManifestLimits, OversizedOrUnreadableFilesAreRefused) {
   std::filesystem::create_directory(dir + "/folder.json");
   Result<Manifest> folder = LoadManifest(dir + "/folder.json");
   EXPECT_FALSE(folder.ok());
+  Result<Manifest> long_name = LoadManifest(dir + "/" + std::string(300, 'n') + "/module.json");
+  ASSERT_FALSE(long_name.ok());
+  EXPECT_NE(long_name.status().message().find("cannot be read (File name too long)"),
+            std::string::npos)
+      << long_name.status().message();
   std::filesystem::remove_all(dir);
 }
 
