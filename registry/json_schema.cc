@@ -1,6 +1,8 @@
 #include "registry/json_schema.h"
 
-#include <regex>
+#include <algorithm>
+
+#include "registry/schema_patterns.h"
 
 namespace host {
 namespace {
@@ -20,6 +22,23 @@ std::string Escape(const std::string& token) {
     }
   }
   return out;
+}
+
+// A string value as an error message shows it: JSON-quoted, and cut after 64 bytes (a 30 KB
+// name must not make a 30 KB message).
+std::string Quote(const std::string& s) {
+  constexpr size_t kShown = 64;
+  if (s.size() <= kShown) return json(s).dump(-1, ' ', false, json::error_handler_t::replace);
+  size_t cut = kShown;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xc0) == 0x80) --cut;  // UTF-8 boundary
+  return json(s.substr(0, cut)).dump(-1, ' ', false, json::error_handler_t::replace) + "... (" +
+         std::to_string(s.size()) + " bytes)";
+}
+
+// The length of a string as JSON Schema counts it: in characters (code points), not bytes.
+size_t CodePoints(const std::string& s) {
+  return static_cast<size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xc0) != 0x80; }));
 }
 
 bool HasType(const json& value, const std::string& type) {
@@ -69,6 +88,7 @@ class Validator {
     if (auto c = schema.find("const"); c != schema.end() && *c != value) {
       Add(pointer, "must be " + c->dump());
     }
+    if (value.is_number()) CheckNumber(value.get<double>(), schema, pointer);
     if (value.is_string()) CheckString(value.get_ref<const std::string&>(), schema, pointer);
     if (value.is_object()) CheckObject(value, schema, pointer);
     if (value.is_array()) CheckArray(value, schema, pointer);
@@ -81,14 +101,38 @@ class Validator {
     violations.push_back({pointer, std::move(message)});
   }
 
+  void CheckNumber(double number, const json& schema, const std::string& pointer) {
+    if (auto min = schema.find("minimum"); min != schema.end() && number < min->get<double>()) {
+      Add(pointer, "must be at least " + min->dump());
+    }
+    if (auto min = schema.find("exclusiveMinimum");
+        min != schema.end() && number <= min->get<double>()) {
+      Add(pointer, "must be above " + min->dump());
+    }
+    if (auto max = schema.find("maximum"); max != schema.end() && number > max->get<double>()) {
+      Add(pointer, "must be at most " + max->dump());
+    }
+  }
+
   void CheckString(const std::string& s, const json& schema, const std::string& pointer) {
     if (auto min = schema.find("minLength"); min != schema.end() && s.size() < min->get<size_t>()) {
       Add(pointer, "must not be empty");
     }
+    if (auto max = schema.find("maxLength"); max != schema.end()) {
+      if (size_t length = CodePoints(s); length > max->get<size_t>()) {
+        Add(pointer, "is " + std::to_string(length) + " characters long; at most " + max->dump() +
+                         " are allowed");
+        return;  // the pattern's message would only repeat the value
+      }
+    }
     if (auto pattern = schema.find("pattern"); pattern != schema.end()) {
       const std::string& p = pattern->get_ref<const std::string&>();
-      if (!std::regex_search(s, std::regex(p, std::regex::ECMAScript))) {
-        Add(pointer, "\"" + s + "\" does not match the pattern " + p);
+      PatternMatcher matches = FindPatternMatcher(p);
+      if (matches == nullptr) {
+        Add(pointer, "cannot be checked: the schema's pattern " + p +
+                         " is not one this validator knows (registry/schema_patterns.cc)");
+      } else if (!matches(s)) {
+        Add(pointer, Quote(s) + " does not match the pattern " + p);
       }
     }
   }

@@ -1,6 +1,8 @@
 // Validates JSON documents against a JSON Schema (draft 2020-12), for the keywords module.json's
 // schema uses: type, properties, required, additionalProperties, items, enum, const, pattern,
-// minLength, minItems and local $ref. Unknown keywords are ignored, as the specification asks.
+// minLength, maxLength, minimum, exclusiveMinimum, maximum, minItems and local $ref. Unknown
+// keywords are ignored, as the specification asks; a `pattern` must be one registry/
+// schema_patterns.cc knows (patterns are matched by plain code, never by a regex engine).
 #ifndef HOST_REGISTRY_JSON_SCHEMA_H_
 #define HOST_REGISTRY_JSON_SCHEMA_H_
 

@@ -2,11 +2,18 @@
 
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 
 #include "registry/json_schema.h"
 
 namespace host {
+namespace {
+
+// Of an error about a module.json: how many schema violations are listed, and how long a quoted
+// part (a JSON pointer, the parser's message) may be.
+constexpr size_t kMaxShownViolations = 20;
+constexpr size_t kMaxShownMessage = 200;
+
+}  // namespace
 
 Result<Manifest> ParseManifest(const std::string& text, const std::filesystem::path& file) {
   const std::string where = file.string() + ": ";
@@ -17,8 +24,10 @@ Result<Manifest> ParseManifest(const std::string& text, const std::filesystem::p
     } catch (const nlohmann::json::parse_error& e) {
       std::string what = e.what();
       auto pos = what.find("parse error");
-      return Status::Usage(
-          where + "not valid JSON: " + (pos == std::string::npos ? what : what.substr(pos)));
+      if (pos != std::string::npos) what = what.substr(pos);
+      // The parser quotes the last token it read, which may be a 30 KB string.
+      if (what.size() > kMaxShownMessage) what = what.substr(0, kMaxShownMessage) + "...";
+      return Status::Usage(where + "not valid JSON: " + what);
     }
     return Status::Usage(where + "not valid JSON");
   }
@@ -26,8 +35,13 @@ Result<Manifest> ParseManifest(const std::string& text, const std::filesystem::p
   std::vector<SchemaViolation> violations = ValidateJson(doc, schema);
   if (!violations.empty()) {
     std::string message = where + "does not match module.json.schema:";
-    for (const auto& v : violations) {
-      message += "\n  " + (v.pointer.empty() ? std::string("/") : v.pointer) + ": " + v.message;
+    for (size_t i = 0; i < violations.size() && i < kMaxShownViolations; ++i) {
+      std::string pointer = violations[i].pointer.empty() ? "/" : violations[i].pointer;
+      if (pointer.size() > kMaxShownMessage) pointer = pointer.substr(0, kMaxShownMessage) + "...";
+      message += "\n  " + pointer + ": " + violations[i].message;
+    }
+    if (violations.size() > kMaxShownViolations) {
+      message += "\n  and " + std::to_string(violations.size() - kMaxShownViolations) + " more";
     }
     return Status::Usage(message);
   }
@@ -44,10 +58,15 @@ Result<Manifest> ParseManifest(const std::string& text, const std::filesystem::p
     m.command = runtime.at("command").get<std::vector<std::string>>();
     m.start_timeout = runtime.value("start_timeout", m.start_timeout);
     m.call_timeout = runtime.value("call_timeout", m.call_timeout);
-    if (m.start_timeout <= 0 || m.call_timeout < 0) {
-      return Status::Usage(where +
-                           "runtime.start_timeout must be above 0 and runtime.call_timeout at "
-                           "least 0 (seconds; 0: no limit)");
+    // The schema bounds both already; this keeps the conversion to a clock safe should the
+    // schema ever be loosened.
+    if (!(m.start_timeout > 0 && m.start_timeout <= kMaxStartTimeoutSeconds) ||
+        !(m.call_timeout >= 0 && m.call_timeout <= kMaxCallTimeoutSeconds)) {
+      return Status::Usage(where + "runtime.start_timeout must be above 0 and at most " +
+                           std::to_string(static_cast<int>(kMaxStartTimeoutSeconds)) +
+                           ", and runtime.call_timeout at least 0 and at most " +
+                           std::to_string(static_cast<int>(kMaxCallTimeoutSeconds)) +
+                           " (seconds; 0: no limit)");
     }
   }
   for (const auto& dep : doc.value("dependencies", nlohmann::json::array())) {
@@ -67,14 +86,26 @@ Result<Manifest> ParseManifest(const std::string& text, const std::filesystem::p
 
 Result<Manifest> LoadManifest(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
+  std::error_code ec;
   if (!in) {
+    const bool exists = std::filesystem::exists(file, ec);
     return Status::Usage(file.string() + ": cannot be read (" +
-                         (std::filesystem::exists(file) ? "permission denied" : "no such file") +
+                         (ec       ? ec.message()
+                          : exists ? "permission denied"
+                                   : "no such file") +
                          ")");
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return ParseManifest(text.str(), file);
+  // Read one byte past the limit to tell a file of exactly the limit from a longer one.
+  std::string text(kMaxManifestBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  if (in.bad()) return Status::Usage(file.string() + ": cannot be read (is it a folder?)");
+  text.resize(static_cast<size_t>(in.gcount()));
+  if (text.size() > kMaxManifestBytes) {
+    return Status::Usage(file.string() + ": is larger than " +
+                         std::to_string(kMaxManifestBytes / 1024 / 1024) +
+                         " MiB; a module.json is a few hundred bytes, check the path");
+  }
+  return ParseManifest(text, file);
 }
 
 }  // namespace host

@@ -42,6 +42,13 @@ struct Manifest {
   std::filesystem::path source_dir() const { return source.empty() ? dir() : dir() / source; }
 };
 
+// The largest module.json read, in bytes.
+inline constexpr size_t kMaxManifestBytes = 4 * 1024 * 1024;
+// The largest runtime.start_timeout, in seconds (module.json.schema says the same).
+inline constexpr double kMaxStartTimeoutSeconds = 3600;
+// The largest runtime.call_timeout, in seconds: a week (module.json.schema says the same).
+inline constexpr double kMaxCallTimeoutSeconds = 604800;
+
 // The text of module.json.schema.
 extern const char* const kModuleJsonSchema;
 

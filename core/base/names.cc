@@ -51,6 +51,52 @@ std::string PascalCase(std::string_view name) {
   return out;
 }
 
+namespace {
+
+bool IsLowerAlpha(char c) { return c >= 'a' && c <= 'z'; }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsAlnum(char c) { return IsLowerAlpha(c) || IsDigit(c) || (c >= 'A' && c <= 'Z'); }
+
+// Consumes one or more digits from *text; false when there is none.
+bool TakeDigits(std::string_view* text) {
+  size_t n = 0;
+  while (n < text->size() && IsDigit((*text)[n])) ++n;
+  text->remove_prefix(n);
+  return n > 0;
+}
+
+}  // namespace
+
+bool HasModuleNameCharacters(std::string_view name) {
+  if (name.empty() || !IsLowerAlpha(name[0])) return false;
+  for (char c : name) {
+    if (!IsLowerAlpha(c) && !IsDigit(c) && c != '-') return false;
+  }
+  return true;
+}
+
+bool IsModuleName(std::string_view name) {
+  return name.size() <= kMaxModuleNameLength && HasModuleNameCharacters(name);
+}
+
+bool IsSemanticVersion(std::string_view version) {
+  for (int part = 0; part < 3; ++part) {
+    if (part > 0) {
+      if (version.empty() || version[0] != '.') return false;
+      version.remove_prefix(1);
+    }
+    if (!TakeDigits(&version)) return false;
+  }
+  if (version.empty()) return true;
+  if (version[0] != '-' && version[0] != '+') return false;
+  version.remove_prefix(1);
+  if (version.empty()) return false;
+  for (char c : version) {
+    if (!IsAlnum(c) && c != '.' && c != '-') return false;
+  }
+  return true;
+}
+
 size_t EditDistance(std::string_view a, std::string_view b) {
   std::vector<size_t> row(b.size() + 1);
   for (size_t j = 0; j <= b.size(); ++j) row[j] = j;

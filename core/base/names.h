@@ -17,6 +17,20 @@ std::string SnakeCase(std::string_view name);
 // "my-module" -> "MyModule".
 std::string PascalCase(std::string_view name);
 
+// The longest module name accepted in module.json, in dependencies and by `host init`.
+inline constexpr size_t kMaxModuleNameLength = 128;
+
+// Whether name has the characters of a module name: a lowercase letter, then lowercase letters,
+// digits and '-' (the length is checked apart, see IsModuleName).
+bool HasModuleNameCharacters(std::string_view name);
+
+// Whether name is a module name: HasModuleNameCharacters and at most kMaxModuleNameLength long.
+bool IsModuleName(std::string_view name);
+
+// Whether version is a semantic version, "1.2.3" optionally followed by "-" or "+" and letters,
+// digits, '.' and '-' (the length is checked apart).
+bool IsSemanticVersion(std::string_view version);
+
 // The number of single-character edits between a and b, for "did you mean" suggestions.
 size_t EditDistance(std::string_view a, std::string_view b);
 

@@ -23,8 +23,10 @@ Result<uint64_t> ParseSize(const std::string& text) {
       {"TB", 1e12}, {"KIB", 1024.0}, {"MIB", 1048576.0}, {"GIB", 1073741824.0}, {"K", 1e3},
       {"M", 1e6},   {"G", 1e9}};
   for (const auto& [name, factor] : kUnits) {
-    if (used > 0 && unit == name && number >= 0)
+    // Below 2^63 bytes (8 EiB): larger, infinite or NaN sizes do not convert to an integer.
+    if (used > 0 && unit == name && number >= 0 && number * factor < 9.2e18) {
       return static_cast<uint64_t>(std::llround(number * factor));
+    }
   }
   return Status::Usage("'" + text + "' is not a size: write for example 500MB, 2GB or 1.5GiB");
 }

@@ -3,7 +3,6 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <regex>
 #include <sstream>
 
 #include "core/base/names.h"
@@ -137,7 +136,12 @@ int RunInit(const std::vector<std::string>& args) {
     }
   }
   if (name.empty()) return Report(Status::Usage("init needs --name NAME"));
-  if (!std::regex_match(name, std::regex("[a-z][a-z0-9-]*"))) {
+  if (name.size() > kMaxModuleNameLength) {
+    return Report(Status::Usage("module name is " + std::to_string(name.size()) +
+                                " characters long; at most " +
+                                std::to_string(kMaxModuleNameLength) + " are allowed"));
+  }
+  if (!IsModuleName(name)) {
     return Report(Status::Usage("module name '" + name +
                                 "' is not valid: use lowercase letters, digits and '-', starting "
                                 "with a letter"));
@@ -227,7 +231,13 @@ int RunInstall(const std::vector<std::string>& args, const std::string& module_d
     }
     return Report(Status::Usage("usage: host [-m DIR] install SOURCE"));
   }
-  fs::path dir = module_dir.empty() ? fs::current_path() : fs::path(module_dir);
+  std::error_code ec;
+  const fs::path cwd = fs::current_path(ec);
+  if (ec) {
+    return Report(Status::Failed("cannot read the current folder (" + ec.message() +
+                                 "); cd into an existing folder"));
+  }
+  fs::path dir = module_dir.empty() ? cwd : fs::path(module_dir);
   fs::path manifest_file = dir / "module.json";
   Result<Manifest> manifest = LoadManifest(manifest_file);
   if (!manifest.ok()) return Report(manifest.status());
@@ -236,9 +246,7 @@ int RunInstall(const std::vector<std::string>& args, const std::string& module_d
   options.progress = quiet ? nullptr : &std::cerr;
   Engine engine(options);
   std::string source = args[0];
-  fs::path as_path =
-      fs::path(source).is_absolute() ? fs::path(source) : fs::current_path() / source;
-  std::error_code ec;
+  fs::path as_path = fs::path(source).is_absolute() ? fs::path(source) : cwd / source;
   // A path (folder or shared object) is recorded relative to module.json; a name as it is.
   bool is_path = fs::exists(as_path, ec) &&
                  (fs::is_directory(as_path, ec) || source.find('/') != std::string::npos ||
@@ -250,11 +258,15 @@ int RunInstall(const std::vector<std::string>& args, const std::string& module_d
     return Report(Status::Usage("a module cannot depend on itself"));
   }
   std::string recorded =
-      is_path ? fs::relative(as_path, fs::absolute(dir), ec).generic_string() : source;
+      is_path ? fs::relative(as_path, dir.is_absolute() ? dir : cwd / dir, ec).generic_string()
+              : source;
   if (is_path && recorded.rfind(".", 0) != 0) recorded = "./" + recorded;
 
   std::ifstream in(manifest_file);
-  nlohmann::json doc = nlohmann::json::parse(in);
+  nlohmann::json doc = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (!doc.is_object()) {
+    return Report(Status::Failed(manifest_file.string() + " changed while it was read; try again"));
+  }
   nlohmann::json& deps = doc["dependencies"];
   if (!deps.is_array()) deps = nlohmann::json::array();
   bool replaced = false;

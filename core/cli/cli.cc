@@ -60,17 +60,26 @@ constexpr ValueOption kValueOptions[] = {
     {"", "--engine", true, "unix:///PATH or tcp://HOST:PORT", &GlobalOptions::engine},
 };
 
+// The error for an option given an empty text, such as -o "".
+Status EmptyValue(const std::string& option, std::string_view needs) {
+  return Status::Usage(option + " needs " + std::string(needs) + ", got an empty text");
+}
+
 // Takes a global option at args[*i] if there is one.
 Result<bool> TakeGlobal(const std::vector<std::string>& args, size_t* i, GlobalOptions* options) {
   const std::string& a = args[*i];
   for (const ValueOption& option : kValueOptions) {
     if ((!option.short_name.empty() && a == option.short_name) || a == option.long_name) {
       if (*i + 1 >= args.size()) return Status::Usage(a + " needs " + option.needs);
+      if (args[*i + 1].empty()) return EmptyValue(a, option.needs);
       options->*option.field = args[++*i];
       return true;
     }
     if (option.equals && a.size() > option.long_name.size() && a.starts_with(option.long_name) &&
         a[option.long_name.size()] == '=') {
+      if (a.size() == option.long_name.size() + 1) {
+        return EmptyValue(std::string(option.long_name), option.needs);
+      }
       options->*option.field = a.substr(option.long_name.size() + 1);
       return true;
     }
@@ -204,6 +213,7 @@ Result<std::vector<Step>> ParseChain(const std::vector<std::string>& args, const
           continue;
         }
         if (key == "output" && i + 1 < args.size() && !has_text) {
+          if (args[i + 1].empty()) return EmptyValue("--output", "a host path");
           options->output = args[++i];
           continue;
         }
@@ -236,6 +246,7 @@ Result<std::vector<Step>> ParseChain(const std::vector<std::string>& args, const
         continue;
       }
       if (a == "-o" && i + 1 < args.size()) {
+        if (args[i + 1].empty()) return EmptyValue("-o", "a host path");
         options->output = args[++i];
         continue;
       }
@@ -288,6 +299,13 @@ Result<v1::Call> MakeCall(const Step& step, const CallTarget& engine) {
                                   ? CoreObjectFromFlag(engine, def.type(), texts, "--" + key)
                                   : ParseFlagValue(texts, def.type(), registry, "--" + key);
     if (!value.ok()) return value.status();
+    // A path of the core types is never empty; say so here rather than let "" reach the file
+    // system as "the current folder" or worse.
+    const bool path_arg = key == "path" || key.ends_with("-path");
+    if (path_arg && object.module->def.name() == "core" &&
+        value->kind_case() == v1::Value::kStringValue && value->string_value().empty()) {
+      return Status::Usage("argument --" + key + " needs a path, got an empty text");
+    }
     auto* named = call.add_args();
     named->set_name(def.name());
     *named->mutable_value() = std::move(*value);

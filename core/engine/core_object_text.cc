@@ -44,6 +44,11 @@ Result<v1::Value> CoreObjectFromText(const GraphCall& call, const v1::TypeRef& t
   Result<v1::Value> value = Status::Usage(what + " takes a " + name +
                                           " object, which cannot be given as text: pass one an "
                                           "earlier call returned");
+  if ((name == "Directory" || name == "File") && text.empty()) {
+    return Status::Usage(what + " takes the path of a host " +
+                         (name == "File" ? std::string("file") : std::string("folder")) +
+                         ", got an empty text");
+  }
   if (name == "Secret") {
     value = CoreChain(call, {{"secret", {{"uri", text}}}});
   } else if (name == "Directory") {

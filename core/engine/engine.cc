@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "core/base/sha256.h"
+#include "core/engine/call_chain.h"
 #include "core/engine/call_context.h"
 #include "core/engine/call_digest.h"
 #include "core/engine/install_prefix.h"
@@ -24,6 +25,14 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr int kMaxCallDepth = 64;
+
+// Seconds from module.json as a duration, clamped to what a clock can add without overflow
+// (the manifest bounds them already; this keeps the conversion defined whatever it holds).
+std::chrono::milliseconds SecondsToMilliseconds(double seconds) {
+  constexpr double kMaxSeconds = 10.0 * 365 * 24 * 3600;
+  if (!(seconds > 0)) return std::chrono::milliseconds(0);  // also NaN
+  return std::chrono::milliseconds(static_cast<int64_t>(std::min(seconds, kMaxSeconds) * 1000));
+}
 
 void* ApiAlloc(size_t size) { return std::malloc(size == 0 ? 1 : size); }
 void ApiFree(void* ptr) { std::free(ptr); }
@@ -155,7 +164,13 @@ const LoadedModule* Engine::FindLoaded(std::string_view name) const {
 
 Result<const ModuleInfo*> Engine::Load(std::string_view ref) {
   std::vector<std::string> loading;
-  return LoadAt(ref, fs::current_path(), &loading);
+  std::error_code ec;
+  fs::path cwd = fs::current_path(ec);
+  if (ec) {
+    return Status::Failed("cannot read the current folder (" + ec.message() +
+                          "); cd into an existing folder");
+  }
+  return LoadAt(ref, cwd, &loading);
 }
 
 Result<const ModuleInfo*> Engine::LoadAt(std::string_view ref, const fs::path& base,
@@ -199,7 +214,12 @@ Result<const ModuleInfo*> Engine::LoadAt(std::string_view ref, const fs::path& b
     loading->pop_back();
   }
   const bool command = manifest && !manifest->command.empty();
-  std::string object = fs::weakly_canonical(command ? manifest->dir() : location->object).string();
+  std::error_code canonical_error;
+  const fs::path& where = command ? manifest->dir() : location->object;
+  std::string object = fs::weakly_canonical(where, canonical_error).string();
+  if (canonical_error) {
+    return Status::Usage("cannot load module " + where.string() + ": " + canonical_error.message());
+  }
   if (auto it = loaded_paths_.find(object); it != loaded_paths_.end()) {
     return registry_.FindModule(it->second);
   }
@@ -231,27 +251,28 @@ Result<const ModuleInfo*> Engine::LoadAt(std::string_view ref, const fs::path& b
 
 Result<std::unique_ptr<LoadedModule>> Engine::LoadProcess(const Manifest* manifest,
                                                           const fs::path& object) {
-  using std::chrono::milliseconds;
   remote::ProcessSpec spec;
+  fs::path absolute;  // of object, for a shared object served by a process
   const bool by_command = manifest && !manifest->command.empty();
   if (by_command) {
     spec.label = "module '" + manifest->name + "' (" + manifest->file.string() + ")";
     spec.command = manifest->command;
     spec.dir = manifest->dir();
-    spec.start_timeout = milliseconds(static_cast<int64_t>(manifest->start_timeout * 1000));
+    spec.start_timeout = SecondsToMilliseconds(manifest->start_timeout);
   } else {
     std::error_code error;
     if (!fs::exists(object, error)) {
       return Status::Failed("cannot load module " + object.string() +
                             ": the file does not exist; build the module or correct the path");
     }
+    absolute = fs::absolute(object, error);
+    if (error)
+      return Status::Failed("cannot load module " + object.string() + ": " + error.message());
     spec.label = "module " + object.string();
-    spec.command = {(InstallPrefix() / "bin" / "host").string(), "module-serve",
-                    fs::absolute(object).string()};
-    spec.dir = fs::absolute(object).parent_path();
+    spec.command = {(InstallPrefix() / "bin" / "host").string(), "module-serve", absolute.string()};
+    spec.dir = absolute.parent_path();
   }
-  if (manifest)
-    spec.call_timeout = milliseconds(static_cast<int64_t>(manifest->call_timeout * 1000));
+  if (manifest) spec.call_timeout = SecondsToMilliseconds(manifest->call_timeout);
   if (!module_host_) {
     Result<std::unique_ptr<remote::ModuleHost>> started = remote::ModuleHost::Start(*this);
     if (!started.ok()) return started.status().Prefixed(spec.label + ": ");
@@ -268,7 +289,7 @@ Result<std::unique_ptr<LoadedModule>> Engine::LoadProcess(const Manifest* manife
                           "host.v1.ModuleDef");
   }
   return MakeProcessModule(std::move(*process), std::move(def), std::move(described.build_info),
-                           by_command ? manifest->dir() : fs::absolute(object));
+                           by_command ? manifest->dir() : absolute);
 }
 
 namespace {
@@ -355,14 +376,24 @@ Status Engine::CallSerialized(host_bytes call_bytes, int depth, host_buffer* res
 Status Engine::Invoke(const v1::Call& call, host_bytes call_bytes, const MemberInfo& member,
                       int depth, host_buffer* result, v1::Value* value) const {
   *result = {nullptr, 0};
-  if (depth > kMaxCallDepth) {
-    return Status::Failed("calls are nested more than " + std::to_string(kMaxCallDepth) +
-                          " deep; a module probably calls itself in a loop");
-  }
+  // "module.function" (or "module.Object" for a constructor), as the chain of calls names it.
+  const std::string call_name =
+      call.module() + "." +
+      (member.kind == MemberInfo::Kind::kConstructor ? call.object() : member.cli_name);
+  if (depth > kMaxCallDepth) return Status::Failed(NestedTooDeepError(kMaxCallDepth, call_name));
   const LoadedModule* module = FindLoaded(call.module());
   host_context ctx{this, depth};
   host_buffer error{nullptr, 0};
-  host_status status = InvokeCached(*module, &ctx, call, call_bytes, member, result, &error);
+  host_status status;
+  try {
+    status = InvokeCached(*module, &ctx, call, call_bytes, member, result, &error);
+  } catch (const std::exception& e) {
+    // A last resort: an exception must not cross a module's frames or end the process.
+    ApiFree(result->data);
+    *result = {nullptr, 0};
+    return Status::Failed("internal error in " + call_name + ": " + e.what() +
+                          "; please report it");
+  }
   auto what = [&] {
     return member.kind == MemberInfo::Kind::kConstructor ? "the constructor of " + call.object()
                                                          : "function '" + member.cli_name + "'";
@@ -376,6 +407,11 @@ Status Engine::Invoke(const v1::Call& call, host_bytes call_bytes, const MemberI
     std::string message = parsed && !err.message().empty()
                               ? err.message()
                               : "it failed with status " + std::to_string(status);
+    // Past the depth limit, the error names the chain of calls once instead of one prefix per
+    // level.
+    if (std::optional<std::string> chain = AddCallerToNestedTooDeep(message, call_name)) {
+      return Status::Failed(*chain);
+    }
     // A module that rejects its arguments reports a usage error, like the registry does.
     return Status(status == HOST_STATUS_INVALID_ARGUMENT ? ErrorKind::kUsage : ErrorKind::kFailed,
                   what() + " of module '" + call.module() + "' failed: " + message);

@@ -23,16 +23,17 @@ namespace fs = std::filesystem;
 std::string SourceDigest(const fs::path& source_dir) {
   std::vector<fs::path> files;
   std::error_code ec;
+  std::error_code type_error;  // an entry whose type cannot be read (a link loop) is skipped
   for (auto it = fs::recursive_directory_iterator(source_dir, ec);
        it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (ec) break;
     std::string name = it->path().filename().string();
     bool skip = name.rfind(".", 0) == 0 || (it.depth() == 0 && name == "build");
     if (skip) {
-      if (it->is_directory()) it.disable_recursion_pending();
+      if (it->is_directory(type_error)) it.disable_recursion_pending();
       continue;
     }
-    if (it->is_regular_file()) files.push_back(it->path());
+    if (it->is_regular_file(type_error)) files.push_back(it->path());
   }
   std::sort(files.begin(), files.end());
   Sha256 sha;

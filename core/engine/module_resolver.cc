@@ -14,7 +14,9 @@ namespace fs = std::filesystem;
 fs::path ExecutableDir() {
   std::error_code ec;
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  return ec ? fs::current_path() : exe.parent_path();
+  if (!ec) return exe.parent_path();
+  fs::path cwd = fs::current_path(ec);
+  return ec ? fs::path("/") : cwd;
 }
 
 std::vector<fs::path> DefaultModulePath() {
@@ -83,9 +85,11 @@ Result<ModuleLocation> ResolveModule(std::string_view ref, const fs::path& base,
   for (const auto& dir : search_path) {
     fs::path candidate = dir / std::string(ref) / "module.json";
     if (fs::exists(candidate, ec)) return FromManifest(candidate);
-    for (const auto& entry : fs::directory_iterator(dir, ec)) {
-      std::string name = entry.path().filename().string();
-      if (fs::exists(entry.path() / "module.json", ec) && seen.insert(name).second) {
+    std::error_code list_error;
+    for (fs::directory_iterator it(dir, list_error), end; !list_error && it != end;
+         it.increment(list_error)) {
+      std::string name = it->path().filename().string();
+      if (fs::exists(it->path() / "module.json", ec) && seen.insert(name).second) {
         known.push_back(name);
       }
     }

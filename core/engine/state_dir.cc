@@ -20,7 +20,9 @@ fs::path DefaultStateDir() {
   if (const char* home = std::getenv("HOME"); home && *home) {
     return fs::path(home) / ".cache" / "host";
   }
-  return fs::temp_directory_path() / ("host-" + std::to_string(geteuid()));
+  std::error_code ec;
+  fs::path temp = fs::temp_directory_path(ec);  // fails when TMPDIR names no folder
+  return (ec ? fs::path("/tmp") : temp) / ("host-" + std::to_string(geteuid()));
 }
 
 Status EnsureStateDir(const fs::path& dir) {
@@ -46,8 +48,8 @@ pid_t OwnerOf(const std::string& name) {
   if (at == std::string::npos) return 0;
   size_t end = at + 3;
   while (end < name.size() && std::isdigit(static_cast<unsigned char>(name[end]))) ++end;
-  if (end == at + 3) return 0;
-  return static_cast<pid_t>(std::stol(name.substr(at + 3, end - at - 3)));
+  if (end == at + 3 || end - at - 3 > 9) return 0;  // no digits, or more than a pid has
+  return static_cast<pid_t>(std::strtol(name.substr(at + 3, end - at - 3).c_str(), nullptr, 10));
 }
 
 }  // namespace
@@ -55,10 +57,12 @@ pid_t OwnerOf(const std::string& name) {
 void RemoveLeftovers(const fs::path& dir) {
   std::error_code ec;
   for (const char* store : {"steps", "derived", "snapshots"}) {
-    for (const auto& entry : fs::directory_iterator(dir / store, ec)) {
-      pid_t owner = OwnerOf(entry.path().filename().string());
+    std::error_code list_error;
+    for (fs::directory_iterator it(dir / store, list_error), end; !list_error && it != end;
+         it.increment(list_error)) {
+      pid_t owner = OwnerOf(it->path().filename().string());
       if (owner > 0 && owner != getpid() && kill(owner, 0) != 0 && errno == ESRCH) {
-        fs::remove_all(entry.path(), ec);
+        fs::remove_all(it->path(), ec);
       }
     }
   }

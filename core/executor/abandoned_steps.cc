@@ -19,20 +19,30 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The entries of a folder; empty when it cannot be read. Listing first, with the non-throwing
+// increment, keeps a folder that changes or fails under us from throwing out of the loop.
+std::vector<fs::path> Entries(const fs::path& dir) {
+  std::vector<fs::path> entries;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    entries.push_back(it->path());
+  }
+  return entries;
+}
+
 // The cgroups of the container of a step folder named step-SUFFIX (its ID is host-PID-SUFFIX),
 // in every v1 hierarchy. Their processes are the container's, whatever became of its runtime.
 std::vector<fs::path> ContainerCgroups(const std::string& suffix, const fs::path& cgroup_root) {
   std::vector<fs::path> found;
-  std::error_code ec;
   const std::string tail = "-" + suffix;
-  for (const auto& hierarchy : fs::directory_iterator(cgroup_root, ec)) {
+  for (const fs::path& hierarchy : Entries(cgroup_root)) {
     std::error_code inner;
-    for (const auto& group : fs::directory_iterator(hierarchy.path(), inner)) {
-      const std::string name = group.path().filename().string();
+    for (const fs::path& group : Entries(hierarchy)) {
+      const std::string name = group.filename().string();
       if (name.rfind("host-", 0) == 0 && name.size() > tail.size() &&
           name.compare(name.size() - tail.size(), tail.size(), tail) == 0 &&
-          group.is_directory(inner)) {
-        found.push_back(group.path());
+          fs::is_directory(group, inner)) {
+        found.push_back(group);
       }
     }
   }
@@ -64,11 +74,12 @@ std::vector<pid_t> ProcessesOf(const std::vector<fs::path>& groups) {
 std::vector<pid_t> ProcessesWorkingIn(const fs::path& folder) {
   const std::string needle = folder.string() + "/";
   std::vector<pid_t> found;
-  std::error_code ec;
-  for (const auto& proc : fs::directory_iterator("/proc", ec)) {
-    const std::string name = proc.path().filename().string();
-    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream cmdline(proc.path() / "cmdline");
+  for (const fs::path& proc : Entries("/proc")) {
+    const std::string name = proc.filename().string();
+    if (name.empty() || name.size() > 9 ||
+        name.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    std::ifstream cmdline(proc / "cmdline");
     const std::string text((std::istreambuf_iterator<char>(cmdline)), {});
     if (text.find(needle) != std::string::npos) found.push_back(std::stoi(name));
   }
@@ -80,8 +91,7 @@ std::vector<pid_t> ProcessesWorkingIn(const fs::path& folder) {
 int CleanAbandonedSteps(const fs::path& tmp_dir, const OciRuntime& runtime) {
   int removed = 0;
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(tmp_dir, ec)) {
-    const fs::path& folder = entry.path();
+  for (const fs::path& folder : Entries(tmp_dir)) {
     if (folder.filename().string().rfind("step-", 0) != 0) continue;
     int fd = open((folder / "owner.lock").c_str(), O_RDWR | O_CLOEXEC);
     if (fd < 0) continue;  // being created right now, or not ours
@@ -92,9 +102,9 @@ int CleanAbandonedSteps(const fs::path& tmp_dir, const OciRuntime& runtime) {
     }
     // We hold the lock now: nobody else will touch the folder while we clean it.
     const fs::path state = folder / "bundle" / "state";
-    for (const auto& container : fs::directory_iterator(state, ec)) {
-      Status deleted = RunRuntimeCommand(runtime, {"--root", state.string(), "delete", "--force",
-                                                   container.path().filename().string()});
+    for (const fs::path& container : Entries(state)) {
+      Status deleted = RunRuntimeCommand(
+          runtime, {"--root", state.string(), "delete", "--force", container.filename().string()});
       (void)deleted;  // the container may be gone already
     }
     // The runtime of a killed owner may have dropped the container's state while its processes

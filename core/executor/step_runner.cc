@@ -135,6 +135,17 @@ Status WriteFile(const fs::path& path, const std::string& contents, mode_t mode,
   return {};
 }
 
+// path made absolute; an error names what it is for (an empty path, or no current folder).
+Result<fs::path> Absolute(const fs::path& path, const std::string& what) {
+  std::error_code ec;
+  fs::path absolute = fs::absolute(path, ec);
+  if (ec || path.empty()) {
+    return Status::Failed("cannot use '" + path.string() + "' as " + what + ": " +
+                          (path.empty() ? std::string("the path is empty") : ec.message()));
+  }
+  return absolute;
+}
+
 // The caller's mounts (and the host network files) as OCI mounts; file contents are written to
 // the bundle's tmpfs.
 Result<std::vector<OciMount>> MakeMounts(const StepSpec& spec, const ImageUser& user,
@@ -150,12 +161,13 @@ Result<std::vector<OciMount>> MakeMounts(const StepSpec& spec, const ImageUser& 
   for (size_t i = 0; i < spec.mounts.size(); ++i) {
     const StepMount& m = spec.mounts[i];
     switch (m.kind) {
-      case StepMount::Kind::kBind:
-        mounts.push_back({m.target,
-                          "bind",
-                          fs::absolute(m.source).string(),
-                          {"rbind", m.read_only ? "ro" : "rw"}});
+      case StepMount::Kind::kBind: {
+        Result<fs::path> source = Absolute(m.source, "the source of mount " + m.target);
+        if (!source.ok()) return source.status();
+        mounts.push_back(
+            {m.target, "bind", source->string(), {"rbind", m.read_only ? "ro" : "rw"}});
         break;
+      }
       case StepMount::Kind::kCache: {
         std::error_code ec;
         fs::create_directories(m.source, ec);
@@ -163,7 +175,9 @@ Result<std::vector<OciMount>> MakeMounts(const StepSpec& spec, const ImageUser& 
           return Status::Failed("cannot create the cache folder " + m.source.string() + ": " +
                                 ec.message());
         }
-        mounts.push_back({m.target, "bind", fs::absolute(m.source).string(), {"rbind", "rw"}});
+        Result<fs::path> source = Absolute(m.source, "the cache folder of mount " + m.target);
+        if (!source.ok()) return source.status();
+        mounts.push_back({m.target, "bind", source->string(), {"rbind", "rw"}});
         break;
       }
       case StepMount::Kind::kTmpfs: {
@@ -173,7 +187,7 @@ Result<std::vector<OciMount>> MakeMounts(const StepSpec& spec, const ImageUser& 
         break;
       }
       case StepMount::Kind::kFile: {
-        if (!fs::exists(files) && mkdir(files.c_str(), 0700) != 0) {
+        if (mkdir(files.c_str(), 0700) != 0 && errno != EEXIST) {
           return Status::Failed("cannot create " + files.string() + ": " + strerror(errno));
         }
         fs::path source = files / std::to_string(i);
@@ -244,7 +258,9 @@ Result<StepResult> RunInFolder(const OciRuntime& runtime, const fs::path& tmp_di
                                const InterruptGuard& guard) {
   std::vector<fs::path> lowers;
   for (auto it = spec.layers.rbegin(); it != spec.layers.rend(); ++it) {
-    lowers.push_back(fs::absolute(*it));
+    Result<fs::path> layer = Absolute(*it, "a layer");
+    if (!layer.ok()) return layer.status();
+    lowers.push_back(std::move(*layer));
   }
   Status status = folder.Create(tmp_dir, lowers.empty() ? fs::path() : lowers.front());
   if (!status.ok()) return status;
@@ -349,7 +365,9 @@ Result<StepRunner> StepRunner::Create(const StepRunnerOptions& options) {
   if (options.state_dir.empty()) return Status::Usage("the step runner needs a state folder");
   Result<OciRuntime> runtime = FindOciRuntime(options.runtime);
   if (!runtime.ok()) return runtime.status();
-  fs::path tmp_dir = fs::absolute(options.state_dir) / "tmp";
+  Result<fs::path> state_dir = Absolute(options.state_dir, "the state folder");
+  if (!state_dir.ok()) return state_dir.status();
+  fs::path tmp_dir = *state_dir / "tmp";
   std::error_code ec;
   fs::create_directories(tmp_dir, ec);
   if (ec) return Status::Failed("cannot create " + tmp_dir.string() + ": " + ec.message());

@@ -59,7 +59,7 @@ void HashFolder(const std::filesystem::path& dir, Sha256* sha) {
   }
   std::sort(files.begin(), files.end());
   for (const auto& file : files) {
-    sha->UpdateField(std::filesystem::relative(file, dir).generic_string());
+    sha->UpdateField(file.lexically_relative(dir).generic_string());
     HashFile(file, sha);
   }
 }
@@ -167,7 +167,8 @@ Result<std::unique_ptr<LoadedModule>> LoadSharedModule(const std::filesystem::pa
                           ": the file does not exist; build the module or correct the path");
   }
   auto module = std::unique_ptr<LoadedModule>(new LoadedModule());
-  module->path_ = std::filesystem::absolute(path);
+  module->path_ = std::filesystem::absolute(path, ec);
+  if (ec) return Status::Failed("cannot load module " + file + ": " + ec.message());
   try {
     // RTLD_NODELETE: a module is never unloaded, so values and tables it handed out stay valid
     // for the whole process even after the engine that loaded it is gone.

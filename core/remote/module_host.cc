@@ -57,10 +57,11 @@ class ModuleEngineBackend final : public EngineBackend {
 
 // The folder private sockets go in: $XDG_RUNTIME_DIR when set, else the temporary folder.
 fs::path RuntimeDir() {
-  if (const char* dir = std::getenv("XDG_RUNTIME_DIR"); dir && *dir && fs::is_directory(dir)) {
+  std::error_code error;
+  if (const char* dir = std::getenv("XDG_RUNTIME_DIR");
+      dir && *dir && fs::is_directory(dir, error)) {
     return dir;
   }
-  std::error_code error;
   fs::path tmp = fs::temp_directory_path(error);
   return error ? fs::path("/tmp") : tmp;
 }

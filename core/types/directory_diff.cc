@@ -67,7 +67,8 @@ Status CopyEntry(const fs::path& upper, const struct stat& st, const fs::path& o
 // *wrote says whether anything was written.
 Status DiffFolder(const fs::path& lower, const fs::path& upper, const fs::path& out, bool* wrote) {
   std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(upper, ec)) {
+  for (fs::directory_iterator it(upper, ec), end; !ec && it != end; it.increment(ec)) {
+    const fs::directory_entry& entry = *it;
     const fs::path name = entry.path().filename();
     struct stat u {};
     if (lstat(entry.path().c_str(), &u) != 0) continue;

@@ -7,6 +7,7 @@
 #include "core/base/names.h"
 #include "core/base/sha256.h"
 #include "core/base/sha256_blocks.h"
+#include "core/base/size.h"
 
 namespace host {
 namespace {
@@ -30,6 +31,14 @@ TEST(Names, EditDistance) {
   EXPECT_EQ(EditDistance("bump", "bmp"), 1u);
   EXPECT_EQ(EditDistance("", "abc"), 3u);
   EXPECT_EQ(EditDistance("kitten", "sitting"), 3u);
+}
+
+TEST(Size, ParsesUnitsAndRefusesWhatDoesNotFit) {
+  EXPECT_EQ(*ParseSize("1.5GiB"), 1610612736u);
+  EXPECT_EQ(*ParseSize("500MB"), 500000000u);
+  for (const char* bad : {"1e300GB", "inf", "nan", "-1", "9.3e18", "", "GB", "12 parsecs"}) {
+    EXPECT_FALSE(ParseSize(bad).ok()) << bad;
+  }
 }
 
 TEST(Sha256, KnownVectors) {

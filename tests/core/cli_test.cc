@@ -188,5 +188,102 @@ TEST(Cli, DependencyPinMismatchIsRefused) {
   std::filesystem::remove_all(dir);
 }
 
+// A run that failed as a usage error should: exit 2 with a message, killed by no signal.
+void ExpectUsageError(const test::Ran& ran, const std::string& message) {
+  EXPECT_EQ(ran.exit_code, 2) << ran.err;  // a signal gives 128 + its number
+  EXPECT_NE(ran.err.find(message), std::string::npos) << ran.err.substr(0, 2000);
+  EXPECT_EQ(ran.err.find("internal error"), std::string::npos) << ran.err.substr(0, 2000);
+  EXPECT_LT(ran.err.size(), 2000u);
+}
+
+TEST(CliInput, HugeNamesInModuleJsonAreUsageErrors) {
+  std::string dir = test::TempDir();
+  const std::string huge(30000, 'a');
+  std::ofstream(dir + "/module.json") << R"({"name": ")" << huge << R"("})";
+  ExpectUsageError(RunHost({"-m", dir, "functions"}),
+                   "/name: is 30000 characters long; at most 128 are allowed");
+  std::ofstream(dir + "/module.json") << R"({"name": "x", "version": "1.0.0-)" << huge << R"("})";
+  ExpectUsageError(RunHost({"-m", dir, "functions"}), "/version: is 30006 characters long");
+  std::ofstream(dir + "/module.json")
+      << R"({"name": "x", "dependencies": [{"name": ")" << huge << R"("}]})";
+  ExpectUsageError(RunHost({"-m", dir, "functions"}),
+                   "/dependencies/0/name: is 30000 characters long");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CliInput, InitRefusesAHugeName) {
+  std::string dir = test::TempDir();
+  ExpectUsageError(RunHost({"init", "--name", std::string(30000, 'a')}, {}, dir),
+                   "module name is 30000 characters long; at most 128 are allowed");
+  ExpectUsageError(RunHost({"init", "--name=" + std::string(30000, 'A')}, {}, dir),
+                   "module name is 30000 characters long");
+  EXPECT_TRUE(std::filesystem::is_empty(dir));
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CliInput, EmptyPathsAreUsageErrors) {
+  std::string dir = test::TempDir();
+  std::vector<std::string> env = {"HOST_STATE_DIR=" + dir + "/state"};
+  ExpectUsageError(RunHost({"call", "host", "directory", "--path", ""}, env),
+                   "argument --path needs a path, got an empty text");
+  ExpectUsageError(RunHost({"call", "host", "file", "--path="}, env),
+                   "argument --path needs a path, got an empty text");
+  ExpectUsageError(RunHost({"call", "directory", "export", "--path", ""}, env),
+                   "argument --path needs a path");
+  ExpectUsageError(RunHost({"call", "container", "export", "--path", ""}, env),
+                   "argument --path needs a path");
+  ExpectUsageError(RunHost({"call", "directory", "with-new-file", "--path", "a", "--contents", "x",
+                            "file", "--path", "a", "export", "--path", ""},
+                           env),
+                   "argument --path needs a path");
+  ExpectUsageError(RunHost({"-o", "", "call", "directory"}, env),
+                   "-o needs a host path, got an empty text");
+  ExpectUsageError(RunHost({"call", "directory", "-o", ""}, env), "-o needs a host path");
+  ExpectUsageError(RunHost({"call", "directory", "--output", ""}, env),
+                   "--output needs a host path");
+  ExpectUsageError(RunHost({"-m", "", "functions"}, env), "-m needs a module name or path");
+  ExpectUsageError(RunHost({"--mod=", "functions"}, env), "--mod needs a module name or path");
+  ExpectUsageError(
+      RunHost({"-m", test::TestModule("gxx"), "call", "count-files", "--dir", ""}, env),
+      "argument --dir takes the path of a host folder, got an empty text");
+  ExpectUsageError(RunHost({"codegen", "--module", "semver", "--output", ""}, env),
+                   "codegen needs --module MODULE and --output FILE");
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CliInput, NamesLongerThanTheFileSystemAllowsAreErrors) {
+  std::string dir = test::TempDir();
+  std::vector<std::string> env = {"HOST_STATE_DIR=" + dir + "/state"};
+  const std::string long_name(300, 'n');
+  // A module whose shared object has a 300-character name.
+  std::filesystem::create_directories(dir + "/m");
+  std::ofstream(dir + "/m/module.json") << R"({"name": "m", "object": ")" << long_name << R"("})";
+  test::Ran ran = RunHost({"-m", dir + "/m", "functions"}, env);
+  EXPECT_NE(ran.exit_code, 0);
+  EXPECT_LT(ran.exit_code, 128) << "killed by signal " << ran.exit_code - 128;
+  EXPECT_NE(ran.err.find("Error: "), std::string::npos) << ran.err;
+  EXPECT_EQ(ran.err.find("internal error"), std::string::npos) << ran.err;
+  // A module given as a path with a 300-character name.
+  ran = RunHost({"-m", dir + "/" + long_name + ".so", "functions"}, env);
+  EXPECT_EQ(ran.exit_code, 2) << ran.err;
+  EXPECT_NE(ran.err.find("Error: no module at"), std::string::npos) << ran.err;
+  // Host files and folders, and exports, with a 300-character name.
+  for (auto [object, leaf] : {std::pair{"directory", "entries"}, std::pair{"file", "contents"}}) {
+    ran = RunHost({"call", "host", object, "--path", dir + "/" + long_name, leaf}, env);
+    EXPECT_NE(ran.exit_code, 0) << object;
+    EXPECT_LT(ran.exit_code, 128) << object << ": killed by signal " << ran.exit_code - 128;
+    EXPECT_NE(ran.err.find("Error: "), std::string::npos) << ran.err;
+  }
+  ran = RunHost(
+      {"call", "directory", "with-new-file", "--path", long_name, "--contents", "x", "entries"},
+      env);
+  EXPECT_LT(ran.exit_code, 128) << "killed by signal " << ran.exit_code - 128;
+  ran = RunHost({"call", "directory", "export", "--path", dir + "/" + long_name}, env);
+  EXPECT_NE(ran.exit_code, 0);
+  EXPECT_LT(ran.exit_code, 128) << "killed by signal " << ran.exit_code - 128;
+  EXPECT_NE(ran.err.find("Error: "), std::string::npos) << ran.err;
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace host

@@ -132,6 +132,23 @@ TEST_F(ContainerTest, SecretsReachTheStepButNoOutputOrFile) {
   }
 }
 
+TEST_F(ContainerTest, OneLineOfAMultiLineSecretPrintedAloneIsScrubbed) {
+  const std::string pem =
+      "-----BEGIN PRIVATE KEY-----\n"
+      "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n"
+      "MzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvu\n"
+      "-----END PRIVATE KEY-----";
+  auto engine = MakeEngine();
+  auto secret = Chain(*engine, {{"set-secret", {{"name", S("key")}, {"plaintext", S(pem)}}}});
+  ASSERT_TRUE(secret.ok()) << secret.status().message();
+  auto steps = Plus(From(), {{"with-secret-variable", {{"name", S("K")}, {"secret", *secret}}},
+                             {"with-exec", {{"args", L({"sh", "-c", R"(echo "$K" | sed -n 2p)"})}}},
+                             {"stdout", {}}});
+  auto out = Chain(*engine, steps);
+  ASSERT_TRUE(out.ok()) << out.status().message();
+  EXPECT_EQ(out->string_value(), "***\n");
+}
+
 TEST_F(ContainerTest, BadInputIsReportedClearly) {
   auto engine = MakeEngine();
   auto missing = Chain(*engine, {{"container", {}},

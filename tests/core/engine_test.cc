@@ -1,5 +1,7 @@
 #include "core/engine/engine.h"
 
+#include "core/engine/call_chain.h"
+
 #include <gtest/gtest.h>
 
 #include <thread>
@@ -94,6 +96,69 @@ TEST_F(EngineTest, ThrowingFunctionBecomesAnError) {
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().kind(), ErrorKind::kFailed);
   EXPECT_EQ(r.status().message(), "function 'fail' of module 'gxx' failed: disk on fire");
+}
+
+TEST_F(EngineTest, CallsNestedTooDeepAreReportedOnceWithTheirChain) {
+  v1::Value depth;
+  depth.set_int_value(10);
+  EXPECT_EQ(Ok(MakeCall("descend", {{"depth", depth}})).int_value(), 10);
+  depth.set_int_value(1000);
+  auto r = engine_.Call(MakeCall("descend", {{"depth", depth}}));
+  ASSERT_FALSE(r.ok());
+  // Calls at depths 0 to 64 ran and the 66th was refused: named once, not as 65 prefixes of
+  // "function 'descend' of module 'gxx' failed: ".
+  EXPECT_EQ(r.status().message(),
+            "calls are nested more than 64 deep; a module probably calls itself in a loop. The "
+            "calls, outermost first: gxx.descend x66");
+}
+
+TEST(CallChain, CountsRepeatsAndElidesTheInnermostPastTheLimit) {
+  std::string error = NestedTooDeepError(64, "a.f");
+  EXPECT_EQ(error,
+            "calls are nested more than 64 deep; a module probably calls itself in a loop. The "
+            "calls, outermost first: a.f");
+  for (const char* caller : {"b.g", "a.f", "a.f", "b.g"}) {
+    error = *AddCallerToNestedTooDeep(error, caller);
+  }
+  EXPECT_EQ(error.substr(error.find(": ") + 2), "b.g -> a.f x2 -> b.g -> a.f");
+  for (int i = 0; i < 40; ++i) {
+    error = *AddCallerToNestedTooDeep(error, i % 2 == 0 ? "x.one" : "y.two");
+  }
+  const std::string chain = error.substr(error.find(": ") + 2);
+  EXPECT_EQ(chain.substr(0, 14), "y.two -> x.one");
+  EXPECT_EQ(chain.substr(chain.size() - 7), " -> ...");
+  EXPECT_LT(error.size(), 400u);
+  // Any other error is left to the caller's usual prefix.
+  EXPECT_FALSE(AddCallerToNestedTooDeep("disk on fire", "a.f").has_value());
+  EXPECT_FALSE(AddCallerToNestedTooDeep("calls are nested more than usual", "a.f").has_value());
+}
+
+TEST_F(EngineTest, EmptyHostPathIsAnErrorNotACrash) {
+  // Not through the CLI (which refuses an empty --path itself): a module or a `host serve` client
+  // may send one.
+  std::vector<std::pair<std::string, std::string>> chain = {
+      {"host", ""}, {"directory", "path"}, {"entries", ""}};
+  v1::Value current;
+  Result<v1::Value> result = current;
+  for (const auto& [function, arg] : chain) {
+    v1::Call call;
+    call.set_module("core");
+    call.set_function(function);
+    if (current.kind_case() == v1::Value::kObjectValue) {
+      *call.mutable_receiver() = current.object_value();
+    } else {
+      call.set_object("Query");
+    }
+    if (!arg.empty()) {
+      auto* named = call.add_args();
+      named->set_name(arg);
+      named->mutable_value()->set_string_value("");
+    }
+    result = engine_.Call(std::move(call));
+    if (!result.ok()) break;
+    current = *result;
+  }
+  EXPECT_FALSE(result.ok());
 }
 
 TEST_F(EngineTest, LyingModuleIsCaught) {

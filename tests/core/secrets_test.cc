@@ -1,12 +1,15 @@
 // Secrets: URIs, keyed-hash IDs, and the scrubber on everything that leaves the engine.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 
 #include "core/base/sha256.h"
 #include "core/engine/engine.h"
+#include "core/types/secret_store.h"
 #include "tests/support/run.h"
 
 namespace host {
@@ -111,6 +114,71 @@ TEST_F(Secrets, UrisAndRefusals) {
   EXPECT_NE(
       missing.status().message().find("the environment variable HOST_TEST_NOT_SET is not set"),
       std::string::npos);
+}
+
+// A PEM-like key: armour lines and base64 lines of 64 characters.
+const char kPem[] =
+    "-----BEGIN PRIVATE KEY-----\n"
+    "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n"
+    "MzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvu\n"
+    "NMoSfm76oqFvAp8Gy0iz5sxjZmSnXyCdPEovGhLa0VzMaQ8s+CLOyS56YyCFGeJZ\n"
+    "-----END PRIVATE KEY-----\n";
+
+TEST(Scrubber, EachLineOfAMultiLineSecretIsScrubbedAlone) {
+  std::string state = test::TempDir();
+  SecretStore store(fs::path(state) / "secret-key");
+  ASSERT_TRUE(store.Add("key", kPem).ok());
+  // The whole key is one "***".
+  EXPECT_EQ(store.Redact(std::string("key: ") + kPem + "done"), "key: ***done");
+  // One line printed alone, as `sed -n 2p` would, with or without its newline or a CR.
+  EXPECT_EQ(store.Redact("MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj\n"),
+            "***\n");
+  EXPECT_EQ(store.Redact("x=NMoSfm76oqFvAp8Gy0iz5sxjZmSnXyCdPEovGhLa0VzMaQ8s+CLOyS56YyCFGeJZ\r\n"),
+            "x=***\r\n");
+  // Two lines together, and the middle line inside other text.
+  EXPECT_EQ(store.Redact("MzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvu\n"
+                         "NMoSfm76oqFvAp8Gy0iz5sxjZmSnXyCdPEovGhLa0VzMaQ8s+CLOyS56YyCFGeJZ"),
+            "***\n***");
+  // The armour says only that a key is there; it stays readable.
+  EXPECT_EQ(store.Redact("-----BEGIN PRIVATE KEY-----"), "-----BEGIN PRIVATE KEY-----");
+  fs::remove_all(state);
+}
+
+TEST(Scrubber, ShortLinesAreNotScrubbedOnTheirOwnButTheWholeIs) {
+  std::string state = test::TempDir();
+  SecretStore store(fs::path(state) / "secret-key");
+  ASSERT_TRUE(store.Add("config", "user=ada\n  pw: hunter2  \n}\nok\n").ok());
+  EXPECT_EQ(store.Redact("user=ada and hunter2"), "*** and hunter2");
+  EXPECT_EQ(store.Redact("pw: hunter2"), "***");
+  EXPECT_EQ(store.Redact("} ok"), "} ok");  // under 4 characters: common text, no secret
+  EXPECT_EQ(store.Redact("user=ada\n  pw: hunter2  \n}\nok\n"), "***");
+  // A single-line secret is scrubbed whole only, as before.
+  ASSERT_TRUE(store.Add("token", "abc").ok());
+  EXPECT_EQ(store.Redact("abcabc"), "******");
+  std::vector<std::string> pieces = ScrubbedPieces("one-line");
+  EXPECT_EQ(pieces, std::vector<std::string>{"one-line"});
+  fs::remove_all(state);
+}
+
+TEST(Scrubber, ManyLinesStayFast) {
+  std::string state = test::TempDir();
+  SecretStore store(fs::path(state) / "secret-key");
+  // A 4096-bit key is about 50 lines; here 100 lines and a 1 MB output.
+  std::string key = "-----BEGIN RSA PRIVATE KEY-----\n";
+  for (int i = 0; i < 100; ++i) key += Sha256Hex(std::to_string(i)).substr(0, 64) + "\n";
+  key += "-----END RSA PRIVATE KEY-----\n";
+  ASSERT_TRUE(store.Add("key", key).ok());
+  std::string output;
+  while (output.size() < (1 << 20)) output += "step 12 of 40: compiling src/module.cc\n";
+  output += Sha256Hex("42").substr(0, 64);
+  auto started = std::chrono::steady_clock::now();
+  std::string redacted = store.Redact(output);
+  auto took = std::chrono::steady_clock::now() - started;
+  EXPECT_EQ(redacted.substr(redacted.size() - 3), "***");
+  EXPECT_LT(took, std::chrono::seconds(1));  // measured: a few ms
+  std::cout << "Redact of 1 MB with a 100-line secret: "
+            << std::chrono::duration_cast<std::chrono::microseconds>(took).count() << " us\n";
+  fs::remove_all(state);
 }
 
 TEST(SecretsCli, SecretArgumentsTakeUrisAndOutputIsScrubbed) {

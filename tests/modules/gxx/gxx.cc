@@ -76,6 +76,11 @@ struct Gxx {
     host::log("note: " + text);
     return text;
   }
+  // Calls itself `depth` more times through the graph, for the nesting limit.
+  int64_t descend(int64_t depth) const {
+    if (depth <= 0) return 0;
+    return 1 + host::client::Call("gxx", "Gxx", "descend").arg("depth", depth - 1).Run<int64_t>();
+  }
   // For out-of-process tests: a module process that dies, and one that hangs.
   std::string crash() const { std::abort(); }
   int64_t nap(int64_t ms) const {
@@ -118,6 +123,8 @@ HOST_MODULE("gxx", m) {
       .function("count_files", &Gxx::count_files, "Counts the entries of a directory tree.",
                 {host::arg("dir")})
       .function("note", &Gxx::note, "Logs a text and returns it.", {host::arg("text")},
+                host::Cache::kNever)
+      .function("descend", &Gxx::descend, "Calls itself depth more times.", {host::arg("depth")},
                 host::Cache::kNever)
       .function("crash", &Gxx::crash, "Aborts the process (run it isolated).", {},
                 host::Cache::kNever)
