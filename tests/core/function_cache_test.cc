@@ -153,6 +153,39 @@ TEST_F(FunctionCacheTest, ADamagedStoredResultIsReportedAndTheFunctionRunsAgain)
   }
 }
 
+TEST_F(FunctionCacheTest, AResultOverMaxResultSizeFailsTheCallNamingTheLimit) {
+  // The limit as the config file sets it.
+  const std::string config = dir_ + "/config.json";
+  std::ofstream(config) << R"({"max_result_size": "100B"})";
+  const char* old = std::getenv("HOST_CONFIG");
+  const std::string saved = old ? old : "";
+  setenv("HOST_CONFIG", config.c_str(), 1);
+  auto engine = NewEngine();
+  if (old) {
+    setenv("HOST_CONFIG", saved.c_str(), 1);
+  } else {
+    unsetenv("HOST_CONFIG");
+  }
+  v1::Call call;
+  call.set_module("gxx");
+  call.set_function("label");
+  auto* a = call.add_args();
+  a->set_name("text");
+  a->mutable_value()->set_string_value(std::string(50, 'x'));
+  Result<v1::Value> small = engine->Call(call);
+  ASSERT_TRUE(small.ok()) << small.status().message();
+  a->mutable_value()->set_string_value(std::string(200, 'x'));
+  Result<v1::Value> big = engine->Call(call);
+  ASSERT_FALSE(big.ok());
+  const std::string& message = big.status().message();
+  EXPECT_NE(message.find("function 'label' of module 'gxx' returned"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("(207 bytes)"), std::string::npos) << message;
+  EXPECT_NE(message.find("more than max_result_size allows (100 B)"), std::string::npos) << message;
+  EXPECT_NE(message.find(config), std::string::npos) << message;
+  EXPECT_FALSE(engine->Call(call).ok());  // nothing of it was kept for the session either
+}
+
 TEST_F(FunctionCacheTest, AResultOverTheLimitIsNeverStoredNorReadBack) {
   const std::string state = dir_ + "/state";
   CoreServices core(state, nullptr);
