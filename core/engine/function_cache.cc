@@ -127,12 +127,16 @@ std::optional<std::string> FunctionCache::FindInSession(std::string_view call_by
   return found->second;
 }
 
-std::string FunctionCache::CheckStored(const fs::path& file, std::string* value,
-                                       uint64_t max_size) {
+std::string FunctionCache::CheckStored(const fs::path& file, std::string* value, uint64_t max_size,
+                                       bool* old_format) {
+  if (old_format != nullptr) *old_format = false;
   std::error_code ec;
   const uint64_t size = fs::file_size(file, ec);
   if (ec) return "cannot be read: " + ec.message();
-  if (size < kHeaderSize) return "is too short to be a stored result";
+  if (size < kHeaderSize) {
+    if (old_format != nullptr) *old_format = true;
+    return "is too short to be a stored result of this format (stored by an older host?)";
+  }
   if (size - kHeaderSize > max_size) {
     return "holds " + std::to_string(size - kHeaderSize) + " bytes, more than max_result_size";
   }
@@ -141,6 +145,7 @@ std::string FunctionCache::CheckStored(const fs::path& file, std::string* value,
   in.read(bytes.data(), static_cast<std::streamsize>(size));
   if (static_cast<uint64_t>(in.gcount()) != size) return "cannot be read";
   if (bytes.compare(0, kStoredFormat.size(), kStoredFormat) != 0) {
+    if (old_format != nullptr) *old_format = true;
     return "is not of the format \"" + std::string(kStoredFormat.substr(0, 18)) +
            "\" (stored by an older host, or damaged)";
   }
@@ -164,9 +169,12 @@ std::optional<std::string> FunctionCache::FindOnDisk(const FunctionCacheKey& key
   std::error_code ec;
   if (!fs::exists(file, ec)) return std::nullopt;
   std::string bytes;
-  if (std::string problem = CheckStored(file, &bytes, max_result_size_); !problem.empty()) {
-    Warn("the stored result " + file.string() + " " + problem +
-         "; removed it, the function runs again");
+  bool old_format = false;
+  if (std::string problem = CheckStored(file, &bytes, max_result_size_, &old_format);
+      !problem.empty()) {
+    if (!old_format)
+      Warn("the stored result " + file.string() + " " + problem +
+           "; removed it, the function runs again");
     fs::remove(file, ec);
     return std::nullopt;
   }

@@ -51,7 +51,8 @@ class FunctionCache {
 
   // The result stored on disk for a persistent key (then kept for the session too), or nullopt.
   // Look in FindInSession first: this reads only the disk. A stored result that fails its
-  // checks (see CheckStored) is reported (Warn), removed, and a miss.
+  // checks (see CheckStored) is reported (Warn), removed, and a miss; one of an older host
+  // (without the header) is removed and a miss, without a warning.
   std::optional<std::string> FindOnDisk(const FunctionCacheKey& key);
 
   // Keeps a result. It goes to disk only for a persistent key, when the result holds no core
@@ -63,8 +64,9 @@ class FunctionCache {
 
   // What is wrong with a stored result file: empty when its header is of this format, its digest
   // matches and its bytes are a host.v1.Value. *value receives the value's bytes when given.
+  // *old_format, when given, says whether the file predates the header (an older host's).
   static std::string CheckStored(const std::filesystem::path& file, std::string* value = nullptr,
-                                 uint64_t max_size = UINT64_MAX);
+                                 uint64_t max_size = UINT64_MAX, bool* old_format = nullptr);
 
   // Whether a function last ran faster than kWorthKeeping: such results of persistent functions
   // are neither looked up nor kept, as running them again is cheaper. Lock-free.

@@ -23,9 +23,10 @@ struct CachedStep {
 
 // What a look at one stored step result found.
 struct StepEntryCheck {
-  bool present = false;  // a folder is stored under the key
-  std::string problem;   // why the entry cannot be trusted; empty when it is whole
-  CachedStep step;       // the result, when present and whole
+  bool present = false;     // a folder is stored under the key
+  bool old_format = false;  // stored by a host before records: not corrupt, but unchecked
+  std::string problem;      // why the entry cannot be trusted; empty when it is whole
+  CachedStep step;          // the result, when present and whole
 };
 
 // Reads and checks the entry in folder (named by the hex of its key): a record of the current
@@ -37,7 +38,7 @@ StepEntryCheck InspectStepEntry(const std::filesystem::path& folder, bool deep);
 // Step results under <state>/steps/<key>/: layer/, stdout, stderr, exit_code and record (the
 // key, the exit code, the sha256 and size of stdout and stderr, the layer's size, and a digest
 // of the record itself). An entry that fails its checks is a miss: it is reported with Warn,
-// removed and run again.
+// removed and run again; one stored by an older host (no record) is replaced without a warning.
 class StepCache {
  public:
   explicit StepCache(std::filesystem::path dir);
