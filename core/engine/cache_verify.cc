@@ -79,11 +79,16 @@ class Verifier {
     if (!Exists(entry)) return;  // pruned or replaced by another process while we looked
     CacheProblem found{entry.lexically_relative(state_).generic_string(), std::move(problem)};
     if (repair_) {
-      // Renamed aside first: a reader finds the whole entry or nothing.
-      fs::path doomed = entry.string() + ".tmp" + std::to_string(getpid()) + "-verify";
       std::error_code ec;
-      fs::rename(entry, doomed, ec);
-      if (!ec) fs::remove_all(doomed, ec);
+      if (IsFolder(entry)) {
+        // Renamed aside first: a reader finds the whole entry or nothing (a leftover of a killed
+        // repair is named like a killed step's, and removed as one).
+        fs::path doomed = entry.string() + ".tmp" + std::to_string(getpid()) + "-verify";
+        fs::rename(entry, doomed, ec);
+        if (!ec) fs::remove_all(doomed, ec);
+      } else {
+        fs::remove(entry, ec);  // a file goes at once
+      }
       found.removed = !ec;
     }
     report_.problems.push_back(std::move(found));
