@@ -5,15 +5,48 @@
 
 #include "core/cli/cli.h"
 #include "core/engine/cache_admin.h"
+#include "core/engine/cache_verify.h"
 #include "core/engine/state_dir.h"
 
 namespace host::cli {
 namespace {
 
 const char* kUsage =
-    "Show or reduce what the state folder holds.\n\nUsage:\n  host cache du\n  host cache prune "
-    "[--keep SIZE]\n\nprune removes the least recently used step results, snapshots and image "
-    "layers until\nat most SIZE is left (default 0: all of them); cache volumes are kept.\n";
+    "Show, check or reduce what the state folder holds.\n\nUsage:\n  host cache du\n  host cache "
+    "prune [--keep SIZE]\n  host cache verify [--repair]\n\nprune removes the least recently used "
+    "step results, snapshots and image layers until\nat most SIZE is left (default 0: all of "
+    "them); "
+    "cache volumes are kept.\nverify checks every blob, manifest, config, tag, step result, "
+    "snapshot "
+    "and function\nresult, prints a line for each corrupt one, and exits 1 if any is left; "
+    "--repair\nremoves the corrupt entries (the next run makes them again).\n";
+
+// `host cache verify [--repair]`.
+int RunVerify(const std::filesystem::path& state, const std::vector<std::string>& args) {
+  bool repair = false;
+  for (size_t i = 1; i < args.size(); ++i) {
+    if (args[i] != "--repair") {
+      return Report(Status::Usage("cache verify: unexpected '" + args[i] +
+                                  "'; usage: host cache verify [--repair]"));
+    }
+    repair = true;
+  }
+  CacheVerifyReport report = VerifyCache(state, repair);
+  size_t left = 0;
+  for (const CacheProblem& problem : report.problems) {
+    std::printf("corrupt: %s %s%s\n", problem.entry.c_str(), problem.problem.c_str(),
+                problem.removed ? " (removed)" : "");
+    if (!problem.removed) ++left;
+  }
+  std::printf("checked %zu entries in %s: ", report.checked, state.string().c_str());
+  if (report.problems.empty()) {
+    std::printf("no problems\n");
+  } else {
+    std::printf("%zu corrupt, %zu removed\n", report.problems.size(),
+                report.problems.size() - left);
+  }
+  return left == 0 ? 0 : 1;
+}
 
 }  // namespace
 
@@ -57,7 +90,8 @@ int RunCache(const std::vector<std::string>& args) {
     std::printf("removed %zu entries, freed %s\n", removed, FormatSize(*freed).c_str());
     return 0;
   }
-  return Report(Status::Usage("unknown cache command '" + args[0] + "'; use du or prune"));
+  if (args[0] == "verify") return RunVerify(state, args);
+  return Report(Status::Usage("unknown cache command '" + args[0] + "'; use du, prune or verify"));
 }
 
 }  // namespace host::cli

@@ -33,7 +33,7 @@ Usage:
   host init --name NAME [--sdk cpp|c] [DIR]
   host [-m MODULE] install SOURCE
   host codegen --module MODULE --output FILE
-  host cache du | prune [--keep SIZE]
+  host cache du | prune [--keep SIZE] | verify [--repair]
   host serve --listen unix:///PATH | tcp://127.0.0.1:PORT [--token-file FILE]
   host module-serve OBJECT
 

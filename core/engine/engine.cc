@@ -11,11 +11,13 @@
 #include <optional>
 
 #include "core/base/sha256.h"
+#include "core/base/size.h"
 #include "core/engine/call_chain.h"
 #include "core/engine/call_context.h"
 #include "core/engine/call_digest.h"
 #include "core/engine/install_prefix.h"
 #include "core/engine/module_builder.h"
+#include "core/images/config.h"
 #include "core/remote/module_process.h"
 #include "host/scratch_arena.h"
 
@@ -124,13 +126,26 @@ v1::Value ReadField(const v1::Call& call) {
   return v1::Value();
 }
 
+// Sets the result size limit of options from the config file when options do not say (a config
+// file that cannot be read gives the default: commands that use it report it); returns where the
+// limit is set, for the error of a result over it.
+std::string ResolveResultLimit(EngineOptions* options) {
+  if (options->max_result_size) return "the engine's options";
+  Result<images::Config> config = images::LoadConfig();
+  options->max_result_size =
+      config.ok() ? config->max_result_size : images::Config().max_result_size;
+  return "the config file (" + images::ConfigPath().string() + ")";
+}
+
 }  // namespace
 
 Engine::Engine(EngineOptions options)
     : options_(std::move(options)),
+      result_limit_origin_(ResolveResultLimit(&options_)),
       core_(std::make_unique<CoreServices>(options_.state_dir, options_.progress,
                                            options_.progress_terminal_columns)),
-      functions_(std::make_unique<FunctionCache>(options_.state_dir / "calls")) {
+      functions_(std::make_unique<FunctionCache>(options_.state_dir / "calls",
+                                                 *options_.max_result_size)) {
   if (options_.sdk_cmake_dir.empty()) {
     options_.sdk_cmake_dir = InstallPrefix() / "share" / "host" / "cmake";
   }
@@ -417,6 +432,18 @@ Status Engine::Invoke(const v1::Call& call, host_bytes call_bytes, const MemberI
                   what() + " of module '" + call.module() + "' failed: " + message);
   }
   ApiFree(error.data);
+  if (!module->builtin() && result->size > *options_.max_result_size) {
+    const size_t size = result->size;
+    ApiFree(result->data);
+    *result = {nullptr, 0};
+    return Status::Failed(what() + " of module '" + call.module() + "' returned " +
+                          FormatSize(size) + " (" + std::to_string(size) +
+                          " bytes), more than max_result_size allows (" +
+                          FormatSize(*options_.max_result_size) +
+                          "); return large data as a File or Directory, or raise "
+                          "max_result_size in " +
+                          result_limit_origin_);
+  }
   if (value == nullptr && IsWireCheckable(member.return_type()) &&
       ScalarWireMatches(*result, member.return_type())) {
     return {};  // checked on the wire; the caller passes the bytes on without parsing them

@@ -3,9 +3,11 @@
 #ifndef HOST_ENGINE_ENGINE_H_
 #define HOST_ENGINE_ENGINE_H_
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -35,6 +37,9 @@ struct EngineOptions {
   // Run every shared-object module in a process of its own (`host --isolate`), so a module that
   // crashes cannot take the engine down. Modules with runtime.command always run in their own.
   bool isolate = false;
+  // The largest result, in bytes, a module function may return (and have stored); unset: the
+  // config file's max_result_size.
+  std::optional<uint64_t> max_result_size;
 };
 
 // Loads modules and runs calls. Loading is single-threaded; calls may run from many threads.
@@ -101,6 +106,7 @@ class Engine {
                                                     const std::filesystem::path& object);
 
   EngineOptions options_;
+  std::string result_limit_origin_;  // where max_result_size came from, for its error
   std::unique_ptr<CoreServices> core_;
   std::unique_ptr<FunctionCache> functions_;  // results of module functions, by cache policy
   TypeRegistry registry_;

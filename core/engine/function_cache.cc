@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/base/sha256.h"
+#include "core/base/warning.h"
 #include "core/engine/call_digest.h"
 #include "core/types/core_module.h"
 #include "registry/type_registry.h"
@@ -17,6 +18,11 @@ namespace host {
 namespace fs = std::filesystem;
 
 namespace {
+
+// The first line of a stored result; files without it (older hosts) are misses.
+constexpr std::string_view kStoredFormat = "host call result 2\n";
+// The header's size: the format line, 64 hex digits and a newline.
+constexpr size_t kHeaderSize = kStoredFormat.size() + 64 + 1;
 
 // Whether an object value is one of the core module's objects.
 bool IsCoreObject(const v1::ObjectValue& object, const TypeRegistry& registry) {
@@ -121,14 +127,57 @@ std::optional<std::string> FunctionCache::FindInSession(std::string_view call_by
   return found->second;
 }
 
+std::string FunctionCache::CheckStored(const fs::path& file, std::string* value, uint64_t max_size,
+                                       bool* old_format) {
+  if (old_format != nullptr) *old_format = false;
+  std::error_code ec;
+  const uint64_t size = fs::file_size(file, ec);
+  if (ec) return "cannot be read: " + ec.message();
+  if (size < kHeaderSize) {
+    if (old_format != nullptr) *old_format = true;
+    return "is too short to be a stored result of this format (stored by an older host?)";
+  }
+  if (size - kHeaderSize > max_size) {
+    return "holds " + std::to_string(size - kHeaderSize) + " bytes, more than max_result_size";
+  }
+  std::ifstream in(file, std::ios::binary);
+  std::string bytes(size, '\0');
+  in.read(bytes.data(), static_cast<std::streamsize>(size));
+  if (static_cast<uint64_t>(in.gcount()) != size) return "cannot be read";
+  if (bytes.compare(0, kStoredFormat.size(), kStoredFormat) != 0) {
+    if (old_format != nullptr) *old_format = true;
+    return "is not of the format \"" + std::string(kStoredFormat.substr(0, 18)) +
+           "\" (stored by an older host, or damaged)";
+  }
+  const std::string_view recorded =
+      std::string_view(bytes).substr(kStoredFormat.size(), kHeaderSize - kStoredFormat.size());
+  const std::string_view body = std::string_view(bytes).substr(kHeaderSize);
+  if (recorded.back() != '\n' || recorded.substr(0, 64) != Sha256Hex(body)) {
+    return "does not match its recorded digest";
+  }
+  v1::Value parsed;
+  if (!parsed.ParseFromArray(body.data(), static_cast<int>(body.size()))) {
+    return "is not a host.v1.Value";
+  }
+  if (value != nullptr) *value = std::string(body);
+  return {};
+}
+
 std::optional<std::string> FunctionCache::FindOnDisk(const FunctionCacheKey& key) {
   if (key.persistent.empty()) return std::nullopt;
   const fs::path file = dir_ / key.persistent;
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (!in.good() && !in.eof()) return std::nullopt;
   std::error_code ec;
+  if (!fs::exists(file, ec)) return std::nullopt;
+  std::string bytes;
+  bool old_format = false;
+  if (std::string problem = CheckStored(file, &bytes, max_result_size_, &old_format);
+      !problem.empty()) {
+    if (!old_format)
+      Warn("the stored result " + file.string() + " " + problem +
+           "; removed it, the function runs again");
+    fs::remove(file, ec);
+    return std::nullopt;
+  }
   fs::last_write_time(file, fs::file_time_type::clock::now(), ec);  // recently used
   std::lock_guard lock(mutex_);
   session_.emplace(key.session, bytes);
@@ -137,6 +186,7 @@ std::optional<std::string> FunctionCache::FindOnDisk(const FunctionCacheKey& key
 
 void FunctionCache::Store(const FunctionCacheKey& key, std::string bytes,
                           const TypeRegistry& registry, const CoreServices& core) {
+  if (bytes.size() > max_result_size_) return;  // the call fails: nothing of it is kept
   bool persist = !key.persistent.empty();
   if (persist) {
     v1::Value value;
@@ -148,6 +198,8 @@ void FunctionCache::Store(const FunctionCacheKey& key, std::string bytes,
     const fs::path tmp = dir_ / (key.persistent + ".tmp" + std::to_string(getpid()));
     {
       std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+      const std::string header = std::string(kStoredFormat) + Sha256Hex(bytes) + "\n";
+      out.write(header.data(), static_cast<std::streamsize>(header.size()));
       out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
       persist = static_cast<bool>(out.flush());
     }

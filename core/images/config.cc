@@ -224,6 +224,13 @@ Result<Config> ParseConfig(std::string_view text, const fs::path& source) {
     if (!size.ok()) return FieldError(source, "cache_size", "a size such as \"20GB\"");
     config.cache_size = *size;
   }
+  if (auto it = root.find("max_result_size"); it != root.end()) {
+    Result<uint64_t> size = it->is_number_unsigned() ? Result<uint64_t>(it->get<uint64_t>())
+                            : it->is_string()        ? ParseSize(it->get<std::string>())
+                                                     : Result<uint64_t>(Status::Usage(""));
+    if (!size.ok()) return FieldError(source, "max_result_size", "a size such as \"256MiB\"");
+    config.max_result_size = *size;
+  }
   return config;
 }
 

@@ -38,6 +38,9 @@ struct Config {
   // How long the digest a registry gave for a tag is used without asking again, when the image
   // is already here; zero asks the registry on every pull.
   std::chrono::seconds tag_ttl = std::chrono::minutes(5);
+  // The largest result a module function may return, in bytes (of its serialized value): a
+  // larger one fails the call, and no result above it is stored.
+  uint64_t max_result_size = uint64_t{256} << 20;
   // The file these settings came from; empty when no file was read.
   std::filesystem::path source;
 

@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/base/sha256.h"
+#include "core/base/warning.h"
 #include "core/images/digest.h"
 
 namespace host::images {
@@ -54,7 +56,53 @@ Result<std::string> ContentStore::Read(std::string_view digest) const {
     bytes.append(buffer, static_cast<size_t>(n));
   }
   close(fd);
+  // Manifests and configs are small: checking their digest on every read costs little, and a
+  // damaged config must never reach a step.
+  const std::string actual = "sha256:" + Sha256Hex(bytes);
+  if (actual != digest) {
+    Warn("blob " + std::string(digest) + " (" + path.string() + ") is corrupt: its bytes hash to " +
+         actual + "; removed it, it will be fetched again");
+    RemoveCorrupt(digest);
+    return Status::Failed("blob " + std::string(digest) + " in " + path.string() +
+                          " was corrupt (its bytes hash to " + actual +
+                          ") and was removed; run again to fetch it again");
+  }
   return bytes;
+}
+
+std::string ContentStore::Check(std::string_view digest) const {
+  if (!IsSha256Digest(digest)) return "is not named by a sha256 digest";
+  const fs::path path = Path(digest);
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return "cannot be read: " + Errno();
+  struct stat st {};
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return "is not a regular file";
+  }
+  Sha256 sha;
+  std::string buffer(1 << 20, '\0');
+  for (;;) {
+    ssize_t n = read(fd, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      std::string error = Errno();
+      close(fd);
+      return "cannot be read: " + error;
+    }
+    if (n == 0) break;
+    sha.Update(buffer.data(), static_cast<size_t>(n));
+  }
+  close(fd);
+  const std::string actual = "sha256:" + sha.HexDigest();
+  if (actual != digest) return "is corrupt: its bytes hash to " + actual;
+  return {};
+}
+
+void ContentStore::RemoveCorrupt(std::string_view digest) const {
+  if (!IsSha256Digest(digest)) return;
+  // A good copy renamed in by a concurrent writer meanwhile may go too: that only costs a fetch.
+  unlink(Path(digest).c_str());
 }
 
 }  // namespace host::images

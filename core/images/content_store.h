@@ -57,8 +57,15 @@ class ContentStore {
   std::filesystem::path Path(std::string_view digest) const;
   // Stores bytes under digest after checking that they hash to it.
   Status Put(std::string_view digest, std::string_view bytes) const;
-  // Reads a stored blob whole (for manifests and configs).
+  // Reads a stored blob whole (for manifests and configs) and checks that its bytes hash to
+  // digest. A blob that does not is corrupt: it is reported (Warn), removed so that the next pull
+  // fetches it again, and the read fails.
   Result<std::string> Read(std::string_view digest) const;
+  // What is wrong with the stored blob digest: empty when its bytes hash to its digest. Streams
+  // the file, so it suits blobs of any size (`host cache verify` checks layer archives too).
+  std::string Check(std::string_view digest) const;
+  // Removes a stored blob that failed its check, so that it is fetched again.
+  void RemoveCorrupt(std::string_view digest) const;
   // Starts writing a blob whose digest is checked at Commit. A writer that holds the blob's lock
   // (LockPath) passes the digest, so that its temporary file is named after it and a later holder
   // can remove what a killed one left (RemoveLeftovers).

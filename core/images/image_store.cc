@@ -52,7 +52,11 @@ Result<Image> ImageStore::Pull(std::string_view reference) {
 
 Result<std::string> ImageStore::Document(const ImageReference& reference, const std::string& digest,
                                          std::string* media_type) {
-  if (content_.Has(digest)) return content_.Read(digest);
+  if (content_.Has(digest)) {
+    Result<std::string> stored = content_.Read(digest);
+    // A corrupt copy was reported and removed by Read: fetch it again below.
+    if (stored.ok() || content_.Has(digest)) return stored;
+  }
   Result<FetchedManifest> fetched = client_.GetManifest(reference, digest);
   if (!fetched.ok()) return fetched.status();
   if (Status s = content_.Put(fetched->digest, fetched->body); !s.ok()) return s;
@@ -104,6 +108,13 @@ Result<Image> ImageStore::Pull(const ImageReference& reference) {
     return s.Prefixed(what + "config: ");
   }
   Result<std::string> config_body = content_.Read(manifest->config.digest);
+  if (!config_body.ok() && !content_.Has(manifest->config.digest)) {
+    // The stored config was corrupt (reported and removed by Read): fetch it once more.
+    if (Status s = client_.FetchBlob(reference, manifest->config, content_); !s.ok()) {
+      return s.Prefixed(what + "config: ");
+    }
+    config_body = content_.Read(manifest->config.digest);
+  }
   if (!config_body.ok()) return config_body.status().Prefixed(what);
   Result<ImageConfig> config = ParseImageConfig(*config_body);
   if (!config.ok()) {

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "core/base/sha256.h"
+#include "core/base/warning.h"
 #include "core/images/digest.h"
 
 namespace host::images {
@@ -48,32 +49,87 @@ fs::path TagStore::Path(const ImageReference& reference) const {
   return dir_ / (Sha256Hex(reference.String()) + ".json");
 }
 
+namespace {
+
+// A tag entry, parsed.
+struct TagEntry {
+  std::string reference;
+  std::string digest;
+  int64_t resolved_ms = 0;
+};
+
+// Parses the entry in text; what is wrong with it, or empty.
+std::string ParseEntry(const std::string& text, TagEntry* entry) {
+  json parsed = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!parsed.is_object()) return "is not a JSON object";
+  auto reference_field = parsed.find("reference");
+  auto digest_field = parsed.find("digest");
+  auto resolved_field = parsed.find("resolved_ms");
+  if (reference_field == parsed.end() || !reference_field->is_string()) {
+    return "has no \"reference\" string";
+  }
+  if (digest_field == parsed.end() || !digest_field->is_string() ||
+      !IsSha256Digest(digest_field->get<std::string>())) {
+    return "has no \"digest\" that is a sha256 digest";
+  }
+  if (resolved_field == parsed.end() || !resolved_field->is_number_integer()) {
+    return "has no \"resolved_ms\" integer";
+  }
+  entry->reference = reference_field->get<std::string>();
+  entry->digest = digest_field->get<std::string>();
+  entry->resolved_ms = resolved_field->get<int64_t>();
+  return {};
+}
+
+// Reads a whole file; false when it cannot be opened.
+bool ReadText(const fs::path& file, std::string* text) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return false;
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  *text = bytes.str();
+  return true;
+}
+
+}  // namespace
+
+std::string TagStore::CheckEntry(const fs::path& file) {
+  std::string text;
+  if (!ReadText(file, &text)) return "cannot be read";
+  TagEntry entry;
+  if (std::string problem = ParseEntry(text, &entry); !problem.empty()) return problem;
+  if (file.filename() != Sha256Hex(entry.reference) + ".json") {
+    return "records reference " + entry.reference + ", which is not the one its name is for";
+  }
+  return {};
+}
+
 std::optional<std::string> TagStore::Lookup(const ImageReference& reference,
                                             std::chrono::seconds ttl,
                                             std::chrono::system_clock::time_point now) const {
   if (ttl.count() <= 0 || !reference.digest.empty()) return std::nullopt;
-  std::ifstream in(Path(reference), std::ios::binary);
-  if (!in) return std::nullopt;
-  std::stringstream text;
-  text << in.rdbuf();
-  json entry = json::parse(text.str(), nullptr, /*allow_exceptions=*/false);
-  if (!entry.is_object()) return std::nullopt;
-  auto reference_field = entry.find("reference");
-  auto digest_field = entry.find("digest");
-  auto resolved_field = entry.find("resolved_ms");
-  if (reference_field == entry.end() || digest_field == entry.end() ||
-      resolved_field == entry.end() || !reference_field->is_string() ||
-      !digest_field->is_string() || !resolved_field->is_number_integer() ||
-      *reference_field != reference.String() || !IsSha256Digest(digest_field->get<std::string>())) {
+  const fs::path file = Path(reference);
+  std::string text;
+  if (!ReadText(file, &text)) return std::nullopt;
+  TagEntry entry;
+  std::string problem = ParseEntry(text, &entry);
+  if (problem.empty() && entry.reference != reference.String()) {
+    problem = "records reference " + entry.reference;
+  }
+  if (!problem.empty()) {
+    // Damaged: the registry is asked again, and its answer replaces the entry.
+    Warn("the resolved tag of " + reference.String() + " (" + file.string() + ") " + problem +
+         "; removed it, the registry will be asked again");
+    unlink(file.c_str());
     return std::nullopt;
   }
-  const int64_t age_ms = EpochMs(now) - resolved_field->get<int64_t>();
+  const int64_t age_ms = EpochMs(now) - entry.resolved_ms;
   // An answer recorded a moment "after" now came from a concurrent writer; one from further ahead
   // means the clock went back, and is not trusted.
   if (age_ms < -kConcurrentSlackMs || age_ms >= std::chrono::milliseconds(ttl).count()) {
     return std::nullopt;
   }
-  return digest_field->get<std::string>();
+  return entry.digest;
 }
 
 Status TagStore::Record(const ImageReference& reference, std::string_view digest,

@@ -38,6 +38,10 @@ class TagStore {
   // The file that holds reference's entry.
   std::filesystem::path Path(const ImageReference& reference) const;
 
+  // What is wrong with the entry in file: empty when it parses, holds a sha256 digest and is
+  // named after its reference. Lookup reports (Warn) and removes such an entry.
+  static std::string CheckEntry(const std::filesystem::path& file);
+
  private:
   std::filesystem::path dir_;
 };

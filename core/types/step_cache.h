@@ -21,12 +21,29 @@ struct CachedStep {
   std::string stderr_bytes;
 };
 
-// Step results under <state>/steps/<key>/.
+// What a look at one stored step result found.
+struct StepEntryCheck {
+  bool present = false;     // a folder is stored under the key
+  bool old_format = false;  // stored by a host before records: not corrupt, but unchecked
+  std::string problem;      // why the entry cannot be trusted; empty when it is whole
+  CachedStep step;          // the result, when present and whole
+};
+
+// Reads and checks the entry in folder (named by the hex of its key): a record of the current
+// format naming that key, the exit code, stdout and stderr matching the record's digests, and a
+// layer folder. deep also checks that the layer holds as many entries and bytes as when stored
+// (a walk of the layer: for `host cache verify`, too slow for every cached step).
+StepEntryCheck InspectStepEntry(const std::filesystem::path& folder, bool deep);
+
+// Step results under <state>/steps/<key>/: layer/, stdout, stderr, exit_code and record (the
+// key, the exit code, the sha256 and size of stdout and stderr, the layer's size, and a digest
+// of the record itself). An entry that fails its checks is a miss: it is reported with Warn,
+// removed and run again; one stored by an older host (no record) is replaced without a warning.
 class StepCache {
  public:
   explicit StepCache(std::filesystem::path dir);
 
-  // The stored result of key, if any.
+  // The stored result of key, if any and whole.
   std::optional<CachedStep> Find(const std::string& key) const;
 
   // The stored result of key, or else the result of run(result_layer), stored when keep() says

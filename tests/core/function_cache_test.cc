@@ -3,8 +3,11 @@
 // reused.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
+#include <vector>
 
 #include "core/engine/engine.h"
 #include "tests/support/run.h"
@@ -108,6 +111,110 @@ TEST_F(FunctionCacheTest, DirectoryArgumentIsTakenByContent) {
   std::ofstream(dir_ + "/src/a.txt") << "two";
   auto engine = NewEngine();  // changed content: runs again
   EXPECT_GT(Tick(*engine, "dir_tick", HostDir(*engine, dir_ + "/src"), "dir"), first);
+}
+
+// The stored result files of the state folder (temporaries left out).
+std::vector<std::filesystem::path> StoredResults(const std::string& state) {
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(state + "/calls", ec)) {
+    if (e.path().filename().string().find(".tmp") == std::string::npos) files.push_back(e.path());
+  }
+  return files;
+}
+
+TEST_F(FunctionCacheTest, ADamagedStoredResultIsReportedAndTheFunctionRunsAgain) {
+  const int64_t first = Tick(*NewEngine(), "slow_tick", Str("a"));
+  std::vector<std::filesystem::path> stored = StoredResults(dir_ + "/state");
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_EQ(FunctionCache::CheckStored(stored[0]), "");
+  for (const std::string_view damage : {"flip", "old format"}) {
+    std::string bytes;
+    {
+      std::ifstream in(stored[0], std::ios::binary);
+      bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    if (damage == "flip") {
+      bytes.back() = static_cast<char>(bytes.back() ^ 0x01);  // another count, same shape
+    } else {
+      bytes = bytes.substr(bytes.find('\n', bytes.find('\n') + 1) + 1);  // as older hosts wrote
+    }
+    std::ofstream(stored[0], std::ios::binary | std::ios::trunc) << bytes;
+    EXPECT_NE(FunctionCache::CheckStored(stored[0]), "") << damage;
+    auto engine = NewEngine();
+    testing::internal::CaptureStderr();
+    const int64_t again = Tick(*engine, "slow_tick", Str("a"));
+    const std::string warned = testing::internal::GetCapturedStderr();
+    EXPECT_GT(again, first) << damage;  // ran again: not the damaged value
+    if (damage == "flip") {
+      EXPECT_NE(warned.find("host: warning: the stored result " + stored[0].string()),
+                std::string::npos)
+          << warned;
+      EXPECT_NE(warned.find("does not match its recorded digest"), std::string::npos) << warned;
+    } else {
+      EXPECT_EQ(warned, "");  // an older host's result: replaced without a warning
+    }
+    EXPECT_EQ(Tick(*NewEngine(), "slow_tick", Str("a")), again);  // replaced, whole
+  }
+}
+
+TEST_F(FunctionCacheTest, AResultOverMaxResultSizeFailsTheCallNamingTheLimit) {
+  // The limit as the config file sets it.
+  const std::string config = dir_ + "/config.json";
+  std::ofstream(config) << R"({"max_result_size": "100B"})";
+  const char* old = std::getenv("HOST_CONFIG");
+  const std::string saved = old ? old : "";
+  setenv("HOST_CONFIG", config.c_str(), 1);
+  auto engine = NewEngine();
+  if (old) {
+    setenv("HOST_CONFIG", saved.c_str(), 1);
+  } else {
+    unsetenv("HOST_CONFIG");
+  }
+  v1::Call call;
+  call.set_module("gxx");
+  call.set_function("label");
+  auto* a = call.add_args();
+  a->set_name("text");
+  a->mutable_value()->set_string_value(std::string(50, 'x'));
+  Result<v1::Value> small = engine->Call(call);
+  ASSERT_TRUE(small.ok()) << small.status().message();
+  a->mutable_value()->set_string_value(std::string(200, 'x'));
+  Result<v1::Value> big = engine->Call(call);
+  ASSERT_FALSE(big.ok());
+  const std::string& message = big.status().message();
+  EXPECT_NE(message.find("function 'label' of module 'gxx' returned"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("(207 bytes)"), std::string::npos) << message;
+  EXPECT_NE(message.find("more than max_result_size allows (100 B)"), std::string::npos) << message;
+  EXPECT_NE(message.find(config), std::string::npos) << message;
+  EXPECT_FALSE(engine->Call(call).ok());  // nothing of it was kept for the session either
+}
+
+TEST_F(FunctionCacheTest, AResultOverTheLimitIsNeverStoredNorReadBack) {
+  const std::string state = dir_ + "/state";
+  CoreServices core(state, nullptr);
+  TypeRegistry registry;
+  FunctionCacheKey small{"small-call", std::string(64, 'a')};
+  FunctionCacheKey big{"big-call", std::string(64, 'b')};
+  v1::Value value;
+  value.set_string_value(std::string(50, 'x'));
+  FunctionCache cache(state + "/calls", 100);
+  cache.Store(small, value.SerializeAsString(), registry, core);
+  value.set_string_value(std::string(200, 'x'));
+  cache.Store(big, value.SerializeAsString(), registry, core);
+  EXPECT_TRUE(std::filesystem::exists(state + "/calls/" + small.persistent));
+  EXPECT_FALSE(std::filesystem::exists(state + "/calls/" + big.persistent));
+  EXPECT_EQ(cache.FindInSession("big-call"), std::nullopt);
+  // A result stored under a larger limit is not read back under a smaller one.
+  FunctionCache roomy(state + "/calls", 1000);
+  roomy.Store(big, value.SerializeAsString(), registry, core);
+  ASSERT_TRUE(std::filesystem::exists(state + "/calls/" + big.persistent));
+  testing::internal::CaptureStderr();
+  EXPECT_EQ(FunctionCache(state + "/calls", 100).FindOnDisk(big), std::nullopt);
+  EXPECT_NE(testing::internal::GetCapturedStderr().find("more than max_result_size"),
+            std::string::npos);
+  EXPECT_TRUE(FunctionCache(state + "/calls", 100).FindOnDisk(small).has_value());
 }
 
 }  // namespace

@@ -112,6 +112,21 @@ TEST(Config, TagTtlTakesSecondsOrUnits) {
   EXPECT_EQ(TagTtl("{}"), std::chrono::minutes(5));
 }
 
+TEST(Config, MaxResultSizeTakesASizeOrBytes) {
+  auto limit = [](const std::string& text) -> uint64_t {
+    Result<Config> config = ParseConfig(text, "/etc/host/config.json");
+    EXPECT_TRUE(config.ok()) << text << ": " << config.status().message();
+    return config.ok() ? config->max_result_size : 0;
+  };
+  EXPECT_EQ(limit("{}"), uint64_t{256} << 20);
+  EXPECT_EQ(limit(R"({"max_result_size": "64MiB"})"), uint64_t{64} << 20);
+  EXPECT_EQ(limit(R"({"max_result_size": "1GB"})"), uint64_t{1'000'000'000});
+  EXPECT_EQ(limit(R"({"max_result_size": 4096})"), 4096u);
+  ExpectUsage(R"({"max_result_size": "lots"})", "\"max_result_size\"");
+  ExpectUsage(R"({"max_result_size": -1})", "\"max_result_size\"");
+  ExpectUsage(R"({"max_result_size": true})", "\"max_result_size\"");
+}
+
 // Sets an environment variable for one scope.
 class ScopedEnv {
  public:

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <thread>
 #include <vector>
 
@@ -44,6 +45,34 @@ TEST(ContentStore, RefusesBytesThatDoNotMatch) {
   EXPECT_EQ(CountEntries(state + "/tmp"), 0u);
   EXPECT_EQ(store.Put("sha256:../../etc/passwd", "x").kind(), ErrorKind::kUsage);
   EXPECT_FALSE(store.Has("sha256:../../etc/passwd"));
+}
+
+// Flips the bits of one byte of a file.
+void FlipByte(const std::string& path, size_t at) {
+  std::string bytes = ReadFile(path);
+  ASSERT_LT(at, bytes.size());
+  bytes[at] = static_cast<char>(bytes[at] ^ 0xff);
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+TEST(ContentStore, AFlippedByteMakesReadFailWarnAndRemoveTheBlob) {
+  std::string state = ScratchDir();
+  ContentStore store(state);
+  const std::string digest = DigestOf("{\"architecture\": \"amd64\"}");
+  ASSERT_TRUE(store.Put(digest, "{\"architecture\": \"amd64\"}").ok());
+  EXPECT_TRUE(store.Check(digest).empty());
+  FlipByte(store.Path(digest).string(), 3);
+  EXPECT_NE(store.Check(digest).find("is corrupt"), std::string::npos) << store.Check(digest);
+  testing::internal::CaptureStderr();
+  Result<std::string> read = store.Read(digest);
+  const std::string warned = testing::internal::GetCapturedStderr();
+  ASSERT_FALSE(read.ok());
+  EXPECT_NE(read.status().message().find("was corrupt"), std::string::npos);
+  EXPECT_NE(warned.find("host: warning: blob " + digest), std::string::npos) << warned;
+  EXPECT_NE(warned.find("is corrupt"), std::string::npos) << warned;
+  EXPECT_FALSE(store.Has(digest));  // removed: the next pull fetches it again
+  ASSERT_TRUE(store.Put(digest, "{\"architecture\": \"amd64\"}").ok());
+  EXPECT_TRUE(store.Read(digest).ok());
 }
 
 TEST(ContentStore, AbandonedWriterLeavesNothing) {

@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <thread>
 
@@ -238,6 +239,42 @@ TEST_F(ImageStoreTest, AFreshTagWithAMissingLayerIsPulledAgain) {
   ASSERT_TRUE(again.ok()) << again.status().message();
   EXPECT_TRUE(fs::exists(again->layers.at(0) / "bin" / "busybox"));
   EXPECT_EQ(server->CountRequests("/manifests/latest"), 2u);
+}
+
+// Flips the bits of the first byte of a stored blob.
+void FlipFirstByte(const fs::path& blob) {
+  std::string bytes = ReadFile(blob.string());
+  ASSERT_FALSE(bytes.empty());
+  bytes[0] = static_cast<char>(bytes[0] ^ 0xff);
+  std::ofstream(blob, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+TEST_F(ImageStoreTest, ACorruptStoredConfigIsReportedAndFetchedAgain) {
+  std::unique_ptr<HttpStandIn> server = LayoutRegistry();
+  Result<Image> first = PullLatest(*server);
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  const fs::path config = ContentStore(state_).Path(first->config_digest);
+  const std::string good = ReadFile(config.string());
+  FlipFirstByte(config);
+  // Within the tag's ttl (the offline path) and with ttl 0 (the path that asks the registry).
+  Config always;
+  always.tag_ttl = std::chrono::seconds(0);
+  for (const Config& settings : {Config{}, always}) {
+    const size_t config_requests = server->CountRequests("/blobs/" + first->config_digest);
+    testing::internal::CaptureStderr();
+    Result<Image> again = PullLatest(*server, settings);
+    const std::string warned = testing::internal::GetCapturedStderr();
+    ASSERT_TRUE(again.ok()) << again.status().message();
+    EXPECT_NE(warned.find("host: warning: blob " + first->config_digest), std::string::npos)
+        << warned;
+    EXPECT_NE(warned.find("is corrupt"), std::string::npos) << warned;
+    EXPECT_EQ(server->CountRequests("/blobs/" + first->config_digest), config_requests + 1);
+    EXPECT_EQ(ReadFile(config.string()), good);  // replaced by the registry's bytes
+    EXPECT_EQ(again->config_digest, first->config_digest);
+    EXPECT_EQ(again->cmd, first->cmd);
+    EXPECT_EQ(again->env, first->env);
+    FlipFirstByte(config);
+  }
 }
 
 TEST_F(ImageStoreTest, MissingImageQuotesTheRegistryError) {

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -89,6 +90,37 @@ TEST(TagStore, ConcurrentWritersLeaveOneWholeAnswerAndNoTemporaries) {
   }
   for (auto& writer : writers) writer.join();
   EXPECT_EQ(test::CountEntries(state + "/tags"), 1u);
+}
+
+}  // namespace
+}  // namespace host::images
+
+namespace host::images {
+namespace {
+
+TEST(TagStore, ADamagedEntryIsReportedRemovedAndAskedAgain) {
+  const std::string state = test::ScratchDir();
+  TagStore tags(state);
+  const ImageReference ref = Ref("127.0.0.1:5000/busybox:latest");
+  ASSERT_TRUE(tags.Record(ref, kDigest).ok());
+  EXPECT_EQ(TagStore::CheckEntry(tags.Path(ref)), "");
+  for (const std::string& damaged :
+       {std::string("{\"reference\": \"127.0.0.1:5000/busybox:latest\", \"digest\": \"garbage\", "
+                    "\"resolved_ms\": 1}"),
+        std::string("{\"refer"),
+        "{\"reference\": \"127.0.0.1:5000/other:latest\", \"digest\": \"" + kDigest +
+            "\", \"resolved_ms\": 1}"}) {
+    std::ofstream(tags.Path(ref), std::ios::trunc) << damaged;
+    EXPECT_NE(TagStore::CheckEntry(tags.Path(ref)), "") << damaged;
+    testing::internal::CaptureStderr();
+    EXPECT_EQ(tags.Lookup(ref, minutes(5)), std::nullopt);
+    const std::string warned = testing::internal::GetCapturedStderr();
+    EXPECT_NE(warned.find("host: warning: the resolved tag of " + ref.String()), std::string::npos)
+        << warned;
+    EXPECT_FALSE(fs::exists(tags.Path(ref)));
+  }
+  ASSERT_TRUE(tags.Record(ref, kDigest).ok());
+  EXPECT_EQ(tags.Lookup(ref, minutes(5)), kDigest);
 }
 
 }  // namespace
