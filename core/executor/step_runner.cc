@@ -14,6 +14,7 @@
 #include <map>
 
 #include "core/executor/interrupt_guard.h"
+#include "core/executor/layer_flattener.h"
 #include "core/executor/mount_stubs.h"
 #include "core/executor/oci_config.h"
 #include "core/executor/process_watch.h"
@@ -242,8 +243,11 @@ void StopContainer(const OciRuntime& runtime, const StepFolder& folder, ProcessW
 Result<StepResult> RunInFolder(const OciRuntime& runtime, const fs::path& tmp_dir,
                                const StepSpec& spec, StepFolder& folder,
                                const InterruptGuard& guard) {
+  // Past overlayfs's limits, the lowest layers are merged into one (built once, then reused).
+  Result<std::vector<fs::path>> layers = FlattenLowestLayers(spec.layers, tmp_dir.parent_path());
+  if (!layers.ok()) return layers.status();
   std::vector<fs::path> lowers;
-  for (auto it = spec.layers.rbegin(); it != spec.layers.rend(); ++it) {
+  for (auto it = layers->rbegin(); it != layers->rend(); ++it) {
     lowers.push_back(fs::absolute(*it));
   }
   Status status = folder.Create(tmp_dir, lowers.empty() ? fs::path() : lowers.front());
