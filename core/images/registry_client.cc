@@ -373,13 +373,13 @@ Status RegistryClient::State::Transfer(const std::string& url, const Endpoint& e
     }
     bool unreachable = code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST ||
                        code == CURLE_COULDNT_RESOLVE_PROXY || code == CURLE_SSL_CONNECT_ERROR ||
-                       code == CURLE_PEER_FAILED_VERIFICATION ||
-                       (code == CURLE_OPERATION_TIMEDOUT && !context.decided);
-    if (status.ok())
+                       code == CURLE_PEER_FAILED_VERIFICATION;
+    if (status.ok()) {
       status = Status::Failed(
           endpoint.Name() +
           (unreachable ? " unreachable" + std::string(unreachable_note) + ": " : ": ") + "GET " +
           url + ": " + (detail.empty() ? std::string(curl_easy_strerror(code)) : detail));
+    }
   } else {
     curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &response->status);
     char* effective = nullptr;
