@@ -238,6 +238,10 @@ Result<fs::path> BuildMerged(const std::vector<fs::path>& layers, const fs::path
 
 }  // namespace
 
+fs::path FlattenedLayerPath(const fs::path& state_dir, const std::string& key_hex) {
+  return fs::absolute(state_dir) / "flattened" / key_hex;
+}
+
 Result<std::vector<fs::path>> FlattenLowestLayers(const std::vector<fs::path>& layers,
                                                   const fs::path& state_dir, size_t max_layers) {
   if (layers.size() <= max_layers || max_layers < 2) return layers;
@@ -245,8 +249,8 @@ Result<std::vector<fs::path>> FlattenLowestLayers(const std::vector<fs::path>& l
   std::vector<fs::path> lowest(layers.begin(), layers.begin() + merged_count);
   std::string key;
   for (const auto& layer : lowest) key += fs::absolute(layer).lexically_normal().string() + "\n";
-  const fs::path flattened_dir = state_dir / "flattened";
-  const fs::path target = flattened_dir / Sha256Hex(key);
+  const fs::path target = FlattenedLayerPath(state_dir, Sha256Hex(key));
+  const fs::path flattened_dir = target.parent_path();
   std::vector<fs::path> result = {target};
   result.insert(result.end(), layers.begin() + merged_count, layers.end());
   std::error_code ec;

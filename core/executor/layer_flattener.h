@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <filesystem>
+#include <string>
 #include <vector>
 
 #include "core/base/status.h"
@@ -13,6 +14,10 @@ namespace host {
 
 // A step's overlay gets at most this many lower layers; past it the lowest ones are flattened.
 constexpr size_t kMaxLowerLayers = 128;
+
+// Where the merge of layers with this key (a sha256 hex) is kept in state_dir.
+std::filesystem::path FlattenedLayerPath(const std::filesystem::path& state_dir,
+                                         const std::string& key_hex);
 
 // Returns layers (overlay form, bottom first) unchanged when there are at most max_layers;
 // otherwise the lowest ones are replaced by a single folder holding what they show together
