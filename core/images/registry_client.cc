@@ -533,10 +533,15 @@ Result<Authorization> RegistryClient::State::Authenticate(const Endpoint& endpoi
   token_server.kind = "token server";
   token_server.insecure = config.IsInsecure(token_server.host);
   Response response;
-  if (Status s =
-          Transfer(url, token_server, {"Accept: application/json"}, basic, nullptr, -1, &response);
-      !s.ok()) {
-    return Status::Failed(failed + s.message());
+  for (int tries = 1;; ++tries) {
+    response = Response();
+    if (Status s = Transfer(url, token_server, {"Accept: application/json"}, basic, nullptr, -1,
+                            &response);
+        !s.ok()) {
+      return Status::Failed(failed + s.message());
+    }
+    if (!IsRetryable(response.status) || tries == kMaxTries) break;
+    std::this_thread::sleep_for(RetryDelay(response.retry_after, tries));
   }
   if (response.status != 200) {
     std::string hint =

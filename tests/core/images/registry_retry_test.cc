@@ -104,6 +104,27 @@ TEST_F(RegistryRetryTest, A429WaitsForRetryAfter) {
   EXPECT_EQ(server->CountRequests("/manifests/latest"), 2u);
 }
 
+TEST_F(RegistryRetryTest, ABusyTokenServerIsRetriedToo) {
+  auto busy = std::make_shared<std::atomic<int>>(0);
+  auto address = std::make_shared<std::string>();
+  HttpStandIn server([=, this](const HttpRequest& request) {
+    if (request.path == "/token") {
+      if ((*busy)++ == 0) return HttpReply{503, {{"Retry-After", "0"}}, "busy"};
+      return HttpReply{200, {}, R"({"token":"good-token"})"};
+    }
+    if (request.Header("authorization") != "Bearer good-token") {
+      return HttpReply{401,
+                       {{"WWW-Authenticate", "Bearer realm=\"http://" + *address + "/token\""}},
+                       R"({"errors":[{"code":"UNAUTHORIZED"}]})"};
+    }
+    return ServeLayout(layout_, request);
+  });
+  *address = server.address();
+  Result<Image> image = Pull(server.address());
+  ASSERT_TRUE(image.ok()) << image.status().message();
+  EXPECT_EQ(server.CountRequests("/token"), 2u);
+}
+
 TEST_F(RegistryRetryTest, ARegistryFailingEveryTryIsReportedAfterFourTries) {
   for (int status : {500, 502}) {
     auto server = BusyRegistry(100, HttpReply{status, {{"Retry-After", "0"}}, "broken"});
