@@ -1,9 +1,14 @@
 // `host serve` under load: 8 clients on loopback tcp, each on its own channel, run the chain
 // `semver(version: 1.4.2).next(commits: ["feat: x"]).tag` as one Call request, back to back.
 // Figures: at least 1,000 chains per second with no error, and the server's memory flat (RSS at
-// the end at most 10% above RSS after warm-up). Usage: serve_bench [SECONDS] (default 60).
+// the end at most 10% above RSS after warm-up). The server's RSS is sampled every few seconds and
+// the curve printed, with whether it levels off: the highest RSS of the last third of the run at
+// most 2% (and 256 KiB) above the highest of the second third, a figure for runs of 5 minutes or
+// more. bench/soak.sh runs it for 10 minutes. Usage: serve_bench [SECONDS [SAMPLE_SECONDS]]
+// (defaults 60 and 10).
 #include <grpcpp/grpcpp.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -22,17 +27,25 @@ namespace {
 constexpr int kClients = 8;
 constexpr double kMinCallsPerSecond = 1000;
 constexpr double kMaxRssGrowth = 0.10;
+// Levelled off: the last third's peak at most this much above the second third's.
+constexpr double kMaxLateGrowth = 0.02;
+constexpr long kLateSlackKib = 256;
+// Levelling off is judged only in runs this long: the allocator's heap grows for a few minutes.
+constexpr int kMinLevelSeconds = 300;
 constexpr char kToken[] = "bench-token";
 
-// The server's resident memory in KiB, from /proc.
-long RssKib(pid_t pid) {
+// A number from the server's /proc status: "VmRSS:" (KiB), "Threads:"; -1 when missing.
+long ProcStatus(pid_t pid, const std::string& field) {
   std::ifstream status("/proc/" + std::to_string(pid) + "/status");
   std::string line;
   while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::strtol(line.c_str() + 6, nullptr, 10);
+    if (line.rfind(field, 0) == 0) return std::strtol(line.c_str() + field.size(), nullptr, 10);
   }
   return -1;
 }
+
+// The server's resident memory in KiB.
+long RssKib(pid_t pid) { return ProcStatus(pid, "VmRSS:"); }
 
 // One step of the chain, as the CLI builds it.
 host::v1::Step Step(const std::string& function, const std::string& arg, bool list,
@@ -56,10 +69,41 @@ host::v1::Step Step(const std::string& function, const std::string& arg, bool li
   return step;
 }
 
+// One RSS sample: seconds since measuring started, and KiB.
+struct Sample {
+  double seconds;
+  long rss_kib;
+};
+
+// The highest RSS among samples taken in [from, to) seconds.
+long PeakBetween(const std::vector<Sample>& samples, double from, double to) {
+  long peak = 0;
+  for (const auto& sample : samples) {
+    if (sample.seconds >= from && sample.seconds < to) peak = std::max(peak, sample.rss_kib);
+  }
+  return peak;
+}
+
+// Growth in KiB per minute over the last third of the run (least squares).
+double LateSlopeKibPerMinute(const std::vector<Sample>& samples, double seconds) {
+  double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (const auto& sample : samples) {
+    if (sample.seconds < 2 * seconds / 3) continue;
+    n += 1;
+    sx += sample.seconds;
+    sy += static_cast<double>(sample.rss_kib);
+    sxx += sample.seconds * sample.seconds;
+    sxy += sample.seconds * static_cast<double>(sample.rss_kib);
+  }
+  const double denominator = n * sxx - sx * sx;
+  return n < 2 || denominator == 0 ? 0 : 60 * (n * sxy - sx * sy) / denominator;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int seconds = argc > 1 ? std::atoi(argv[1]) : 60;
+  const int seconds = std::max(argc > 1 ? std::atoi(argv[1]) : 60, 3);
+  const int sample_seconds = std::max(argc > 2 ? std::atoi(argv[2]) : 10, 1);
   char dir_pattern[] = "/tmp/host-serve-bench-XXXXXX";
   const std::string dir = mkdtemp(dir_pattern);
   host::test::ServeProcess server(
@@ -116,9 +160,12 @@ int main(int argc, char** argv) {
   const long rss_start = RssKib(server.pid());
   measuring = true;
   auto start = std::chrono::steady_clock::now();
-  for (int s = 10; s < seconds; s += 10) {
-    std::this_thread::sleep_for(std::chrono::seconds(10));
-    std::printf("serve_bench: after %ds, server RSS %ld KiB\n", s, RssKib(server.pid()));
+  std::vector<Sample> samples = {{0, rss_start}};
+  for (int s = sample_seconds; s < seconds; s += sample_seconds) {
+    std::this_thread::sleep_until(start + std::chrono::seconds(s));
+    samples.push_back({static_cast<double>(s), RssKib(server.pid())});
+    std::printf("serve_bench: after %ds, server RSS %ld KiB, %ld threads, %ld calls\n", s,
+                samples.back().rss_kib, ProcStatus(server.pid(), "Threads:"), calls.load());
     std::fflush(stdout);
   }
   std::this_thread::sleep_until(start + std::chrono::seconds(seconds));
@@ -126,6 +173,7 @@ int main(int argc, char** argv) {
   const double elapsed =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const long rss_end = RssKib(server.pid());
+  samples.push_back({elapsed, rss_end});
   stop = true;
   for (auto& client : clients) client.join();
   server.Stop();
@@ -140,5 +188,19 @@ int main(int argc, char** argv) {
       kClients, elapsed, rate, kMinCallsPerSecond, errors.load(), rss_start, rss_end,
       kMaxRssGrowth * 100);
   if (errors > 0) std::printf("serve_bench: first error: %s\n", first_error.c_str());
-  return rate >= kMinCallsPerSecond && errors == 0 && flat ? 0 : 1;
+  const long middle_peak = PeakBetween(samples, elapsed / 3, 2 * elapsed / 3);
+  const long late_peak = PeakBetween(samples, 2 * elapsed / 3, elapsed + 1);
+  const bool levelled =
+      late_peak <=
+      std::max(static_cast<long>(static_cast<double>(middle_peak) * (1 + kMaxLateGrowth)),
+               middle_peak + kLateSlackKib);
+  std::printf(
+      "serve_bench: RSS peak %ld KiB in the second third, %ld KiB in the last third; growth over "
+      "the last third %.1f KiB/min; %s\n",
+      middle_peak, late_peak, LateSlopeKibPerMinute(samples, elapsed),
+      seconds < kMinLevelSeconds ? "too short a run to tell whether it levels off"
+      : levelled                 ? "levels off"
+                                 : "STILL GROWING");
+  const bool level_ok = levelled || seconds < kMinLevelSeconds;
+  return rate >= kMinCallsPerSecond && errors == 0 && flat && level_ok ? 0 : 1;
 }

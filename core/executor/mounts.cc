@@ -4,6 +4,7 @@
 #include <sys/mount.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -88,6 +89,34 @@ Status MountOverlay(const std::vector<fs::path>& lowers_top_first, const fs::pat
     return Status::Failed(Errno("cannot mount the overlay root filesystem at " + target.string()));
   }
   return {};
+}
+
+bool OverlayTakesLowersOneByOne() {
+  static const bool supported = [] {
+    int fs_fd = fsopen("overlay", FSOPEN_CLOEXEC);
+    if (fs_fd < 0) return false;
+    bool taken = fsconfig(fs_fd, FSCONFIG_SET_STRING, "lowerdir+", "/", 0) == 0;
+    close(fs_fd);
+    return taken;
+  }();
+  return supported;
+}
+
+size_t LowersFittingOnePage(const std::vector<fs::path>& lowers_top_first, size_t bottom_length,
+                            const fs::path& upper, const fs::path& work) {
+  size_t used = std::strlen("lowerdir=") + std::strlen(",upperdir=") + upper.string().size() +
+                std::strlen(",workdir=") + work.string().size() + 1 + std::strlen(kOverlayFlags);
+  size_t all = used;
+  for (const auto& lower : lowers_top_first) all += lower.string().size() + 1;
+  if (all <= kMaxMountData + 1) return lowers_top_first.size();
+  size_t count = 0;
+  used += bottom_length;
+  while (count < lowers_top_first.size() &&
+         used + lowers_top_first[count].string().size() + 1 <= kMaxMountData) {
+    used += lowers_top_first[count].string().size() + 1;
+    ++count;
+  }
+  return std::max<size_t>(count + 1, 2);
 }
 
 Status MountPrivateTmpfs(const fs::path& target) {

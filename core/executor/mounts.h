@@ -18,6 +18,17 @@ Status MountOverlay(const std::vector<std::filesystem::path>& lowers_top_first,
                     const std::filesystem::path& upper, const std::filesystem::path& work,
                     const std::filesystem::path& target);
 
+// True if the kernel takes overlay lower folders one at a time ("lowerdir+", Linux 6.8), so that
+// their paths need not fit in mount(2)'s page of options. Probed once per process.
+bool OverlayTakesLowersOneByOne();
+
+// How many lower folders (topmost first, the last of them one more folder whose path is
+// bottom_length long) fit in mount(2)'s page of options with upper and work: at least 2, and
+// lowers_top_first.size() when they all fit.
+size_t LowersFittingOnePage(const std::vector<std::filesystem::path>& lowers_top_first,
+                            size_t bottom_length, const std::filesystem::path& upper,
+                            const std::filesystem::path& work);
+
 // Mounts a tmpfs only root can enter (mode 0700) on target; its pages are not swapped out when
 // the kernel supports that.
 Status MountPrivateTmpfs(const std::filesystem::path& target);

@@ -45,6 +45,8 @@ class StepFolder {
   int rootfs_fd() const { return rootfs_fd_; }
   // The overlay's upper folder: the step's changes.
   const std::filesystem::path& upper() const { return upper_; }
+  // The overlay's work folder.
+  const std::filesystem::path& overlay_work() const { return overlay_work_; }
   // The OCI bundle folder, on the private tmpfs.
   const std::filesystem::path& bundle() const { return bundle_; }
   // The runtime's --root, on the private tmpfs.

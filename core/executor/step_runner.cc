@@ -14,7 +14,9 @@
 #include <map>
 
 #include "core/executor/interrupt_guard.h"
+#include "core/executor/layer_flattener.h"
 #include "core/executor/mount_stubs.h"
+#include "core/executor/mounts.h"
 #include "core/executor/oci_config.h"
 #include "core/executor/process_watch.h"
 #include "core/executor/step_folder.h"
@@ -256,14 +258,30 @@ void StopContainer(const OciRuntime& runtime, const StepFolder& folder, ProcessW
 Result<StepResult> RunInFolder(const OciRuntime& runtime, const fs::path& tmp_dir,
                                const StepSpec& spec, StepFolder& folder,
                                const InterruptGuard& guard) {
+  Status status =
+      folder.Create(tmp_dir, spec.layers.empty() ? fs::path() : fs::absolute(spec.layers.back()));
+  if (!status.ok()) return status;
+  // Past overlayfs's limits (500 lower layers; a page of options where the kernel takes no
+  // "lowerdir+"), the lowest layers are merged into one, built once, then reused.
+  size_t max_layers = kMaxLowerLayers;
+  if (spec.layers.size() > 1 && !OverlayTakesLowersOneByOne()) {
+    std::vector<fs::path> top_first;
+    for (auto it = spec.layers.rbegin(); it != spec.layers.rend(); ++it) {
+      top_first.push_back(fs::absolute(*it));
+    }
+    const fs::path bottom = FlattenedLayerPath(tmp_dir.parent_path(), std::string(64, '0'));
+    max_layers = std::min(max_layers, LowersFittingOnePage(top_first, bottom.string().size(),
+                                                           folder.upper(), folder.overlay_work()));
+  }
+  Result<std::vector<fs::path>> layers =
+      FlattenLowestLayers(spec.layers, tmp_dir.parent_path(), max_layers);
+  if (!layers.ok()) return layers.status();
   std::vector<fs::path> lowers;
-  for (auto it = spec.layers.rbegin(); it != spec.layers.rend(); ++it) {
+  for (auto it = layers->rbegin(); it != layers->rend(); ++it) {
     Result<fs::path> layer = Absolute(*it, "a layer");
     if (!layer.ok()) return layer.status();
     lowers.push_back(std::move(*layer));
   }
-  Status status = folder.Create(tmp_dir, lowers.empty() ? fs::path() : lowers.front());
-  if (!status.ok()) return status;
   if (lowers.empty()) lowers.push_back(folder.empty_layer());
   status = folder.Mount(lowers);
   if (!status.ok()) return status;

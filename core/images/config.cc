@@ -231,6 +231,34 @@ Result<Config> ParseConfig(std::string_view text, const fs::path& source) {
     if (!size.ok()) return FieldError(source, "max_result_size", "a size such as \"256MiB\"");
     config.max_result_size = *size;
   }
+  for (auto [key, field] : {std::pair{"max_layer_size", &config.max_layer_size},
+                            std::pair{"max_image_size", &config.max_image_size}}) {
+    auto it = root.find(key);
+    if (it == root.end()) continue;
+    Result<uint64_t> size =
+        it->is_string() ? ParseSize(it->get<std::string>()) : Result<uint64_t>(Status::Usage(""));
+    if (!size.ok() || *size == 0) return FieldError(source, key, "a size such as \"16GiB\"");
+    *field = *size;
+  }
+  if (auto it = root.find("max_layer_entries"); it != root.end()) {
+    if (!it->is_number_unsigned() || it->get<uint64_t>() == 0) {
+      return FieldError(source, "max_layer_entries", "a positive whole number such as 1000000");
+    }
+    config.max_layer_entries = it->get<uint64_t>();
+  }
+  if (auto it = root.find("registry_timeout"); it != root.end()) {
+    Result<std::chrono::seconds> timeout = Status::Usage("");
+    if (it->is_number_unsigned()) {
+      timeout = std::chrono::seconds(it->get<uint64_t>());
+    } else if (it->is_string()) {
+      timeout = ParseDuration(it->get<std::string>());
+    }
+    // At most a day: curl takes the seconds as a long, and a longer wait is a hang.
+    if (!timeout.ok() || timeout->count() <= 0 || timeout->count() > 86400) {
+      return FieldError(source, "registry_timeout", "a duration from 1s to 1d such as \"30s\"");
+    }
+    config.registry_timeout = *timeout;
+  }
   return config;
 }
 

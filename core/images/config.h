@@ -41,6 +41,14 @@ struct Config {
   // The largest result a module function may return, in bytes (of its serialized value): a
   // larger one fails the call, and no result above it is stored.
   uint64_t max_result_size = uint64_t{256} << 20;
+  // Unpacking limits (see LayerLimits): bytes of files in one layer, bytes of files in the layers
+  // one pull unpacks, tar entries in one layer.
+  uint64_t max_layer_size = uint64_t{16} << 30;
+  uint64_t max_image_size = uint64_t{32} << 30;
+  uint64_t max_layer_entries = 1'000'000;
+  // How long a registry may stay silent (connecting, or between bytes) before a request to it
+  // fails with "did not answer within N s".
+  std::chrono::seconds registry_timeout{30};
   // The file these settings came from; empty when no file was read.
   std::filesystem::path source;
 

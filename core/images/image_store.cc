@@ -34,11 +34,22 @@ void RemoveStaleTemporaries(const fs::path& dir) {
   }
 }
 
+// The unpacking limits a config sets.
+LayerLimits LimitsOf(const Config& config) {
+  LayerLimits limits;
+  limits.max_layer_size = config.max_layer_size;
+  limits.max_image_size = config.max_image_size;
+  limits.max_layer_entries = config.max_layer_entries;
+  limits.config_file = (config.source.empty() ? ConfigPath() : config.source).string();
+  return limits;
+}
+
 }  // namespace
 
 ImageStore::ImageStore(fs::path state_dir, Config config, Platform platform)
     : state_dir_(std::move(state_dir)),
       tag_ttl_(config.tag_ttl),
+      limits_(LimitsOf(config)),
       stored_(state_dir_, std::move(platform)),
       content_(stored_.content()),
       layers_(stored_.layers()),
@@ -138,6 +149,9 @@ Status ImageStore::FetchLayers(const ImageReference& reference, const ManifestDo
   dirs->assign(count, fs::path());
   std::vector<Status> statuses(count);
   std::atomic<size_t> next{0};
+  // Layers already here were within the limits when they were unpacked; this pull's budget counts
+  // what it unpacks.
+  UnpackBudget budget(limits_);
   auto work = [&] {
     for (size_t i = next++; i < count; i = next++) {
       const Descriptor& layer = manifest.layers[i];
@@ -150,7 +164,8 @@ Status ImageStore::FetchLayers(const ImageReference& reference, const ManifestDo
             s.Prefixed("layer " + std::to_string(i + 1) + " of " + std::to_string(count) + ": ");
         continue;
       }
-      Result<fs::path> dir = layers_.Unpack(content_.Path(layer.digest), diff_ids[i]);
+      Result<fs::path> dir =
+          layers_.Unpack(content_.Path(layer.digest), diff_ids[i], limits_, &budget);
       if (!dir.ok()) {
         statuses[i] = dir.status().Prefixed("layer " + std::to_string(i + 1) + " of " +
                                             std::to_string(count) + ": ");

@@ -57,6 +57,7 @@ class ImageStore {
 
   std::filesystem::path state_dir_;
   std::chrono::seconds tag_ttl_;
+  LayerLimits limits_;  // what unpacking may create
   StoredImages stored_;
   const ContentStore& content_;
   const LayerStore& layers_;

@@ -9,12 +9,14 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <utility>
 #include <vector>
 
 #include "core/base/file_lock.h"
+#include "core/base/size.h"
 #include "core/images/digest.h"
 #include "core/images/sha256_stream.h"
 
@@ -30,6 +32,20 @@ constexpr char kOpaqueMarker[] = ".wh..wh..opq";
 constexpr char kOverlayOpaque[] = "trusted.overlay.opaque";
 
 std::string Errno(int error = errno) { return std::strerror(error); }
+
+// Room for tar headers, pax records and padding on top of max_layer_size in the uncompressed
+// stream, per entry allowed and in all.
+constexpr uint64_t kHeaderRoomPerEntry = 1024;
+constexpr uint64_t kHeaderRoom = uint64_t{64} << 20;
+
+// "the limit KEY in FILE; raise it there if you trust the image": the end of a limit error.
+std::string LimitHint(const LayerLimits& limits, const char* key) {
+  const std::string file = limits.config_file.empty() ? "the config file" : limits.config_file;
+  return std::string("the limit \"") + key + "\" in " + file +
+         "; raise it there if you trust the image";
+}
+
+uint64_t SaturatingAdd(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
 
 // Owns a file descriptor.
 class Fd {
@@ -61,7 +77,9 @@ class Fd {
 // every filter decompresses whatever the blob is (gzip, zstd, or nothing).
 class UncompressedStream {
  public:
-  UncompressedStream() : buffer_(kBufferSize) {}
+  // A stream that fails once it has given more than limit bytes; what the limit is, for messages.
+  UncompressedStream(uint64_t limit, std::string limit_text)
+      : buffer_(kBufferSize), limit_(limit), limit_text_(std::move(limit_text)) {}
   UncompressedStream(const UncompressedStream&) = delete;
   UncompressedStream& operator=(const UncompressedStream&) = delete;
   ~UncompressedStream() {
@@ -92,6 +110,11 @@ class UncompressedStream {
       error_ = "cannot decompress the layer: " + ArchiveError();
       return -1;
     }
+    total_ += static_cast<uint64_t>(n);
+    if (total_ > limit_) {
+      error_ = "the uncompressed layer is larger than " + FormatSize(limit_) + ", " + limit_text_;
+      return -1;
+    }
     sha_.Update(buffer_.data(), static_cast<size_t>(n));
     *data = buffer_.data();
     return n;
@@ -118,6 +141,9 @@ class UncompressedStream {
 
   archive* archive_ = nullptr;
   std::vector<char> buffer_;
+  uint64_t limit_;
+  std::string limit_text_;
+  uint64_t total_ = 0;
   Sha256Stream sha_;
   std::string error_;
 };
@@ -206,13 +232,19 @@ struct PendingFolder {
 // symlink of the archive.
 class Extractor {
  public:
-  Extractor(int root_fd, archive* tar) : root_fd_(root_fd), tar_(tar), chown_(geteuid() == 0) {}
+  Extractor(int root_fd, archive* tar, const LayerLimits& limits, UnpackBudget* budget)
+      : root_fd_(root_fd), tar_(tar), chown_(geteuid() == 0), limits_(limits), budget_(budget) {}
 
   Status Apply(archive_entry* entry) {
     const char* raw = archive_entry_pathname(entry);
     if (raw == nullptr) raw = archive_entry_pathname_utf8(entry);
     if (raw == nullptr) return Status::Failed("a layer entry has no readable path");
     path_ = raw;
+    if (++entries_ > limits_.max_layer_entries) {
+      return Status::Failed("the layer holds more than " +
+                            std::to_string(limits_.max_layer_entries) + " entries, " +
+                            LimitHint(limits_, "max_layer_entries"));
+    }
     Result<std::vector<std::string>> parts = SplitEntryPath(path_);
     if (!parts.ok()) return parts.status();
     if (parts->empty()) {
@@ -373,7 +405,31 @@ class Extractor {
     return {};
   }
 
+  // Counts bytes more of file content against the layer's limit and the image's budget, before
+  // they are written.
+  Status Charge(uint64_t bytes) {
+    if (bytes > limits_.max_layer_size - std::min(size_, limits_.max_layer_size)) {
+      return Status::Failed("the files of the layer add up to more than " +
+                            FormatSize(limits_.max_layer_size) + " (at " + Shown() + "), " +
+                            LimitHint(limits_, "max_layer_size"));
+    }
+    if (budget_ != nullptr && !budget_->Take(bytes)) {
+      return Status::Failed("the layers of the image add up to more than " +
+                            FormatSize(limits_.max_image_size) + " (at " + Shown() + "), " +
+                            LimitHint(limits_, "max_image_size"));
+    }
+    size_ += bytes;
+    return {};
+  }
+
   Status File(int parent, const std::string& name, archive_entry* entry) {
+    // The logical size counts, holes included: a sparse file is kept sparse on disk, but whatever
+    // reads or copies it later sees its whole size.
+    uint64_t charged = 0;
+    if (archive_entry_size_is_set(entry) && archive_entry_size(entry) > 0) {
+      charged = static_cast<uint64_t>(archive_entry_size(entry));
+      if (Status s = Charge(charged); !s.ok()) return s;
+    }
     auto create = [&] {
       return openat(parent, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                     0600);
@@ -392,6 +448,13 @@ class Extractor {
       int r = archive_read_data_block(tar_, &block, &size, &offset);
       if (r == ARCHIVE_EOF) break;
       if (r < ARCHIVE_WARN) return ReadFailure();
+      if (offset < 0)
+        return Status::Failed("layer entry " + Shown() + " has data at a negative offset");
+      if (uint64_t block_end = SaturatingAdd(static_cast<uint64_t>(offset), size);
+          block_end > charged) {
+        if (Status s = Charge(block_end - charged); !s.ok()) return s;
+        charged = block_end;
+      }
       const char* p = static_cast<const char*>(block);
       while (size > 0) {
         ssize_t n = pwrite(fd.get(), p, size, offset);
@@ -502,7 +565,11 @@ class Extractor {
   int root_fd_;
   archive* tar_;
   bool chown_;
-  std::string path_;  // the entry being applied, for messages
+  const LayerLimits& limits_;
+  UnpackBudget* budget_;
+  uint64_t entries_ = 0;  // entries applied so far
+  uint64_t size_ = 0;     // bytes of file content charged so far
+  std::string path_;      // the entry being applied, for messages
   // The open folders of the current entry's parent path: open_folders_[i] is the folder
   // open_names_[0..i]. Only folders on that path are kept, so replacing a child of the parent
   // never leaves a stale descriptor here.
@@ -519,10 +586,26 @@ void SyncDir(const fs::path& dir) {
 
 }  // namespace
 
-Result<std::string> ExtractLayer(const fs::path& blob, const fs::path& dir) {
+bool UnpackBudget::Take(uint64_t bytes) {
+  uint64_t left = left_.load();
+  do {
+    if (bytes > left) return false;
+  } while (!left_.compare_exchange_weak(left, left - bytes));
+  return true;
+}
+
+Result<std::string> ExtractLayer(const fs::path& blob, const fs::path& dir,
+                                 const LayerLimits& limits, UnpackBudget* budget) {
   Fd root(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (root.get() < 0) return Status::Failed("cannot open folder " + dir.string() + ": " + Errno());
-  UncompressedStream stream;
+  // File content is bounded by the extractor; this bounds the rest (headers, padding, bytes after
+  // the end of the archive) and the work of decompressing.
+  const uint64_t stream_limit =
+      SaturatingAdd(SaturatingAdd(limits.max_layer_size, kHeaderRoom),
+                    limits.max_layer_entries > UINT64_MAX / kHeaderRoomPerEntry
+                        ? UINT64_MAX
+                        : limits.max_layer_entries * kHeaderRoomPerEntry);
+  UncompressedStream stream(stream_limit, LimitHint(limits, "max_layer_size"));
   if (Status s = stream.Open(blob); !s.ok()) return s;
   archive* tar = archive_read_new();
   if (tar == nullptr) return Status::Failed("out of memory");
@@ -532,7 +615,7 @@ Result<std::string> ExtractLayer(const fs::path& blob, const fs::path& dir) {
     archive_read_free(tar);
     return Status::Failed("layer blob " + blob.string() + " is not a tar archive: " + error);
   }
-  Extractor extractor(root.get(), tar);
+  Extractor extractor(root.get(), tar, limits, budget);
   Status status;
   for (;;) {
     archive_entry* entry = nullptr;
@@ -550,13 +633,16 @@ Result<std::string> ExtractLayer(const fs::path& blob, const fs::path& dir) {
     if (!status.ok()) break;
   }
   archive_read_free(tar);
+  // A limit of the stream (or a decompression error) shows to the extractor as a read error.
+  if (!status.ok() && !stream.error().empty()) return Status::Failed(stream.error());
   if (!status.ok()) return status;
   if (Status s = extractor.Finish(); !s.ok()) return s;
   if (Status s = stream.Drain(); !s.ok()) return s;
   return stream.Digest();
 }
 
-Result<fs::path> LayerStore::Unpack(const fs::path& blob, std::string_view diff_id) const {
+Result<fs::path> LayerStore::Unpack(const fs::path& blob, std::string_view diff_id,
+                                    const LayerLimits& limits, UnpackBudget* budget) const {
   if (Status s = CheckDigest(diff_id); !s.ok()) return s;
   const fs::path target = Path(diff_id);
   if (Has(diff_id)) return target;
@@ -582,10 +668,11 @@ Result<fs::path> LayerStore::Unpack(const fs::path& blob, std::string_view diff_
   const fs::path temp = pattern;
   chmod(temp.c_str(), 0755);
   auto discard = [&] { fs::remove_all(temp, ec); };
-  Result<std::string> digest = ExtractLayer(blob, temp);
+  Result<std::string> digest = ExtractLayer(blob, temp, limits, budget);
   if (!digest.ok()) {
     discard();
-    return digest.status().Prefixed("cannot unpack layer " + std::string(diff_id) + ": ");
+    return digest.status().Prefixed("cannot unpack layer " + std::string(diff_id) +
+                                    " (nothing was kept): ");
   }
   if (*digest != diff_id) {
     discard();

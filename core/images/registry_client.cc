@@ -4,11 +4,15 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <thread>
 #include <vector>
 
 #include "core/base/file_lock.h"
@@ -23,6 +27,12 @@ namespace {
 constexpr size_t kMaxDocumentSize = size_t{4} << 20;
 constexpr long kReceiveBufferSize = 1L << 20;
 constexpr char kUserAgent[] = "host/0.1";
+// A request answered 429, 500, 502, 503 or 504 is tried this many times in all, waiting what the
+// registry's Retry-After says (in seconds, at most kMaxRetryAfter), else kFirstBackoff, doubled
+// after each try. Every request made here is a GET, so repeating it is safe.
+constexpr int kMaxTries = 4;
+constexpr std::chrono::milliseconds kFirstBackoff{500};
+constexpr std::chrono::seconds kMaxRetryAfter{30};
 
 // Where requests for a registry go: a mirror, or the registry itself.
 struct Endpoint {
@@ -52,8 +62,28 @@ struct Response {
   std::string body;  // small bodies only: documents and errors
   std::string content_type;
   std::string www_authenticate;
-  std::string url;  // the effective URL, after redirects
+  std::string retry_after;  // the Retry-After header, or empty
+  std::string url;          // the effective URL, after redirects
+  bool timed_out = false;   // the transfer failed because the server went silent
+  int tries = 1;            // how many times the request was sent
 };
+
+// True for the answers of a registry that is busy or failing for a while: worth another try.
+bool IsRetryable(long status) {
+  return status == 429 || status == 500 || status == 502 || status == 503 || status == 504;
+}
+
+// How long to wait before try number tries + 1: Retry-After in seconds when the registry sent it
+// (capped), else the exponential backoff.
+std::chrono::milliseconds RetryDelay(const std::string& retry_after, int tries) {
+  const std::chrono::milliseconds backoff = kFirstBackoff * (1 << (tries - 1));
+  if (retry_after.empty() || retry_after.find_first_not_of("0123456789 ") != std::string::npos) {
+    return backoff;  // missing, or the HTTP-date form: our own backoff
+  }
+  const std::string digits = retry_after.substr(0, std::min<size_t>(retry_after.size(), 6));
+  const std::chrono::seconds asked{std::strtol(digits.c_str(), nullptr, 10)};
+  return std::min<std::chrono::milliseconds>(asked, kMaxRetryAfter);
+}
 
 // Where the body of a response goes.
 struct WriteContext {
@@ -307,9 +337,11 @@ Status RegistryClient::State::Transfer(const std::string& url, const Endpoint& e
   curl_easy_setopt(handle, CURLOPT_FOLLOWLOCATION, 1L);
   curl_easy_setopt(handle, CURLOPT_MAXREDIRS, 10L);
   curl_easy_setopt(handle, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT, 30L);
-  curl_easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, 1L);  // give up on a stalled transfer
-  curl_easy_setopt(handle, CURLOPT_LOW_SPEED_TIME, 60L);
+  // A silent server (not connecting, not answering, or stalling) is given up on after the timeout.
+  const long timeout = static_cast<long>(config.registry_timeout.count());
+  curl_easy_setopt(handle, CURLOPT_CONNECTTIMEOUT, timeout);
+  curl_easy_setopt(handle, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(handle, CURLOPT_LOW_SPEED_TIME, timeout);
   curl_easy_setopt(handle, CURLOPT_BUFFERSIZE, kReceiveBufferSize);
   curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error_buffer);
   curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, OnWrite);
@@ -329,14 +361,25 @@ Status RegistryClient::State::Transfer(const std::string& url, const Endpoint& e
     status = context.error;
   } else if (code != CURLE_OK) {
     std::string detail = error_buffer;
+    if (code == CURLE_OPERATION_TIMEDOUT) {
+      response->timed_out = true;
+      const std::string where =
+          config.source.empty() ? std::string("the config file") : config.source.string();
+      const std::string what =
+          context.decided ? " stopped sending for " : " did not answer within ";
+      status = Status::Failed(endpoint.Name() + what + std::to_string(timeout) + " s" +
+                              std::string(unreachable_note) + ": GET " + url +
+                              "; raise \"registry_timeout\" in " + where + " to wait longer");
+    }
     bool unreachable = code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST ||
                        code == CURLE_COULDNT_RESOLVE_PROXY || code == CURLE_SSL_CONNECT_ERROR ||
-                       code == CURLE_PEER_FAILED_VERIFICATION ||
-                       (code == CURLE_OPERATION_TIMEDOUT && !context.decided);
-    status = Status::Failed(
-        endpoint.Name() +
-        (unreachable ? " unreachable" + std::string(unreachable_note) + ": " : ": ") + "GET " +
-        url + ": " + (detail.empty() ? std::string(curl_easy_strerror(code)) : detail));
+                       code == CURLE_PEER_FAILED_VERIFICATION;
+    if (status.ok()) {
+      status = Status::Failed(
+          endpoint.Name() +
+          (unreachable ? " unreachable" + std::string(unreachable_note) + ": " : ": ") + "GET " +
+          url + ": " + (detail.empty() ? std::string(curl_easy_strerror(code)) : detail));
+    }
   } else {
     curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &response->status);
     char* effective = nullptr;
@@ -344,6 +387,7 @@ Status RegistryClient::State::Transfer(const std::string& url, const Endpoint& e
     response->url = effective != nullptr ? effective : url;
     response->content_type = Header(handle, "Content-Type");
     response->www_authenticate = Header(handle, "WWW-Authenticate");
+    response->retry_after = Header(handle, "Retry-After");
   }
   curl_easy_setopt(handle, CURLOPT_HTTPHEADER, nullptr);
   curl_slist_free_all(header_list);
@@ -392,8 +436,13 @@ Status RegistryClient::State::Send(const Endpoint& endpoint, const std::string& 
       }
       return status;
     }
-    // Bytes flowed, so the scheme was right; or nothing is left to try.
-    if (last || (sink != nullptr && sink->size() > 0)) return status;
+    // Bytes flowed, so the scheme was right; or nothing is left to try; or the scheme that
+    // worked before went silent, so the registry is not answering (an unknown registry that is
+    // silent over https is still tried over http: a plain-http server may not answer a TLS hello).
+    if (last || (sink != nullptr && sink->size() > 0) ||
+        (response->timed_out && !remembered.empty())) {
+      return status;
+    }
   }
   return Status::Failed("no scheme to try");
 }
@@ -415,7 +464,13 @@ Result<Response> RegistryClient::State::Request(const Endpoint& endpoint, const 
   }
   for (int attempt = 0;; ++attempt) {
     Response response;
-    if (Status s = Send(endpoint, path, accept, auth, sink, limit, &response); !s.ok()) return s;
+    for (int tries = 1;; ++tries) {
+      response = Response();
+      if (Status s = Send(endpoint, path, accept, auth, sink, limit, &response); !s.ok()) return s;
+      response.tries = tries;
+      if (!IsRetryable(response.status) || tries == kMaxTries) break;
+      std::this_thread::sleep_for(RetryDelay(response.retry_after, tries));
+    }
     if (response.status != 401 || attempt > 0 || response.www_authenticate.empty()) {
       return response;
     }
@@ -478,10 +533,15 @@ Result<Authorization> RegistryClient::State::Authenticate(const Endpoint& endpoi
   token_server.kind = "token server";
   token_server.insecure = config.IsInsecure(token_server.host);
   Response response;
-  if (Status s =
-          Transfer(url, token_server, {"Accept: application/json"}, basic, nullptr, -1, &response);
-      !s.ok()) {
-    return Status::Failed(failed + s.message());
+  for (int tries = 1;; ++tries) {
+    response = Response();
+    if (Status s = Transfer(url, token_server, {"Accept: application/json"}, basic, nullptr, -1,
+                            &response);
+        !s.ok()) {
+      return Status::Failed(failed + s.message());
+    }
+    if (!IsRetryable(response.status) || tries == kMaxTries) break;
+    std::this_thread::sleep_for(RetryDelay(response.retry_after, tries));
   }
   if (response.status != 200) {
     std::string hint =
@@ -520,8 +580,10 @@ Status RegistryClient::State::AuthFailure(const Endpoint& endpoint,
 
 Status RegistryClient::State::HttpFailure(const Endpoint& endpoint,
                                           const Response& response) const {
+  std::string tries;
+  if (response.tries > 1) tries = " (the last of " + std::to_string(response.tries) + " tries)";
   return Status::Failed(endpoint.Name() + " answered HTTP " + std::to_string(response.status) +
-                        " for " + response.url + ": " + ErrorSummary(response.body));
+                        tries + " for " + response.url + ": " + ErrorSummary(response.body));
 }
 
 namespace {

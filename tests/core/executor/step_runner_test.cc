@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <future>
 #include <set>
@@ -341,6 +343,48 @@ TEST_P(StepRunnerTest, MountsManyLayers) {
   }
   StepResult result = RunOk(spec);
   EXPECT_EQ(result.stdout_bytes, "f00\nf69\n70\n");
+}
+
+TEST_P(StepRunnerTest, SixHundredLayersAreFlattenedPastTheOverlayLimit) {
+  // Overlayfs takes at most 500 lower layers: the lowest ones are merged into one folder, with
+  // their whiteouts and opaque folders applied.
+  StepSpec spec = Shell("ls / | grep -c '^f'; cat /f001 /f599; ls /d; test -e /f003 || echo gone");
+  for (int i = 0; i < 600; ++i) {
+    char name[16];
+    snprintf(name, sizeof name, "f%03d", i);
+    fs::path layer = scratch("layers") / name;
+    fs::create_directories(layer);
+    std::ofstream(layer / name) << name << "\n";
+    if (i == 5) {
+      ASSERT_EQ(mknod((layer / "f003").c_str(), S_IFCHR, makedev(0, 0)), 0);
+    }
+    if (i == 10 || i == 20) fs::create_directories(layer / "d");
+    if (i == 10) std::ofstream(layer / "d/x") << "x\n";
+    if (i == 20) {
+      ASSERT_EQ(setxattr((layer / "d").c_str(), "trusted.overlay.opaque", "y", 1, 0), 0);
+      std::ofstream(layer / "d/y") << "y\n";
+    }
+    if (i == 30) std::ofstream(layer / "f001") << "replaced\n";
+    spec.layers.push_back(layer);
+  }
+  const std::string expected = "599\nreplaced\nf599\ny\ngone\n";
+  auto started = std::chrono::steady_clock::now();
+  StepResult first = RunOk(spec);
+  auto built = std::chrono::steady_clock::now();
+  EXPECT_EQ(first.stdout_bytes, expected) << first.stderr_bytes;
+  // The flattened folder is reused.
+  StepResult second = RunOk(spec);
+  auto reused = std::chrono::steady_clock::now();
+  EXPECT_EQ(second.stdout_bytes, expected) << second.stderr_bytes;
+  std::error_code ec;
+  EXPECT_EQ(std::distance(fs::directory_iterator(state_dir() / "flattened", ec),
+                          fs::directory_iterator()),
+            1);
+  std::printf("601 layers: first step %lld ms (flattening), second %lld ms\n",
+              static_cast<long long>(
+                  std::chrono::duration_cast<std::chrono::milliseconds>(built - started).count()),
+              static_cast<long long>(
+                  std::chrono::duration_cast<std::chrono::milliseconds>(reused - built).count()));
 }
 
 TEST_P(StepRunnerTest, TimeoutKillsTheStep) {

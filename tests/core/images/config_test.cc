@@ -182,5 +182,33 @@ TEST(Config, StateDirFollowsTheEnvironment) {
   EXPECT_EQ(DefaultStateDir(), "/home/me/.cache/host");
 }
 
+TEST(Config, UnpackingLimitsAndRegistryTimeout) {
+  Result<Config> defaults = ParseConfig("{}", "c.json");
+  ASSERT_TRUE(defaults.ok());
+  EXPECT_EQ(defaults->max_layer_size, uint64_t{16} << 30);
+  EXPECT_EQ(defaults->max_image_size, uint64_t{32} << 30);
+  EXPECT_EQ(defaults->max_layer_entries, 1'000'000u);
+  EXPECT_EQ(defaults->registry_timeout, std::chrono::seconds(30));
+  Result<Config> config = ParseConfig(
+      R"({"max_layer_size": "1GiB", "max_image_size": "2GB", "max_layer_entries": 5000,
+          "registry_timeout": "2m"})",
+      "c.json");
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->max_layer_size, uint64_t{1} << 30);
+  EXPECT_EQ(config->max_image_size, 2'000'000'000u);
+  EXPECT_EQ(config->max_layer_entries, 5000u);
+  EXPECT_EQ(config->registry_timeout, std::chrono::seconds(120));
+  EXPECT_EQ(ParseConfig(R"({"registry_timeout": 2})", "c.json")->registry_timeout,
+            std::chrono::seconds(2));
+  for (const char* bad :
+       {R"({"max_layer_size": 5})", R"({"max_layer_size": "0"})", R"({"max_image_size": "lots"})",
+        R"({"max_layer_entries": -1})", R"({"max_layer_entries": "10"})",
+        R"({"registry_timeout": 0})", R"({"registry_timeout": "1000d"})"}) {
+    Result<Config> refused = ParseConfig(bad, "c.json");
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_NE(refused.status().message().find("c.json"), std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace host::images
