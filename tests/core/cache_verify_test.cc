@@ -110,10 +110,12 @@ class CacheVerifyTest : public ::testing::Test {
         &cached);
     ASSERT_TRUE(step.ok()) << step.status().message();
     step_ = OnlyEntry(state_ / "steps");
-    Result<Snapshot> snapshot = SnapshotStore(state_ / "snapshots").Make([](const fs::path& dir) {
-      WriteAll(dir / "file", "snapshot");
-      return Status();
-    });
+    StoreLeases leases(state_);
+    Result<Snapshot> snapshot =
+        SnapshotStore(state_ / "snapshots", &leases).Make([](const fs::path& dir) {
+          WriteAll(dir / "file", "snapshot");
+          return Status();
+        });
     ASSERT_TRUE(snapshot.ok());
     snapshot_ = snapshot->path;
     // A persistent function result, by a real call.
