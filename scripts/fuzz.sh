@@ -46,7 +46,7 @@ for target in "${targets[@]}"; do
   fi
   failed=$((failed + 1))
   echo "fuzz $target: FAILED (exit $status); the end of its log ($dir/log):"
-  grep -E '^(==[0-9]+==ERROR|SUMMARY|.*_fuzz: |    #[0-9]+ .* in (host|LLVMFuzzerTestOneInput))' \
+  grep -E 'what\(\)|==[0-9]+== ?ERROR|^SUMMARY|_fuzz: |#[0-9]+ 0x[0-9a-f]+ in (host::|LLVMFuzzerTestOneInput)' \
     "$dir/log" | head -n 20 || tail -n 20 "$dir/log"
   for artifact in "$dir"/crash-* "$dir"/leak-* "$dir"/timeout-* "$dir"/oom-* "$dir"/slow-unit-*; do
     [ -e "$artifact" ] || continue

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes the seed corpus of every fuzz target into tests/fuzz/corpus/<target>/; the files are
-committed, this script says where they came from. With an OCI layout (one that
+committed, this script says where they came from. Files it does not write (inputs that once
+crashed a target, kept as regressions) are left alone. With an OCI layout (one that
 tests/fixtures/images/make-whiteout-image.sh writes), its index, manifests, configs and small
 layers are added too. Usage: make_corpus.py [OCI_LAYOUT_DIR]"""
 import gzip
@@ -253,7 +254,6 @@ def oci_layout(layout):
 
 
 if __name__ == "__main__":
-    shutil.rmtree(CORPUS, ignore_errors=True)
     manifest()
     oci_manifest()
     host_config()
