@@ -21,7 +21,7 @@ Result<Manifest> ParseManifest(const std::string& text, const std::filesystem::p
   if (doc.is_discarded()) {
     try {
       nlohmann::json ignored = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range: 1e400
       std::string what = e.what();
       auto pos = what.find("parse error");
       if (pos != std::string::npos) what = what.substr(pos);

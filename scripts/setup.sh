@@ -8,7 +8,8 @@ build=${1:-$top/build}
 packages=(build-essential cmake ninja-build pkg-config git
   libboost-dev libprotobuf-dev protobuf-compiler libprotobuf-c-dev protobuf-c-compiler
   libgrpc++-dev protobuf-compiler-grpc nlohmann-json3-dev libfmt-dev
-  libgtest-dev libgmock-dev libbenchmark-dev clang libc++-14-dev libc++abi-14-dev clang-format
+  libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev libc++-14-dev
+  libc++abi-14-dev clang-format
   libarchive-dev crun runc busybox-static libcurl4-openssl-dev libzstd-dev libssl-dev
   docker-registry skopeo curl umoci gh python3 openssl podman)
 missing=()

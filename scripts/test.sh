@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what host needs, builds it, and runs every test: once normally, once under
-# AddressSanitizer and UndefinedBehaviorSanitizer. Usage: scripts/test.sh
+# AddressSanitizer and UndefinedBehaviorSanitizer; then each fuzz target for a bounded time.
+# Usage: scripts/test.sh
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/setup.sh" "$top/build"
@@ -19,6 +20,9 @@ cmake --build "$top/build-asan" -j2
 (cd "$top/build-asan" && ASAN_OPTIONS=detect_leaks=1:intercept_tls_get_addr=0 \
   UBSAN_OPTIONS=print_stacktrace=1 \
   ctest -j2 --output-on-failure -E 'Authoring')
+
+echo "== fuzzing (libFuzzer, 15 s a target)"
+"$top/scripts/fuzz.sh" "$top/build-fuzz" 15
 
 echo "== benchmarks"
 "$top/bench/run.sh" "$top/build"

@@ -1,6 +1,7 @@
 #include "core/base/sha256_blocks.h"
 
 #if defined(__x86_64__)
+#include <cpuid.h>
 #include <immintrin.h>
 #endif
 
@@ -61,8 +62,14 @@ void BlocksPortable(uint32_t state[8], const uint8_t* p, size_t count) {
 
 #if defined(__x86_64__)
 
+// Asks cpuid directly: clang before 15 has no "sha" for __builtin_cpu_supports.
 bool HasShaExtensions() {
-  static const bool has = __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1");
+  static const bool has = [] {
+    unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+    if (__get_cpuid(1, &eax, &ebx, &ecx, &edx) == 0 || (ecx & bit_SSE4_1) == 0) return false;
+    if (__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx) == 0) return false;
+    return (ebx & bit_SHA) != 0;
+  }();
   return has;
 }
 

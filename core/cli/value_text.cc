@@ -136,6 +136,12 @@ nlohmann::json ToJson(const v1::Value& value, const TypeRegistry* registry = nul
   return nullptr;
 }
 
+// JSON text of a value. Strings from modules and from the command line may hold bytes that are not
+// UTF-8; they are shown as U+FFFD rather than failing the whole output.
+std::string Dump(const nlohmann::json& json, int indent = -1) {
+  return json.dump(indent, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 std::string ScalarText(const v1::Value& value) {
   switch (value.kind_case()) {
     case v1::Value::kStringValue:
@@ -143,7 +149,7 @@ std::string ScalarText(const v1::Value& value) {
     case v1::Value::kIntValue:
       return std::to_string(value.int_value());
     case v1::Value::kFloatValue:
-      return ToJson(value).dump();
+      return Dump(ToJson(value));
     case v1::Value::kBoolValue:
       return value.bool_value() ? "true" : "false";
     case v1::Value::kEnumValue:
@@ -151,7 +157,7 @@ std::string ScalarText(const v1::Value& value) {
     case v1::Value::kObjectValue:
       return value.object_value().type_name() + "@" + value.object_value().id();
     case v1::Value::kListValue:
-      return ToJson(value).dump();
+      return Dump(ToJson(value));
     case v1::Value::KIND_NOT_SET:
       break;
   }
@@ -194,11 +200,11 @@ std::string FormatText(const v1::Value& value) {
 }
 
 std::string FormatJson(const v1::Value& value, const TypeRegistry& registry) {
-  return ToJson(value, &registry).dump(2) + "\n";
+  return Dump(ToJson(value, &registry), 2) + "\n";
 }
 
 std::string FormatDefault(const v1::Value& value) {
-  if (value.kind_case() == v1::Value::kStringValue) return ToJson(value).dump();
+  if (value.kind_case() == v1::Value::kStringValue) return Dump(ToJson(value));
   if (value.kind_case() == v1::Value::kListValue) {
     std::string out;
     for (const auto& item : value.list_value().items()) {

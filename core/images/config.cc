@@ -210,12 +210,15 @@ Result<Config> ParseConfig(std::string_view text, const fs::path& source) {
   }
   if (auto it = root.find("tag_ttl"); it != root.end()) {
     Result<std::chrono::seconds> ttl = Status::Usage("");
-    if (it->is_number_unsigned()) {
+    if (it->is_number_unsigned() && it->get<uint64_t>() <= uint64_t(kMaxTagTtl.count())) {
       ttl = std::chrono::seconds(it->get<uint64_t>());
     } else if (it->is_string()) {
       ttl = ParseDuration(it->get<std::string>());
     }
-    if (!ttl.ok()) return FieldError(source, "tag_ttl", "a duration such as \"5m\", \"90s\" or 0");
+    if (!ttl.ok() || *ttl > kMaxTagTtl) {
+      return FieldError(source, "tag_ttl",
+                        "a duration such as \"5m\", \"90s\" or 0, at most 3650d (ten years)");
+    }
     config.tag_ttl = *ttl;
   }
   if (auto it = root.find("cache_size"); it != root.end()) {

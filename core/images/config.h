@@ -21,6 +21,10 @@ struct RegistryCredentials {
   std::string token;  // sent as "Authorization: Bearer <token>" when set
 };
 
+// The longest tag_ttl a configuration file may set (ten years): longer ones are refused, since
+// times in milliseconds computed from them would overflow.
+inline constexpr std::chrono::seconds kMaxTagTtl = std::chrono::hours(24 * 3650);
+
 // What the configuration file says; a missing file gives these defaults.
 struct Config {
   // Registry name ("docker.io") -> mirror base URLs ("http://127.0.0.1:5000"), tried in order

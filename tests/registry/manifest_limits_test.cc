@@ -16,6 +16,18 @@ namespace {
 
 Result<Manifest> Parse(const std::string& text) { return ParseManifest(text, "/m/module.json"); }
 
+// Found by tests/fuzz/manifest_fuzz: a number past double's range threw from the parser.
+TEST(ManifestLimits, ANumberPastDoublesRangeIsAUsageError) {
+  for (const char* text :
+       {"1e30000", R"({"name":"x","runtime":{"command":["x"],"start_timeout":1e400}})"}) {
+    Result<Manifest> parsed = Parse(text);
+    ASSERT_FALSE(parsed.ok()) << text;
+    EXPECT_EQ(parsed.status().kind(), ErrorKind::kUsage);
+    EXPECT_NE(parsed.status().message().find("not valid JSON"), std::string::npos)
+        << parsed.status().message();
+  }
+}
+
 TEST(ManifestLimits, HugeNameVersionAndDependencyNameAreRefusedClearly) {
   const std::string huge(30000, 'a');
   Result<Manifest> name = Parse(R"({"name":")" + huge + R"("})");

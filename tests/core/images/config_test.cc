@@ -127,6 +127,19 @@ TEST(Config, MaxResultSizeTakesASizeOrBytes) {
   ExpectUsage(R"({"max_result_size": true})", "\"max_result_size\"");
 }
 
+// Found by tests/fuzz/host_config_fuzz: 2^64-1 became a negative tag_ttl, and values past 2^53
+// seconds overflowed when the tag store turned them into milliseconds.
+TEST(Config, TagTtlAboveTenYearsIsRefused) {
+  EXPECT_EQ(TagTtl(R"({"tag_ttl": "3650d"})"), kMaxTagTtl);
+  EXPECT_EQ(TagTtl(R"({"tag_ttl": 315360000})"), kMaxTagTtl);
+  ExpectUsage(R"({"tag_ttl": 18446744073709551615})", "at most 3650d");
+  ExpectUsage(R"({"tag_ttl": 9223372036854775808})", "at most 3650d");
+  ExpectUsage(R"({"tag_ttl": 100000000000000000})", "at most 3650d");
+  ExpectUsage(R"({"tag_ttl": 315360001})", "at most 3650d");
+  ExpectUsage(R"({"tag_ttl": "3651d"})", "at most 3650d");
+  ExpectUsage(R"({"tag_ttl": "999999999d"})", "at most 3650d");
+}
+
 // Sets an environment variable for one scope.
 class ScopedEnv {
  public:
