@@ -9,7 +9,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$top/build-fuzz}
 seconds=${2:-15}
 case $build in /*) ;; *) build=$PWD/$build ;; esac
-targets=(manifest cli_args wire_value oci_manifest host_config layer path_filter)
+targets=(manifest cli_args cli_chain wire_value oci_manifest host_config layer path_filter)
 
 launcher=()
 if command -v ccache >/dev/null; then

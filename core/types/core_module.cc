@@ -300,10 +300,12 @@ const std::map<std::string, Handler, std::less<>>& Handlers() {
       {"Directory.glob", OnDirectory([](CoreCall& c, const Snapshot& dir) -> Result<v1::Value> {
          std::vector<std::string> paths;
          std::error_code ec;
-         for (const auto& e : std::filesystem::recursive_directory_iterator(dir.path, ec)) {
-           std::string rel = e.path().lexically_relative(dir.path).generic_string();
+         for (auto it = std::filesystem::recursive_directory_iterator(dir.path, ec);
+              it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+           std::string rel = it->path().lexically_relative(dir.path).generic_string();
            if (GlobMatches(c.String("pattern"), rel)) paths.push_back(rel);
          }
+         if (ec) return Status::Failed("cannot read the directory: " + ec.message());
          std::sort(paths.begin(), paths.end());
          return StringList(paths);
        })},

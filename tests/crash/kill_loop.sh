@@ -10,7 +10,8 @@ budget=${3:-240}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 fixtures=$top/tests/fixtures/images
 work=$(mktemp -d)
-trap '"$fixtures/registry.sh" stop "$work/registry" >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+# On a failure the folder is kept for a look (KEEP=1), else removed.
+trap '"$fixtures/registry.sh" stop "$work/registry" >/dev/null 2>&1 || true; [ "${KEEP:-0}" = 1 ] && echo "kept $work" || rm -rf "$work"' EXIT
 
 bash "$fixtures/make-busybox-image.sh" "$work/oci" latest >/dev/null
 address=$(bash "$fixtures/registry.sh" start "$work/registry" | head -n 1)
