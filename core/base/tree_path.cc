@@ -9,7 +9,8 @@
 namespace host {
 namespace {
 
-constexpr int kMaxLinks = 40;  // as the kernel's MAXSYMLINKS
+constexpr int kMaxLinks = 40;         // as the kernel's MAXSYMLINKS
+constexpr int kMaxComponents = 4096;  // looked up for one path, links' targets included
 
 // The components of a path, in order, without empty ones and ".".
 std::deque<std::string> Components(std::string_view path) {
@@ -43,7 +44,13 @@ Result<std::string> ResolveInTree(std::string_view path, const TreeLookup& looku
   std::vector<std::string> resolved;
   bool missing = false;  // a component of resolved does not exist in the tree
   int links = 0;
+  int components = 0;
   while (!pending.empty()) {
+    if (++components > kMaxComponents) {
+      return Status::Usage(shown + " '" + std::string(path) + "': more than " +
+                           std::to_string(kMaxComponents) +
+                           " names to look up, links included; give a shorter path");
+    }
     std::string part = std::move(pending.front());
     pending.pop_front();
     if (part == "..") {

@@ -184,28 +184,19 @@ Status ExportFile(const std::filesystem::path& file, const std::filesystem::path
   std::string tmp = (to.parent_path() / ("." + to.filename().string() + ".tmp-XXXXXX")).string();
   int out = mkstemp(tmp.data());
   if (out < 0) return Status::Failed("cannot write " + to.string() + ": " + std::strerror(errno));
-  int in = open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  Status copied = CopyBytes(file, out);
   struct stat st {};
-  bool copied = in >= 0 && fstat(in, &st) == 0;
-  std::vector<char> buffer(1 << 16);
-  while (copied) {
-    ssize_t n = read(in, buffer.data(), buffer.size());
-    if (n <= 0) {
-      copied = n == 0;
-      break;
-    }
-    copied = write(out, buffer.data(), static_cast<size_t>(n)) == n;
+  if (copied.ok() && (lstat(file.c_str(), &st) != 0 || fchmod(out, st.st_mode & 01777) != 0)) {
+    copied = Status::Failed("cannot write " + to.string() + ": " + std::strerror(errno));
   }
-  const int saved = errno;
-  if (in >= 0) close(in);
-  copied = copied && fchmod(out, st.st_mode & 01777) == 0;
-  copied = close(out) == 0 && copied;
-  if (!copied || rename(tmp.c_str(), to.c_str()) != 0) {
-    const int error = copied ? errno : saved;
-    unlink(tmp.c_str());
-    return Status::Failed("cannot write " + to.string() + ": " + std::strerror(error));
+  if (close(out) != 0 && copied.ok()) {
+    copied = Status::Failed("cannot write " + to.string() + ": " + std::strerror(errno));
   }
-  return {};
+  if (copied.ok() && rename(tmp.c_str(), to.c_str()) != 0) {
+    copied = Status::Failed("cannot write " + to.string() + ": " + std::strerror(errno));
+  }
+  if (!copied.ok()) unlink(tmp.c_str());
+  return copied;
 }
 
 const std::map<std::string, Handler, std::less<>>& Handlers() {
@@ -315,6 +306,11 @@ const std::map<std::string, Handler, std::less<>>& Handlers() {
       {"Directory.export", OnDirectory([](CoreCall& c, const Snapshot& dir) -> Result<v1::Value> {
          Result<std::filesystem::path> to = HostTarget(c.String("path"), "the folder");
          if (!to.ok()) return to.status();
+         struct stat there {};
+         if (lstat(to->c_str(), &there) == 0 && S_ISLNK(there.st_mode)) {
+           return Status::Usage("cannot export to " + to->string() +
+                                ": it is a symlink; give the path of a real folder");
+         }
          if (Status s = CopyTree(dir.path, *to, {}, false, CopyTarget::kHost); !s.ok()) return s;
          return StringValue(to->string());
        })},

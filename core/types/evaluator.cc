@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "core/base/file_lock.h"
+#include "core/base/random_hex.h"
 #include "core/base/sha256.h"
 #include "core/base/tree_path.h"
 #include "core/types/cache_lease.h"
@@ -208,7 +209,10 @@ Result<fs::path> Evaluator::DerivedLayer(const std::string& digest, const std::s
     std::error_code ec;
     if (!fs::exists(layer, ec)) {
       fs::create_directories(dir, ec);
-      fs::path tmp = fs::path(layer.string() + ".tmp" + std::to_string(getpid()));
+      // Named by PID (so a leftover of a killed process is recognized) and a random part (so two
+      // threads making the same layer do not share it).
+      fs::path tmp =
+          fs::path(layer.string() + ".tmp" + std::to_string(getpid()) + "-" + RandomHex(8));
       fs::remove_all(tmp, ec);
       fs::create_directories(tmp / inside->parent_path(), ec);
       if (ec) return Status::Failed("cannot create " + tmp.string() + ": " + ec.message());
@@ -453,7 +457,8 @@ Result<ContainerState> Evaluator::Exec(const ContainerState& parent, const Node&
       // A mounted directory is writable, but what a step writes there is not kept: each step
       // gets its own copy of the snapshot.
       fs::path copy = services_->state_dir() / "tmp" /
-                      ("mount-" + key.substr(7, 16) + "-" + std::to_string(mount_copies.size()));
+                      ("mount-" + key.substr(7, 16) + "-" + std::to_string(getpid()) + "-" +
+                       RandomHex(8) + "-" + std::to_string(mount_copies.size()));
       std::error_code ec;
       fs::remove_all(copy, ec);
       Status copied =
@@ -605,6 +610,10 @@ Result<Snapshot> Evaluator::ComputeDirectory(const std::string& id) {
         to, inside->string(), fn == "with-directory" ? LastLink::kFollow : LastLink::kKeep);
     if (!resolved.ok()) return resolved.status();
     const fs::path& target = *resolved;
+    if (target == to && fn != "with-directory" && fn.rfind("without-", 0) != 0) {
+      return Status::Usage(fn + " --path '" + text("path") +
+                           "' names the directory itself; give the path of a file in it");
+    }
     if (fn == "with-new-file" || fn == "with-file") {
       // Folders that do not exist yet are made; the resolved parents exist as real folders.
       fs::create_directories(target.parent_path(), ec);

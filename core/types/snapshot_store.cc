@@ -1,10 +1,12 @@
 #include "core/types/snapshot_store.h"
 
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 
 #include "core/base/sha256.h"
@@ -85,6 +87,34 @@ std::string TreeDigest(const fs::path& dir) {
   return "sha256:" + sha.HexDigest();
 }
 
+Status CopyBytes(const fs::path& source, int out) {
+  int in = open(source.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (in < 0) return Fail("cannot read", source, std::error_code(errno, std::generic_category()));
+  std::vector<char> buffer(1 << 16);
+  Status status;
+  for (;;) {
+    ssize_t n = read(in, buffer.data(), buffer.size());
+    if (n == 0) break;
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      status = Fail("cannot read", source, std::error_code(errno, std::generic_category()));
+      break;
+    }
+    for (ssize_t done = 0; done < n;) {
+      ssize_t w = write(out, buffer.data() + done, static_cast<size_t>(n - done));
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) {
+        close(in);
+        return Status::Failed("cannot write a copy of " + source.string() + ": " +
+                              std::strerror(w < 0 ? errno : ENOSPC));
+      }
+      done += w;
+    }
+  }
+  close(in);
+  return status;
+}
+
 namespace {
 
 // Makes target a real folder with the given mode: whatever else is there (a file, or a symlink
@@ -96,8 +126,35 @@ Status PlaceFolder(const fs::path& target, mode_t mode) {
   if (lstat(target.c_str(), &st) != 0 && mkdir(target.c_str(), 0700) != 0) {
     return Fail("cannot create", target, std::error_code(errno, std::generic_category()));
   }
-  chmod(target.c_str(), mode);
+  // The mode is set on the folder opened without following, not by path: a link swapped in
+  // meanwhile is refused rather than given the mode.
+  int fd = open(target.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0 || fchmod(fd, mode) != 0) {
+    const int error = errno;
+    if (fd >= 0) close(fd);
+    return Fail("cannot create", target, std::error_code(error, std::generic_category()));
+  }
+  close(fd);
   return {};
+}
+
+// Writes a new file at target (which must not exist; never through a link) with the bytes of
+// source; its mode is set only once all bytes are written, so a failed or killed copy never
+// leaves a file with the source's setuid bits.
+Status CopyNewFile(const fs::path& source, const fs::path& target, mode_t mode) {
+  int out = open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+  if (out < 0)
+    return Fail("cannot create", target, std::error_code(errno, std::generic_category()));
+  Status copied = CopyBytes(source, out);
+  if (copied.ok() && fchmod(out, mode) != 0) {
+    copied =
+        Fail("cannot set the mode of", target, std::error_code(errno, std::generic_category()));
+  }
+  if (close(out) != 0 && copied.ok()) {
+    copied = Fail("cannot write", target, std::error_code(errno, std::generic_category()));
+  }
+  if (!copied.ok()) unlink(target.c_str());
+  return copied;
 }
 
 // Frees target for a new file or link: what is there is removed, a folder with all it holds.
@@ -143,9 +200,7 @@ Status CopyTree(const fs::path& from, const fs::path& to, const PathFilter& filt
         ec.clear();
       }
       if (!linked) {
-        fs::copy_file(source, target, fs::copy_options::none, ec);
-        if (ec) return Fail("cannot copy", source, ec);
-        chmod(target.c_str(), st.st_mode & keep);
+        if (Status s = CopyNewFile(source, target, st.st_mode & keep); !s.ok()) return s;
       }
     }
     if (ec) return Fail("cannot copy", source, ec);

@@ -66,6 +66,9 @@ Status CopyTree(const std::filesystem::path& from, const std::filesystem::path& 
                 const PathFilter& filter = {}, bool link = false,
                 CopyTarget where = CopyTarget::kStore);
 
+// Appends the bytes of source (opened without following a link) to the open file out.
+Status CopyBytes(const std::filesystem::path& source, int out);
+
 // A relative path inside a directory, checked: no "..", not absolute after trimming "/" and
 // "./" (which are allowed as a prefix). `what` names it in errors.
 Result<std::filesystem::path> InsidePath(const std::string& path, const std::string& what);

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <set>
 
+#include "core/base/tree_path.h"
 #include "core/engine/engine.h"
 #include "tests/support/container_fixture.h"
 #include "tests/support/run.h"
@@ -175,6 +176,53 @@ TEST_F(DirectoryConfinementTest, ExportReplacesLinksInTheDestination) {
   EXPECT_EQ(Read(dest + "/file-link"), "x");
   ASSERT_EQ(lstat((dest + "/file-link").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 06000, 0u);
+}
+
+TEST_F(DirectoryConfinementTest, AFileCannotReplaceTheDirectoryItself) {
+  v1::Value dir = Project();
+  for (const char* path : {"/", ".", ""}) {
+    auto written =
+        Call("Directory", "with-new-file", &dir, {{"path", S(path)}, {"contents", S("x")}});
+    auto listed = Call("Directory", "entries", &*written);
+    ASSERT_FALSE(listed.ok()) << "'" << path << "' was accepted";
+    EXPECT_NE(listed.status().message().find("names the directory itself"), std::string::npos)
+        << listed.status().message();
+  }
+  auto empty = Call("Query", "directory", nullptr);  // the store still gives real directories
+  EXPECT_TRUE(Call("Directory", "entries", &*empty).ok());
+}
+
+TEST_F(DirectoryConfinementTest, ExportToALinkIsRefused) {
+  v1::Value dir = Project();
+  fs::create_symlink(victim_, root_ + "/dest-link");
+  auto out = Call("Directory", "export", &dir, {{"path", S(root_ + "/dest-link")}});
+  ASSERT_FALSE(out.ok());
+  EXPECT_NE(out.status().message().find("it is a symlink"), std::string::npos)
+      << out.status().message();
+}
+
+TEST(TreePathTest, ResolvingIsBoundedByLinksAndByNames) {
+  // Every "a" is a link to a long path of folders that ends in "a" again.
+  std::string target = "/";
+  for (int i = 0; i < 150; ++i) target += "b/";
+  target += "a";
+  TreeLookup lookup = [&](const std::string& relative) {
+    TreeEntry entry;
+    bool link = relative.size() >= 1 && relative.back() == 'a';
+    entry.kind = link ? TreeEntry::Kind::kSymlink : TreeEntry::Kind::kDirectory;
+    if (link) entry.link_target = target;
+    return entry;
+  };
+  Result<std::string> long_chain = ResolveInTree("a", lookup, LastLink::kFollow);
+  ASSERT_FALSE(long_chain.ok());
+  EXPECT_NE(long_chain.status().message().find("names to look up"), std::string::npos)
+      << long_chain.status().message();
+  TreeLookup loop = [](const std::string&) { return TreeEntry{TreeEntry::Kind::kSymlink, "x"}; };
+  Result<std::string> looped = ResolveInTree("x", loop, LastLink::kFollow);
+  ASSERT_FALSE(looped.ok());
+  EXPECT_NE(looped.status().message().find("too many levels of symbolic links"), std::string::npos);
+  TreeLookup dirs = [](const std::string&) { return TreeEntry{TreeEntry::Kind::kDirectory, ""}; };
+  EXPECT_EQ(*ResolveInTree("/../a/./b/../../../c", dirs, LastLink::kFollow), "c");
 }
 
 // Containers: what a step leaves in its layers is resolved inside the container.
