@@ -95,11 +95,15 @@ Result<Manifest> LoadManifest(const std::filesystem::path& file) {
                                    : "no such file") +
                          ")");
   }
-  // Read one byte past the limit to tell a file of exactly the limit from a longer one.
-  std::string text(kMaxManifestBytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  // Read in small pieces, up to one byte past the limit (to tell a file of exactly the limit from
+  // a longer one): a module.json is a few hundred bytes, and a 4 MiB buffer costs milliseconds.
+  std::string text;
+  char chunk[16384];
+  while (text.size() <= kMaxManifestBytes &&
+         in.read(chunk, static_cast<std::streamsize>(sizeof chunk)).gcount() > 0) {
+    text.append(chunk, static_cast<size_t>(in.gcount()));
+  }
   if (in.bad()) return Status::Usage(file.string() + ": cannot be read (is it a folder?)");
-  text.resize(static_cast<size_t>(in.gcount()));
   if (text.size() > kMaxManifestBytes) {
     return Status::Usage(file.string() + ": is larger than " +
                          std::to_string(kMaxManifestBytes / 1024 / 1024) +
