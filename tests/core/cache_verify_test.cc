@@ -15,6 +15,7 @@
 #include "core/images/tag_store.h"
 #include "core/types/snapshot_store.h"
 #include "core/types/step_cache.h"
+#include "tests/support/container_fixture.h"
 #include "tests/support/run.h"
 
 namespace host {
@@ -267,38 +268,9 @@ TEST_F(CacheVerifyTest, RepairRemovesEveryCorruptEntryAndNothingElse) {
   EXPECT_TRUE(Contains(again.out, "checked 1 entries")) << again.out;
 }
 
-// Runs through the CLI on a busybox image served by a local registry, as container_test does.
-class CacheVerifyContainerTest : public ::testing::Test {
+// Runs through the CLI on the busybox image of the container tests' local registry.
+class CacheVerifyContainerTest : public ContainerTest {
  protected:
-  static void SetUpTestSuite() {
-    root_ = test::TempDir();
-    const std::string fixtures = std::string(HOST_SOURCE_DIR) + "/tests/fixtures/images";
-    test::Ran built =
-        test::Run({"bash", fixtures + "/make-busybox-image.sh", root_ + "/oci", "latest"});
-    ASSERT_EQ(built.exit_code, 0) << built.err;
-    test::Ran started =
-        test::Run({"bash", fixtures + "/registry.sh", "start", root_ + "/registry"});
-    ASSERT_EQ(started.exit_code, 0) << started.err;
-    address_ = started.out.substr(0, started.out.find('\n'));
-    test::Ran pushed =
-        test::Run({"skopeo", "copy", "-q", "oci:" + root_ + "/oci:latest",
-                   "docker://" + address_ + "/busybox:latest", "--dest-tls-verify=false"});
-    ASSERT_EQ(pushed.exit_code, 0) << pushed.err;
-    std::ofstream(root_ + "/config.json") << R"({"insecure": [")" << address_ << R"("]})";
-  }
-  static void TearDownTestSuite() {
-    test::Run({"bash", std::string(HOST_SOURCE_DIR) + "/tests/fixtures/images/registry.sh", "stop",
-               root_ + "/registry"});
-    fs::remove_all(root_);
-  }
-  void SetUp() override {
-    if (address_.empty()) GTEST_SKIP() << "the test registry did not start";
-    state_ = test::TempDir();
-  }
-  void TearDown() override {
-    if (!state_.empty()) fs::remove_all(state_);
-  }
-
   // Runs host with this test's state folder and config.
   test::Ran Host(const std::vector<std::string>& args) const {
     return test::RunHost(args,
@@ -316,14 +288,7 @@ class CacheVerifyContainerTest : public ::testing::Test {
     }
     return {};
   }
-
-  static std::string root_;
-  static std::string address_;
-  std::string state_;
 };
-
-std::string CacheVerifyContainerTest::root_;
-std::string CacheVerifyContainerTest::address_;
 
 TEST_F(CacheVerifyContainerTest, AFlippedConfigByteIsReportedPulledAgainAndRunsRight) {
   test::Ran first = Echo("hello");
