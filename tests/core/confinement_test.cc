@@ -9,6 +9,7 @@
 
 #include "core/base/tree_path.h"
 #include "core/engine/engine.h"
+#include "tests/support/calls.h"
 #include "tests/support/container_fixture.h"
 #include "tests/support/run.h"
 
@@ -64,24 +65,12 @@ class DirectoryConfinementTest : public ::testing::Test {
     fs::remove_all(root_);
   }
 
-  static v1::Value S(const std::string& s) {
-    v1::Value v;
-    v.set_string_value(s);
-    return v;
-  }
+  static v1::Value S(const std::string& s) { return test::Str(s); }
   Result<v1::Value> Call(const std::string& object, const std::string& function,
                          const v1::Value* receiver,
-                         std::vector<std::pair<std::string, v1::Value>> args = {}) {
-    v1::Call call;
-    call.set_module("core");
-    call.set_object(object);
-    call.set_function(function);
+                         const std::vector<std::pair<std::string, v1::Value>>& args = {}) {
+    v1::Call call = test::MakeCall("core", object, function, args);
     if (receiver) *call.mutable_receiver() = receiver->object_value();
-    for (auto& [name, value] : args) {
-      auto* a = call.add_args();
-      a->set_name(name);
-      *a->mutable_value() = value;
-    }
     return engine_->Call(call);
   }
   v1::Value Project() {
