@@ -14,16 +14,12 @@
 #include "core/base/names.h"
 #include "core/cli/value_text.h"
 #include "registry/type_registry.h"
+#include "tests/fuzz/fuzz_check.h"
 #include "tests/fuzz/fuzz_schema.h"
 
 namespace {
 
-// Reports a broken promise and stops, so libFuzzer keeps the input.
-void Expect(bool condition, const char* what) {
-  if (condition) return;
-  std::fprintf(stderr, "cli_args_fuzz: %s\n", what);
-  std::abort();
-}
+using host::fuzz::Expect;
 
 // The registry holding the fuzz schema, made once.
 const host::TypeRegistry& Registry() {

@@ -13,16 +13,12 @@
 
 #include "core/cli/call_chain.h"
 #include "registry/type_registry.h"
+#include "tests/fuzz/fuzz_check.h"
 #include "tests/fuzz/fuzz_schema.h"
 
 namespace {
 
-// Reports a broken promise and stops, so libFuzzer keeps the input.
-void Expect(bool condition, const char* what) {
-  if (condition) return;
-  std::fprintf(stderr, "cli_chain_fuzz: %s\n", what);
-  std::abort();
-}
+using host::fuzz::Expect;
 
 struct Loaded {
   host::TypeRegistry registry;

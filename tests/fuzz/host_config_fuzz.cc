@@ -9,17 +9,13 @@
 #include <string_view>
 
 #include "core/images/config.h"
+#include "tests/fuzz/fuzz_check.h"
 
 namespace {
 
 namespace images = host::images;
 
-// Reports a broken promise and stops, so libFuzzer keeps the input.
-void Expect(bool condition, const char* what) {
-  if (condition) return;
-  std::fprintf(stderr, "host_config_fuzz: %s\n", what);
-  std::abort();
-}
+using host::fuzz::Expect;
 
 }  // namespace
 

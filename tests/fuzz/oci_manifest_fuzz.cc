@@ -11,17 +11,13 @@
 
 #include "core/images/digest.h"
 #include "core/images/oci_manifest.h"
+#include "tests/fuzz/fuzz_check.h"
 
 namespace {
 
 namespace images = host::images;
 
-// Reports a broken promise and stops, so libFuzzer keeps the input.
-void Expect(bool condition, const char* what) {
-  if (condition) return;
-  std::fprintf(stderr, "oci_manifest_fuzz: %s\n", what);
-  std::abort();
-}
+using host::fuzz::Expect;
 
 // The Content-Types a registry may send, the first ones with parameters and spaces.
 constexpr std::string_view kContentTypes[] = {

@@ -12,15 +12,11 @@
 #include <vector>
 
 #include "core/types/snapshot_store.h"
+#include "tests/fuzz/fuzz_check.h"
 
 namespace {
 
-// Reports a broken promise and stops, so libFuzzer keeps the input.
-void Expect(bool condition, const char* what) {
-  if (condition) return;
-  std::fprintf(stderr, "path_filter_fuzz: %s\n", what);
-  std::abort();
-}
+using host::fuzz::Expect;
 
 // Whether a .gitignore line is a pattern; trims it as host does.
 bool GitignorePattern(std::string* line) {
