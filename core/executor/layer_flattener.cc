@@ -104,6 +104,18 @@ bool IsOpaque(int fd) {
   return fgetxattr(fd, kOverlayOpaque, value, sizeof value) == 1 && value[0] == 'y';
 }
 
+// Gives the open entry `to` the owner, mode, extended attributes and times of `from` (whose
+// metadata is st).
+Status CopyMetadata(int from, int to, const struct stat& st, const std::string& shown) {
+  if (fchown(to, st.st_uid, st.st_gid) != 0 || fchmod(to, st.st_mode & 07777) != 0) {
+    return Status::Failed("cannot set the owner and mode of " + shown + ": " + strerror(errno));
+  }
+  CopyXattrs(from, to);
+  timespec times[2] = {st.st_atim, st.st_mtim};
+  futimens(to, times);
+  return {};
+}
+
 // Copies a regular file's bytes, owner, mode, xattrs and times (when it cannot be hardlinked).
 Status CopyFile(int from_dir, int to_dir, const std::string& name, const struct stat& st,
                 const std::string& shown) {
@@ -119,13 +131,7 @@ Status CopyFile(int from_dir, int to_dir, const std::string& name, const struct 
     if (n <= 0) return Status::Failed("cannot copy " + shown + ": " + strerror(errno));
     left -= n;
   }
-  if (fchown(to.get(), st.st_uid, st.st_gid) != 0 || fchmod(to.get(), st.st_mode & 07777) != 0) {
-    return Status::Failed("cannot set the owner and mode of " + shown + ": " + strerror(errno));
-  }
-  CopyXattrs(from.get(), to.get());
-  timespec times[2] = {st.st_atim, st.st_mtim};
-  futimens(to.get(), times);
-  return {};
+  return CopyMetadata(from.get(), to.get(), st, shown);
 }
 
 // Puts what the entry name of a layer folder holds over the merged folder: a whiteout removes,
@@ -154,13 +160,7 @@ Status MergeEntry(int layer, int merged, const std::string& name, const std::str
     Fd to(openat(merged, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (to.get() < 0) return Status::Failed("cannot open " + shown + ": " + strerror(errno));
     if (Status s = MergeFolder(from.get(), to.get(), shown, depth + 1); !s.ok()) return s;
-    if (fchown(to.get(), st.st_uid, st.st_gid) != 0 || fchmod(to.get(), st.st_mode & 07777) != 0) {
-      return Status::Failed("cannot set the owner and mode of " + shown + ": " + strerror(errno));
-    }
-    CopyXattrs(from.get(), to.get());
-    timespec times[2] = {st.st_atim, st.st_mtim};
-    futimens(to.get(), times);
-    return {};
+    return CopyMetadata(from.get(), to.get(), st, shown);
   }
   if (exists) {
     if (Status s = RemoveTreeAt(merged, name, shown); !s.ok()) return s;
