@@ -1,0 +1,54 @@
+// Layers made by host itself (with-file, with-directory, with-new-file on a container), stored
+// under the digest of what they hold.
+#include <unistd.h>
+
+#include "core/base/random_hex.h"
+#include "core/base/sha256.h"
+#include "core/types/container_steps.h"
+#include "core/types/core_module.h"
+
+namespace host {
+namespace fs = std::filesystem;
+
+std::string ChainDigest(const std::string& parent, std::initializer_list<std::string_view> fields) {
+  Sha256 sha;
+  sha.UpdateField(parent);
+  for (std::string_view f : fields) sha.UpdateField(f);
+  return "sha256:" + sha.HexDigest();
+}
+
+Result<fs::path> DerivedLayer(CoreServices& services, const std::string& digest,
+                              const std::string& at,
+                              const std::function<Status(const fs::path&)>& fill) {
+  fs::path dir = services.state_dir() / "derived";
+  fs::path layer = dir / digest.substr(digest.find(':') + 1);
+  Result<fs::path> inside = InsidePath(at, "path");
+  if (!inside.ok()) return inside.status();
+  // Leased once stored; one that a prune removed before the lease is made again.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    std::error_code ec;
+    if (!fs::exists(layer, ec)) {
+      fs::create_directories(dir, ec);
+      // Named by PID (so a leftover of a killed process is recognized) and a random part (so two
+      // threads making the same layer do not share it).
+      fs::path tmp =
+          fs::path(layer.string() + ".tmp" + std::to_string(getpid()) + "-" + RandomHex(8));
+      fs::remove_all(tmp, ec);
+      fs::create_directories(tmp / inside->parent_path(), ec);
+      if (ec) return Status::Failed("cannot create " + tmp.string() + ": " + ec.message());
+      if (Status s = fill(tmp / *inside); !s.ok()) {
+        fs::remove_all(tmp, ec);
+        return s;
+      }
+      fs::rename(tmp, layer, ec);
+      if (ec) fs::remove_all(tmp, ec);  // another process stored the same layer first
+    }
+    Result<bool> held = services.leases().Hold({layer});
+    if (!held.ok()) return held.status();
+    if (*held) return layer;
+  }
+  return Status::Failed("cannot store a layer in " + dir.string() +
+                        ": it was removed again each time (is a prune running in a loop?)");
+}
+
+}  // namespace host
