@@ -285,10 +285,11 @@ void DeclareContainer(CoreCatalog& catalog) {
           }))
       .Fn("with-user", "Sets the user commands run as.",
           {Arg("name", String(), "A user name, a uid, or uid:gid.")},
-          Configure([](CoreCall& c, ContainerState& s) {
+          [](CoreCall& c, ContainerState s) -> Result<ContainerState> {
             s.user = c.String("name");
             s.digest = ChainDigest(s.digest, {"user", s.user});
-          }))
+            return s;
+          })
       .Fn("with-entrypoint", "Sets the command that use-entrypoint puts first.",
           {Arg("args", Strings(), "The entrypoint's words.")},
           Configure([](CoreCall& c, ContainerState& s) {

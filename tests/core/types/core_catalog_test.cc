@@ -2,7 +2,9 @@
 // set, and every declared function has exactly one implementation of the right kind.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <set>
+#include <sstream>
 
 #include "core/types/core_function.h"
 
@@ -74,6 +76,36 @@ TEST(CoreCatalog, ArgumentsAndResultsNameDeclaredTypes) {
       for (const auto& a : f.args()) check(a.type(), o.name() + "." + f.name() + " " + a.name());
     }
   }
+}
+
+// Text without spaces or line breaks, to compare code however it is indented.
+std::string Squeezed(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c != ' ' && c != '\n') out += c;
+  }
+  return out;
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+TEST(CoreCatalog, TheDocumentedEntryIsTheOneInTheCode) {
+  const std::string docs = ReadAll(std::string(HOST_SOURCE_DIR) + "/docs/architecture.md");
+  const size_t section = docs.find("## Adding a core function");
+  ASSERT_NE(section, std::string::npos);
+  const size_t start = docs.find("```cpp\n", section);
+  ASSERT_NE(start, std::string::npos);
+  const size_t end = docs.find("```", start + 7);
+  const std::string example = docs.substr(start + 7, end - start - 7);
+  const std::string code = ReadAll(std::string(HOST_SOURCE_DIR) + "/core/types/container.cc");
+  EXPECT_NE(Squeezed(code).find(Squeezed(example)), std::string::npos)
+      << "docs/architecture.md shows an entry that core/types/container.cc does not have:\n"
+      << example;
 }
 
 TEST(CoreCatalogDeathTest, ReadingAnUndeclaredArgumentIsABug) {
