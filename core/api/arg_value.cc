@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "core/api/handles.h"
-#include "core/cli/value_text.h"
+#include "registry/value_text.h"
 #include "core/engine/core_object_text.h"
 
 namespace host::api {

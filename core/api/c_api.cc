@@ -12,7 +12,7 @@
 #include "core/api/chain.h"
 #include "core/api/handles.h"
 #include "core/api/schema_json.h"
-#include "core/cli/value_text.h"
+#include "registry/value_text.h"
 
 namespace {
 

@@ -2,7 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/cli/value_text.h"
+#include "registry/value_text.h"
 
 namespace host::api {
 namespace {

@@ -6,7 +6,7 @@
 #include "core/cli/cli.h"
 #include "core/engine/cache_admin.h"
 #include "core/engine/cache_verify.h"
-#include "core/engine/state_dir.h"
+#include "core/types/state_dir.h"
 
 namespace host::cli {
 namespace {

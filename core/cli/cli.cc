@@ -18,7 +18,7 @@
 #include "core/cli/help.h"
 #include "core/cli/module_serve_command.h"
 #include "core/cli/serve_command.h"
-#include "core/cli/value_text.h"
+#include "registry/value_text.h"
 #include "core/engine/core_object_text.h"
 #include "core/engine/engine.h"
 

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "core/cli/value_text.h"
+#include "registry/value_text.h"
 
 namespace host::cli {
 namespace {

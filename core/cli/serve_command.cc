@@ -11,7 +11,7 @@
 
 #include "core/cli/cli.h"
 #include "core/engine/engine.h"
-#include "core/remote/engine_backend.h"
+#include "core/engine/engine_backend.h"
 
 namespace host::cli {
 namespace {

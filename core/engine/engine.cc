@@ -10,16 +10,18 @@
 #include <iostream>
 #include <optional>
 
+#include "core/base/install_prefix.h"
 #include "core/base/sha256.h"
 #include "core/base/size.h"
+#include "core/engine/cache_admin.h"
 #include "core/engine/call_chain.h"
-#include "core/engine/call_context.h"
-#include "core/engine/call_digest.h"
-#include "core/engine/install_prefix.h"
 #include "core/engine/module_builder.h"
+#include "core/engine/module_engine_backend.h"
 #include "core/images/config.h"
+#include "core/loader/call_context.h"
 #include "core/remote/module_process.h"
 #include "host/scratch_arena.h"
+#include "registry/call_digest.h"
 
 namespace host {
 namespace fs = std::filesystem;
@@ -35,9 +37,6 @@ std::chrono::milliseconds SecondsToMilliseconds(double seconds) {
   if (!(seconds > 0)) return std::chrono::milliseconds(0);  // also NaN
   return std::chrono::milliseconds(static_cast<int64_t>(std::min(seconds, kMaxSeconds) * 1000));
 }
-
-void* ApiAlloc(size_t size) { return std::malloc(size == 0 ? 1 : size); }
-void ApiFree(void* ptr) { std::free(ptr); }
 
 host_status ApiCall(host_context* ctx, host_bytes call_bytes, host_buffer* result,
                     host_buffer* error) {
@@ -156,10 +155,16 @@ Engine::Engine(EngineOptions options)
     std::cerr << "host: the core module is broken: " << info.status().message() << std::endl;
     std::abort();
   }
+  core_->set_module_digest((*core)->Digest());
   modules_.emplace("core", std::move(*core));
 }
 
-Engine::~Engine() = default;
+Engine::~Engine() {
+  // A run that pulled or ran something keeps the stores within the configured size, evicting
+  // what was used least recently, but never what this run used.
+  if (core_->cache_size() > 0)
+    EvictIfOver(options_.state_dir, core_->cache_size(), core_->started());
+}
 
 void Engine::Log(host_log_level level, std::string_view message) const {
   if (level < HOST_LOG_INFO) return;
@@ -289,7 +294,10 @@ Result<std::unique_ptr<LoadedModule>> Engine::LoadProcess(const Manifest* manife
   }
   if (manifest) spec.call_timeout = SecondsToMilliseconds(manifest->call_timeout);
   if (!module_host_) {
-    Result<std::unique_ptr<remote::ModuleHost>> started = remote::ModuleHost::Start(*this);
+    Result<std::unique_ptr<remote::ModuleHost>> started =
+        remote::ModuleHost::Start([this](const remote::ModuleHost& host) {
+          return remote::MakeModuleEngineBackend(*this, host);
+        });
     if (!started.ok()) return started.status().Prefixed(spec.label + ": ");
     module_host_ = std::move(*started);
   }
@@ -397,7 +405,7 @@ Status Engine::Invoke(const v1::Call& call, host_bytes call_bytes, const MemberI
       (member.kind == MemberInfo::Kind::kConstructor ? call.object() : member.cli_name);
   if (depth > kMaxCallDepth) return Status::Failed(NestedTooDeepError(kMaxCallDepth, call_name));
   const LoadedModule* module = FindLoaded(call.module());
-  host_context ctx{this, depth};
+  host_context ctx{this, depth, nullptr, core_.get()};
   host_buffer error{nullptr, 0};
   host_status status;
   try {
@@ -520,29 +528,6 @@ host_status Engine::InvokeCached(const LoadedModule& module, host_context* ctx,
   functions_->Store(*key, std::string(reinterpret_cast<const char*>(result->data), result->size),
                     registry_, *core_);
   return status;
-}
-
-bool FillApiBuffer(const uint8_t* data, size_t size, host_buffer* out) {
-  out->data = static_cast<uint8_t*>(ApiAlloc(size));
-  if (out->data == nullptr) return false;
-  out->size = size;
-  if (size > 0) std::memcpy(out->data, data, size);
-  return true;
-}
-
-bool FillApiError(const std::string& message, host_buffer* out) {
-  v1::Error error;
-  error.set_message(message);
-  return FillApiBuffer(error, out);
-}
-
-bool FillApiBuffer(const google::protobuf::MessageLite& message, host_buffer* out) {
-  size_t size = message.ByteSizeLong();
-  out->data = static_cast<uint8_t*>(ApiAlloc(size));
-  if (out->data == nullptr) return false;
-  out->size = size;
-  message.SerializeWithCachedSizesToArray(out->data);
-  return true;
 }
 
 }  // namespace host

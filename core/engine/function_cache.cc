@@ -10,7 +10,7 @@
 
 #include "core/base/sha256.h"
 #include "core/base/warning.h"
-#include "core/engine/call_digest.h"
+#include "registry/call_digest.h"
 #include "core/types/core_module.h"
 #include "registry/type_registry.h"
 

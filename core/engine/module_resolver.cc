@@ -5,19 +5,11 @@
 #include <cstdlib>
 #include <set>
 
-#include "core/engine/install_prefix.h"
+#include "core/base/install_prefix.h"
 #include "registry/type_registry.h"
 
 namespace host {
 namespace fs = std::filesystem;
-
-fs::path ExecutableDir() {
-  std::error_code ec;
-  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-  if (!ec) return exe.parent_path();
-  fs::path cwd = fs::current_path(ec);
-  return ec ? fs::path("/") : cwd;
-}
 
 std::vector<fs::path> DefaultModulePath() {
   std::vector<fs::path> path;

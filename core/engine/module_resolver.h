@@ -20,9 +20,6 @@ struct ModuleLocation {
   std::filesystem::path object;      // the shared object to load
 };
 
-// The folder of the running executable.
-std::filesystem::path ExecutableDir();
-
 // Folders searched for modules by name, in order: $HOST_MODULE_PATH (':'-separated), the user's
 // installed modules ($XDG_DATA_HOME/host/modules), then the built-in ones
 // (<prefix>/lib/host/modules).

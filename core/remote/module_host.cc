@@ -6,54 +6,11 @@
 #include <future>
 
 #include "core/base/random_hex.h"
-#include "core/engine/engine.h"
-#include "core/remote/engine_backend.h"
 
 namespace host::remote {
 namespace fs = std::filesystem;
 
 namespace {
-
-// The Engine service as module processes see it: calls and logs need the context of an invoke
-// in progress, and modules cannot load other modules.
-class ModuleEngineBackend final : public EngineBackend {
- public:
-  explicit ModuleEngineBackend(const ModuleHost& host) : host_(host) {}
-
-  Result<std::string> Load(const std::string& ref) override {
-    return Status::Usage("a module process cannot load '" + ref +
-                         "': list the modules it calls as dependencies in its module.json");
-  }
-
-  Result<std::vector<std::string>> Describe(const std::vector<std::string>& names) override {
-    return DescribeModules(host_.engine().registry(), names);
-  }
-
-  ChainOutcome Call(const std::vector<WireStep>& steps, const std::string& context) override {
-    host_context ctx{};
-    if (!host_.Find(context, &ctx)) {
-      ChainOutcome outcome;
-      outcome.malformed = true;
-      outcome.status = Status::Usage(
-          context.empty() ? "a module process calls with the context of the invoke in progress "
-                            "(InvokeRequest.context as CallRequest.context)"
-                          : "the call context is unknown or its invoke has returned");
-      return outcome;
-    }
-    return RunChain(host_.engine(), steps, ctx.depth);
-  }
-
-  bool Log(int level, const std::string& message, const std::string& context) override {
-    host_context ctx{};
-    if (!host_.Find(context, &ctx)) return false;
-    const auto* data = reinterpret_cast<const uint8_t*>(message.data());
-    Engine::Api()->log(&ctx, static_cast<host_log_level>(level), host_bytes{data, message.size()});
-    return true;
-  }
-
- private:
-  const ModuleHost& host_;
-};
 
 // The folder private sockets go in: $XDG_RUNTIME_DIR when set, else the temporary folder.
 fs::path RuntimeDir() {
@@ -68,12 +25,12 @@ fs::path RuntimeDir() {
 
 }  // namespace
 
-Result<std::unique_ptr<ModuleHost>> ModuleHost::Start(const Engine& engine) {
+Result<std::unique_ptr<ModuleHost>> ModuleHost::Start(const BackendFactory& make_backend) {
   Result<StartFn> start = LoadStart();
   if (!start.ok()) return start.status();
   Result<ConnectModuleFn> connect = LoadConnectModule();
   if (!connect.ok()) return connect.status();
-  std::unique_ptr<ModuleHost> host(new ModuleHost(engine));
+  std::unique_ptr<ModuleHost> host(new ModuleHost());
   host->connect_ = *connect;
   std::string pattern = (RuntimeDir() / "host-modules-XXXXXX").string();
   if (mkdtemp(pattern.data()) == nullptr) {
@@ -82,7 +39,7 @@ Result<std::unique_ptr<ModuleHost>> ModuleHost::Start(const Engine& engine) {
   host->dir_ = pattern;  // mkdtemp makes it 0700
   host->engine_address_ = "unix://" + (host->dir_ / "engine.sock").string();
   host->secret_ = RandomHex(32);
-  host->backend_ = std::make_unique<ModuleEngineBackend>(*host);
+  host->backend_ = make_backend(*host);
   ServeOptions options;
   options.listen = host->engine_address_;
   std::string error;

@@ -18,7 +18,7 @@
 #include <unordered_map>
 
 #include "core/base/status.h"
-#include "core/engine/call_context.h"
+#include "core/loader/call_context.h"
 #include "core/remote/grpc_plugin.h"
 
 namespace host::remote {
@@ -27,8 +27,11 @@ namespace host::remote {
 // thread-safe.
 class ModuleHost {
  public:
+  // Makes the Engine service that module processes call, given the host that knows their calls
+  // in progress.
+  using BackendFactory = std::function<std::unique_ptr<EngineBackend>(const ModuleHost&)>;
   // Makes the private folder (mode 0700) and starts the Engine service in it.
-  static Result<std::unique_ptr<ModuleHost>> Start(const Engine& engine);
+  static Result<std::unique_ptr<ModuleHost>> Start(const BackendFactory& make_backend);
   // Stops the server and the spawner thread and removes the folder.
   ~ModuleHost();
   ModuleHost(const ModuleHost&) = delete;
@@ -53,14 +56,10 @@ class ModuleHost {
   // The call in progress behind a context; false when none.
   bool Find(const std::string& context, host_context* ctx) const;
 
-  // The engine served.
-  const Engine& engine() const { return engine_; }
-
  private:
-  explicit ModuleHost(const Engine& engine) : engine_(engine) {}
+  ModuleHost() = default;
   void SpawnerLoop();
 
-  const Engine& engine_;
   std::filesystem::path dir_;
   std::string engine_address_;
   std::unique_ptr<EngineBackend> backend_;

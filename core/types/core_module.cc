@@ -1,12 +1,10 @@
 #include "core/types/core_module.h"
 
-#include "core/engine/cache_admin.h"
-#include "core/engine/call_context.h"
-#include "core/engine/call_digest.h"
-#include "core/engine/engine.h"
-#include "core/engine/state_dir.h"
+#include "core/loader/call_context.h"
 #include "core/types/core_function.h"
+#include "core/types/state_dir.h"
 #include "host/scratch_arena.h"
+#include "registry/call_digest.h"
 
 namespace host {
 namespace {
@@ -17,7 +15,7 @@ host_status Describe(host_buffer* def, host_buffer*) {
 
 // Runs one call of a core function: a lazy one records a node (nothing runs until a leaf needs
 // it), any other runs now.
-Result<v1::Value> Run(CoreServices& services, const Engine& engine, const v1::Call& call) {
+Result<v1::Value> Run(CoreServices& services, const v1::Call& call) {
   if (call.object() == "Query" && call.function().empty()) {
     return decl::ObjectValue("Query", "");  // the root object
   }
@@ -31,7 +29,7 @@ Result<v1::Value> Run(CoreServices& services, const Engine& engine, const v1::Ca
     return (*leaf)(core_call);
   }
   const std::string& type = function->def.return_type().name();
-  std::string id = CallDigest(engine.FindLoaded("core")->Digest(), call);
+  std::string id = CallDigest(services.module_digest(), call);
   services.nodes().Put(id, Node{type, call});
   return decl::ObjectValue(type.c_str(), id);
 }
@@ -39,11 +37,12 @@ Result<v1::Value> Run(CoreServices& services, const Engine& engine, const v1::Ca
 host_status Invoke(host_context* ctx, host_bytes bytes, host_buffer* result, host_buffer* error) {
   ScratchArena arena;
   v1::Call& call = *arena.Make<v1::Call>();
-  if (ctx == nullptr || !call.ParseFromArray(bytes.data, static_cast<int>(bytes.size))) {
+  if (ctx == nullptr || ctx->core == nullptr ||
+      !call.ParseFromArray(bytes.data, static_cast<int>(bytes.size))) {
     FillApiError("the core module received a malformed call", error);
     return HOST_STATUS_INVALID_ARGUMENT;
   }
-  Result<v1::Value> value = Run(ctx->engine->core(), *ctx->engine, call);
+  Result<v1::Value> value = Run(*ctx->core, call);
   if (!value.ok()) {
     FillApiError(value.status().message(), error);
     return value.status().kind() == ErrorKind::kUsage ? HOST_STATUS_INVALID_ARGUMENT
@@ -68,11 +67,7 @@ CoreServices::CoreServices(std::filesystem::path state_dir, std::ostream* progre
       evaluator_(this),
       started_(std::filesystem::file_time_type::clock::now()) {}
 
-CoreServices::~CoreServices() {
-  // A run that pulled or ran something keeps the stores within the configured size, evicting
-  // what was used least recently, but never what this run used.
-  if (cache_size_ > 0) EvictIfOver(state_dir_, cache_size_, started_);
-}
+CoreServices::~CoreServices() = default;
 
 Result<ContainerBackend*> CoreServices::Backend() {
   std::lock_guard lock(lazy_mutex_);

@@ -46,6 +46,13 @@ class CoreServices {
   Result<ContainerBackend*> Backend();
   // Reports pulls and steps as they start and end (scrubbed).
   ProgressLog& progress() { return progress_; }
+  // The core module's digest, which object IDs start from (set by the engine that loads it).
+  const std::string& module_digest() const { return module_digest_; }
+  void set_module_digest(std::string digest) { module_digest_ = std::move(digest); }
+  // The configured size of the stores, once the container backend is loaded (0: not loaded).
+  uint64_t cache_size() const { return cache_size_; }
+  // When this engine started: what was used since then is this run's.
+  std::filesystem::file_time_type started() const { return started_; }
 
  private:
   std::filesystem::path state_dir_;
@@ -58,6 +65,7 @@ class CoreServices {
   Evaluator evaluator_;
   std::mutex lazy_mutex_;
   std::unique_ptr<ContainerBackend> backend_;
+  std::string module_digest_;
   std::filesystem::file_time_type started_;  // entries used since then are this run's
   uint64_t cache_size_ = 0;                  // from the config file, once images are used
 };

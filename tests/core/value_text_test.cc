@@ -1,4 +1,4 @@
-#include "core/cli/value_text.h"
+#include "registry/value_text.h"
 
 #include <gtest/gtest.h>
 

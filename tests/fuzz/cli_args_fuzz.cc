@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "core/base/names.h"
-#include "core/cli/value_text.h"
+#include "registry/value_text.h"
 #include "registry/type_registry.h"
 #include "tests/fuzz/fuzz_check.h"
 #include "tests/fuzz/fuzz_schema.h"

@@ -13,7 +13,7 @@
 
 #include <google/protobuf/stubs/logging.h>
 
-#include "core/cli/value_text.h"
+#include "registry/value_text.h"
 #include "registry/type_registry.h"
 #include "tests/fuzz/fuzz_check.h"
 #include "tests/fuzz/fuzz_schema.h"

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "core/engine/engine.h"
-#include "core/engine/install_prefix.h"
+#include "core/base/install_prefix.h"
 
 namespace {
 

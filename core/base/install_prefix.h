@@ -1,7 +1,7 @@
 // Where host is installed: the folder holding bin/, lib/host/ and share/host/, found from the
 // running program or from the shared library the runtime was loaded from.
-#ifndef HOST_ENGINE_INSTALL_PREFIX_H_
-#define HOST_ENGINE_INSTALL_PREFIX_H_
+#ifndef HOST_BASE_INSTALL_PREFIX_H_
+#define HOST_BASE_INSTALL_PREFIX_H_
 
 #include <filesystem>
 
@@ -12,6 +12,9 @@ namespace host {
 // executable's (<prefix>/bin/host, or the build tree's bin/).
 std::filesystem::path InstallPrefix();
 
+// The folder of the running executable.
+std::filesystem::path ExecutableDir();
+
 }  // namespace host
 
-#endif  // HOST_ENGINE_INSTALL_PREFIX_H_
+#endif  // HOST_BASE_INSTALL_PREFIX_H_

@@ -1,11 +1,11 @@
 // The engine of `host serve` as the gRPC plugin sees it: wire bytes in, wire bytes out.
-#ifndef HOST_REMOTE_ENGINE_BACKEND_H_
-#define HOST_REMOTE_ENGINE_BACKEND_H_
+#ifndef HOST_ENGINE_ENGINE_BACKEND_H_
+#define HOST_ENGINE_ENGINE_BACKEND_H_
 
 #include <shared_mutex>
 
 #include "core/engine/engine.h"
-#include "core/remote/event_hub.h"
+#include "core/engine/event_hub.h"
 #include "core/remote/grpc_plugin.h"
 
 namespace host::remote {
@@ -41,4 +41,4 @@ ChainOutcome RunChain(const Engine& engine, const std::vector<WireStep>& steps, 
 
 }  // namespace host::remote
 
-#endif  // HOST_REMOTE_ENGINE_BACKEND_H_
+#endif  // HOST_ENGINE_ENGINE_BACKEND_H_

@@ -1,6 +1,6 @@
 // Object IDs: the digest of the call that made an object, so equal calls have equal IDs.
-#ifndef HOST_ENGINE_CALL_DIGEST_H_
-#define HOST_ENGINE_CALL_DIGEST_H_
+#ifndef HOST_REGISTRY_CALL_DIGEST_H_
+#define HOST_REGISTRY_CALL_DIGEST_H_
 
 #include <google/protobuf/message_lite.h>
 
@@ -20,4 +20,4 @@ std::string CallDigest(std::string_view module_digest, const v1::Call& call);
 
 }  // namespace host
 
-#endif  // HOST_ENGINE_CALL_DIGEST_H_
+#endif  // HOST_REGISTRY_CALL_DIGEST_H_

@@ -1,7 +1,7 @@
 // The engine's output as events: streams that `host serve` gives the engine for progress and
 // module logs, whose lines go to every Watch client (and on to standard error).
-#ifndef HOST_REMOTE_EVENT_HUB_H_
-#define HOST_REMOTE_EVENT_HUB_H_
+#ifndef HOST_ENGINE_EVENT_HUB_H_
+#define HOST_ENGINE_EVENT_HUB_H_
 
 #include <condition_variable>
 #include <deque>
@@ -50,4 +50,4 @@ class EventHub {
 
 }  // namespace host::remote
 
-#endif  // HOST_REMOTE_EVENT_HUB_H_
+#endif  // HOST_ENGINE_EVENT_HUB_H_

@@ -1,4 +1,4 @@
-#include "core/engine/call_digest.h"
+#include "registry/call_digest.h"
 
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>

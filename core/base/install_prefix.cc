@@ -1,11 +1,9 @@
-#include "core/engine/install_prefix.h"
+#include "core/base/install_prefix.h"
 
 #include <dlfcn.h>
 #include <link.h>
 
 #include <cstdlib>
-
-#include "core/engine/module_resolver.h"
 
 namespace host {
 namespace fs = std::filesystem;
@@ -27,6 +25,14 @@ fs::path LoadedPrefix() {
 }
 
 }  // namespace
+
+fs::path ExecutableDir() {
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) return exe.parent_path();
+  fs::path cwd = fs::current_path(ec);
+  return ec ? fs::path("/") : cwd;
+}
 
 fs::path InstallPrefix() {
   if (const char* overridden = std::getenv("HOST_PREFIX"); overridden && *overridden) {

@@ -1,6 +1,6 @@
 // The call in progress as the engine sees it; modules receive it as the opaque host_context.
-#ifndef HOST_ENGINE_CALL_CONTEXT_H_
-#define HOST_ENGINE_CALL_CONTEXT_H_
+#ifndef HOST_LOADER_CALL_CONTEXT_H_
+#define HOST_LOADER_CALL_CONTEXT_H_
 
 #include <google/protobuf/message_lite.h>
 
@@ -10,8 +10,14 @@
 
 namespace host {
 class Engine;
+class CoreServices;
 
-// Serializes message into a buffer from the allocator of the host API table (Engine::Api()),
+// The allocator of the host API table: what the engine and modules built into it hand out.
+void* ApiAlloc(size_t size);
+// Frees what ApiAlloc returned (null is accepted).
+void ApiFree(void* ptr);
+
+// Serializes message into a buffer from the allocator of the host API table (ApiAlloc),
 // for the engine and the modules built into it; false when out of memory.
 bool FillApiBuffer(const google::protobuf::MessageLite& message, host_buffer* out);
 // Copies bytes into a buffer from that allocator; false when out of memory.
@@ -27,6 +33,8 @@ struct host_context {
   // In a module process (`host module-serve`): the context of the invoke in progress, which the
   // module's calls and logs carry back to the runtime.
   const std::string* invoke = nullptr;
+  // The engine's core types, for the core module (null outside an engine's call).
+  host::CoreServices* core = nullptr;
 };
 
-#endif  // HOST_ENGINE_CALL_CONTEXT_H_
+#endif  // HOST_LOADER_CALL_CONTEXT_H_

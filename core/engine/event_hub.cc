@@ -1,4 +1,4 @@
-#include "core/remote/event_hub.h"
+#include "core/engine/event_hub.h"
 
 #include <algorithm>
 

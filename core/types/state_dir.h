@@ -1,6 +1,6 @@
 // Where the engine keeps its state (images, layers, cache, keys): no daemon, just a folder.
-#ifndef HOST_ENGINE_STATE_DIR_H_
-#define HOST_ENGINE_STATE_DIR_H_
+#ifndef HOST_TYPES_STATE_DIR_H_
+#define HOST_TYPES_STATE_DIR_H_
 
 #include <filesystem>
 
@@ -20,4 +20,4 @@ void RemoveLeftovers(const std::filesystem::path& dir);
 
 }  // namespace host
 
-#endif  // HOST_ENGINE_STATE_DIR_H_
+#endif  // HOST_TYPES_STATE_DIR_H_

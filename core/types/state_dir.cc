@@ -1,4 +1,4 @@
-#include "core/engine/state_dir.h"
+#include "core/types/state_dir.h"
 
 #include <signal.h>
 #include <unistd.h>

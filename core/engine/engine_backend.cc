@@ -1,4 +1,4 @@
-#include "core/remote/engine_backend.h"
+#include "core/engine/engine_backend.h"
 
 #include <mutex>
 

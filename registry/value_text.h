@@ -1,6 +1,6 @@
 // Values on the command line: parsing flag text into typed values, and printing results.
-#ifndef HOST_CLI_VALUE_TEXT_H_
-#define HOST_CLI_VALUE_TEXT_H_
+#ifndef HOST_REGISTRY_VALUE_TEXT_H_
+#define HOST_REGISTRY_VALUE_TEXT_H_
 
 #include <string>
 #include <vector>
@@ -28,4 +28,4 @@ std::string FormatDefault(const v1::Value& value);
 
 }  // namespace host::cli
 
-#endif  // HOST_CLI_VALUE_TEXT_H_
+#endif  // HOST_REGISTRY_VALUE_TEXT_H_
