@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
 # Installs everything host needs to build and test (Debian 12, as root), then configures and builds.
 # Usage: scripts/setup.sh [BUILD_DIR]   (default: build)
+#        scripts/setup.sh --no-build    (installs only)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+no_build=false
+if [ "${1:-}" = --no-build ]; then
+  no_build=true
+  shift
+fi
 build=${1:-$top/build}
 
 packages=(build-essential cmake ninja-build pkg-config git
@@ -39,5 +45,6 @@ if [ "$(cat "$node_sdk/node_modules/.host-lock-digest" 2>/dev/null)" != "$lock_d
   echo "$lock_digest" >"$node_sdk/node_modules/.host-lock-digest"
 fi
 
+$no_build && exit 0
 cmake -S "$top" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j2

@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# Installs what host needs, builds it, and runs every test: once normally, once under
-# AddressSanitizer and UndefinedBehaviorSanitizer; then each fuzz target for a bounded time.
+# Installs what host needs, checks the formatting, builds host, and runs every test: once
+# normally, once under AddressSanitizer and UndefinedBehaviorSanitizer; then each fuzz target for
+# a bounded time.
 # Usage: scripts/test.sh
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+"$top/scripts/setup.sh" --no-build
+
+echo "== formatting (clang-format)"  # seconds, before minutes of building
+"$top/scripts/check_format.sh"
+
 "$top/scripts/setup.sh" "$top/build"
 
 echo "== tests"

@@ -131,14 +131,8 @@ ContainerBackend* CreateBackend(const char* state_dir, std::string* error) {
 }  // namespace
 }  // namespace host
 
-// Version 2 of the entry point: the backend has Export.
+// The entry point (kContainerBackendSymbol), called once the build IDs matched.
 extern "C" __attribute__((visibility("default"))) host::ContainerBackend*
-host_create_container_backend_v2(const char* state_dir, std::string* error) {
-  return host::CreateBackend(state_dir, error);
-}
-
-// Version 1, for hosts that predate Export: the same backend, whose vtable starts like theirs.
-extern "C" __attribute__((visibility("default"))) host::ContainerBackend*
-host_create_container_backend_v1(const char* state_dir, std::string* error) {
+host_create_container_backend(const char* state_dir, std::string* error) {
   return host::CreateBackend(state_dir, error);
 }

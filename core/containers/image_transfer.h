@@ -18,9 +18,9 @@
 
 namespace host {
 
-// Pulls and exports images in one state folder. Thread-safe. Members are only ever added at the
-// end, so that an older container plugin can use a newer transfer plugin through the entry
-// points it knows.
+// Pulls and exports images in one state folder. Thread-safe. A C++ interface, so the container
+// plugin and the transfer plugin must come from one build: the loader refuses a transfer plugin
+// of another build (its build ID, core/base/plugin_library.h) before calling it.
 class ImageTransfer {
  public:
   virtual ~ImageTransfer() = default;
@@ -36,9 +36,9 @@ class ImageTransfer {
 using CreateImageTransferFn = ImageTransfer* (*)(const char* state_dir,
                                                  const images::Config* config, std::string* error);
 
-// The name of that entry point in the transfer plugin. A plugin keeps exporting the entry points
-// of earlier versions.
-inline constexpr const char* kImageTransferSymbol = "host_create_image_transfer_v1";
+// The name of that entry point in the transfer plugin. It has no version: a transfer plugin is
+// only used by the container plugin of its own build.
+inline constexpr const char* kImageTransferSymbol = "host_create_image_transfer";
 
 // The file name of the transfer plugin, found next to the container plugin.
 inline constexpr const char* kImageTransferLibrary = "libhost-transfer.so";

@@ -30,10 +30,9 @@ class Transfer final : public ImageTransfer {
 }  // namespace
 }  // namespace host
 
-// Version 1 of the entry point.
-extern "C" __attribute__((visibility("default"))) host::ImageTransfer*
-host_create_image_transfer_v1(const char* state_dir, const host::images::Config* config,
-                              std::string* error) {
+// The entry point (kImageTransferSymbol), called once the build IDs matched.
+extern "C" __attribute__((visibility("default"))) host::ImageTransfer* host_create_image_transfer(
+    const char* state_dir, const host::images::Config* config, std::string* error) {
   if (config == nullptr) {
     *error = "the image transfer plugin was given no configuration";
     return nullptr;

@@ -1,8 +1,9 @@
 // The interface between host and libhost-grpc.so, the plugin holding the gRPC servers and clients
 // of the Engine service (sdk/proto/host/v1/engine.proto) and the Module service (module.proto).
 // gRPC pulls in some 60 shared libraries and ~20 ms of start-up, so only `host serve`,
-// `host --engine` and out-of-process modules load it, on demand. Both sides are built together
-// from this tree: the interface is plain C++ with no wire types in it.
+// `host --engine` and out-of-process modules load it, on demand. The interface is plain C++ with
+// no wire types in it, so both sides must come from one build: the loader refuses a plugin of
+// another build (its build ID, core/base/plugin_library.h) before using it.
 #ifndef HOST_REMOTE_GRPC_PLUGIN_H_
 #define HOST_REMOTE_GRPC_PLUGIN_H_
 

@@ -41,8 +41,9 @@ struct ImageExport {
   std::filesystem::path path;       // the tarball; its folder must exist
 };
 
-// Pulls images and runs steps in one state folder. Thread-safe. Members are only ever added at the
-// end, so that an older host can use a newer plugin through the entry points it knows.
+// Pulls images and runs steps in one state folder. Thread-safe. A C++ interface, so host and the
+// plugin must come from one build: the loader refuses a plugin of another build (its build ID,
+// core/base/plugin_library.h) before calling it.
 class ContainerBackend {
  public:
   virtual ~ContainerBackend() = default;
@@ -59,9 +60,9 @@ class ContainerBackend {
 // The plugin's entry point: makes a backend for a state folder (reading the config file).
 using CreateContainerBackendFn = ContainerBackend* (*)(const char* state_dir, std::string* error);
 
-// The name of that entry point in the plugin: v2 backends have Export. A plugin keeps exporting
-// the entry points of earlier versions, which make the same backend.
-inline constexpr const char* kContainerBackendSymbol = "host_create_container_backend_v2";
+// The name of that entry point in the plugin. It has no version: a plugin is only used by the
+// host of its own build.
+inline constexpr const char* kContainerBackendSymbol = "host_create_container_backend";
 
 // Loads the plugin from <prefix>/lib/host next to the running executable (or $HOST_CONTAINERS_LIB)
 // and makes a backend.

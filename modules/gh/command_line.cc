@@ -10,6 +10,10 @@ std::vector<std::string> SplitWords(const std::string& line) {
   bool in_word = false;
   for (size_t i = 0; i < line.size(); ++i) {
     const char c = line[i];
+    if (c == '\\' && i + 1 < line.size() && line[i + 1] == '\n') {
+      ++i;  // a line continuation: nothing, not even a word break
+      continue;
+    }
     if (c == ' ' || c == '\t' || c == '\n') {
       if (in_word) words.push_back(std::move(word));
       word.clear();
@@ -26,8 +30,13 @@ std::vector<std::string> SplitWords(const std::string& line) {
       i = end;
     } else if (c == '"') {
       for (++i; i < line.size() && line[i] != '"'; ++i) {
-        if (line[i] == '\\' && i + 1 < line.size() && (line[i + 1] == '"' || line[i + 1] == '\\')) {
-          ++i;
+        if (line[i] == '\\' && i + 1 < line.size()) {
+          const char next = line[i + 1];
+          if (next == '\n') {  // a line continuation
+            ++i;
+            continue;
+          }
+          if (next == '"' || next == '\\' || next == '$' || next == '`') ++i;
         }
         word += line[i];
       }

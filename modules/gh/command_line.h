@@ -8,8 +8,9 @@
 namespace gh {
 
 // The words of a command line: blanks separate words; '...' keeps everything literally; "..."
-// keeps blanks and honours \" and \\; a backslash outside quotes escapes the next character.
-// Throws std::invalid_argument for an unterminated quote.
+// keeps blanks, and a backslash in it escapes only " \ $ and `; a backslash outside quotes
+// escapes the next character; a backslash before a newline (outside '...') joins the lines.
+// Nothing is expanded. Throws std::invalid_argument for an unterminated quote.
 std::vector<std::string> SplitWords(const std::string& line);
 
 }  // namespace gh

@@ -1,23 +1,26 @@
 #include "project.h"
 
+#include <filesystem>
 #include <sstream>
 
 namespace pulumi {
 namespace {
 
-// A YAML scalar without quotes, trailing comment or surrounding blanks.
-std::string Scalar(std::string value) {
-  auto hash = value.find(" #");
-  if (hash != std::string::npos) value.erase(hash);
-  const auto first = value.find_first_not_of(" \t");
-  if (first == std::string::npos) return "";
-  const auto last = value.find_last_not_of(" \t\r");
-  value = value.substr(first, last - first + 1);
-  if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') &&
-      value.back() == value.front()) {
-    value = value.substr(1, value.size() - 2);
+// A YAML scalar without quotes, trailing comment or surrounding blanks (a " #" inside quotes is
+// part of the value).
+std::string Scalar(const std::string& text) {
+  const auto first = text.find_first_not_of(" \t\r");
+  if (first == std::string::npos || text[first] == '#') return "";
+  const char quote = text[first];
+  if (quote == '"' || quote == '\'') {
+    const auto close = text.find(quote, first + 1);
+    if (close != std::string::npos) return text.substr(first + 1, close - first - 1);
   }
-  return value;
+  std::string value = text.substr(first);
+  const auto hash = value.find(" #");
+  if (hash != std::string::npos) value.erase(hash);
+  const auto last = value.find_last_not_of(" \t\r");
+  return last == std::string::npos ? "" : value.substr(0, last + 1);
 }
 
 // The indentation of a line, or -1 for blank and comment lines.
@@ -34,6 +37,7 @@ ProjectFile ParseProjectFile(const std::string& text) {
   std::istringstream in(text);
   std::string line;
   std::string section;  // the top-level key whose nested keys we are reading
+  int nested = -1;      // the indentation of its keys (deeper ones belong to them)
   while (std::getline(in, line)) {
     const int indent = Indent(line);
     if (indent < 0) continue;
@@ -43,13 +47,15 @@ ProjectFile ParseProjectFile(const std::string& text) {
     const std::string value = Scalar(line.substr(colon + 1));
     if (indent == 0) {
       section = value.empty() ? key : "";
+      nested = -1;
       if (key == "name") project.name = value;
       if (key == "runtime") project.runtime = value;
-    } else if (section == "runtime" && key == "name") {
-      project.runtime = value;
-    } else if (section == "backend" && key == "url") {
-      project.backend_url = value;
+      continue;
     }
+    if (nested < 0) nested = indent;
+    if (indent != nested) continue;
+    if (section == "runtime" && key == "name") project.runtime = value;
+    if (section == "backend" && key == "url") project.backend_url = value;
   }
   return project;
 }
@@ -61,13 +67,16 @@ std::string LocalBackendPath(const std::string& url, std::string* error) {
   if (path.empty() || path == "~" || path.rfind("~/", 0) == 0) {
     // Pulumi keeps a home-folder backend under ~/.pulumi.
     std::string rest = path.size() > 2 ? path.substr(2) : "";
-    return rest.empty() ? "/root/.pulumi" : "/root/" + rest;
+    path = rest.empty() ? "/root/.pulumi" : "/root/" + rest;
   }
   if (path.front() != '/') {
     *error = "the backend URL '" + url +
              "' is relative; use an absolute path (file:///state) or the home folder (file://~)";
     return "";
   }
+  // Pulumi keeps file://<folder>'s state in <folder>/.pulumi: a cache on / would hide the image.
+  const std::string folder = std::filesystem::path(path).lexically_normal().string();
+  if (folder.find_first_not_of('/') == std::string::npos) return "/.pulumi";
   return path;
 }
 

@@ -14,11 +14,13 @@ struct ProjectFile {
 };
 
 // Reads the top-level settings of a Pulumi.yaml text (the small YAML subset projects use:
-// `runtime: go` or `runtime:` with a nested `name:`, and `backend:` with a nested `url:`).
+// `runtime: go` or `runtime:` with a nested `name:`, and `backend:` with a nested `url:`; keys
+// nested deeper, such as runtime options, are not read). What is missing is empty.
 ProjectFile ParseProjectFile(const std::string& text);
 
-// Where a file:// backend keeps its state inside the container ("~" is the home folder), or an
-// error text when the URL is not an absolute file:// location; empty for other backends.
+// Where a file:// backend keeps its state inside the container ("~" is the home folder; the root
+// folder gives /.pulumi, where Pulumi keeps its state), or an error text when the URL is not an
+// absolute file:// location; empty for other backends.
 std::string LocalBackendPath(const std::string& url, std::string* error);
 
 }  // namespace pulumi

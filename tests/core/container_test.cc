@@ -801,7 +801,7 @@ TEST_F(ContainerTest, MissingEngineLibrariesAreClearErrors) {
   test::Ran wrong = test::RunHost(run, {state, "HOST_TRANSFER_LIB=" + engine});
   EXPECT_EQ(wrong.exit_code, 1);
   EXPECT_NE(wrong.err.find("the image transfer library " + engine +
-                           " lacks host_create_image_transfer_v1; reinstall host"),
+                           " lacks host_create_image_transfer; reinstall host"),
             std::string::npos)
       << wrong.err;
 
