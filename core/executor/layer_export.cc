@@ -18,14 +18,14 @@
 #include <utility>
 #include <vector>
 
+#include "core/base/whiteout.h"
+
 namespace host {
 namespace fs = std::filesystem;
 
 namespace {
 
 constexpr const char* kOverlayPrefix = "trusted.overlay.";
-constexpr const char* kWhiteoutPrefix = ".wh.";
-constexpr const char* kOpaqueMarker = ".wh..wh..opq";
 
 std::string ErrnoText(const std::string& what) { return what + ": " + strerror(errno); }
 
@@ -83,12 +83,12 @@ class LayerWriter {
         return Status::Failed(ErrnoText("cannot stat " + child.path.string()));
       }
       if (S_ISSOCK(child.st.st_mode)) continue;
-      if (name.rfind(kWhiteoutPrefix, 0) == 0) {
+      if (IsWhiteoutName(name)) {
         closedir(dir);
         return Status::Failed("cannot export " + child.path.string() +
                               ": its name is reserved for whiteouts in OCI layers");
       }
-      if (IsWhiteout(child.st)) child.name_in_tar = kWhiteoutPrefix + name;
+      if (IsOverlayWhiteout(child.st)) child.name_in_tar = WhiteoutName(name);
       children.push_back(std::move(child));
     }
     closedir(dir);
@@ -96,7 +96,7 @@ class LayerWriter {
     std::sort(children.begin(), children.end(),
               [](const Child& a, const Child& b) { return a.name_in_tar < b.name_in_tar; });
     for (const auto& child : children) {
-      Status written = child.path.empty() || IsWhiteout(child.st)
+      Status written = child.path.empty() || IsOverlayWhiteout(child.st)
                            ? WriteMarker(prefix + child.name_in_tar, child.st)
                            : WriteEntry(child.path, prefix + child.name_in_tar, child.st);
       if (!written.ok()) return written;
@@ -111,10 +111,6 @@ class LayerWriter {
     fs::path path;
     struct stat st;
   };
-
-  static bool IsWhiteout(const struct stat& st) {
-    return S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0);
-  }
 
   Status WriteEntry(const fs::path& path, const std::string& name_in_tar, const struct stat& st) {
     Result<std::vector<std::pair<std::string, std::string>>> xattrs = ReadXattrs(path);

@@ -15,13 +15,13 @@
 #include <utility>
 
 #include "core/base/sha256.h"
+#include "core/base/whiteout.h"
 
 namespace host {
 namespace fs = std::filesystem;
 
 namespace {
 
-constexpr char kOverlayOpaque[] = "trusted.overlay.opaque";
 constexpr char kOverlayPrefix[] = "trusted.overlay.";
 // Deeper trees are refused rather than walked with a descriptor pair per level.
 constexpr int kMaxDepth = 256;
@@ -95,13 +95,9 @@ void CopyXattrs(int from, int to) {
   }
 }
 
-bool IsWhiteout(const struct stat& st) {
-  return S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0);
-}
-
 bool IsOpaque(int fd) {
   char value[2];
-  return fgetxattr(fd, kOverlayOpaque, value, sizeof value) == 1 && value[0] == 'y';
+  return fgetxattr(fd, kOverlayOpaqueXattr, value, sizeof value) == 1 && value[0] == 'y';
 }
 
 // Gives the open entry `to` the owner, mode, extended attributes and times of `from` (whose
@@ -146,7 +142,7 @@ Status MergeEntry(int layer, int merged, const std::string& name, const std::str
   }
   struct stat below;
   const bool exists = fstatat(merged, name.c_str(), &below, AT_SYMLINK_NOFOLLOW) == 0;
-  if (IsWhiteout(st)) return RemoveTreeAt(merged, name, shown);
+  if (IsOverlayWhiteout(st)) return RemoveTreeAt(merged, name, shown);
   if (S_ISDIR(st.st_mode)) {
     Fd from(openat(layer, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (from.get() < 0) return Status::Failed("cannot open " + shown + ": " + strerror(errno));

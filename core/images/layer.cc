@@ -17,6 +17,7 @@
 
 #include "core/base/file_lock.h"
 #include "core/base/size.h"
+#include "core/base/whiteout.h"
 #include "core/images/digest.h"
 #include "core/images/sha256_stream.h"
 
@@ -27,9 +28,6 @@ namespace {
 
 // Reads and decompression work in chunks this large.
 constexpr size_t kBufferSize = size_t{1} << 20;
-constexpr char kWhiteoutPrefix[] = ".wh.";
-constexpr char kOpaqueMarker[] = ".wh..wh..opq";
-constexpr char kOverlayOpaque[] = "trusted.overlay.opaque";
 
 std::string Errno(int error = errno) { return std::strerror(error); }
 
@@ -256,7 +254,7 @@ class Extractor {
     Result<int> parent = ParentOf(*parts, parts->size() - 1);
     if (!parent.ok()) return parent.status();
     const std::string& name = parts->back();
-    if (name.rfind(kWhiteoutPrefix, 0) == 0) return Whiteout(*parent, name);
+    if (IsWhiteoutName(name)) return Whiteout(*parent, name);
     if (const char* target = archive_entry_hardlink(entry)) {
       return HardLink(*parent, *parts, target);
     }
@@ -536,14 +534,14 @@ class Extractor {
   }
 
   Status Whiteout(int parent, const std::string& name) {
-    if (name == kOpaqueMarker) {
-      if (fsetxattr(parent, kOverlayOpaque, "y", 1, 0) != 0) {
+    if (IsOpaqueMarker(name)) {
+      if (fsetxattr(parent, kOverlayOpaqueXattr, "y", 1, 0) != 0) {
         return Failure("cannot mark the folder opaque (xattr trusted.overlay.opaque)");
       }
       return {};
     }
-    if (name.rfind(".wh..wh.", 0) == 0) return {};  // other AUFS metadata means nothing here
-    std::string hidden = name.substr(std::strlen(kWhiteoutPrefix));
+    if (IsAufsMetadata(name)) return {};  // other AUFS metadata means nothing here
+    std::string hidden(WhiteoutTarget(name));
     if (hidden.empty() || hidden == "." || hidden == "..") {
       return Status::Failed("whiteout " + Shown() + " names nothing; refusing the layer");
     }
