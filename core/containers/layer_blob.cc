@@ -48,7 +48,7 @@ class GzipWriter {
   Status Finish() { return Deflate(Z_FINISH); }
 
   // The digest of the compressed bytes ("sha256:...").
-  std::string Digest() { return "sha256:" + sha_.HexDigest(); }
+  std::string Digest() { return sha_.Digest(); }
   // How many compressed bytes were written.
   uint64_t size() const { return size_; }
 
@@ -125,7 +125,7 @@ Result<LayerBlob> CompressLayerFolder(const fs::path& folder, const fs::path& te
     fs::remove(blob.path, ec);
     return status.Prefixed("cannot export the layer " + folder.string() + ": ");
   }
-  blob.diff_id = "sha256:" + uncompressed.HexDigest();
+  blob.diff_id = uncompressed.Digest();
   return blob;
 }
 

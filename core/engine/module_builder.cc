@@ -45,7 +45,7 @@ std::string SourceDigest(const fs::path& source_dir) {
       sha.Update(chunk.data(), static_cast<size_t>(in.gcount()));
     }
   }
-  return "sha256:" + sha.HexDigest();
+  return sha.Digest();
 }
 
 int RunLogged(const std::vector<std::string>& argv, const fs::path& log) {

@@ -66,7 +66,7 @@ Status BlobWriter::Commit(std::string_view digest) {
     return s;
   }
   if (fd_ < 0) return Status::Failed("blob writer is closed");
-  std::string actual = "sha256:" + sha_.HexDigest();
+  std::string actual = sha_.Digest();
   if (actual != digest) {
     Discard();
     return Status::Failed("digest mismatch: expected " + std::string(digest) + ", got " + actual +

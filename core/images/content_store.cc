@@ -58,7 +58,7 @@ Result<std::string> ContentStore::Read(std::string_view digest) const {
   close(fd);
   // Manifests and configs are small: checking their digest on every read costs little, and a
   // damaged config must never reach a step.
-  const std::string actual = "sha256:" + Sha256Hex(bytes);
+  const std::string actual = Sha256Digest(bytes);
   if (actual != digest) {
     Warn("blob " + std::string(digest) + " (" + path.string() + ") is corrupt: its bytes hash to " +
          actual + "; removed it, it will be fetched again");
@@ -94,7 +94,7 @@ std::string ContentStore::Check(std::string_view digest) const {
     sha.Update(buffer.data(), static_cast<size_t>(n));
   }
   close(fd);
-  const std::string actual = "sha256:" + sha.HexDigest();
+  const std::string actual = sha.Digest();
   if (actual != digest) return "is corrupt: its bytes hash to " + actual;
   return {};
 }

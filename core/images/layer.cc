@@ -128,7 +128,7 @@ class UncompressedStream {
     }
   }
 
-  std::string Digest() { return "sha256:" + sha_.HexDigest(); }
+  std::string Digest() { return sha_.Digest(); }
   const std::string& error() const { return error_; }
 
  private:

@@ -52,7 +52,7 @@ Status SecretStore::LoadKey() {
 Result<std::string> SecretStore::KeyedHash(std::string_view plaintext) {
   std::lock_guard lock(mutex_);
   if (Status s = LoadKey(); !s.ok()) return s;
-  return "sha256:" + HmacSha256Hex(key_, plaintext);
+  return HmacSha256Digest(key_, plaintext);
 }
 
 Result<std::string> SecretStore::Add(std::string_view name, std::string plaintext) {
@@ -61,7 +61,7 @@ Result<std::string> SecretStore::Add(std::string_view name, std::string plaintex
   Sha256 fields;
   fields.UpdateField(name);
   fields.UpdateField(plaintext);
-  std::string id = "sha256:" + HmacSha256Hex(key_, fields.HexDigest());
+  std::string id = HmacSha256Digest(key_, fields.HexDigest());
   secrets_[id] = {std::string(name), std::move(plaintext)};
   RebuildPieces();
   return id;

@@ -58,7 +58,7 @@ std::string FileDigest(const fs::path& file) {
   }
   struct stat st {};
   lstat(file.c_str(), &st);
-  return "sha256:" + sha.HexDigest() + ((st.st_mode & 0111) ? "+x" : "");
+  return sha.Digest() + ((st.st_mode & 0111) ? "+x" : "");
 }
 
 std::string TreeDigest(const fs::path& dir) {
@@ -84,7 +84,7 @@ std::string TreeDigest(const fs::path& dir) {
       sha.UpdateField(FileDigest(e.path()));
     }
   }
-  return "sha256:" + sha.HexDigest();
+  return sha.Digest();
 }
 
 Status CopyBytes(const fs::path& source, int out) {
