@@ -18,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/base/unique_fd.h"
 #include "core/base/whiteout.h"
 
 namespace host {
@@ -132,7 +133,7 @@ class LayerWriter {
     }
     archive_entry_set_pathname(entry, name_in_tar.c_str());
     FillCommon(entry, st);
-    int fd = -1;
+    UniqueFd fd;
     if (S_ISDIR(st.st_mode)) {
       archive_entry_set_filetype(entry, AE_IFDIR);
     } else if (S_ISLNK(st.st_mode)) {
@@ -155,8 +156,8 @@ class LayerWriter {
       } else {
         if (st.st_nlink > 1) links_.emplace(key, name_in_tar);
         archive_entry_set_size(entry, st.st_size);
-        fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-        if (fd < 0) {
+        fd.reset(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+        if (!fd.ok()) {
           archive_entry_free(entry);
           return Status::Failed(ErrnoText("cannot open " + path.string()));
         }
@@ -169,8 +170,10 @@ class LayerWriter {
     }
     Status written = WriteHeader(entry);
     archive_entry_free(entry);
-    if (written.ok() && fd >= 0) written = CopyData(fd, path, static_cast<size_t>(st.st_size));
-    if (fd >= 0) close(fd);
+    if (written.ok() && fd.ok()) {
+      written = CopyData(fd.get(), path, static_cast<size_t>(st.st_size));
+    }
+    fd.reset();
     if (!written.ok()) return written;
     if (!S_ISDIR(st.st_mode)) return {};
     return WriteFolder(path, name_in_tar + "/", opaque, st);
@@ -287,10 +290,10 @@ Status ExportLayerToSink(const fs::path& upper_dir, const LayerSink& sink,
 
 Status ExportLayerToFile(const fs::path& upper_dir, const fs::path& tar_path,
                          const LayerExportOptions& options) {
-  int fd = open(tar_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::Failed(ErrnoText("cannot create " + tar_path.string()));
-  Status status = ExportLayer(upper_dir, fd, options);
-  if (close(fd) != 0 && status.ok())
+  UniqueFd fd(open(tar_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!fd.ok()) return Status::Failed(ErrnoText("cannot create " + tar_path.string()));
+  Status status = ExportLayer(upper_dir, fd.get(), options);
+  if (fd.Close() != 0 && status.ok())
     status = Status::Failed(ErrnoText("cannot write " + tar_path.string()));
   return status;
 }

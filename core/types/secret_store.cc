@@ -13,6 +13,7 @@
 
 #include "core/base/random_hex.h"
 #include "core/base/sha256.h"
+#include "core/base/unique_fd.h"
 
 namespace host {
 namespace fs = std::filesystem;
@@ -29,13 +30,13 @@ Status SecretStore::LoadKey() {
     fs::create_directories(key_file_.parent_path(), ec);
     fs::path tmp = key_file_;
     tmp += ".tmp" + std::to_string(getpid());
-    int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (fd < 0 || write(fd, fresh.data(), fresh.size()) != static_cast<ssize_t>(fresh.size())) {
-      if (fd >= 0) close(fd);
+    UniqueFd fd(open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    if (!fd.ok() ||
+        write(fd.get(), fresh.data(), fresh.size()) != static_cast<ssize_t>(fresh.size())) {
       return Status::Failed("cannot write the secret hashing key " + key_file_.string() +
                             "; set HOST_STATE_DIR to a writable folder");
     }
-    close(fd);
+    fd.reset();
     // Whoever renames first wins; everyone then reads the same key.
     if (!fs::exists(key_file_, ec)) fs::rename(tmp, key_file_, ec);
     fs::remove(tmp, ec);
