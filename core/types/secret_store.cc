@@ -1,7 +1,6 @@
 #include "core/types/secret_store.h"
 
 #include <fcntl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +12,7 @@
 
 #include "core/base/random_hex.h"
 #include "core/base/sha256.h"
+#include "core/base/subprocess.h"
 #include "core/base/unique_fd.h"
 
 namespace host {
@@ -127,29 +127,21 @@ namespace {
 
 // Runs a shell command and returns its standard output without one trailing newline.
 Result<std::string> CommandOutput(const std::string& command) {
-  int pipe_fds[2];
-  if (pipe(pipe_fds) != 0) return Status::Failed("cannot create a pipe for cmd:// secret");
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(pipe_fds[1], 1);
-    close(pipe_fds[0]);
-    close(pipe_fds[1]);
-    execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
+  SubprocessSpec spec;
+  spec.program = "/bin/sh";
+  spec.argv = {"sh", "-c", command};
+  spec.stdio[1] = ChildStream::Pipe();
+  Result<SubprocessOutput> ran = RunSubprocess(spec);
+  if (!ran.ok()) {
+    return Status::Failed("the secret command `" + command +
+                          "` did not start: " + ran.status().message());
   }
-  close(pipe_fds[1]);
-  std::string out;
-  char buf[4096];
-  for (ssize_t n; (n = read(pipe_fds[0], buf, sizeof buf)) > 0;)
-    out.append(buf, static_cast<size_t>(n));
-  close(pipe_fds[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+  if (!ran->exit.success()) {
     // The command line is not secret; its output is, and is not shown.
     return Status::Failed("the secret command `" + command + "` exited with status " +
-                          std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128));
+                          std::to_string(ran->exit.signal == 0 ? ran->exit.code : 128));
   }
+  std::string out = std::move(ran->out);
   if (!out.empty() && out.back() == '\n') out.pop_back();
   return out;
 }
