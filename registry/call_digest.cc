@@ -33,7 +33,7 @@ std::string CallDigest(std::string_view module_digest, const v1::Call& call) {
     sha.UpdateField(a->name());
     sha.UpdateField(CanonicalBytes(a->value()));
   }
-  return "sha256:" + sha.HexDigest();
+  return sha.Digest();
 }
 
 }  // namespace host

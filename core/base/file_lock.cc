@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/base/unique_fd.h"
+
 namespace host {
 
 namespace {
@@ -16,21 +18,21 @@ namespace {
 Result<int> Lock(const std::filesystem::path& file, bool wait, bool* busy) {
   std::error_code ec;
   std::filesystem::create_directories(file.parent_path(), ec);
-  int fd = open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) {
+  UniqueFd fd(open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+  if (!fd.ok()) {
     return Status::Failed("cannot open lock file " + file.string() + ": " + std::strerror(errno));
   }
-  while (flock(fd, LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
+  while (flock(fd.get(), LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
     if (errno == EINTR) continue;
     int error = errno;
-    close(fd);
+    fd.reset();
     if (error == EWOULDBLOCK && !wait) {
       *busy = true;
       return -1;
     }
     return Status::Failed("cannot lock " + file.string() + ": " + std::strerror(error));
   }
-  return fd;
+  return fd.release();
 }
 
 }  // namespace
@@ -48,19 +50,6 @@ Result<std::optional<FileLock>> FileLock::TryAcquire(const std::filesystem::path
   if (!fd.ok()) return fd.status();
   if (busy) return std::optional<FileLock>();
   return std::optional<FileLock>(FileLock(*fd));
-}
-
-FileLock& FileLock::operator=(FileLock&& other) noexcept {
-  if (this != &other) {
-    if (fd_ >= 0) close(fd_);
-    fd_ = other.fd_;
-    other.fd_ = -1;
-  }
-  return *this;
-}
-
-FileLock::~FileLock() {
-  if (fd_ >= 0) close(fd_);
 }
 
 }  // namespace host

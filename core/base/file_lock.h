@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "core/base/status.h"
+#include "core/base/unique_fd.h"
 
 namespace host {
 
@@ -17,15 +18,12 @@ class FileLock {
   static Result<FileLock> Acquire(const std::filesystem::path& file);
   // Like Acquire, but does not wait: nullopt when someone else holds the lock.
   static Result<std::optional<FileLock>> TryAcquire(const std::filesystem::path& file);
-  FileLock(FileLock&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
-  FileLock& operator=(FileLock&& other) noexcept;
-  FileLock(const FileLock&) = delete;
-  FileLock& operator=(const FileLock&) = delete;
-  ~FileLock();
+  FileLock(FileLock&& other) noexcept = default;
+  FileLock& operator=(FileLock&& other) noexcept = default;
 
  private:
   explicit FileLock(int fd) : fd_(fd) {}
-  int fd_ = -1;
+  UniqueFd fd_;  // closing it releases the lock
 };
 
 }  // namespace host

@@ -74,6 +74,8 @@ std::string Sha256Hex(std::string_view text) {
   return sha.HexDigest();
 }
 
+std::string Sha256Digest(std::string_view text) { return kSha256DigestPrefix + Sha256Hex(text); }
+
 std::string HmacSha256Hex(std::string_view key, std::string_view message) {
   std::string block(64, '\0');
   if (key.size() > 64) {
@@ -100,6 +102,10 @@ std::string HmacSha256Hex(std::string_view key, std::string_view message) {
   outer.Update(outer_pad);
   outer.Update(inner_bytes);
   return outer.HexDigest();
+}
+
+std::string HmacSha256Digest(std::string_view key, std::string_view message) {
+  return kSha256DigestPrefix + HmacSha256Hex(key, message);
 }
 
 }  // namespace host

@@ -11,6 +11,9 @@
 
 namespace host {
 
+// The algorithm prefix of a content digest: "sha256:" followed by 64 lowercase hex characters.
+inline constexpr char kSha256DigestPrefix[] = "sha256:";
+
 // Incremental SHA-256.
 class Sha256 {
  public:
@@ -23,6 +26,8 @@ class Sha256 {
   void UpdateField(std::string_view text);
   // Finishes and returns the digest as 64 lowercase hex characters.
   std::string HexDigest();
+  // Finishes and returns the digest as a content digest: "sha256:" and 64 hex characters.
+  std::string Digest() { return kSha256DigestPrefix + HexDigest(); }
 
  private:
   void Blocks(const uint8_t* data, size_t count);
@@ -35,9 +40,15 @@ class Sha256 {
 // The hex SHA-256 of a string.
 std::string Sha256Hex(std::string_view text);
 
+// The content digest of a string: "sha256:" and its hex SHA-256.
+std::string Sha256Digest(std::string_view text);
+
 // The hex HMAC-SHA256 of message under key (RFC 2104): a keyed hash, so that a digest of a secret
 // reveals nothing without the key.
 std::string HmacSha256Hex(std::string_view key, std::string_view message);
+
+// HmacSha256Hex as a content digest: "sha256:" and the hex HMAC.
+std::string HmacSha256Digest(std::string_view key, std::string_view message);
 
 }  // namespace host
 

@@ -10,6 +10,7 @@
 #include <cstring>
 #include <vector>
 
+#include "core/base/unique_fd.h"
 #include "core/executor/layer_export.h"
 #include "core/images/sha256_stream.h"
 
@@ -48,7 +49,7 @@ class GzipWriter {
   Status Finish() { return Deflate(Z_FINISH); }
 
   // The digest of the compressed bytes ("sha256:...").
-  std::string Digest() { return "sha256:" + sha_.HexDigest(); }
+  std::string Digest() { return sha_.Digest(); }
   // How many compressed bytes were written.
   uint64_t size() const { return size_; }
 
@@ -99,8 +100,8 @@ Result<LayerBlob> CompressLayerFolder(const fs::path& folder, const fs::path& te
   fs::create_directories(temp_dir, ec);
   // "blob-" names are what the image store removes when a killed process left them.
   std::string pattern = (temp_dir / "blob-export-XXXXXX").string();
-  int fd = mkostemp(pattern.data(), O_CLOEXEC);
-  if (fd < 0) {
+  UniqueFd fd(mkostemp(pattern.data(), O_CLOEXEC));
+  if (!fd.ok()) {
     return Status::Failed("cannot create a file in " + temp_dir.string() + ": " + strerror(errno));
   }
   LayerBlob blob;
@@ -109,7 +110,7 @@ Result<LayerBlob> CompressLayerFolder(const fs::path& folder, const fs::path& te
   images::Sha256Stream uncompressed;
   Status status;
   {
-    GzipWriter gzip(fd);
+    GzipWriter gzip(fd.get());
     status = ExportLayerToSink(folder, [&](const void* data, size_t size) {
       uncompressed.Update(data, size);
       return gzip.Write(data, size);
@@ -118,14 +119,14 @@ Result<LayerBlob> CompressLayerFolder(const fs::path& folder, const fs::path& te
     blob.digest = gzip.Digest();
     blob.size = gzip.size();
   }
-  if (close(fd) != 0 && status.ok()) {
+  if (fd.Close() != 0 && status.ok()) {
     status = Status::Failed("cannot write " + blob.path.string() + ": " + strerror(errno));
   }
   if (!status.ok()) {
     fs::remove(blob.path, ec);
     return status.Prefixed("cannot export the layer " + folder.string() + ": ");
   }
-  blob.diff_id = "sha256:" + uncompressed.HexDigest();
+  blob.diff_id = uncompressed.Digest();
   return blob;
 }
 

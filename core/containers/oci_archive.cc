@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/base/unique_fd.h"
 #include "core/images/digest.h"
 #include "core/images/oci_manifest.h"
 
@@ -92,23 +93,22 @@ class AtomicFile {
     return AtomicFile(fd, temp, target);
   }
   AtomicFile(AtomicFile&& other) noexcept
-      : fd_(std::exchange(other.fd_, -1)),
+      : fd_(std::move(other.fd_)),
         temp_(std::move(other.temp_)),
         target_(std::move(other.target_)) {
     other.temp_.clear();
   }
   AtomicFile& operator=(AtomicFile&&) = delete;
   ~AtomicFile() {
-    if (fd_ >= 0) close(fd_);
+    fd_.reset();
     if (!temp_.empty()) unlink(temp_.c_str());
   }
 
-  int fd() const { return fd_; }
+  int fd() const { return fd_.get(); }
 
   // Syncs the file and renames it to the target.
   Status Commit() {
-    int fd = std::exchange(fd_, -1);
-    if (fsync(fd) != 0 || close(fd) != 0) {
+    if (fsync(fd_.get()) != 0 || fd_.Close() != 0) {
       return Status::Failed("cannot write " + temp_.string() + ": " + Errno());
     }
     if (rename(temp_.c_str(), target_.c_str()) != 0) {
@@ -122,7 +122,7 @@ class AtomicFile {
  private:
   AtomicFile(int fd, fs::path temp, fs::path target)
       : fd_(fd), temp_(std::move(temp)), target_(std::move(target)) {}
-  int fd_;
+  UniqueFd fd_;
   fs::path temp_;
   fs::path target_;
 };
@@ -155,12 +155,12 @@ class LayoutTar {
   }
 
   Status File(const std::string& name, const fs::path& path, uint64_t size) {
-    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return Status::Failed("cannot read " + path.string() + ": " + Errno());
+    UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!fd.ok()) return Status::Failed("cannot read " + path.string() + ": " + Errno());
     Status status = Header(name, AE_IFREG, 0644, size);
     std::vector<char> buffer(size_t{1} << 16);
     for (uint64_t left = size; status.ok() && left > 0;) {
-      ssize_t n = read(fd, buffer.data(), std::min<uint64_t>(buffer.size(), left));
+      ssize_t n = read(fd.get(), buffer.data(), std::min<uint64_t>(buffer.size(), left));
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
         status = Status::Failed("cannot read " + path.string() + ": " +
@@ -171,7 +171,6 @@ class LayoutTar {
         left -= static_cast<uint64_t>(n);
       }
     }
-    close(fd);
     return status;
   }
 

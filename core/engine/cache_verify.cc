@@ -8,6 +8,7 @@
 #include <map>
 #include <set>
 
+#include "core/base/sha256.h"
 #include "core/engine/function_cache.h"
 #include "core/images/content_store.h"
 #include "core/images/digest.h"
@@ -107,7 +108,7 @@ class Verifier {
         Problem(blob, "is not named by a sha256 digest");
         continue;
       }
-      const std::string digest = "sha256:" + name;
+      const std::string digest = kSha256DigestPrefix + name;
       if (std::string problem = content_.Check(digest); !problem.empty()) {
         Problem(blob, problem);
         continue;
@@ -183,7 +184,7 @@ class Verifier {
         Problem(entry, "is not named by a sha256 digest, as a snapshot is");
       } else if (!IsFolder(entry)) {
         Problem(entry, "is not a folder, as a snapshot is");
-      } else if (std::string digest = TreeDigest(entry); digest != "sha256:" + name) {
+      } else if (std::string digest = TreeDigest(entry); digest != kSha256DigestPrefix + name) {
         Problem(entry, "holds a tree whose digest is " + digest + ", not its name");
       }
     }

@@ -1,9 +1,7 @@
 #include "core/engine/module_builder.h"
 
 #include <fcntl.h>
-#include <spawn.h>
 #include <sys/file.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,8 +12,8 @@
 
 #include "core/base/file_lock.h"
 #include "core/base/sha256.h"
-
-extern char** environ;
+#include "core/base/subprocess.h"
+#include "core/base/unique_fd.h"
 
 namespace host {
 namespace fs = std::filesystem;
@@ -45,26 +43,24 @@ std::string SourceDigest(const fs::path& source_dir) {
       sha.Update(chunk.data(), static_cast<size_t>(in.gcount()));
     }
   }
-  return "sha256:" + sha.HexDigest();
+  return sha.Digest();
 }
 
 int RunLogged(const std::vector<std::string>& argv, const fs::path& log) {
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return 127;
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  UniqueFd out(open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+  if (!out.ok()) return 127;
+  SubprocessSpec spec;
+  spec.argv = argv;
+  spec.stdio = {ChildStream::Null(), ChildStream::Fd(out.get()), ChildStream::Fd(out.get())};
+  Result<Subprocess> started = Subprocess::Start(spec);
+  if (!started.ok()) {
+    // The log's tail is what the user is shown: it says which program is missing.
+    const std::string line = started.status().message() + "\n";
+    (void)!write(out.get(), line.data(), line.size());
+    return 127;
   }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  out.reset();
+  return started->Wait().ShellCode();
 }
 
 namespace {

@@ -14,6 +14,8 @@
 #include <thread>
 #include <vector>
 
+#include "core/base/unique_fd.h"
+
 namespace host {
 namespace fs = std::filesystem;
 
@@ -93,13 +95,9 @@ int CleanAbandonedSteps(const fs::path& tmp_dir, const OciRuntime& runtime) {
   std::error_code ec;
   for (const fs::path& folder : Entries(tmp_dir)) {
     if (folder.filename().string().rfind("step-", 0) != 0) continue;
-    int fd = open((folder / "owner.lock").c_str(), O_RDWR | O_CLOEXEC);
-    if (fd < 0) continue;  // being created right now, or not ours
-    bool abandoned = flock(fd, LOCK_EX | LOCK_NB) == 0;
-    if (!abandoned) {
-      close(fd);
-      continue;
-    }
+    UniqueFd lock(open((folder / "owner.lock").c_str(), O_RDWR | O_CLOEXEC));
+    if (!lock.ok()) continue;  // being created right now, or not ours
+    if (flock(lock.get(), LOCK_EX | LOCK_NB) != 0) continue;
     // We hold the lock now: nobody else will touch the folder while we clean it.
     const fs::path state = folder / "bundle" / "state";
     for (const fs::path& container : Entries(state)) {
@@ -117,7 +115,7 @@ int CleanAbandonedSteps(const fs::path& tmp_dir, const OciRuntime& runtime) {
     umount2((folder / "rootfs").c_str(), MNT_DETACH);
     umount2((folder / "bundle").c_str(), MNT_DETACH);
     fs::remove_all(folder, ec);
-    close(fd);
+    lock.reset();
     if (!ec) ++removed;
   }
   return removed;

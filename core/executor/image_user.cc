@@ -11,6 +11,8 @@
 #include <optional>
 #include <sstream>
 
+#include "core/base/unique_fd.h"
+
 namespace host {
 namespace {
 
@@ -37,14 +39,15 @@ std::string ReadInRoot(int rootfs_fd, const char* path) {
   open_how how = {};
   how.flags = O_RDONLY | O_CLOEXEC;
   how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-  int fd = static_cast<int>(syscall(SYS_openat2, rootfs_fd, path, &how, sizeof how));
-  if (fd < 0 && errno == ENOSYS) fd = openat(rootfs_fd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return {};
+  UniqueFd fd(static_cast<int>(syscall(SYS_openat2, rootfs_fd, path, &how, sizeof how)));
+  if (!fd.ok() && errno == ENOSYS)
+    fd.reset(openat(rootfs_fd, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (!fd.ok()) return {};
   std::string text;
   char buffer[8192];
   ssize_t n;
-  while ((n = read(fd, buffer, sizeof buffer)) > 0) text.append(buffer, static_cast<size_t>(n));
-  close(fd);
+  while ((n = read(fd.get(), buffer, sizeof buffer)) > 0)
+    text.append(buffer, static_cast<size_t>(n));
   return text;
 }
 

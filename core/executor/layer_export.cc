@@ -18,14 +18,15 @@
 #include <utility>
 #include <vector>
 
+#include "core/base/unique_fd.h"
+#include "core/base/whiteout.h"
+
 namespace host {
 namespace fs = std::filesystem;
 
 namespace {
 
 constexpr const char* kOverlayPrefix = "trusted.overlay.";
-constexpr const char* kWhiteoutPrefix = ".wh.";
-constexpr const char* kOpaqueMarker = ".wh..wh..opq";
 
 std::string ErrnoText(const std::string& what) { return what + ": " + strerror(errno); }
 
@@ -83,12 +84,12 @@ class LayerWriter {
         return Status::Failed(ErrnoText("cannot stat " + child.path.string()));
       }
       if (S_ISSOCK(child.st.st_mode)) continue;
-      if (name.rfind(kWhiteoutPrefix, 0) == 0) {
+      if (IsWhiteoutName(name)) {
         closedir(dir);
         return Status::Failed("cannot export " + child.path.string() +
                               ": its name is reserved for whiteouts in OCI layers");
       }
-      if (IsWhiteout(child.st)) child.name_in_tar = kWhiteoutPrefix + name;
+      if (IsOverlayWhiteout(child.st)) child.name_in_tar = WhiteoutName(name);
       children.push_back(std::move(child));
     }
     closedir(dir);
@@ -96,7 +97,7 @@ class LayerWriter {
     std::sort(children.begin(), children.end(),
               [](const Child& a, const Child& b) { return a.name_in_tar < b.name_in_tar; });
     for (const auto& child : children) {
-      Status written = child.path.empty() || IsWhiteout(child.st)
+      Status written = child.path.empty() || IsOverlayWhiteout(child.st)
                            ? WriteMarker(prefix + child.name_in_tar, child.st)
                            : WriteEntry(child.path, prefix + child.name_in_tar, child.st);
       if (!written.ok()) return written;
@@ -111,10 +112,6 @@ class LayerWriter {
     fs::path path;
     struct stat st;
   };
-
-  static bool IsWhiteout(const struct stat& st) {
-    return S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0);
-  }
 
   Status WriteEntry(const fs::path& path, const std::string& name_in_tar, const struct stat& st) {
     Result<std::vector<std::pair<std::string, std::string>>> xattrs = ReadXattrs(path);
@@ -136,7 +133,7 @@ class LayerWriter {
     }
     archive_entry_set_pathname(entry, name_in_tar.c_str());
     FillCommon(entry, st);
-    int fd = -1;
+    UniqueFd fd;
     if (S_ISDIR(st.st_mode)) {
       archive_entry_set_filetype(entry, AE_IFDIR);
     } else if (S_ISLNK(st.st_mode)) {
@@ -159,8 +156,8 @@ class LayerWriter {
       } else {
         if (st.st_nlink > 1) links_.emplace(key, name_in_tar);
         archive_entry_set_size(entry, st.st_size);
-        fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-        if (fd < 0) {
+        fd.reset(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+        if (!fd.ok()) {
           archive_entry_free(entry);
           return Status::Failed(ErrnoText("cannot open " + path.string()));
         }
@@ -173,8 +170,10 @@ class LayerWriter {
     }
     Status written = WriteHeader(entry);
     archive_entry_free(entry);
-    if (written.ok() && fd >= 0) written = CopyData(fd, path, static_cast<size_t>(st.st_size));
-    if (fd >= 0) close(fd);
+    if (written.ok() && fd.ok()) {
+      written = CopyData(fd.get(), path, static_cast<size_t>(st.st_size));
+    }
+    fd.reset();
     if (!written.ok()) return written;
     if (!S_ISDIR(st.st_mode)) return {};
     return WriteFolder(path, name_in_tar + "/", opaque, st);
@@ -291,10 +290,10 @@ Status ExportLayerToSink(const fs::path& upper_dir, const LayerSink& sink,
 
 Status ExportLayerToFile(const fs::path& upper_dir, const fs::path& tar_path,
                          const LayerExportOptions& options) {
-  int fd = open(tar_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return Status::Failed(ErrnoText("cannot create " + tar_path.string()));
-  Status status = ExportLayer(upper_dir, fd, options);
-  if (close(fd) != 0 && status.ok())
+  UniqueFd fd(open(tar_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!fd.ok()) return Status::Failed(ErrnoText("cannot create " + tar_path.string()));
+  Status status = ExportLayer(upper_dir, fd.get(), options);
+  if (fd.Close() != 0 && status.ok())
     status = Status::Failed(ErrnoText("cannot write " + tar_path.string()));
   return status;
 }

@@ -15,41 +15,24 @@
 #include <utility>
 
 #include "core/base/sha256.h"
+#include "core/base/unique_fd.h"
+#include "core/base/whiteout.h"
 
 namespace host {
 namespace fs = std::filesystem;
 
 namespace {
 
-constexpr char kOverlayOpaque[] = "trusted.overlay.opaque";
 constexpr char kOverlayPrefix[] = "trusted.overlay.";
 // Deeper trees are refused rather than walked with a descriptor pair per level.
 constexpr int kMaxDepth = 256;
 
-// Owns a file descriptor.
-class Fd {
- public:
-  explicit Fd(int fd = -1) : fd_(fd) {}
-  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd_ >= 0) close(fd_);
-  }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 // The names in the folder fd, without "." and "..".
 Result<std::vector<std::string>> Names(int fd, const std::string& shown) {
-  int copy = fcntl(fd, F_DUPFD_CLOEXEC, 0);
-  DIR* dir = copy < 0 ? nullptr : fdopendir(copy);
-  if (dir == nullptr) {
-    if (copy >= 0) close(copy);
-    return Status::Failed("cannot list " + shown + ": " + strerror(errno));
-  }
+  UniqueFd copy(fcntl(fd, F_DUPFD_CLOEXEC, 0));
+  DIR* dir = copy.ok() ? fdopendir(copy.get()) : nullptr;
+  if (dir == nullptr) return Status::Failed("cannot list " + shown + ": " + strerror(errno));
+  copy.release();  // the DIR owns it now
   rewinddir(dir);
   std::vector<std::string> names;
   while (dirent* entry = readdir(dir)) {
@@ -68,7 +51,7 @@ Status RemoveTreeAt(int dirfd, const std::string& name, const std::string& shown
   if (errno != EISDIR && errno != EPERM) {
     return Status::Failed("cannot remove " + shown + ": " + strerror(errno));
   }
-  Fd fd(openat(dirfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  UniqueFd fd(openat(dirfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   if (fd.get() < 0) return Status::Failed("cannot open " + shown + ": " + strerror(errno));
   Result<std::vector<std::string>> names = Names(fd.get(), shown);
   if (!names.ok()) return names.status();
@@ -95,13 +78,9 @@ void CopyXattrs(int from, int to) {
   }
 }
 
-bool IsWhiteout(const struct stat& st) {
-  return S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0);
-}
-
 bool IsOpaque(int fd) {
   char value[2];
-  return fgetxattr(fd, kOverlayOpaque, value, sizeof value) == 1 && value[0] == 'y';
+  return fgetxattr(fd, kOverlayOpaqueXattr, value, sizeof value) == 1 && value[0] == 'y';
 }
 
 // Gives the open entry `to` the owner, mode, extended attributes and times of `from` (whose
@@ -119,8 +98,9 @@ Status CopyMetadata(int from, int to, const struct stat& st, const std::string& 
 // Copies a regular file's bytes, owner, mode, xattrs and times (when it cannot be hardlinked).
 Status CopyFile(int from_dir, int to_dir, const std::string& name, const struct stat& st,
                 const std::string& shown) {
-  Fd from(openat(from_dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-  Fd to(openat(to_dir, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+  UniqueFd from(openat(from_dir, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  UniqueFd to(
+      openat(to_dir, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
   if (from.get() < 0 || to.get() < 0) {
     return Status::Failed("cannot copy " + shown + ": " + strerror(errno));
   }
@@ -146,9 +126,9 @@ Status MergeEntry(int layer, int merged, const std::string& name, const std::str
   }
   struct stat below;
   const bool exists = fstatat(merged, name.c_str(), &below, AT_SYMLINK_NOFOLLOW) == 0;
-  if (IsWhiteout(st)) return RemoveTreeAt(merged, name, shown);
+  if (IsOverlayWhiteout(st)) return RemoveTreeAt(merged, name, shown);
   if (S_ISDIR(st.st_mode)) {
-    Fd from(openat(layer, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    UniqueFd from(openat(layer, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (from.get() < 0) return Status::Failed("cannot open " + shown + ": " + strerror(errno));
     if (exists && (!S_ISDIR(below.st_mode) || IsOpaque(from.get()))) {
       if (Status s = RemoveTreeAt(merged, name, shown); !s.ok()) return s;
@@ -157,7 +137,7 @@ Status MergeEntry(int layer, int merged, const std::string& name, const std::str
         mkdirat(merged, name.c_str(), 0700) != 0) {
       return Status::Failed("cannot create " + shown + ": " + strerror(errno));
     }
-    Fd to(openat(merged, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    UniqueFd to(openat(merged, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (to.get() < 0) return Status::Failed("cannot open " + shown + ": " + strerror(errno));
     if (Status s = MergeFolder(from.get(), to.get(), shown, depth + 1); !s.ok()) return s;
     return CopyMetadata(from.get(), to.get(), st, shown);
@@ -214,10 +194,10 @@ Result<fs::path> BuildMerged(const std::vector<fs::path>& layers, const fs::path
     fs::remove_all(temp, ec);  // best effort: a leftover is removed by the stale-file sweep
     return status;
   };
-  Fd merged(open(temp.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd merged(open(temp.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (merged.get() < 0) return fail(Status::Failed("cannot open " + temp.string()));
   for (const auto& layer : layers) {
-    Fd from(open(layer.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    UniqueFd from(open(layer.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (from.get() < 0) {
       return fail(
           Status::Failed("cannot open the layer " + layer.string() + ": " + strerror(errno)));

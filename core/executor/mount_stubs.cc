@@ -8,6 +8,8 @@
 
 #include <algorithm>
 
+#include "core/base/whiteout.h"
+
 namespace host {
 namespace fs = std::filesystem;
 
@@ -103,7 +105,7 @@ void MountStubs::TrimCopiedUp(const fs::path& upper) const {
       continue;
     }
     char opaque[2];
-    if (lgetxattr(path.c_str(), "trusted.overlay.opaque", opaque, sizeof opaque) >= 0) continue;
+    if (lgetxattr(path.c_str(), kOverlayOpaqueXattr, opaque, sizeof opaque) >= 0) continue;
     if (IsEmptyFolder(path)) rmdir(path.c_str());
   }
 }

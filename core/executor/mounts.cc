@@ -10,6 +10,8 @@
 #include <cstring>
 #include <string>
 
+#include "core/base/unique_fd.h"
+
 namespace host {
 namespace fs = std::filesystem;
 
@@ -27,14 +29,14 @@ std::string Errno(const std::string& what) { return what + ": " + strerror(errno
 // limit and no escaping.
 Status MountOverlayWithFsconfig(const std::vector<fs::path>& lowers, const fs::path& upper,
                                 const fs::path& work, const fs::path& target) {
-  int fs_fd = fsopen("overlay", FSOPEN_CLOEXEC);
-  if (fs_fd < 0) return Status::Failed(Errno("fsopen overlay"));
+  UniqueFd overlay(fsopen("overlay", FSOPEN_CLOEXEC));
+  if (!overlay.ok()) return Status::Failed(Errno("fsopen overlay"));
+  const int fs_fd = overlay.get();
   auto fail = [&](const std::string& what) {
     std::string message = Errno(what);
     char log[512];
     ssize_t n = read(fs_fd, log, sizeof log - 1);
     if (n > 0) message += " (" + std::string(log, static_cast<size_t>(n)) + ")";
-    close(fs_fd);
     return Status::Failed(message);
   };
   for (const auto& lower : lowers) {
@@ -61,13 +63,10 @@ Status MountOverlayWithFsconfig(const std::vector<fs::path>& lowers, const fs::p
   if (fsconfig(fs_fd, FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) != 0) {
     return fail("overlay create");
   }
-  int mount_fd = fsmount(fs_fd, FSMOUNT_CLOEXEC, 0);
-  if (mount_fd < 0) return fail("fsmount overlay");
-  close(fs_fd);
-  int rc = move_mount(mount_fd, "", AT_FDCWD, target.c_str(), MOVE_MOUNT_F_EMPTY_PATH);
-  int error = errno;
-  close(mount_fd);
-  errno = error;
+  UniqueFd mount_fd(fsmount(fs_fd, FSMOUNT_CLOEXEC, 0));
+  if (!mount_fd.ok()) return fail("fsmount overlay");
+  overlay.reset();
+  int rc = move_mount(mount_fd.get(), "", AT_FDCWD, target.c_str(), MOVE_MOUNT_F_EMPTY_PATH);
   if (rc != 0) return Status::Failed(Errno("move_mount overlay to " + target.string()));
   return {};
 }
@@ -93,11 +92,8 @@ Status MountOverlay(const std::vector<fs::path>& lowers_top_first, const fs::pat
 
 bool OverlayTakesLowersOneByOne() {
   static const bool supported = [] {
-    int fs_fd = fsopen("overlay", FSOPEN_CLOEXEC);
-    if (fs_fd < 0) return false;
-    bool taken = fsconfig(fs_fd, FSCONFIG_SET_STRING, "lowerdir+", "/", 0) == 0;
-    close(fs_fd);
-    return taken;
+    UniqueFd overlay(fsopen("overlay", FSOPEN_CLOEXEC));
+    return overlay.ok() && fsconfig(overlay.get(), FSCONFIG_SET_STRING, "lowerdir+", "/", 0) == 0;
   }();
   return supported;
 }

@@ -1,5 +1,6 @@
 #include "core/executor/step_runner.h"
 
+#include "core/base/unique_fd.h"
 #include "core/executor/abandoned_steps.h"
 
 #include <fcntl.h>
@@ -121,19 +122,18 @@ std::vector<std::string> FinalEnv(const StepSpec& spec, const ImageUser& user) {
 
 Status WriteFile(const fs::path& path, const std::string& contents, mode_t mode, uid_t uid,
                  gid_t gid) {
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return Status::Failed("cannot create " + path.string() + ": " + strerror(errno));
+  UniqueFd fd(open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+  if (!fd.ok()) return Status::Failed("cannot create " + path.string() + ": " + strerror(errno));
   size_t done = 0;
   while (done < contents.size()) {
-    ssize_t n = write(fd, contents.data() + done, contents.size() - done);
+    ssize_t n = write(fd.get(), contents.data() + done, contents.size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     done += static_cast<size_t>(n);
   }
-  bool ok = done == contents.size() && fchown(fd, uid, gid) == 0 && fchmod(fd, mode) == 0;
-  int error = errno;
-  close(fd);
-  if (!ok) return Status::Failed("cannot write " + path.string() + ": " + strerror(error));
+  bool ok =
+      done == contents.size() && fchown(fd.get(), uid, gid) == 0 && fchmod(fd.get(), mode) == 0;
+  if (!ok) return Status::Failed("cannot write " + path.string() + ": " + strerror(errno));
   return {};
 }
 
@@ -207,26 +207,14 @@ Result<std::vector<OciMount>> MakeMounts(const StepSpec& spec, const ImageUser& 
 
 // A pipe whose ends are closed by the destructor unless released.
 struct Pipe {
-  int read = -1;
-  int write = -1;
-  ~Pipe() {
-    if (read >= 0) close(read);
-    if (write >= 0) close(write);
-  }
+  UniqueFd read;
+  UniqueFd write;
   Status Open() {
     int fds[2];
     if (pipe2(fds, O_CLOEXEC) != 0) return Status::Failed(std::string("pipe: ") + strerror(errno));
-    read = fds[0];
-    write = fds[1];
+    read.reset(fds[0]);
+    write.reset(fds[1]);
     return {};
-  }
-  int ReleaseRead() { return std::exchange(read, -1); }
-  int ReleaseWrite() { return std::exchange(write, -1); }
-  void CloseRead() {
-    if (read >= 0) close(std::exchange(read, -1));
-  }
-  void CloseWrite() {
-    if (write >= 0) close(std::exchange(write, -1));
   }
 };
 
@@ -315,7 +303,7 @@ Result<StepResult> RunInFolder(const OciRuntime& runtime, const fs::path& tmp_di
     status = pipe->Open();
     if (!status.ok()) return status;
   }
-  fcntl(out.read, F_SETPIPE_SZ, kPipeSize);
+  fcntl(out.read.get(), F_SETPIPE_SZ, kPipeSize);
   if (spec.stdin_bytes) {
     status = in.Open();
     if (!status.ok()) return status;
@@ -329,14 +317,14 @@ Result<StepResult> RunInFolder(const OciRuntime& runtime, const fs::path& tmp_di
   Result<pid_t> pid = StartRuntime(runtime,
                                    {"--root", folder.runtime_root().string(), "run", "--bundle",
                                     folder.bundle().string(), folder.container_id()},
-                                   RuntimeStdio{in.read, out.write, err.write});
+                                   RuntimeStdio{in.read.get(), out.write.get(), err.write.get()});
   if (!pid.ok()) return pid.status();
   folder.ContainerStarted();
-  in.CloseRead();
-  out.CloseWrite();
-  err.CloseWrite();
-  ProcessWatcher watcher(*pid, in.ReleaseWrite(), spec.stdin_bytes.value_or(""), out.ReleaseRead(),
-                         err.ReleaseRead());
+  in.read.reset();
+  out.write.reset();
+  err.write.reset();
+  ProcessWatcher watcher(*pid, in.write.release(), spec.stdin_bytes.value_or(""),
+                         out.read.release(), err.read.release());
   std::optional<Clock::time_point> deadline;
   if (spec.timeout.count() > 0) deadline = started + spec.timeout;
   Result<WatchEnd> end = watcher.Watch(deadline, guard.fd());

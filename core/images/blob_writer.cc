@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/base/unique_fd.h"
 #include "core/images/content_store.h"
 #include "core/images/digest.h"
 
@@ -21,11 +22,8 @@ std::string Errno() { return std::strerror(errno); }
 
 // Makes a rename in dir durable.
 void SyncDir(const fs::path& dir) {
-  int fd = open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd >= 0) {
-    fsync(fd);
-    close(fd);
-  }
+  UniqueFd fd(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (fd.ok()) fsync(fd.get());
 }
 
 }  // namespace
@@ -33,10 +31,7 @@ void SyncDir(const fs::path& dir) {
 BlobWriter::~BlobWriter() { Discard(); }
 
 void BlobWriter::Discard() {
-  if (fd_ >= 0) {
-    close(fd_);
-    fd_ = -1;
-  }
+  fd_.reset();
   if (!temp_.empty()) {
     unlink(temp_.c_str());
     temp_.clear();
@@ -44,11 +39,11 @@ void BlobWriter::Discard() {
 }
 
 Status BlobWriter::Write(const void* data, size_t size) {
-  if (fd_ < 0) return Status::Failed("blob writer is closed");
+  if (!fd_.ok()) return Status::Failed("blob writer is closed");
   sha_.Update(data, size);
   const char* p = static_cast<const char*>(data);
   while (size > 0) {
-    ssize_t n = write(fd_, p, size);
+    ssize_t n = write(fd_.get(), p, size);
     if (n < 0) {
       if (errno == EINTR) continue;
       return Status::Failed("cannot write " + temp_.string() + ": " + Errno());
@@ -65,20 +60,18 @@ Status BlobWriter::Commit(std::string_view digest) {
     Discard();
     return s;
   }
-  if (fd_ < 0) return Status::Failed("blob writer is closed");
-  std::string actual = "sha256:" + sha_.HexDigest();
+  if (!fd_.ok()) return Status::Failed("blob writer is closed");
+  std::string actual = sha_.Digest();
   if (actual != digest) {
     Discard();
     return Status::Failed("digest mismatch: expected " + std::string(digest) + ", got " + actual +
                           " (" + std::to_string(size_) + " bytes); nothing was stored");
   }
-  if (fsync(fd_) != 0) {
+  if (fsync(fd_.get()) != 0 || fd_.Close() != 0) {
     std::string error = Errno();
     Discard();
     return Status::Failed("cannot sync blob " + std::string(digest) + ": " + error);
   }
-  close(fd_);
-  fd_ = -1;
   const fs::path target = blobs_dir_ / DigestHex(digest);
   if (rename(temp_.c_str(), target.c_str()) != 0) {
     std::string error = Errno();

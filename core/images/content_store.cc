@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "core/base/sha256.h"
+#include "core/base/unique_fd.h"
 #include "core/base/warning.h"
 #include "core/images/digest.h"
 
@@ -40,25 +41,21 @@ fs::path ContentStore::LockPath(std::string_view kind, std::string_view digest) 
 Result<std::string> ContentStore::Read(std::string_view digest) const {
   if (Status s = CheckDigest(digest); !s.ok()) return s;
   const fs::path path = Path(digest);
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return Status::Failed("cannot read blob " + path.string() + ": " + Errno());
+  UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.ok()) return Status::Failed("cannot read blob " + path.string() + ": " + Errno());
   std::string bytes;
   char buffer[65536];
   for (;;) {
-    ssize_t n = read(fd, buffer, sizeof buffer);
+    ssize_t n = read(fd.get(), buffer, sizeof buffer);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      std::string error = Errno();
-      close(fd);
-      return Status::Failed("cannot read blob " + path.string() + ": " + error);
-    }
+    if (n < 0) return Status::Failed("cannot read blob " + path.string() + ": " + Errno());
     if (n == 0) break;
     bytes.append(buffer, static_cast<size_t>(n));
   }
-  close(fd);
+  fd.reset();
   // Manifests and configs are small: checking their digest on every read costs little, and a
   // damaged config must never reach a step.
-  const std::string actual = "sha256:" + Sha256Hex(bytes);
+  const std::string actual = Sha256Digest(bytes);
   if (actual != digest) {
     Warn("blob " + std::string(digest) + " (" + path.string() + ") is corrupt: its bytes hash to " +
          actual + "; removed it, it will be fetched again");
@@ -73,28 +70,21 @@ Result<std::string> ContentStore::Read(std::string_view digest) const {
 std::string ContentStore::Check(std::string_view digest) const {
   if (!IsSha256Digest(digest)) return "is not named by a sha256 digest";
   const fs::path path = Path(digest);
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return "cannot be read: " + Errno();
+  UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (!fd.ok()) return "cannot be read: " + Errno();
   struct stat st {};
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    close(fd);
-    return "is not a regular file";
-  }
+  if (fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return "is not a regular file";
   Sha256 sha;
   std::string buffer(1 << 20, '\0');
   for (;;) {
-    ssize_t n = read(fd, buffer.data(), buffer.size());
+    ssize_t n = read(fd.get(), buffer.data(), buffer.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      std::string error = Errno();
-      close(fd);
-      return "cannot be read: " + error;
-    }
+    if (n < 0) return "cannot be read: " + Errno();
     if (n == 0) break;
     sha.Update(buffer.data(), static_cast<size_t>(n));
   }
-  close(fd);
-  const std::string actual = "sha256:" + sha.HexDigest();
+  fd.reset();
+  const std::string actual = sha.Digest();
   if (actual != digest) return "is corrupt: its bytes hash to " + actual;
   return {};
 }

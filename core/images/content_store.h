@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "core/base/status.h"
+#include "core/base/unique_fd.h"
 #include "core/images/sha256_stream.h"
 
 namespace host::images {
@@ -35,7 +36,7 @@ class BlobWriter {
       : fd_(fd), temp_(std::move(temp)), blobs_dir_(std::move(blobs_dir)) {}
   void Discard();
 
-  int fd_;
+  UniqueFd fd_;
   std::filesystem::path temp_;
   std::filesystem::path blobs_dir_;
   Sha256Stream sha_;

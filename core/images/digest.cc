@@ -5,7 +5,7 @@
 namespace host::images {
 namespace {
 
-constexpr std::string_view kSha256Prefix = "sha256:";
+constexpr std::string_view kSha256Prefix = kSha256DigestPrefix;
 
 }  // namespace
 
@@ -38,8 +38,6 @@ std::string DigestHex(std::string_view digest) {
   return std::string(digest.substr(digest.find(':') + 1));
 }
 
-std::string DigestOf(std::string_view bytes) {
-  return std::string(kSha256Prefix) + Sha256Hex(bytes);
-}
+std::string DigestOf(std::string_view bytes) { return Sha256Digest(bytes); }
 
 }  // namespace host::images

@@ -17,6 +17,8 @@
 
 #include "core/base/file_lock.h"
 #include "core/base/size.h"
+#include "core/base/unique_fd.h"
+#include "core/base/whiteout.h"
 #include "core/images/digest.h"
 #include "core/images/sha256_stream.h"
 
@@ -27,9 +29,6 @@ namespace {
 
 // Reads and decompression work in chunks this large.
 constexpr size_t kBufferSize = size_t{1} << 20;
-constexpr char kWhiteoutPrefix[] = ".wh.";
-constexpr char kOpaqueMarker[] = ".wh..wh..opq";
-constexpr char kOverlayOpaque[] = "trusted.overlay.opaque";
 
 std::string Errno(int error = errno) { return std::strerror(error); }
 
@@ -46,32 +45,6 @@ std::string LimitHint(const LayerLimits& limits, const char* key) {
 }
 
 uint64_t SaturatingAdd(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
-
-// Owns a file descriptor.
-class Fd {
- public:
-  Fd() = default;
-  explicit Fd(int fd) : fd_(fd) {}
-  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-  Fd& operator=(Fd&& other) noexcept {
-    if (this != &other) {
-      Reset();
-      fd_ = std::exchange(other.fd_, -1);
-    }
-    return *this;
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() { Reset(); }
-  int get() const { return fd_; }
-  void Reset() {
-    if (fd_ >= 0) close(fd_);
-    fd_ = -1;
-  }
-
- private:
-  int fd_ = -1;
-};
 
 // The uncompressed bytes of a layer blob, hashed as they are read. libarchive's raw format with
 // every filter decompresses whatever the blob is (gzip, zstd, or nothing).
@@ -130,7 +103,7 @@ class UncompressedStream {
     }
   }
 
-  std::string Digest() { return "sha256:" + sha_.HexDigest(); }
+  std::string Digest() { return sha_.Digest(); }
   const std::string& error() const { return error_; }
 
  private:
@@ -181,13 +154,11 @@ std::string Join(const std::vector<std::string>& parts, size_t count) {
 int RemoveTreeAt(int dirfd, const char* name) {
   if (unlinkat(dirfd, name, 0) == 0) return 0;
   if (errno != EISDIR && errno != EPERM) return -1;
-  int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0) return -1;
-  DIR* dir = fdopendir(fd);
-  if (dir == nullptr) {
-    close(fd);
-    return -1;
-  }
+  UniqueFd folder(openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!folder.ok()) return -1;
+  DIR* dir = fdopendir(folder.get());
+  if (dir == nullptr) return -1;
+  const int fd = folder.release();  // the DIR owns it now
   while (dirent* child = readdir(dir)) {
     if (std::strcmp(child->d_name, ".") == 0 || std::strcmp(child->d_name, "..") == 0) continue;
     if (RemoveTreeAt(fd, child->d_name) != 0) {
@@ -256,7 +227,7 @@ class Extractor {
     Result<int> parent = ParentOf(*parts, parts->size() - 1);
     if (!parent.ok()) return parent.status();
     const std::string& name = parts->back();
-    if (name.rfind(kWhiteoutPrefix, 0) == 0) return Whiteout(*parent, name);
+    if (IsWhiteoutName(name)) return Whiteout(*parent, name);
     if (const char* target = archive_entry_hardlink(entry)) {
       return HardLink(*parent, *parts, target);
     }
@@ -269,7 +240,8 @@ class Extractor {
           if (Status s = ClearSlot(*parent, name, Shown()); !s.ok()) return s;
           if (mkdirat(*parent, name.c_str(), 0700) != 0) return Failure("cannot create folder");
         }
-        Fd folder(openat(*parent, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+        UniqueFd folder(
+            openat(*parent, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
         if (folder.get() < 0) return Failure("cannot open folder");
         return Folder(folder.get(), *parts, entry);
       }
@@ -312,7 +284,8 @@ class Extractor {
 
   // Opens parts[index] inside base, creating it when missing and create is set. A symlink there
   // is refused rather than followed.
-  Result<Fd> OpenChild(int base, const std::vector<std::string>& parts, size_t index, bool create) {
+  Result<UniqueFd> OpenChild(int base, const std::vector<std::string>& parts, size_t index,
+                             bool create) {
     const char* name = parts[index].c_str();
     int next = openat(base, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (next < 0 && errno == ENOENT && create) {
@@ -331,14 +304,14 @@ class Extractor {
       return Status::Failed("cannot open folder \"" + Join(parts, index + 1) +
                             "\" for layer entry " + Shown() + ": " + Errno(error));
     }
-    return Fd(next);
+    return UniqueFd(next);
   }
 
   // Opens the folder made of the first count parts (count > 0) from the root.
-  Result<Fd> OpenFolder(const std::vector<std::string>& parts, size_t count, bool create) {
-    Fd current;
+  Result<UniqueFd> OpenFolder(const std::vector<std::string>& parts, size_t count, bool create) {
+    UniqueFd current;
     for (size_t i = 0; i < count; ++i) {
-      Result<Fd> next = OpenChild(i == 0 ? root_fd_ : current.get(), parts, i, create);
+      Result<UniqueFd> next = OpenChild(i == 0 ? root_fd_ : current.get(), parts, i, create);
       if (!next.ok()) return next.status();
       current = std::move(*next);
     }
@@ -360,7 +333,8 @@ class Extractor {
     open_names_.resize(common);
     open_folders_.resize(common);
     for (size_t i = common; i < count; ++i) {
-      Result<Fd> next = OpenChild(i == 0 ? root_fd_ : open_folders_.back().get(), parts, i, create);
+      Result<UniqueFd> next =
+          OpenChild(i == 0 ? root_fd_ : open_folders_.back().get(), parts, i, create);
       if (!next.ok()) return next.status();
       open_names_.push_back(parts[i]);
       open_folders_.push_back(std::move(*next));
@@ -434,10 +408,10 @@ class Extractor {
       return openat(parent, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                     0600);
     };
-    Fd fd(create());
+    UniqueFd fd(create());
     if (fd.get() < 0 && errno == EEXIST) {
       if (Status s = ClearSlot(parent, name, Shown()); !s.ok()) return s;
-      fd = Fd(create());
+      fd = UniqueFd(create());
     }
     if (fd.get() < 0) return Failure("cannot create file");
     int64_t end = 0;
@@ -521,7 +495,7 @@ class Extractor {
       return Status::Failed("hardlink " + Shown() + " points at the layer root");
     }
     if (*target_parts == parts) return {};
-    Result<Fd> target_parent = OpenFolder(*target_parts, target_parts->size() - 1, false);
+    Result<UniqueFd> target_parent = OpenFolder(*target_parts, target_parts->size() - 1, false);
     if (!target_parent.ok()) return target_parent.status();
     int target_dir = target_parts->size() == 1 ? root_fd_ : target_parent->get();
     if (Status s = CreateOrReplace(parent, parts.back(),
@@ -536,14 +510,14 @@ class Extractor {
   }
 
   Status Whiteout(int parent, const std::string& name) {
-    if (name == kOpaqueMarker) {
-      if (fsetxattr(parent, kOverlayOpaque, "y", 1, 0) != 0) {
+    if (IsOpaqueMarker(name)) {
+      if (fsetxattr(parent, kOverlayOpaqueXattr, "y", 1, 0) != 0) {
         return Failure("cannot mark the folder opaque (xattr trusted.overlay.opaque)");
       }
       return {};
     }
-    if (name.rfind(".wh..wh.", 0) == 0) return {};  // other AUFS metadata means nothing here
-    std::string hidden = name.substr(std::strlen(kWhiteoutPrefix));
+    if (IsAufsMetadata(name)) return {};  // other AUFS metadata means nothing here
+    std::string hidden(WhiteoutTarget(name));
     if (hidden.empty() || hidden == "." || hidden == "..") {
       return Status::Failed("whiteout " + Shown() + " names nothing; refusing the layer");
     }
@@ -574,13 +548,13 @@ class Extractor {
   // open_names_[0..i]. Only folders on that path are kept, so replacing a child of the parent
   // never leaves a stale descriptor here.
   std::vector<std::string> open_names_;
-  std::vector<Fd> open_folders_;
+  std::vector<UniqueFd> open_folders_;
   std::vector<PendingFolder> folders_;
 };
 
 // Makes a rename in dir durable.
 void SyncDir(const fs::path& dir) {
-  Fd fd(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd fd(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (fd.get() >= 0) fsync(fd.get());
 }
 
@@ -596,7 +570,7 @@ bool UnpackBudget::Take(uint64_t bytes) {
 
 Result<std::string> ExtractLayer(const fs::path& blob, const fs::path& dir,
                                  const LayerLimits& limits, UnpackBudget* budget) {
-  Fd root(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  UniqueFd root(open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (root.get() < 0) return Status::Failed("cannot open folder " + dir.string() + ": " + Errno());
   // File content is bounded by the extractor; this bounds the rest (headers, padding, bytes after
   // the end of the archive) and the work of decompressing.

@@ -2,6 +2,8 @@
 
 #include <openssl/evp.h>
 
+#include "core/base/sha256.h"
+
 namespace host::images {
 
 Sha256Stream::Sha256Stream() : context_(EVP_MD_CTX_new()) {
@@ -27,5 +29,7 @@ std::string Sha256Stream::HexDigest() {
   }
   return out;
 }
+
+std::string Sha256Stream::Digest() { return kSha256DigestPrefix + HexDigest(); }
 
 }  // namespace host::images

@@ -21,6 +21,8 @@ class Sha256Stream {
   void Update(const void* data, size_t size);
   // Finishes and returns the digest as 64 lowercase hex characters.
   std::string HexDigest();
+  // Finishes and returns the digest as a content digest: "sha256:" and 64 hex characters.
+  std::string Digest();
 
  private:
   void* context_;  // EVP_MD_CTX, kept out of this header

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "core/base/sha256.h"
+#include "core/base/unique_fd.h"
 #include "core/base/warning.h"
 #include "core/images/digest.h"
 
@@ -142,16 +143,16 @@ Status TagStore::Record(const ImageReference& reference, std::string_view digest
   const fs::path target = Path(reference);
   // "<name>.tmp<pid>-XXXXXX": unique per writer, and recognizable as a temporary.
   std::string temp = target.string() + ".tmp" + std::to_string(getpid()) + "-XXXXXX";
-  int fd = mkostemp(temp.data(), O_CLOEXEC);
-  if (fd < 0) {
+  UniqueFd fd(mkostemp(temp.data(), O_CLOEXEC));
+  if (!fd.ok()) {
     return Status::Failed("cannot create a file in " + dir_.string() + ": " + std::strerror(errno));
   }
   const json entry = {{"reference", reference.String()},
                       {"digest", std::string(digest)},
                       {"resolved_ms", EpochMs(resolved_at)}};
-  const bool written = WriteAll(fd, entry.dump() + "\n");
+  const bool written = WriteAll(fd.get(), entry.dump() + "\n");
   const int write_error = errno;
-  close(fd);
+  fd.reset();
   if (!written || rename(temp.c_str(), target.c_str()) != 0) {
     const std::string why = std::strerror(written ? errno : write_error);
     unlink(temp.c_str());

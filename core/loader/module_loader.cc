@@ -83,7 +83,7 @@ const std::string& LoadedModule::Digest() const {
     if (path_.empty()) {  // built into the host: its identity is its name and build
       sha.UpdateField(def_.name());
       sha.UpdateField(build_info_);
-      digest_ = "sha256:" + sha.HexDigest();
+      digest_ = sha.Digest();
       return;
     }
     std::error_code error;
@@ -92,7 +92,7 @@ const std::string& LoadedModule::Digest() const {
     } else {
       HashFile(path_, &sha);
     }
-    digest_ = "sha256:" + sha.HexDigest();
+    digest_ = sha.Digest();
   });
   return digest_;
 }

@@ -2,14 +2,16 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <string_view>
 
+#include "core/base/subprocess.h"
+#include "core/base/unique_fd.h"
 #include "host/v1/wire.pb.h"
 
 extern char** environ;
@@ -73,8 +75,12 @@ ModuleProcess::~ModuleProcess() {
 
 Status ModuleProcess::Launch(DescribedModule* described) {
   const fs::path socket = host_->NewModuleSocket();
-  // Everything the child needs is made before fork: after it, only system calls are safe.
-  std::vector<std::string> env;
+  SubprocessSpec process;
+  process.argv = spec_.command;
+  process.dir = spec_.dir;
+  process.parent_death_signal = SIGKILL;  // the module ends with the runtime's spawner thread
+  process.own_process_group = true;       // a terminal's Ctrl-C reaches the runtime, which stops it
+  std::vector<std::string>& env = process.env.emplace();
   for (char** entry = environ; *entry != nullptr; ++entry) {
     const std::string_view text(*entry);
     if (text.rfind("HOST_MODULE_SOCKET=", 0) != 0 && text.rfind("HOST_ENGINE_SOCKET=", 0) != 0) {
@@ -83,56 +89,26 @@ Status ModuleProcess::Launch(DescribedModule* described) {
   }
   env.push_back("HOST_MODULE_SOCKET=unix://" + socket.string());
   env.push_back("HOST_ENGINE_SOCKET=" + host_->engine_address());
-  std::vector<char*> argv;
-  for (std::string& arg : spec_.command) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-  std::vector<char*> envp;
-  for (std::string& entry : env) envp.push_back(entry.data());
-  envp.push_back(nullptr);
-  const std::string dir = spec_.dir.string();
 
   int output[2];
-  int exec_status[2];
   if (pipe2(output, O_CLOEXEC) != 0) return Status::Failed(spec_.label + ": cannot make a pipe");
-  if (pipe2(exec_status, O_CLOEXEC) != 0) {
-    close(output[0]);
-    close(output[1]);
-    return Status::Failed(spec_.label + ": cannot make a pipe");
-  }
+  UniqueFd output_read(output[0]);
+  UniqueFd output_write(output[1]);
+  process.stdio = {ChildStream::Inherit(), ChildStream::Fd(output_write.get()),
+                   ChildStream::Fd(output_write.get())};
+  // Forked on the spawner thread: the parent-death signal follows the thread that forks.
+  std::optional<Result<Subprocess>> started;
+  bool cannot_run = false;
   const pid_t pid = host_->Spawn([&]() -> pid_t {
-    const pid_t child = fork();
-    if (child != 0) return child;
-    prctl(PR_SET_PDEATHSIG, SIGKILL);  // the module ends with the runtime's spawner thread
-    setpgid(0, 0);  // a terminal's Ctrl-C reaches the runtime, which stops the module itself
-    dup2(output[1], STDOUT_FILENO);
-    dup2(output[1], STDERR_FILENO);
-    int error = 0;
-    if (chdir(dir.c_str()) != 0) {
-      error = errno;
-    } else {
-      execvpe(argv[0], argv.data(), envp.data());
-      error = errno;
-    }
-    (void)!write(exec_status[1], &error, sizeof error);
-    _exit(127);
+    started.emplace(Subprocess::Start(process, &cannot_run));
+    return started->ok() ? (*started)->release_pid() : -1;
   });
-  close(output[1]);
-  close(exec_status[1]);
+  output_write.reset();
   if (pid < 0) {
-    close(output[0]);
-    close(exec_status[0]);
-    return Status::Failed(spec_.label + ": cannot start a process: " + std::strerror(errno));
-  }
-  int exec_error = 0;
-  const ssize_t got = read(exec_status[0], &exec_error, sizeof exec_error);
-  close(exec_status[0]);
-  if (got == sizeof exec_error) {
-    int status = 0;
-    waitpid(pid, &status, 0);
-    close(output[0]);
-    return Status::Failed(spec_.label + ": cannot run '" + spec_.command[0] + "' in " + dir + ": " +
-                          std::strerror(exec_error) +
-                          "; install it or correct runtime.command in module.json");
+    if (!started || started->ok()) return Status::Failed(spec_.label + ": cannot start a process");
+    return Status::Failed(
+        spec_.label + ": " + started->status().message() +
+        (cannot_run ? "; install it or correct runtime.command in module.json" : ""));
   }
   pid_ = pid;
   group_ = pid;
@@ -140,17 +116,16 @@ Status ModuleProcess::Launch(DescribedModule* described) {
     std::lock_guard tail(output_mutex_);
     output_tail_.clear();
   }
-  output_reader_ = std::thread([this, fd = output[0]] {
+  output_reader_ = std::thread([this, fd = std::move(output_read)] {
     char chunk[4096];
     ssize_t n = 0;
-    while ((n = read(fd, chunk, sizeof chunk)) > 0 || (n < 0 && errno == EINTR)) {
+    while ((n = read(fd.get(), chunk, sizeof chunk)) > 0 || (n < 0 && errno == EINTR)) {
       if (n <= 0) continue;
       (void)!write(STDERR_FILENO, chunk, static_cast<size_t>(n));
       std::lock_guard tail(output_mutex_);
       output_tail_.append(chunk, static_cast<size_t>(n));
       if (output_tail_.size() > kTailBytes) output_tail_.erase(0, output_tail_.size() - kTailBytes);
     }
-    close(fd);
   });
 
   const auto deadline = Clock::now() + spec_.start_timeout;

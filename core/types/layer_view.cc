@@ -3,18 +3,16 @@
 #include <sys/stat.h>
 #include <sys/xattr.h>
 
+#include "core/base/whiteout.h"
+
 namespace host {
 namespace fs = std::filesystem;
 namespace {
 
-// Whether a layer entry is an overlay whiteout (a character device 0:0).
-bool IsWhiteout(const struct stat& st) { return S_ISCHR(st.st_mode) && st.st_rdev == 0; }
-
 // Whether a layer folder hides the same folder of lower layers.
 bool IsOpaque(const fs::path& dir) {
   char value[2] = {0};
-  return lgetxattr(dir.c_str(), "trusted.overlay.opaque", value, sizeof value) == 1 &&
-         value[0] == 'y';
+  return lgetxattr(dir.c_str(), kOverlayOpaqueXattr, value, sizeof value) == 1 && value[0] == 'y';
 }
 
 // Whether every component of relative is a real folder in one layer; sets *blocks when the layer
@@ -50,7 +48,7 @@ fs::path FindInLayers(const std::vector<fs::path>& layers, const fs::path& relat
         present = false;
         break;
       }
-      if (IsWhiteout(st)) return {};
+      if (IsOverlayWhiteout(st)) return {};
       if (++i == n) return p;
       if (!S_ISDIR(st.st_mode)) return {};
       if (IsOpaque(p)) opaque_above = true;
@@ -94,7 +92,7 @@ Status MergeLayers(const std::vector<fs::path>& layers, const fs::path& relative
         continue;
       }
       if (exists) fs::remove_all(target, ec);
-      if (IsWhiteout(st)) continue;
+      if (IsOverlayWhiteout(st)) continue;
       if (S_ISLNK(st.st_mode)) {
         fs::create_symlink(fs::read_symlink(it->path(), ec), target, ec);
       } else if (S_ISREG(st.st_mode)) {

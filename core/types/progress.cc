@@ -90,4 +90,25 @@ void ProgressLog::Tick() {
   }
 }
 
+ProgressStep::ProgressStep(ProgressLog& log, const std::string& what)
+    : log_(log), ticket_(log.Started(what)), started_(std::chrono::steady_clock::now()) {}
+
+ProgressStep::~ProgressStep() { Finish(false); }
+
+void ProgressStep::Finish(bool ok, std::string_view why) {
+  std::string outcome = FormatSeconds(elapsed());
+  if (!ok) outcome = (why.empty() ? "FAILED " : "FAILED (" + std::string(why) + ") ") + outcome;
+  FinishAs(outcome);
+}
+
+void ProgressStep::FinishAs(const std::string& outcome) {
+  if (finished_) return;
+  finished_ = true;
+  log_.Finished(ticket_, outcome);
+}
+
+std::chrono::steady_clock::duration ProgressStep::elapsed() const {
+  return std::chrono::steady_clock::now() - started_;
+}
+
 }  // namespace host

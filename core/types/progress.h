@@ -10,6 +10,7 @@
 #include <mutex>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <thread>
 
 namespace host {
@@ -56,6 +57,36 @@ class ProgressLog {
   };
   std::map<int, Running> running_;
   std::thread ticker_;  // only on a terminal, from the first Started
+};
+
+// One piece of work on a ProgressLog, from start (when made) to end: Finish(ok) reports its time,
+// with "FAILED " in front when it failed; one destroyed unfinished (an early return) is reported
+// as failed.
+//   ProgressStep step(progress, "pull " + address);
+//   ...
+//   step.Finish(image.ok());
+class ProgressStep {
+ public:
+  // Reports that what started.
+  ProgressStep(ProgressLog& log, const std::string& what);
+  // Finishes as failed unless finished already.
+  ~ProgressStep();
+  ProgressStep(const ProgressStep&) = delete;
+  ProgressStep& operator=(const ProgressStep&) = delete;
+
+  // Reports the end: "0.14s", or "FAILED 0.14s", or with why "FAILED (why) 0.14s". Only the
+  // first call counts.
+  void Finish(bool ok, std::string_view why = {});
+  // Reports the end with an outcome of the caller's ("CACHED"). Only the first call counts.
+  void FinishAs(const std::string& outcome);
+  // The time since the start.
+  std::chrono::steady_clock::duration elapsed() const;
+
+ private:
+  ProgressLog& log_;
+  int ticket_;
+  std::chrono::steady_clock::time_point started_;
+  bool finished_ = false;
 };
 
 }  // namespace host

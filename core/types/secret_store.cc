@@ -1,7 +1,6 @@
 #include "core/types/secret_store.h"
 
 #include <fcntl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +12,8 @@
 
 #include "core/base/random_hex.h"
 #include "core/base/sha256.h"
+#include "core/base/subprocess.h"
+#include "core/base/unique_fd.h"
 
 namespace host {
 namespace fs = std::filesystem;
@@ -29,13 +30,13 @@ Status SecretStore::LoadKey() {
     fs::create_directories(key_file_.parent_path(), ec);
     fs::path tmp = key_file_;
     tmp += ".tmp" + std::to_string(getpid());
-    int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    if (fd < 0 || write(fd, fresh.data(), fresh.size()) != static_cast<ssize_t>(fresh.size())) {
-      if (fd >= 0) close(fd);
+    UniqueFd fd(open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    if (!fd.ok() ||
+        write(fd.get(), fresh.data(), fresh.size()) != static_cast<ssize_t>(fresh.size())) {
       return Status::Failed("cannot write the secret hashing key " + key_file_.string() +
                             "; set HOST_STATE_DIR to a writable folder");
     }
-    close(fd);
+    fd.reset();
     // Whoever renames first wins; everyone then reads the same key.
     if (!fs::exists(key_file_, ec)) fs::rename(tmp, key_file_, ec);
     fs::remove(tmp, ec);
@@ -52,7 +53,7 @@ Status SecretStore::LoadKey() {
 Result<std::string> SecretStore::KeyedHash(std::string_view plaintext) {
   std::lock_guard lock(mutex_);
   if (Status s = LoadKey(); !s.ok()) return s;
-  return "sha256:" + HmacSha256Hex(key_, plaintext);
+  return HmacSha256Digest(key_, plaintext);
 }
 
 Result<std::string> SecretStore::Add(std::string_view name, std::string plaintext) {
@@ -61,7 +62,7 @@ Result<std::string> SecretStore::Add(std::string_view name, std::string plaintex
   Sha256 fields;
   fields.UpdateField(name);
   fields.UpdateField(plaintext);
-  std::string id = "sha256:" + HmacSha256Hex(key_, fields.HexDigest());
+  std::string id = HmacSha256Digest(key_, fields.HexDigest());
   secrets_[id] = {std::string(name), std::move(plaintext)};
   RebuildPieces();
   return id;
@@ -126,29 +127,21 @@ namespace {
 
 // Runs a shell command and returns its standard output without one trailing newline.
 Result<std::string> CommandOutput(const std::string& command) {
-  int pipe_fds[2];
-  if (pipe(pipe_fds) != 0) return Status::Failed("cannot create a pipe for cmd:// secret");
-  pid_t pid = fork();
-  if (pid == 0) {
-    dup2(pipe_fds[1], 1);
-    close(pipe_fds[0]);
-    close(pipe_fds[1]);
-    execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
-    _exit(127);
+  SubprocessSpec spec;
+  spec.program = "/bin/sh";
+  spec.argv = {"sh", "-c", command};
+  spec.stdio[1] = ChildStream::Pipe();
+  Result<SubprocessOutput> ran = RunSubprocess(spec);
+  if (!ran.ok()) {
+    return Status::Failed("the secret command `" + command +
+                          "` did not start: " + ran.status().message());
   }
-  close(pipe_fds[1]);
-  std::string out;
-  char buf[4096];
-  for (ssize_t n; (n = read(pipe_fds[0], buf, sizeof buf)) > 0;)
-    out.append(buf, static_cast<size_t>(n));
-  close(pipe_fds[0]);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+  if (!ran->exit.success()) {
     // The command line is not secret; its output is, and is not shown.
     return Status::Failed("the secret command `" + command + "` exited with status " +
-                          std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128));
+                          std::to_string(ran->exit.signal == 0 ? ran->exit.code : 128));
   }
+  std::string out = std::move(ran->out);
   if (!out.empty() && out.back() == '\n') out.pop_back();
   return out;
 }

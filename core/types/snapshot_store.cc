@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "core/base/sha256.h"
+#include "core/base/unique_fd.h"
 
 namespace host {
 namespace fs = std::filesystem;
@@ -58,7 +59,7 @@ std::string FileDigest(const fs::path& file) {
   }
   struct stat st {};
   lstat(file.c_str(), &st);
-  return "sha256:" + sha.HexDigest() + ((st.st_mode & 0111) ? "+x" : "");
+  return sha.Digest() + ((st.st_mode & 0111) ? "+x" : "");
 }
 
 std::string TreeDigest(const fs::path& dir) {
@@ -84,16 +85,16 @@ std::string TreeDigest(const fs::path& dir) {
       sha.UpdateField(FileDigest(e.path()));
     }
   }
-  return "sha256:" + sha.HexDigest();
+  return sha.Digest();
 }
 
 Status CopyBytes(const fs::path& source, int out) {
-  int in = open(source.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-  if (in < 0) return Fail("cannot read", source, std::error_code(errno, std::generic_category()));
+  UniqueFd in(open(source.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (!in.ok()) return Fail("cannot read", source, std::error_code(errno, std::generic_category()));
   std::vector<char> buffer(1 << 16);
   Status status;
   for (;;) {
-    ssize_t n = read(in, buffer.data(), buffer.size());
+    ssize_t n = read(in.get(), buffer.data(), buffer.size());
     if (n == 0) break;
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
@@ -104,14 +105,12 @@ Status CopyBytes(const fs::path& source, int out) {
       ssize_t w = write(out, buffer.data() + done, static_cast<size_t>(n - done));
       if (w < 0 && errno == EINTR) continue;
       if (w <= 0) {
-        close(in);
         return Status::Failed("cannot write a copy of " + source.string() + ": " +
                               std::strerror(w < 0 ? errno : ENOSPC));
       }
       done += w;
     }
   }
-  close(in);
   return status;
 }
 
@@ -128,13 +127,10 @@ Status PlaceFolder(const fs::path& target, mode_t mode) {
   }
   // The mode is set on the folder opened without following, not by path: a link swapped in
   // meanwhile is refused rather than given the mode.
-  int fd = open(target.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-  if (fd < 0 || fchmod(fd, mode) != 0) {
-    const int error = errno;
-    if (fd >= 0) close(fd);
-    return Fail("cannot create", target, std::error_code(error, std::generic_category()));
+  UniqueFd fd(open(target.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!fd.ok() || fchmod(fd.get(), mode) != 0) {
+    return Fail("cannot create", target, std::error_code(errno, std::generic_category()));
   }
-  close(fd);
   return {};
 }
 
@@ -142,15 +138,15 @@ Status PlaceFolder(const fs::path& target, mode_t mode) {
 // source; its mode is set only once all bytes are written, so a failed or killed copy never
 // leaves a file with the source's setuid bits.
 Status CopyNewFile(const fs::path& source, const fs::path& target, mode_t mode) {
-  int out = open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  if (out < 0)
+  UniqueFd out(open(target.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
+  if (!out.ok())
     return Fail("cannot create", target, std::error_code(errno, std::generic_category()));
-  Status copied = CopyBytes(source, out);
-  if (copied.ok() && fchmod(out, mode) != 0) {
+  Status copied = CopyBytes(source, out.get());
+  if (copied.ok() && fchmod(out.get(), mode) != 0) {
     copied =
         Fail("cannot set the mode of", target, std::error_code(errno, std::generic_category()));
   }
-  if (close(out) != 0 && copied.ok()) {
+  if (out.Close() != 0 && copied.ok()) {
     copied = Fail("cannot write", target, std::error_code(errno, std::generic_category()));
   }
   if (!copied.ok()) unlink(target.c_str());

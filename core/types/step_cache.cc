@@ -15,6 +15,7 @@
 
 #include "core/base/file_lock.h"
 #include "core/base/sha256.h"
+#include "core/base/unique_fd.h"
 #include "core/base/warning.h"
 
 namespace host {
@@ -28,22 +29,18 @@ constexpr std::string_view kRecordFormat = "host step result 2";
 // Reads a whole file; false when it cannot be opened or read. One read of the file's size (a
 // stream's rdbuf copies a megabyte of stdout in ~15 ms, several times the cost of hashing it).
 bool ReadFile(const fs::path& path, std::string* bytes) {
-  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return false;
+  UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (!fd.ok()) return false;
   struct stat st {};
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    close(fd);
-    return false;
-  }
+  if (fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
   bytes->resize(static_cast<size_t>(st.st_size));
   size_t done = 0;
   while (done < bytes->size()) {
-    ssize_t n = read(fd, bytes->data() + done, bytes->size() - done);
+    ssize_t n = read(fd.get(), bytes->data() + done, bytes->size() - done);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     done += static_cast<size_t>(n);
   }
-  close(fd);
   if (done != bytes->size()) return false;  // shorter than it said: changed while read
   return true;
 }

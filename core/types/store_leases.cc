@@ -36,20 +36,20 @@ std::string StoreEntryOf(const fs::path& state, const fs::path& path) {
 StoreLeases::StoreLeases(fs::path state) : state_(std::move(state)) {}
 
 StoreLeases::~StoreLeases() {
-  if (lease_fd_ >= 0) close(lease_fd_);  // frees the slot: pruners read only held ones
-  if (stores_lock_fd_ >= 0) close(stores_lock_fd_);
+  lease_fd_.reset();  // frees the slot: pruners read only held ones
+  stores_lock_fd_.reset();
 }
 
 Status StoreLeases::LockShared() {
   if (shared_count_++ > 0) return {};
-  if (stores_lock_fd_ < 0) {
+  if (!stores_lock_fd_.ok()) {
     std::error_code ec;
     fs::create_directories(LeaseFolder(state_), ec);
-    stores_lock_fd_ = open(StoresLockFile(state_).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    stores_lock_fd_.reset(open(StoresLockFile(state_).c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
   }
   int result = -1;
-  if (stores_lock_fd_ >= 0) {
-    while ((result = flock(stores_lock_fd_, LOCK_SH)) != 0 && errno == EINTR) {
+  if (stores_lock_fd_.ok()) {
+    while ((result = flock(stores_lock_fd_.get(), LOCK_SH)) != 0 && errno == EINTR) {
     }
   }
   if (result != 0) {
@@ -61,27 +61,26 @@ Status StoreLeases::LockShared() {
 }
 
 void StoreLeases::UnlockShared() {
-  if (--shared_count_ == 0) flock(stores_lock_fd_, LOCK_UN);
+  if (--shared_count_ == 0) flock(stores_lock_fd_.get(), LOCK_UN);
 }
 
 Status StoreLeases::OpenLeaseFile() {
-  if (lease_fd_ >= 0) return {};
+  if (lease_fd_.ok()) return {};
   // Lease files are slots that processes reuse: the first one nobody holds is taken and emptied.
   // Creating a file costs far more than opening one on some file systems, and a dead process's
   // slot is free again without anyone cleaning it.
   for (int slot = 0; slot < kMaxSlots; ++slot) {
     const fs::path file = LeaseFolder(state_) / (std::to_string(slot) + ".lease");
-    int fd = open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) {
+    UniqueFd fd(open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+    if (!fd.ok()) {
       return Status::Failed("cannot open the lease file " + file.string() + ": " +
                             std::strerror(errno));
     }
-    if (flock(fd, LOCK_EX | LOCK_NB) == 0) {
-      lease_fd_ = fd;
+    if (flock(fd.get(), LOCK_EX | LOCK_NB) == 0) {
+      lease_fd_ = std::move(fd);
       lease_end_ = 0;
       return WriteLeases("");  // an empty list; what a dead process left after it is ignored
     }
-    close(fd);
   }
   return Status::Failed("more than " + std::to_string(kMaxSlots) + " host processes use " +
                         state_.string() + " at once");
@@ -92,7 +91,7 @@ Status StoreLeases::WriteLeases(const std::string& lines) {
   // which costs a block's release and allocation), and readers stop where this process's list
   // ends. Written under the stores' shared lock, read under the exclusive one: never both.
   const std::string bytes = lines + "\n";
-  if (pwrite(lease_fd_, bytes.data(), bytes.size(), lease_end_) !=
+  if (pwrite(lease_fd_.get(), bytes.data(), bytes.size(), lease_end_) !=
       static_cast<ssize_t>(bytes.size())) {
     return Status::Failed("cannot write a lease file in " + LeaseFolder(state_).string() +
                           " (is the disk full?)");

@@ -20,6 +20,7 @@
 
 #include "core/base/file_lock.h"
 #include "core/base/status.h"
+#include "core/base/unique_fd.h"
 
 namespace host {
 
@@ -63,9 +64,9 @@ class StoreLeases {
 
   const std::filesystem::path state_;
   std::mutex mutex_;
-  int stores_lock_fd_ = -1;
+  UniqueFd stores_lock_fd_;
   int shared_count_ = 0;
-  int lease_fd_ = -1;    // locked for life: tells pruners this process is alive
+  UniqueFd lease_fd_;    // locked for life: tells pruners this process is alive
   off_t lease_end_ = 0;  // where the list written so far ends
   std::set<std::string> held_;
 };

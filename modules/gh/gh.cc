@@ -2,9 +2,9 @@
 // or a small public image with gh installed in a cached step; the token is a secret variable
 // (GH_TOKEN, or GH_ENTERPRISE_TOKEN with GH_HOST for GitHub Enterprise).
 #include <host/module.h>
+#include <host/nonce.h>
 
 #include <optional>
-#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -17,15 +17,6 @@ namespace {
 // The image gh is installed into when no base is given, and its package.
 constexpr const char* kDefaultImage = "alpine:3.20";
 constexpr const char* kPackage = "github-cli";
-
-// A random hex string: a step that carries it runs again even if everything else is unchanged.
-std::string Nonce() {
-  std::random_device random;
-  std::string out;
-  static const char kHex[] = "0123456789abcdef";
-  for (int i = 0; i < 32; ++i) out += kHex[random() % 16];
-  return out;
-}
 
 // Whether host names github.com itself rather than a GitHub Enterprise server.
 bool IsGithubCom(const std::string& host) {
@@ -114,7 +105,7 @@ struct Gh {
  private:
   // Runs a gh command line in the container, every time it is called.
   std::string Exec(const std::vector<std::string>& args) const {
-    return container().with_env_variable("HOST_RUN", Nonce()).with_exec(args).stdout();
+    return container().with_env_variable("HOST_RUN", host::Nonce()).with_exec(args).stdout();
   }
 };
 

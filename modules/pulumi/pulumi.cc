@@ -2,10 +2,10 @@
 // (pulumi/pulumi-<runtime>:<version>), with credentials as secret variables, dependencies installed
 // in a step cached on the dependency files only, and local backends kept in a cache volume.
 #include <host/module.h>
+#include <host/nonce.h>
 
 #include <algorithm>
 #include <optional>
-#include <random>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -15,18 +15,9 @@
 
 namespace {
 
-// A random hex string: steps that must run again each time carry one, so no cached result fits.
-std::string Nonce() {
-  std::random_device random;
-  std::string out;
-  static const char kHex[] = "0123456789abcdef";
-  for (int i = 0; i < 32; ++i) out += kHex[random() % 16];
-  return out;
-}
-
 // Changes once per process: a session's steps share it, another session's steps do not.
 const std::string& SessionNonce() {
-  static const std::string nonce = Nonce();
+  static const std::string nonce = host::Nonce();
   return nonce;
 }
 
@@ -123,13 +114,13 @@ struct Pulumi {
     return Run(src, {"preview", "--stack", stack, "--non-interactive", "--diff"}, SessionNonce());
   }
   std::string up(const host::Directory& src, const std::string& stack) const {
-    return Run(src, {"up", "--stack", stack, "--yes", "--non-interactive"}, Nonce());
+    return Run(src, {"up", "--stack", stack, "--yes", "--non-interactive"}, host::Nonce());
   }
   std::string refresh(const host::Directory& src, const std::string& stack) const {
-    return Run(src, {"refresh", "--stack", stack, "--yes", "--non-interactive"}, Nonce());
+    return Run(src, {"refresh", "--stack", stack, "--yes", "--non-interactive"}, host::Nonce());
   }
   std::string destroy(const host::Directory& src, const std::string& stack) const {
-    return Run(src, {"destroy", "--stack", stack, "--yes", "--non-interactive"}, Nonce());
+    return Run(src, {"destroy", "--stack", stack, "--yes", "--non-interactive"}, host::Nonce());
   }
   std::string output(const host::Directory& src, const std::string& stack,
                      const std::string& property) const {
@@ -144,7 +135,7 @@ struct Pulumi {
     }
     return Project(src)
         .Container()
-        .with_env_variable("HOST_RUN", Nonce())
+        .with_env_variable("HOST_RUN", host::Nonce())
         .with_exec({"sh", "-c", "exec pulumi " + command})
         .stdout();
   }

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -60,6 +61,53 @@ TEST(ProgressTest, NowhereWritesNothing) {
   ProgressLog log(nullptr, true, 80, Redact);
   log.Finished(log.Started("exec echo"), "0.01s");
   log.Line("line");
+}
+
+TEST(ProgressStepTest, ReportsTheStartAndTheTimeItTook) {
+  std::ostringstream out;
+  ProgressLog log(&out, false, 0, Redact);
+  {
+    ProgressStep step(log, "pull s3cret/image");
+    EXPECT_EQ(out.str(), "host: pull ***/image\n");
+    std::this_thread::sleep_for(std::chrono::milliseconds(30));
+    EXPECT_GE(step.elapsed(), std::chrono::milliseconds(30));
+    step.Finish(true);
+  }
+  std::smatch seconds;
+  const std::string text = out.str();
+  ASSERT_TRUE(std::regex_match(text, seconds,
+                               std::regex("host: pull \\*\\*\\*/image\nhost: pull \\*\\*\\*/image "
+                                          "([0-9]+\\.[0-9][0-9])s\n")))
+      << text;
+  EXPECT_GE(std::stod(seconds[1]), 0.03);
+}
+
+TEST(ProgressStepTest, AFailureIsMarkedAndMayGiveWhy) {
+  std::ostringstream out;
+  ProgressLog log(&out, false, 0, Redact);
+  ProgressStep(log, "pull a").Finish(false);
+  ProgressStep(log, "exec false").Finish(false, "exit code 1");
+  const std::string text = out.str();
+  EXPECT_TRUE(std::regex_match(text, std::regex("host: pull a\nhost: pull a FAILED [0-9.]+s\n"
+                                                "host: exec false\nhost: exec false FAILED "
+                                                "\\(exit code 1\\) [0-9.]+s\n")))
+      << text;
+}
+
+TEST(ProgressStepTest, AStepLeftUnfinishedEndsAsFailedAndOnlyTheFirstEndCounts) {
+  std::ostringstream out;
+  ProgressLog log(&out, false, 0, Redact);
+  { ProgressStep returned_early(log, "export out.tar"); }
+  {
+    ProgressStep step(log, "exec echo");
+    step.FinishAs("CACHED");
+    step.Finish(false);
+  }
+  const std::string text = out.str();
+  EXPECT_TRUE(std::regex_match(text, std::regex("host: export out.tar\nhost: export out.tar FAILED "
+                                                "[0-9.]+s\nhost: exec echo\nhost: exec echo "
+                                                "CACHED\n")))
+      << text;
 }
 
 }  // namespace
