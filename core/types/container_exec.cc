@@ -161,8 +161,9 @@ Result<ContainerState> Exec(CoreCall& c, const ContainerState& parent) {
     const std::vector<FolderIdentity> lower = Identities(spec.layers);
     Result<StepResult> result = (*backend)->Run(spec);
     // Leases keep the layers under a step; should one still vanish (a prune by something that
-    // ignores them), the step saw a broken filesystem and its result must not be kept.
-    if (result.ok() && Identities(spec.layers) != lower) {
+    // ignores them), the step saw a broken filesystem and its result must not be kept. That is
+    // also the cause to report when preparing the step failed on the missing layer.
+    if (Identities(spec.layers) != lower) {
       return Status::Failed(
           "a layer under the step was removed from the state folder while the step ran; its "
           "result was not kept; run again");
