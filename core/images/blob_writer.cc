@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/base/file_write.h"
 #include "core/images/content_store.h"
 #include "core/images/digest.h"
 
@@ -17,7 +18,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string Errno() { return std::strerror(errno); }
+// The reason of the last failed call; a full disk says what to do.
+std::string Errno() { return WriteErrorText(errno); }
 
 // Makes a rename in dir durable.
 void SyncDir(const fs::path& dir) {
@@ -77,8 +79,13 @@ Status BlobWriter::Commit(std::string_view digest) {
     Discard();
     return Status::Failed("cannot sync blob " + std::string(digest) + ": " + error);
   }
-  close(fd_);
+  const int closed = close(fd_);
   fd_ = -1;
+  if (closed != 0 && errno != EINTR) {
+    std::string error = Errno();
+    Discard();
+    return Status::Failed("cannot write blob " + std::string(digest) + ": " + error);
+  }
   const fs::path target = blobs_dir_ / DigestHex(digest);
   if (rename(temp_.c_str(), target.c_str()) != 0) {
     std::string error = Errno();
@@ -122,7 +129,12 @@ Result<std::unique_ptr<BlobWriter>> ContentStore::NewWriter(std::string_view dig
   int fd = mkostemp(pattern.data(), O_CLOEXEC);
   if (fd < 0)
     return Status::Failed("cannot create a file in " + TempDir().string() + ": " + Errno());
-  fchmod(fd, 0644);
+  if (fchmod(fd, 0644) != 0) {  // a stored blob is readable by all, whatever the umask
+    std::string error = Errno();
+    close(fd);
+    unlink(pattern.c_str());
+    return Status::Failed("cannot set the mode of " + pattern + ": " + error);
+  }
   return std::unique_ptr<BlobWriter>(new BlobWriter(fd, pattern, blobs_dir_));
 }
 

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/base/file_lock.h"
+#include "core/base/file_write.h"
 #include "core/base/size.h"
 #include "core/images/digest.h"
 #include "core/images/sha256_stream.h"
@@ -31,7 +32,8 @@ constexpr char kWhiteoutPrefix[] = ".wh.";
 constexpr char kOpaqueMarker[] = ".wh..wh..opq";
 constexpr char kOverlayOpaque[] = "trusted.overlay.opaque";
 
-std::string Errno(int error = errno) { return std::strerror(error); }
+// The reason of a failed call; a full disk says what to do.
+std::string Errno(int error = errno) { return WriteErrorText(error); }
 
 // Room for tar headers, pax records and padding on top of max_layer_size in the uncompressed
 // stream, per entry allowed and in all.
