@@ -25,6 +25,12 @@ Status WriteWholeFile(const std::filesystem::path& path, std::string_view bytes,
   if (fd < 0) {
     return Status::Failed("cannot create " + path.string() + ": " + WriteErrorText(errno));
   }
+  // Only a regular file is written (and removed on failure): never a device or a fifo.
+  struct stat st {};
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    close(fd);
+    return Status::Failed("cannot write " + path.string() + ": it is not a regular file");
+  }
   int error = 0;
   for (size_t done = 0; done < bytes.size() && error == 0;) {
     ssize_t n = write(fd, bytes.data() + done, bytes.size() - done);

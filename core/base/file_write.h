@@ -19,9 +19,9 @@ std::string WriteErrorText(int error);
 // Whether the file's bytes are flushed to the disk before WriteWholeFile returns.
 enum class Durability { kPageCache, kSynced };
 
-// Writes bytes as the whole content of a new file at path (a file there is replaced, a symlink
-// there is refused, never followed) with the given mode. On failure the file is removed and the
-// error names the path, the reason and, for a full disk, what to do.
+// Writes bytes as the whole content of a new file at path (a file there is replaced; a symlink,
+// device or fifo there is refused, never followed or written) with the given mode. On failure
+// the file is removed and the error names the path, the reason and, for a full disk, what to do.
 Status WriteWholeFile(const std::filesystem::path& path, std::string_view bytes, mode_t mode = 0644,
                       Durability durability = Durability::kPageCache);
 
