@@ -217,5 +217,40 @@ TEST_F(DiskFullTest, SecretKeyThatCannotBeWrittenLeavesNothing) {
   EXPECT_EQ(out->string_value(), "6\n");
 }
 
+TEST_F(DiskFullTest, FunctionResultThatCannotBeKeptIsReturnedAndRunsAgainNextTime) {
+  auto with_gxx = [&] {
+    std::unique_ptr<Engine> engine = MakeEngine();
+    Result<const ModuleInfo*> loaded = engine->Load(test::TestModule("gxx"));
+    EXPECT_TRUE(loaded.ok()) << loaded.status().message();
+    return engine;
+  };
+  // slow_tick counts its runs (in this process) and takes long enough to be kept on disk.
+  auto tick = [](Engine& engine) -> int64_t {
+    v1::Call call;
+    call.set_module("gxx");
+    call.set_function("slow_tick");
+    auto* tag = call.add_args();
+    tag->set_name("tag");
+    tag->mutable_value()->set_string_value("full");
+    Result<v1::Value> out = engine.Call(call);
+    EXPECT_TRUE(out.ok()) << out.status().message();
+    return out.ok() ? out->int_value() : -1;
+  };
+  std::unique_ptr<Engine> engine = with_gxx();
+  Squeeze(0);
+  testing::internal::CaptureStderr();
+  const int64_t on_full_disk = tick(*engine);
+  const std::string warned = testing::internal::GetCapturedStderr();
+  EXPECT_NE(warned.find("No space left on device"), std::string::npos) << warned;
+  EXPECT_EQ(tick(*engine), on_full_disk);  // kept for the run
+  EXPECT_EQ(Leftovers(), std::vector<std::string>());
+  engine.reset();
+
+  Grow();
+  const int64_t next_run = tick(*with_gxx());
+  EXPECT_GT(next_run, on_full_disk) << "a result was stored on the full disk";
+  EXPECT_EQ(tick(*with_gxx()), next_run);  // now kept on disk
+}
+
 }  // namespace
 }  // namespace host
