@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "core/base/best_effort.h"
 #include "core/base/file_write.h"
 #include "core/images/content_store.h"
 #include "core/images/digest.h"
@@ -111,9 +112,7 @@ void ContentStore::RemoveLeftovers(std::string_view digest) const {
   const std::string prefix = "blob-" + DigestHex(digest) + "-";
   std::error_code ec;
   for (fs::directory_iterator it(TempDir(), ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->path().filename().string().rfind(prefix, 0) != 0) continue;
-    std::error_code remove_ec;
-    fs::remove_all(it->path(), remove_ec);
+    if (it->path().filename().string().rfind(prefix, 0) == 0) RemoveTreeBestEffort(it->path());
   }
 }
 

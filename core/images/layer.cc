@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/base/best_effort.h"
 #include "core/base/file_lock.h"
 #include "core/base/file_write.h"
 #include "core/base/size.h"
@@ -657,8 +658,7 @@ Result<fs::path> LayerStore::Unpack(const fs::path& blob, std::string_view diff_
   const std::string prefix = "layer-" + DigestHex(diff_id) + "-";
   // What killed unpackers of this layer left: nobody else holds the lock, so none is in use.
   for (fs::directory_iterator it(temp_parent, ec), end; !ec && it != end; it.increment(ec)) {
-    std::error_code remove_ec;
-    if (it->path().filename().string().rfind(prefix, 0) == 0) fs::remove_all(it->path(), remove_ec);
+    if (it->path().filename().string().rfind(prefix, 0) == 0) RemoveTreeBestEffort(it->path());
   }
   ec.clear();
   fs::create_directories(layers_dir_, ec);
@@ -668,8 +668,12 @@ Result<fs::path> LayerStore::Unpack(const fs::path& blob, std::string_view diff_
     return Status::Failed("cannot create a folder in " + temp_parent.string() + ": " + Errno());
   }
   const fs::path temp = pattern;
-  chmod(temp.c_str(), 0755);
-  auto discard = [&] { fs::remove_all(temp, ec); };
+  auto discard = [&] { RemoveTreeBestEffort(temp); };
+  if (chmod(temp.c_str(), 0755) != 0) {  // the layer's root folder, as every layer has it
+    const int error = errno;
+    discard();
+    return Status::Failed("cannot set the mode of " + temp.string() + ": " + Errno(error));
+  }
   Result<std::string> digest = ExtractLayer(blob, temp, limits, budget);
   if (!digest.ok()) {
     discard();

@@ -5,6 +5,7 @@
 
 #include <future>
 
+#include "core/base/best_effort.h"
 #include "core/base/random_hex.h"
 #include "core/engine/engine.h"
 #include "core/remote/engine_backend.h"
@@ -101,8 +102,7 @@ ModuleHost::~ModuleHost() {
   }
   spawn_ready_.notify_all();
   if (spawner_.joinable()) spawner_.join();
-  std::error_code error;
-  if (!dir_.empty()) fs::remove_all(dir_, error);
+  if (!dir_.empty()) RemoveTreeBestEffort(dir_);  // a private folder of sockets
 }
 
 fs::path ModuleHost::NewModuleSocket() {
