@@ -19,17 +19,14 @@ std::string WriteErrorText(int error) {
   return text;
 }
 
-Status WriteWholeFile(const std::filesystem::path& path, std::string_view bytes, mode_t mode,
-                      Durability durability) {
-  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+Status CreateWholeFile(const std::filesystem::path& path, std::string_view bytes, mode_t mode,
+                       Durability durability, std::string_view shown) {
+  const std::string name = shown.empty() ? path.string() : std::string(shown);
+  int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0) {
-    return Status::Failed("cannot create " + path.string() + ": " + WriteErrorText(errno));
-  }
-  // Only a regular file is written (and removed on failure): never a device or a fifo.
-  struct stat st {};
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    close(fd);
-    return Status::Failed("cannot write " + path.string() + ": it is not a regular file");
+    const int error = errno;
+    return Status::Failed("cannot create " + name + ": " + WriteErrorText(error) +
+                          (error == ENAMETOOLONG ? " (a name has at most 255 bytes)" : ""));
   }
   int error = 0;
   for (size_t done = 0; done < bytes.size() && error == 0;) {
@@ -44,10 +41,26 @@ Status WriteWholeFile(const std::filesystem::path& path, std::string_view bytes,
   // close() can report a failed write-back (NFS, quotas): then the bytes are not all there.
   if (close(fd) != 0 && error == 0 && errno != EINTR) error = errno;
   if (error != 0) {
-    unlink(path.c_str());  // best effort: the caller stores nothing under this name
-    return Status::Failed("cannot write " + path.string() + ": " + WriteErrorText(error));
+    unlink(path.c_str());  // the file this call made: nothing is stored under its name
+    return Status::Failed("cannot write " + name + ": " + WriteErrorText(error));
   }
   return {};
+}
+
+Status WriteWholeFile(const std::filesystem::path& path, std::string_view bytes, mode_t mode,
+                      Durability durability) {
+  struct stat st {};
+  if (lstat(path.c_str(), &st) == 0) {
+    // Only a regular file is replaced: never a symlink (or what it leads to), device or fifo.
+    if (!S_ISREG(st.st_mode)) {
+      return Status::Failed("cannot write " + path.string() + ": it is not a regular file");
+    }
+    // Removed, not truncated: a file hard-linked into a store is never written through.
+    if (unlink(path.c_str()) != 0 && errno != ENOENT) {
+      return Status::Failed("cannot replace " + path.string() + ": " + WriteErrorText(errno));
+    }
+  }
+  return CreateWholeFile(path, bytes, mode, durability);
 }
 
 }  // namespace host

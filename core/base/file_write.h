@@ -19,9 +19,15 @@ std::string WriteErrorText(int error);
 // Whether the file's bytes are flushed to the disk before WriteWholeFile returns.
 enum class Durability { kPageCache, kSynced };
 
-// Writes bytes as the whole content of a new file at path (a file there is replaced; a symlink,
-// device or fifo there is refused, never followed or written) with the given mode. On failure
-// the file is removed and the error names the path, the reason and, for a full disk, what to do.
+// Writes bytes as the whole content of a file at path that must not exist yet (a symlink there
+// is not followed: the call fails) with the given mode. On failure the file is removed and the
+// error names it (as `shown` when given), the reason and, for a full disk, what to do.
+Status CreateWholeFile(const std::filesystem::path& path, std::string_view bytes,
+                       mode_t mode = 0644, Durability durability = Durability::kPageCache,
+                       std::string_view shown = {});
+
+// CreateWholeFile after removing a regular file at path (removed, never truncated, so a file
+// hard-linked elsewhere is not changed); a symlink, device or fifo there is refused and left.
 Status WriteWholeFile(const std::filesystem::path& path, std::string_view bytes, mode_t mode = 0644,
                       Durability durability = Durability::kPageCache);
 

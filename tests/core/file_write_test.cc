@@ -40,6 +40,23 @@ TEST_F(FileWriteTest, WritesTheWholeFileWithItsModeAndReplacesAnOldOne) {
   EXPECT_EQ(st.st_mode & 07777, 0640u);
 }
 
+TEST_F(FileWriteTest, NeverWritesThroughAHardLink) {
+  std::ofstream(dir_ / "stored") << "stored bytes";
+  fs::create_hard_link(dir_ / "stored", dir_ / "linked");
+  ASSERT_TRUE(WriteWholeFile(dir_ / "linked", "new").ok());
+  EXPECT_EQ(ReadAll(dir_ / "linked"), "new");
+  EXPECT_EQ(ReadAll(dir_ / "stored"), "stored bytes");
+}
+
+TEST_F(FileWriteTest, CreateRefusesAFileThatIsThereAndKeepsIt) {
+  std::ofstream(dir_ / "there") << "keep";
+  Status created = CreateWholeFile(dir_ / "there", "new", 0644, Durability::kPageCache, "/there");
+  ASSERT_FALSE(created.ok());
+  EXPECT_NE(created.message().find("cannot create /there: File exists"), std::string::npos)
+      << created.message();
+  EXPECT_EQ(ReadAll(dir_ / "there"), "keep");
+}
+
 TEST_F(FileWriteTest, RefusesASymlinkAndLeavesWhatItLeadsTo) {
   std::ofstream(dir_ / "target") << "keep";
   fs::create_symlink(dir_ / "target", dir_ / "link");
