@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/base/unique_fd.h"
+#include "core/base/best_effort.h"
 #include "core/executor/layer_export.h"
 #include "core/images/sha256_stream.h"
 
@@ -123,7 +124,7 @@ Result<LayerBlob> CompressLayerFolder(const fs::path& folder, const fs::path& te
     status = Status::Failed("cannot write " + blob.path.string() + ": " + strerror(errno));
   }
   if (!status.ok()) {
-    fs::remove(blob.path, ec);
+    RemoveBestEffort(blob.path);
     return status.Prefixed("cannot export the layer " + folder.string() + ": ");
   }
   blob.diff_id = uncompressed.Digest();

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/base/unique_fd.h"
+#include "core/base/best_effort.h"
 #include "core/images/digest.h"
 #include "core/images/oci_manifest.h"
 
@@ -31,9 +32,8 @@ std::string Errno() { return std::strerror(errno); }
 struct TemporaryBlobs {
   std::vector<LayerBlob> blobs;
   ~TemporaryBlobs() {
-    std::error_code ec;
     for (const auto& blob : blobs) {
-      if (blob.temporary) fs::remove(blob.path, ec);
+      if (blob.temporary) RemoveBestEffort(blob.path);
     }
   }
 };

@@ -8,6 +8,8 @@
 #include <iterator>
 #include <vector>
 
+#include "core/base/best_effort.h"
+#include "core/base/file_write.h"
 #include "core/base/sha256.h"
 #include "core/base/warning.h"
 #include "registry/call_digest.h"
@@ -175,7 +177,7 @@ std::optional<std::string> FunctionCache::FindOnDisk(const FunctionCacheKey& key
     if (!old_format)
       Warn("the stored result " + file.string() + " " + problem +
            "; removed it, the function runs again");
-    fs::remove(file, ec);
+    RemoveBestEffort(file);  // one that stays is found damaged again and run again
     return std::nullopt;
   }
   fs::last_write_time(file, fs::file_time_type::clock::now(), ec);  // recently used
@@ -193,22 +195,38 @@ void FunctionCache::Store(const FunctionCacheKey& key, std::string bytes,
     persist = value.ParseFromString(bytes) && Portable(value, registry, core.secrets());
   }
   if (persist) {
-    std::error_code ec;
-    fs::create_directories(dir_, ec);
-    const fs::path tmp = dir_ / (key.persistent + ".tmp" + std::to_string(getpid()));
-    {
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      const std::string header = std::string(kStoredFormat) + Sha256Hex(bytes) + "\n";
-      out.write(header.data(), static_cast<std::streamsize>(header.size()));
-      out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-      persist = static_cast<bool>(out.flush());
+    // A result that cannot be kept on disk (full or read-only state folder) is kept in memory,
+    // and nothing is stored under its key: the call still returns it, and a warning says why the
+    // next process runs it again.
+    if (Status s = Persist(key.persistent, bytes); !s.ok()) {
+      static std::atomic<bool> warned{false};
+      if (!warned.exchange(true)) Warn(s.message() + "; the result is kept for this run only");
     }
-    // A result that cannot be kept on disk (full or read-only state folder) is kept in memory.
-    if (persist) fs::rename(tmp, dir_ / key.persistent, ec);
-    if (!persist || ec) fs::remove(tmp, ec);
   }
   std::lock_guard lock(mutex_);
   session_.insert_or_assign(key.session, std::move(bytes));
+}
+
+Status FunctionCache::Persist(const std::string& name, std::string_view bytes) const {
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  if (ec) {
+    return Status::Failed("cannot store a function result in " + dir_.string() + ": " +
+                          WriteErrorText(ec.value()));
+  }
+  const fs::path tmp = dir_ / (name + ".tmp" + std::to_string(getpid()));
+  std::string stored = std::string(kStoredFormat) + Sha256Hex(bytes) + "\n";
+  stored.append(bytes);
+  if (Status s = WriteWholeFile(tmp, stored); !s.ok()) {
+    return s.Prefixed("cannot store a function result: ");
+  }
+  fs::rename(tmp, dir_ / name, ec);
+  if (ec) {
+    RemoveBestEffort(tmp);
+    return Status::Failed("cannot store a function result in " + (dir_ / name).string() + ": " +
+                          WriteErrorText(ec.value()));
+  }
+  return {};
 }
 
 bool FunctionCache::IsCheap(const MemberInfo& function) {

@@ -78,6 +78,10 @@ class FunctionCache {
   static constexpr std::chrono::microseconds kWorthKeeping{1000};
 
  private:
+  // Writes a result file (checked write, then renamed in); on failure nothing is stored under
+  // name and the error says why.
+  Status Persist(const std::string& name, std::string_view bytes) const;
+
   // Hashes a std::string or a std::string_view alike, so that lookups copy no key.
   struct BytesHash {
     using is_transparent = void;

@@ -14,6 +14,8 @@
 #include <string>
 #include <utility>
 
+#include "core/base/best_effort.h"
+#include "core/base/file_write.h"
 #include "core/base/sha256.h"
 #include "core/base/unique_fd.h"
 #include "core/base/whiteout.h"
@@ -108,7 +110,8 @@ Status CopyFile(int from_dir, int to_dir, const std::string& name, const struct 
     ssize_t n = copy_file_range(from.get(), nullptr, to.get(), nullptr,
                                 static_cast<size_t>(std::min<off_t>(left, 1 << 30)), 0);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return Status::Failed("cannot copy " + shown + ": " + strerror(errno));
+    if (n < 0) return Status::Failed("cannot copy " + shown + ": " + WriteErrorText(errno));
+    if (n == 0) return Status::Failed("cannot copy " + shown + ": it became shorter while copied");
     left -= n;
   }
   return CopyMetadata(from.get(), to.get(), st, shown);
@@ -190,8 +193,7 @@ Result<fs::path> BuildMerged(const std::vector<fs::path>& layers, const fs::path
   }
   const fs::path temp = pattern;
   auto fail = [&](Status status) -> Result<fs::path> {
-    std::error_code ec;
-    fs::remove_all(temp, ec);  // best effort: a leftover is removed by the stale-file sweep
+    RemoveTreeBestEffort(temp);  // a leftover is removed by the stale-file sweep
     return status;
   };
   UniqueFd merged(open(temp.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
@@ -244,7 +246,7 @@ Result<std::vector<fs::path>> FlattenLowestLayers(const std::vector<fs::path>& l
   }
   if (renameat2(AT_FDCWD, built->c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) != 0) {
     int error = errno;
-    fs::remove_all(*built, ec);
+    RemoveTreeBestEffort(*built);
     // Another step built the same folder meanwhile: use that one.
     if (error != EEXIST || !fs::is_directory(target, ec)) {
       return Status::Failed("cannot move the flattened layers to " + target.string() + ": " +

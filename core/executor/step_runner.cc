@@ -14,6 +14,7 @@
 #include <cstring>
 #include <map>
 
+#include "core/base/best_effort.h"
 #include "core/executor/interrupt_guard.h"
 #include "core/executor/layer_flattener.h"
 #include "core/executor/mount_stubs.h"
@@ -391,10 +392,7 @@ Result<StepResult> StepRunner::Run(const StepSpec& spec) const {
   Result<StepResult> result = RunInFolder(runtime_, tmp_dir_, spec, folder, guard);
   Status removed = folder.Remove();
   if (!removed.ok()) {
-    if (result.ok() && !result->layer.empty()) {
-      std::error_code ec;
-      fs::remove_all(result->layer, ec);
-    }
+    if (result.ok() && !result->layer.empty()) RemoveTreeBestEffort(result->layer);
     return result.ok() ? removed.Prefixed("step " + Command(spec) + " ran but clean-up failed: ")
                        : Status(result.status().kind(),
                                 result.status().message() + "; clean-up: " + removed.message());

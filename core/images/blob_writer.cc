@@ -10,6 +10,8 @@
 #include <cstring>
 
 #include "core/base/unique_fd.h"
+#include "core/base/best_effort.h"
+#include "core/base/file_write.h"
 #include "core/images/content_store.h"
 #include "core/images/digest.h"
 
@@ -18,7 +20,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string Errno() { return std::strerror(errno); }
+// The reason of the last failed call; a full disk says what to do.
+std::string Errno() { return WriteErrorText(errno); }
 
 // Makes a rename in dir durable.
 void SyncDir(const fs::path& dir) {
@@ -97,9 +100,7 @@ void ContentStore::RemoveLeftovers(std::string_view digest) const {
   const std::string prefix = "blob-" + DigestHex(digest) + "-";
   std::error_code ec;
   for (fs::directory_iterator it(TempDir(), ec), end; !ec && it != end; it.increment(ec)) {
-    if (it->path().filename().string().rfind(prefix, 0) != 0) continue;
-    std::error_code remove_ec;
-    fs::remove_all(it->path(), remove_ec);
+    if (it->path().filename().string().rfind(prefix, 0) == 0) RemoveTreeBestEffort(it->path());
   }
 }
 
@@ -115,7 +116,12 @@ Result<std::unique_ptr<BlobWriter>> ContentStore::NewWriter(std::string_view dig
   int fd = mkostemp(pattern.data(), O_CLOEXEC);
   if (fd < 0)
     return Status::Failed("cannot create a file in " + TempDir().string() + ": " + Errno());
-  fchmod(fd, 0644);
+  if (fchmod(fd, 0644) != 0) {  // a stored blob is readable by all, whatever the umask
+    std::string error = Errno();
+    close(fd);
+    unlink(pattern.c_str());
+    return Status::Failed("cannot set the mode of " + pattern + ": " + error);
+  }
   return std::unique_ptr<BlobWriter>(new BlobWriter(fd, pattern, blobs_dir_));
 }
 

@@ -15,7 +15,9 @@
 #include <utility>
 #include <vector>
 
+#include "core/base/best_effort.h"
 #include "core/base/file_lock.h"
+#include "core/base/file_write.h"
 #include "core/base/size.h"
 #include "core/base/unique_fd.h"
 #include "core/base/whiteout.h"
@@ -30,7 +32,8 @@ namespace {
 // Reads and decompression work in chunks this large.
 constexpr size_t kBufferSize = size_t{1} << 20;
 
-std::string Errno(int error = errno) { return std::strerror(error); }
+// The reason of a failed call; a full disk says what to do.
+std::string Errno(int error = errno) { return WriteErrorText(error); }
 
 // Room for tar headers, pax records and padding on top of max_layer_size in the uncompressed
 // stream, per entry allowed and in all.
@@ -629,8 +632,7 @@ Result<fs::path> LayerStore::Unpack(const fs::path& blob, std::string_view diff_
   const std::string prefix = "layer-" + DigestHex(diff_id) + "-";
   // What killed unpackers of this layer left: nobody else holds the lock, so none is in use.
   for (fs::directory_iterator it(temp_parent, ec), end; !ec && it != end; it.increment(ec)) {
-    std::error_code remove_ec;
-    if (it->path().filename().string().rfind(prefix, 0) == 0) fs::remove_all(it->path(), remove_ec);
+    if (it->path().filename().string().rfind(prefix, 0) == 0) RemoveTreeBestEffort(it->path());
   }
   ec.clear();
   fs::create_directories(layers_dir_, ec);
@@ -640,8 +642,12 @@ Result<fs::path> LayerStore::Unpack(const fs::path& blob, std::string_view diff_
     return Status::Failed("cannot create a folder in " + temp_parent.string() + ": " + Errno());
   }
   const fs::path temp = pattern;
-  chmod(temp.c_str(), 0755);
-  auto discard = [&] { fs::remove_all(temp, ec); };
+  auto discard = [&] { RemoveTreeBestEffort(temp); };
+  if (chmod(temp.c_str(), 0755) != 0) {  // the layer's root folder, as every layer has it
+    const int error = errno;
+    discard();
+    return Status::Failed("cannot set the mode of " + temp.string() + ": " + Errno(error));
+  }
   Result<std::string> digest = ExtractLayer(blob, temp, limits, budget);
   if (!digest.ok()) {
     discard();

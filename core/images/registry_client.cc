@@ -15,7 +15,9 @@
 #include <thread>
 #include <vector>
 
+#include "core/base/best_effort.h"
 #include "core/base/file_lock.h"
+#include "core/base/file_write.h"
 #include "core/images/digest.h"
 
 namespace host::images {
@@ -431,8 +433,10 @@ Status RegistryClient::State::Send(const Endpoint& endpoint, const std::string& 
         std::filesystem::create_directories(scheme_memory, ec);
         std::filesystem::path file = SchemeFile(endpoint.host);
         std::filesystem::path tmp = file.string() + ".tmp" + std::to_string(getpid());
-        std::ofstream(tmp) << scheme << "\n";
-        std::filesystem::rename(tmp, file, ec);
+        // Only a hint for the next run: one not written whole is not renamed in, and a missing
+        // one means both schemes are tried again.
+        if (WriteWholeFile(tmp, scheme + "\n").ok()) std::filesystem::rename(tmp, file, ec);
+        if (ec) RemoveBestEffort(tmp);
       }
       return status;
     }

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "core/base/file_write.h"
 #include "core/base/sha256.h"
 #include "core/base/unique_fd.h"
 #include "core/base/warning.h"
@@ -150,11 +151,14 @@ Status TagStore::Record(const ImageReference& reference, std::string_view digest
   const json entry = {{"reference", reference.String()},
                       {"digest", std::string(digest)},
                       {"resolved_ms", EpochMs(resolved_at)}};
-  const bool written = WriteAll(fd.get(), entry.dump() + "\n");
-  const int write_error = errno;
-  fd.reset();
+  bool written = WriteAll(fd.get(), entry.dump() + "\n");
+  int write_error = errno;
+  if (fd.Close() != 0 && written && errno != EINTR) {  // a failed write-back (NFS, quotas)
+    written = false;
+    write_error = errno;
+  }
   if (!written || rename(temp.c_str(), target.c_str()) != 0) {
-    const std::string why = std::strerror(written ? errno : write_error);
+    const std::string why = WriteErrorText(written ? errno : write_error);
     unlink(temp.c_str());
     return Status::Failed("cannot record the digest of " + reference.String() + " in " +
                           target.string() + ": " + why);

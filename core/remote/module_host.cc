@@ -5,6 +5,7 @@
 
 #include <future>
 
+#include "core/base/best_effort.h"
 #include "core/base/random_hex.h"
 
 namespace host::remote {
@@ -58,8 +59,7 @@ ModuleHost::~ModuleHost() {
   }
   spawn_ready_.notify_all();
   if (spawner_.joinable()) spawner_.join();
-  std::error_code error;
-  if (!dir_.empty()) fs::remove_all(dir_, error);
+  if (!dir_.empty()) RemoveTreeBestEffort(dir_);  // a private folder of sockets
 }
 
 fs::path ModuleHost::NewModuleSocket() {

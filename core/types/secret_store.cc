@@ -10,6 +10,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/base/best_effort.h"
+#include "core/base/file_write.h"
 #include "core/base/random_hex.h"
 #include "core/base/sha256.h"
 #include "core/base/subprocess.h"
@@ -30,16 +32,17 @@ Status SecretStore::LoadKey() {
     fs::create_directories(key_file_.parent_path(), ec);
     fs::path tmp = key_file_;
     tmp += ".tmp" + std::to_string(getpid());
-    UniqueFd fd(open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
-    if (!fd.ok() ||
-        write(fd.get(), fresh.data(), fresh.size()) != static_cast<ssize_t>(fresh.size())) {
-      return Status::Failed("cannot write the secret hashing key " + key_file_.string() +
-                            "; set HOST_STATE_DIR to a writable folder");
+    if (Status s = WriteWholeFile(tmp, fresh, 0600); !s.ok()) {
+      return Status::Failed("cannot make the secret hashing key " + key_file_.string() + ": " +
+                            s.message() + "; or set HOST_STATE_DIR to a writable folder");
     }
-    fd.reset();
     // Whoever renames first wins; everyone then reads the same key.
     if (!fs::exists(key_file_, ec)) fs::rename(tmp, key_file_, ec);
-    fs::remove(tmp, ec);
+    RemoveBestEffort(tmp);  // left when another process stored its key first
+    if (ec && !fs::exists(key_file_)) {
+      return Status::Failed("cannot store the secret hashing key " + key_file_.string() + ": " +
+                            WriteErrorText(ec.value()));
+    }
     std::ifstream again(key_file_, std::ios::binary);
     key.assign((std::istreambuf_iterator<char>(again)), {});
     if (key.size() != 64)

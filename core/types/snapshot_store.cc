@@ -9,6 +9,8 @@
 #include <cstring>
 #include <fstream>
 
+#include "core/base/best_effort.h"
+#include "core/base/file_write.h"
 #include "core/base/sha256.h"
 #include "core/base/unique_fd.h"
 
@@ -33,8 +35,9 @@ bool Matches(const std::string& pattern, const std::string& relative) {
   return false;
 }
 
+// An error about path; a full disk says what to do.
 Status Fail(const std::string& what, const fs::path& path, const std::error_code& ec) {
-  return Status::Failed(what + " " + path.string() + ": " + ec.message());
+  return Status::Failed(what + " " + path.string() + ": " + WriteErrorText(ec.value()));
 }
 
 }  // namespace
@@ -106,7 +109,7 @@ Status CopyBytes(const fs::path& source, int out) {
       if (w < 0 && errno == EINTR) continue;
       if (w <= 0) {
         return Status::Failed("cannot write a copy of " + source.string() + ": " +
-                              std::strerror(w < 0 ? errno : ENOSPC));
+                              WriteErrorText(w < 0 ? errno : ENOSPC));
       }
       done += w;
     }
@@ -244,25 +247,30 @@ Result<Snapshot> SnapshotStore::MakeOnce(const std::function<Status(const fs::pa
   fs::path tmp = dir_ / ("tmp" + std::to_string(getpid()) + "-XXXXXX");
   std::string tmp_text = tmp.string();
   if (mkdtemp(tmp_text.data()) == nullptr) {
-    return Status::Failed("cannot create a folder in " + dir_.string() + " (is the disk full?)");
+    return Status::Failed("cannot create a folder in " + dir_.string() + ": " +
+                          WriteErrorText(errno));
   }
   tmp = tmp_text;
   if (Status s = fill(tmp); !s.ok()) {
-    fs::remove_all(tmp, ec);
+    RemoveTreeBestEffort(tmp);
     return s;
   }
-  chmod(tmp.c_str(), 0755);
+  if (chmod(tmp.c_str(), 0755) != 0) {
+    const int error = errno;
+    RemoveTreeBestEffort(tmp);
+    return Fail("cannot set the mode of", tmp, std::error_code(error, std::generic_category()));
+  }
   Snapshot snapshot;
   snapshot.digest = TreeDigest(tmp);
   snapshot.path = dir_ / snapshot.digest.substr(snapshot.digest.find(':') + 1);
   if (fs::exists(snapshot.path, ec)) {  // the same tree is stored already
-    fs::remove_all(tmp, ec);
+    RemoveTreeBestEffort(tmp);
     return snapshot;
   }
   fs::rename(tmp, snapshot.path, ec);
   if (ec) {
+    RemoveTreeBestEffort(tmp);
     std::error_code gone;
-    fs::remove_all(tmp, gone);
     if (!fs::exists(snapshot.path, gone)) return Fail("cannot store a snapshot in", dir_, ec);
   }
   return snapshot;

@@ -8,12 +8,13 @@
 #include <cerrno>
 #include <charconv>
 #include <cstdint>
-#include <fstream>
 #include <sstream>
 #include <tuple>
 #include <vector>
 
+#include "core/base/best_effort.h"
 #include "core/base/file_lock.h"
+#include "core/base/file_write.h"
 #include "core/base/sha256.h"
 #include "core/base/unique_fd.h"
 #include "core/base/warning.h"
@@ -43,12 +44,6 @@ bool ReadFile(const fs::path& path, std::string* bytes) {
   }
   if (done != bytes->size()) return false;  // shorter than it said: changed while read
   return true;
-}
-
-bool WriteFile(const fs::path& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << bytes;
-  return static_cast<bool>(out.flush());
 }
 
 // An integer written in full in text, with nothing around it.
@@ -117,13 +112,13 @@ std::optional<std::string_view> Field(std::string_view line, std::string_view na
 Status RemoveEntry(const fs::path& folder) {
   fs::path doomed = folder.string() + ".tmp" + std::to_string(getpid()) + "-corrupt";
   std::error_code ec;
-  fs::remove_all(doomed, ec);
+  RemoveTreeBestEffort(doomed);
   fs::rename(folder, doomed, ec);
   if (ec && fs::exists(folder)) {
     return Status::Failed("cannot remove the corrupt step result " + folder.string() + ": " +
                           ec.message() + "; remove it by hand or run `host cache verify --repair`");
   }
-  fs::remove_all(doomed, ec);
+  RemoveTreeBestEffort(doomed);  // aside already: a reader no longer finds it
   return {};
 }
 
@@ -247,13 +242,15 @@ Result<CachedStep> StepCache::GetOrRun(
   // Build the entry beside its final place, then rename it in: a killed process leaves only a
   // temporary folder, never an entry that looks complete.
   fs::path tmp = fs::path(folder.string() + ".tmp" + std::to_string(getpid()));
-  fs::remove_all(tmp, ec);
+  RemoveTreeBestEffort(tmp);  // a leftover of a killed process with our pid
   fs::create_directories(tmp, ec);
-  if (ec)
-    return Status::Failed("cannot write to the step cache " + dir_.string() + ": " + ec.message());
+  if (ec) {
+    return Status::Failed("cannot write to the step cache " + dir_.string() + ": " +
+                          WriteErrorText(ec.value()));
+  }
   Result<StepResult> result = run(tmp / "layer");
   if (!result.ok()) {
-    fs::remove_all(tmp, ec);
+    RemoveTreeBestEffort(tmp);
     return result.status();
   }
   CachedStep step;
@@ -261,27 +258,38 @@ Result<CachedStep> StepCache::GetOrRun(
   step.stdout_bytes = scrub(result->stdout_bytes);
   step.stderr_bytes = scrub(result->stderr_bytes);
   if (!keep(*result)) {
-    fs::remove_all(tmp, ec);
+    RemoveTreeBestEffort(tmp);
     step.layer.clear();
     return step;
   }
+  // Every file of the entry is checked: a step result that was not written whole is not stored.
+  auto discard = [&](const Status& why) {
+    RemoveTreeBestEffort(tmp);
+    return why.Prefixed("cannot store the result of step " + key + ": ");
+  };
   fs::create_directories(tmp / "layer", ec);  // a step that wrote nothing has an empty layer
+  if (ec) return discard(Status::Failed(tmp.string() + "/layer: " + WriteErrorText(ec.value())));
   LayerSize layer;
-  if (!MeasureLayer(tmp / "layer", &layer) || !WriteFile(tmp / "stdout", step.stdout_bytes) ||
-      !WriteFile(tmp / "stderr", step.stderr_bytes) ||
-      !WriteFile(tmp / "exit_code", std::to_string(step.exit_code)) ||
-      !WriteFile(tmp / "record", MakeRecord(folder.filename().string(), step, layer))) {
-    fs::remove_all(tmp, ec);
-    return Status::Failed("cannot write to the step cache " + dir_.string() +
-                          " (is the disk full?); nothing was stored");
+  if (!MeasureLayer(tmp / "layer", &layer)) {
+    return discard(Status::Failed("cannot read its layer " + (tmp / "layer").string()));
+  }
+  const std::string exit_code = std::to_string(step.exit_code);
+  const std::string record = MakeRecord(folder.filename().string(), step, layer);
+  for (const auto& [name, bytes] :
+       {std::pair<const char*, std::string_view>{"stdout", step.stdout_bytes},
+        {"stderr", step.stderr_bytes},
+        {"exit_code", exit_code},
+        {"record", record}}) {
+    if (Status s = WriteWholeFile(tmp / name, bytes); !s.ok()) return discard(s);
   }
   // No fsync: a process killed mid-step loses nothing already written (the page cache survives
   // it), and the rename below is what makes an entry count. After a power loss, an entry whose
   // files did not reach the disk fails its checks and is run again.
   fs::rename(tmp, folder, ec);
   if (ec) {
-    fs::remove_all(tmp, ec);
-    return Status::Failed("cannot store a step in " + dir_.string() + ": " + ec.message());
+    RemoveTreeBestEffort(tmp);
+    return Status::Failed("cannot store a step in " + dir_.string() + ": " +
+                          WriteErrorText(ec.value()));
   }
   step.layer = folder / "layer";
   return step;
