@@ -1,8 +1,6 @@
 // Container: a root filesystem (a stack of layers) and a configuration for running commands.
 #include <sys/stat.h>
 
-#include <chrono>
-
 #include "core/base/sha256.h"
 #include "core/base/tree_path.h"
 #include "core/types/container_steps.h"
@@ -34,16 +32,13 @@ Result<ContainerState> From(CoreCall& c, const ContainerState& state) {
   Result<ContainerBackend*> backend = services.Backend();
   if (!backend.ok()) return backend.status();
   const std::string& address = c.String("address");
-  auto started = std::chrono::steady_clock::now();
-  const int ticket = services.progress().Started("pull " + address);
+  ProgressStep progress(services.progress(), "pull " + address);
   // Prunes wait while the pull reads stored blobs and layers; then the layers are leased.
   Result<StoreLeases::Scope> no_prune = services.leases().Share();
   if (!no_prune.ok()) return no_prune.status();
   Result<PulledImage> image = (*backend)->Pull(address);
   Result<bool> held = image.ok() ? services.leases().Hold(image->layers) : Result<bool>(true);
-  services.progress().Finished(
-      ticket,
-      (image.ok() ? "" : "FAILED ") + FormatSeconds(std::chrono::steady_clock::now() - started));
+  progress.Finish(image.ok());
   if (!image.ok()) return image.status().Prefixed("from " + address + ": ");
   if (!held.ok()) return held.status();
   if (!*held) {
@@ -219,12 +214,9 @@ Result<std::string> Export(CoreCall& c) {
   spec.working_dir = state->workdir;
   spec.user = state->user;
   spec.path = *to;
-  auto started = std::chrono::steady_clock::now();
-  const int ticket = c.services().progress().Started("export " + to->string());
+  ProgressStep progress(c.services().progress(), "export " + to->string());
   Result<std::string> digest = (*backend)->Export(spec);
-  c.services().progress().Finished(
-      ticket,
-      (digest.ok() ? "" : "FAILED ") + FormatSeconds(std::chrono::steady_clock::now() - started));
+  progress.Finish(digest.ok());
   if (!digest.ok()) return digest.status();
   return to->string();
 }

@@ -94,7 +94,7 @@ Result<ContainerState> Exec(CoreCall& c, const ContainerState& parent) {
     key_sha.UpdateField(name);
     key_sha.UpdateField(secret);
   }
-  const std::string key = "sha256:" + key_sha.HexDigest();
+  const std::string key = key_sha.Digest();
 
   StepSpec spec;
   spec.layers = parent.layers;

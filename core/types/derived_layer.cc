@@ -2,6 +2,8 @@
 // under the digest of what they hold.
 #include <unistd.h>
 
+#include "core/base/best_effort.h"
+#include "core/base/file_write.h"
 #include "core/base/random_hex.h"
 #include "core/base/sha256.h"
 #include "core/types/container_steps.h"
@@ -14,7 +16,7 @@ std::string ChainDigest(const std::string& parent, std::initializer_list<std::st
   Sha256 sha;
   sha.UpdateField(parent);
   for (std::string_view f : fields) sha.UpdateField(f);
-  return "sha256:" + sha.HexDigest();
+  return sha.Digest();
 }
 
 Result<fs::path> DerivedLayer(CoreServices& services, const std::string& digest,
@@ -29,19 +31,31 @@ Result<fs::path> DerivedLayer(CoreServices& services, const std::string& digest,
     std::error_code ec;
     if (!fs::exists(layer, ec)) {
       fs::create_directories(dir, ec);
+      if (ec)
+        return Status::Failed("cannot create " + dir.string() + ": " + WriteErrorText(ec.value()));
       // Named by PID (so a leftover of a killed process is recognized) and a random part (so two
       // threads making the same layer do not share it).
       fs::path tmp =
           fs::path(layer.string() + ".tmp" + std::to_string(getpid()) + "-" + RandomHex(8));
-      fs::remove_all(tmp, ec);
       fs::create_directories(tmp / inside->parent_path(), ec);
-      if (ec) return Status::Failed("cannot create " + tmp.string() + ": " + ec.message());
+      if (ec) {
+        RemoveTreeBestEffort(tmp);
+        return Status::Failed("cannot create " + tmp.string() + ": " + WriteErrorText(ec.value()));
+      }
       if (Status s = fill(tmp / *inside); !s.ok()) {
-        fs::remove_all(tmp, ec);
+        RemoveTreeBestEffort(tmp);
         return s;
       }
       fs::rename(tmp, layer, ec);
-      if (ec) fs::remove_all(tmp, ec);  // another process stored the same layer first
+      if (ec) {
+        const int error = ec.value();
+        RemoveTreeBestEffort(tmp);
+        // Only another process storing the same layer first is no error.
+        if (!fs::exists(layer, ec)) {
+          return Status::Failed("cannot store a layer in " + dir.string() + ": " +
+                                WriteErrorText(error));
+        }
+      }
     }
     Result<bool> held = services.leases().Hold({layer});
     if (!held.ok()) return held.status();

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "core/base/file_write.h"
 #include "core/base/tree_path.h"
 #include "core/types/core_function.h"
 #include "core/types/core_module.h"
@@ -45,8 +46,9 @@ Result<Snapshot> EditCopy(CoreCall& c, const Snapshot& parent, LastLink last, bo
 Status ClearForFile(const fs::path& target) {
   std::error_code ec;
   fs::create_directories(target.parent_path(), ec);
-  fs::remove_all(target, ec);
-  if (ec) return Status::Failed("cannot write " + target.string() + ": " + ec.message());
+  if (!ec) fs::remove_all(target, ec);
+  if (ec)
+    return Status::Failed("cannot write " + target.string() + ": " + WriteErrorText(ec.value()));
   return {};
 }
 

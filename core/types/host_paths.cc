@@ -1,12 +1,13 @@
 #include "core/types/host_paths.h"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 
+#include "core/base/file_write.h"
+#include "core/base/unique_fd.h"
 #include "core/types/snapshot_store.h"
 
 namespace host {
@@ -29,14 +30,17 @@ Status ExportFile(const std::filesystem::path& file, const std::filesystem::path
   }
   if (to.has_parent_path()) std::filesystem::create_directories(to.parent_path(), ec);
   std::string tmp = (to.parent_path() / ("." + to.filename().string() + ".tmp-XXXXXX")).string();
-  int out = mkstemp(tmp.data());
-  if (out < 0) return Status::Failed("cannot write " + to.string() + ": " + std::strerror(errno));
-  Status copied = CopyBytes(file, out);
+  UniqueFd out(mkstemp(tmp.data()));
+  if (!out.ok()) {
+    return Status::Failed("cannot write " + to.string() + ": " + std::strerror(errno));
+  }
+  Status copied = CopyBytes(file, out.get());
   struct stat st {};
-  if (copied.ok() && (lstat(file.c_str(), &st) != 0 || fchmod(out, st.st_mode & 01777) != 0)) {
+  if (copied.ok() &&
+      (lstat(file.c_str(), &st) != 0 || fchmod(out.get(), st.st_mode & 01777) != 0)) {
     copied = Status::Failed("cannot write " + to.string() + ": " + std::strerror(errno));
   }
-  if (close(out) != 0 && copied.ok()) {
+  if (out.Close() != 0 && copied.ok()) {
     copied = Status::Failed("cannot write " + to.string() + ": " + std::strerror(errno));
   }
   if (copied.ok() && rename(tmp.c_str(), to.c_str()) != 0) {
@@ -48,33 +52,7 @@ Status ExportFile(const std::filesystem::path& file, const std::filesystem::path
 
 Status WriteNewFile(const std::filesystem::path& file, const std::string& contents, mode_t mode,
                     const std::string& shown) {
-  int fd = open(file.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-  bool written = fd >= 0;
-  int error = written ? 0 : errno;
-  size_t done = 0;
-  while (written && done < contents.size()) {
-    ssize_t n = write(fd, contents.data() + done, contents.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    written = n > 0;
-    if (written) done += static_cast<size_t>(n);
-    if (n < 0) error = errno;
-    if (n == 0) error = ENOSPC;
-  }
-  if (written && fchmod(fd, mode & 07777) != 0) {
-    written = false;
-    error = errno;
-  }
-  if (fd >= 0 && close(fd) != 0 && written) {
-    written = false;
-    error = errno;
-  }
-  if (!written) {
-    if (fd >= 0) unlink(file.c_str());  // nothing half-written is left to be stored
-    return Status::Failed("cannot write the file " + shown + ": " + std::strerror(error) +
-                          (error == ENAMETOOLONG ? " (a name has at most 255 bytes)" : "") +
-                          (error == ENOSPC ? "; free space in the state folder" : ""));
-  }
-  return {};
+  return CreateWholeFile(file, contents, mode & 07777, Durability::kPageCache, "the file " + shown);
 }
 
 }  // namespace host
