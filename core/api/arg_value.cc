@@ -67,7 +67,7 @@ Result<v1::Value> FromJson(const nlohmann::json& json, const v1::TypeRef& type,
 
 }  // namespace
 
-Result<v1::Value> ArgValue(const Engine& engine, const v1::ArgDef& def, const host_arg& arg,
+Result<v1::Value> ArgValue(const Runtime& engine, const v1::ArgDef& def, const host_arg& arg,
                            const std::string& flag) {
   const std::string what = "argument " + flag;
   const int given = (arg.text != nullptr) + (arg.json != nullptr) + (arg.object != nullptr);

@@ -14,7 +14,7 @@ namespace host::api {
 
 // The value of arg for the declared argument def; flag names it in errors ('part' gives
 // "argument 'part': ..."). Wrong values are usage errors.
-Result<v1::Value> ArgValue(const Engine& engine, const v1::ArgDef& def, const host_arg& arg,
+Result<v1::Value> ArgValue(const Runtime& engine, const v1::ArgDef& def, const host_arg& arg,
                            const std::string& flag);
 
 }  // namespace host::api

@@ -34,7 +34,7 @@ Result<const MemberInfo*> FindMember(const ObjectInfo& object, const char* funct
 }
 
 // The call of member on receiver (null for a constructor) with the step's arguments.
-Result<v1::Call> MakeCall(const Engine& engine, const MemberInfo& member,
+Result<v1::Call> MakeCall(const Runtime& engine, const MemberInfo& member,
                           const v1::ObjectValue* receiver, const host_step& step) {
   v1::Call call;
   call.set_module(member.object->module->def.name());
@@ -71,7 +71,7 @@ Result<v1::Call> MakeCall(const Engine& engine, const MemberInfo& member,
 
 }  // namespace
 
-Result<v1::Value> RunChain(const Engine& engine, std::string_view module, const v1::Value* start,
+Result<v1::Value> RunChain(const Runtime& engine, std::string_view module, const v1::Value* start,
                            const host_step* steps, size_t step_count) {
   const TypeRegistry& registry = engine.registry();
   if (step_count > 0 && steps == nullptr) {

@@ -16,7 +16,7 @@ namespace host::api {
 // Runs steps from the main object of module (a loaded one), or from start when it is not null,
 // and returns the last step's value. Unknown names and wrong arguments are usage errors that say
 // which step they belong to.
-Result<v1::Value> RunChain(const Engine& engine, std::string_view module, const v1::Value* start,
+Result<v1::Value> RunChain(const Runtime& engine, std::string_view module, const v1::Value* start,
                            const host_step* steps, size_t step_count);
 
 }  // namespace host::api

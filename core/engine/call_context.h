@@ -9,9 +9,9 @@
 #include "host/abi.h"
 
 namespace host {
-class Engine;
+class Runtime;
 
-// Serializes message into a buffer from the allocator of the host API table (Engine::Api()),
+// Serializes message into a buffer from the allocator of the host API table (Runtime::Api()),
 // for the engine and the modules built into it; false when out of memory.
 bool FillApiBuffer(const google::protobuf::MessageLite& message, host_buffer* out);
 // Copies bytes into a buffer from that allocator; false when out of memory.
@@ -22,7 +22,7 @@ bool FillApiError(const std::string& message, host_buffer* out);
 
 // Which engine runs the call, and how deeply it is nested in other calls.
 struct host_context {
-  const host::Engine* engine;
+  const host::Runtime* engine;
   int depth;
   // In a module process (`host module-serve`): the context of the invoke in progress, which the
   // module's calls and logs carry back to the runtime.

@@ -47,7 +47,7 @@ class ModuleEngineBackend final : public EngineBackend {
     host_context ctx{};
     if (!host_.Find(context, &ctx)) return false;
     const auto* data = reinterpret_cast<const uint8_t*>(message.data());
-    Engine::Api()->log(&ctx, static_cast<host_log_level>(level), host_bytes{data, message.size()});
+    Runtime::Api()->log(&ctx, static_cast<host_log_level>(level), host_bytes{data, message.size()});
     return true;
   }
 
@@ -68,7 +68,7 @@ fs::path RuntimeDir() {
 
 }  // namespace
 
-Result<std::unique_ptr<ModuleHost>> ModuleHost::Start(const Engine& engine) {
+Result<std::unique_ptr<ModuleHost>> ModuleHost::Start(const Runtime& engine) {
   Result<StartFn> start = LoadStart();
   if (!start.ok()) return start.status();
   Result<ConnectModuleFn> connect = LoadConnectModule();

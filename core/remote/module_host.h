@@ -28,7 +28,7 @@ namespace host::remote {
 class ModuleHost {
  public:
   // Makes the private folder (mode 0700) and starts the Engine service in it.
-  static Result<std::unique_ptr<ModuleHost>> Start(const Engine& engine);
+  static Result<std::unique_ptr<ModuleHost>> Start(const Runtime& engine);
   // Stops the server and the spawner thread and removes the folder.
   ~ModuleHost();
   ModuleHost(const ModuleHost&) = delete;
@@ -54,13 +54,13 @@ class ModuleHost {
   bool Find(const std::string& context, host_context* ctx) const;
 
   // The engine served.
-  const Engine& engine() const { return engine_; }
+  const Runtime& engine() const { return engine_; }
 
  private:
-  explicit ModuleHost(const Engine& engine) : engine_(engine) {}
+  explicit ModuleHost(const Runtime& engine) : engine_(engine) {}
   void SpawnerLoop();
 
-  const Engine& engine_;
+  const Runtime& engine_;
   std::filesystem::path dir_;
   std::string engine_address_;
   std::unique_ptr<EngineBackend> backend_;

@@ -29,7 +29,7 @@ namespace {
 struct CoreCall {
   CoreServices& services;
   const v1::Call& call;
-  const Engine& engine;
+  const Runtime& engine;
 
   // The string argument called name ("" when absent).
   const std::string& String(const char* name) const {

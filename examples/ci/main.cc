@@ -37,7 +37,7 @@ host::v1::Value Object(const host::v1::Value& made) {
 }
 
 // Runs one call of a chain; exits with the engine's message when it fails.
-host::v1::Value Call(const host::Engine& engine, const std::string& module,
+host::v1::Value Call(const host::Runtime& engine, const std::string& module,
                      const std::string& object, const std::string& function,
                      const host::v1::Value* receiver, const std::vector<NamedArg>& args) {
   host::v1::Call call;
@@ -88,9 +88,9 @@ int main(int argc, char** argv) {
     }
   }
 
-  host::EngineOptions options;
+  host::RuntimeOptions options;
   options.progress = &std::cerr;
-  host::Engine engine(options);
+  host::Runtime engine(options);
   if (auto loaded = engine.Load("iac"); !loaded.ok()) {
     std::cerr << "ci: " << loaded.status().message() << "\n";
     return 1;

@@ -41,7 +41,7 @@ host::v1::Value Texts(const std::vector<std::string>& texts) {
 }
 
 // Runs a chain from the constructor of module's main object.
-host::Result<host::v1::Value> Chain(const host::Engine& engine, const std::string& module,
+host::Result<host::v1::Value> Chain(const host::Runtime& engine, const std::string& module,
                                     const std::vector<Step>& steps) {
   const host::ModuleInfo* info = engine.registry().FindModule(module);
   if (info == nullptr) return host::Status::Usage("module " + module + " is not loaded");
@@ -98,7 +98,7 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  host::Engine engine;
+  host::Runtime engine;
   for (const char* module : {"semver", GREET_MODULE}) {
     if (auto loaded = engine.Load(module); !loaded.ok()) {
       std::cerr << "FAIL loading " << module << ": " << loaded.status().message() << "\n";
@@ -135,9 +135,9 @@ int main(int argc, char** argv) {
 
   {
     // The same modules in processes of their own, through the prefix's `host module-serve`.
-    host::EngineOptions options;
+    host::RuntimeOptions options;
     options.isolate = true;
-    host::Engine isolated(options);
+    host::Runtime isolated(options);
     if (auto loaded = isolated.Load(GREET_MODULE); !loaded.ok()) {
       std::cerr << "FAIL loading " << GREET_MODULE << " isolated: " << loaded.status().message()
                 << "\n";
