@@ -1,4 +1,5 @@
-// ci: the infrastructure pipeline as a small program that embeds the host runtime (no CLI).
+// ci: the infrastructure pipeline as a small program that embeds the host runtime (no CLI),
+// through its public C++ API (<host/engine.h>, libhost.so).
 //
 //   ci preview [--stack S] [--src DIR]   pulumi preview; on a pull request (GITHUB_TOKEN,
 //                                         GITHUB_REPOSITORY and GITHUB_REF set) posts the diff
@@ -8,13 +9,13 @@
 // AWS_SECRET_ACCESS_KEY. GITHUB_SERVER_URL names a GitHub Enterprise server (github.com when unset)
 // and GH_IMAGE an image that has gh (else one is built). It calls the iac module, which calls
 // the pulumi and gh modules.
+#include <host/engine.h>
+
 #include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "core/engine/engine.h"
 
 namespace {
 
@@ -37,7 +38,7 @@ host::v1::Value Object(const host::v1::Value& made) {
 }
 
 // Runs one call of a chain; exits with the engine's message when it fails.
-host::v1::Value Call(const host::Runtime& engine, const std::string& module,
+host::v1::Value Call(const host::Engine& engine, const std::string& module,
                      const std::string& object, const std::string& function,
                      const host::v1::Value* receiver, const std::vector<NamedArg>& args) {
   host::v1::Call call;
@@ -88,9 +89,9 @@ int main(int argc, char** argv) {
     }
   }
 
-  host::RuntimeOptions options;
+  host::EngineOptions options;
   options.progress = &std::cerr;
-  host::Runtime engine(options);
+  host::Engine engine(options);
   if (auto loaded = engine.Load("iac"); !loaded.ok()) {
     std::cerr << "ci: " << loaded.status().message() << "\n";
     return 1;
