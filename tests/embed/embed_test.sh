@@ -153,7 +153,8 @@ case $step in
       exit 1
     }
     # Without CMake, as the page says: pkg-config host protobuf-lite, and no other flag.
-    export PKG_CONFIG_LIBDIR=$prefix/lib/pkgconfig:$(pkg-config --variable pc_path pkg-config)
+    system_pc=$(pkg-config --variable pc_path pkg-config)
+    export PKG_CONFIG_LIBDIR=$prefix/lib/pkgconfig:$system_pc
     # shellcheck disable=SC2046  # pkg-config prints several words on purpose
     "${CXX:-c++}" -std=c++20 -Wall -Wextra -Werror "${sanitize_flags[@]}" \
       $(pkg-config --cflags host protobuf-lite) "$docs/cmake/main.cc" -o "$docs/pkg-config/main" \
