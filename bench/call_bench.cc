@@ -19,7 +19,7 @@ namespace {
 constexpr int kBatches = 15;
 
 // Nanoseconds per call of the caller module's function `name` over n calls, median of batches.
-double ModuleTimed(const host::Engine& engine, const std::string& name, int64_t n) {
+double ModuleTimed(const host::Runtime& engine, const std::string& name, int64_t n) {
   std::vector<double> samples;
   for (int b = 0; b < kBatches; ++b) {
     host::v1::Call call;
@@ -86,9 +86,9 @@ double GrpcTimed(int n) {
 }  // namespace
 
 int main() {
-  host::EngineOptions options;
+  host::RuntimeOptions options;
   options.module_path = {HOST_TEST_MODULES};
-  host::Engine engine(options);
+  host::Runtime engine(options);
   auto loaded = engine.Load("caller");
   if (!loaded.ok()) {
     std::fprintf(stderr, "%s\n", loaded.status().message().c_str());

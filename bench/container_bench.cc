@@ -309,7 +309,7 @@ int main() {
   // Four independent one-second steps from four threads, in one engine.
   double parallel = 0;
   {
-    host::Engine engine;
+    host::Runtime engine;
     std::vector<std::thread> threads;
     std::vector<bool> ok(4, false);
     auto start = Clock::now();

@@ -33,7 +33,7 @@ host::v1::Call Echo(const std::string& module, const std::string& object) {
 
 // Microseconds per call, median over kCalls single calls after a warm-up; -1 when one failed.
 // Every call has another first argument, so no result is reused from the function cache.
-double TimedCalls(const host::Engine& engine, host::v1::Call call) {
+double TimedCalls(const host::Runtime& engine, host::v1::Call call) {
   std::vector<double> samples;
   samples.reserve(kCalls);
   for (int i = 0; i < kCalls + 200; ++i) {
@@ -55,10 +55,10 @@ double TimedCalls(const host::Engine& engine, host::v1::Call call) {
 // Median microseconds of echo on module loaded from ref by an engine isolating or not.
 double Measure(const std::string& ref, const std::string& module, const std::string& object,
                bool isolate, const std::filesystem::path& state) {
-  host::EngineOptions options;
+  host::RuntimeOptions options;
   options.state_dir = state / (isolate ? "isolated" : module);
   options.isolate = isolate;
-  host::Engine engine(options);
+  host::Runtime engine(options);
   host::Result<const host::ModuleInfo*> loaded = engine.Load(ref);
   if (!loaded.ok()) {
     std::fprintf(stderr, "%s\n", loaded.status().message().c_str());

@@ -2,11 +2,11 @@
 #   bin/host                               the command line
 #   lib/host/modules/<name>/               the built-in modules (module.json and the .so)
 #   lib/host/*.so                          the container plugins
-#   lib/libhost.so*                        the runtime for embedding (C API and C++ engine)
+#   lib/libhost.so*                        the runtime for embedding (C API and C++ API)
 #   lib/libhost_sdk.a, libhost_wire.a,     what modules link (C++ SDK, wire types, C SDK)
 #     libhost_csdk.a
-#   include/host/                          host.h (C API), abi.h, the SDK headers, the wire types,
-#                                          core.h; include/host/runtime/ the C++ runtime headers
+#   include/host/                          host.h (C API), engine.h (C++ API), status.h, abi.h, the
+#                                          SDK headers, the wire types, core.h: public headers only
 #   share/host/cmake/                      HostModule.cmake, for building modules
 #   share/host/proto/host/v1/              the .proto files: wire types, Engine and Module services
 #   share/host/node/                       the Node.js SDK (npm package @host/sdk), with a copy
@@ -23,6 +23,7 @@ install(TARGETS host_library LIBRARY DESTINATION lib)
 install(TARGETS host_sdk host_wire host_csdk ARCHIVE DESTINATION lib)
 
 install(FILES ${PROJECT_SOURCE_DIR}/core/api/include/host/host.h
+              ${PROJECT_SOURCE_DIR}/core/api/include/host/engine.h
               ${PROJECT_SOURCE_DIR}/sdk/include/host/abi.h
               ${HOST_GEN_DIR}/host/core.h
         DESTINATION include/host)
@@ -30,9 +31,6 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/sdk/cpp/include/ ${PROJECT_SOURCE_DIR}/s
         DESTINATION include FILES_MATCHING PATTERN "*.h")
 install(FILES ${HOST_GEN_DIR}/host/v1/wire.pb.h ${HOST_GEN_DIR}/c/host/v1/wire.pb-c.h
         DESTINATION include/host/v1)
-# The C++ runtime's headers, included as in this tree: "core/engine/engine.h".
-install(DIRECTORY ${PROJECT_SOURCE_DIR}/core ${PROJECT_SOURCE_DIR}/registry
-        DESTINATION include/host/runtime FILES_MATCHING PATTERN "*.h" PATTERN "include" EXCLUDE)
 
 install(FILES ${PROJECT_SOURCE_DIR}/sdk/cmake/HostModule.cmake
               ${PROJECT_SOURCE_DIR}/sdk/cmake/module.map

@@ -67,19 +67,22 @@ Result<v1::Value> FromJson(const nlohmann::json& json, const v1::TypeRef& type,
 
 }  // namespace
 
-Result<v1::Value> ArgValue(const Engine& engine, const v1::ArgDef& def, const host_arg& arg,
+Result<v1::Value> ArgValue(const Runtime& engine, const v1::ArgDef& def, const ChainArg& arg,
                            const std::string& flag) {
   const std::string what = "argument " + flag;
-  const int given = (arg.text != nullptr) + (arg.json != nullptr) + (arg.object != nullptr);
+  const int given = (arg.text != nullptr) + (arg.json != nullptr) + (arg.value != nullptr);
   if (given != 1) {
     return Status::Usage(what + ": set exactly one of text, json and object (" +
                          std::to_string(given) + " set)");
   }
-  if (arg.object != nullptr) {
-    if (arg.object->value.kind_case() != v1::Value::kObjectValue) {
+  if (arg.value != nullptr) {
+    if (arg.object_only && arg.value->kind_case() != v1::Value::kObjectValue) {
       return Status::Usage(what + ": the result given as object is not an object");
     }
-    return arg.object->value;
+    if (!arg.object_only) {
+      if (Status s = engine.registry().CheckValue(*arg.value, def.type(), what); !s.ok()) return s;
+    }
+    return *arg.value;
   }
   if (arg.json != nullptr) {
     nlohmann::json json = nlohmann::json::parse(arg.json, nullptr, /*allow_exceptions=*/false);

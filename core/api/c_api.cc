@@ -1,4 +1,4 @@
-// The C API (host/host.h) over host::Engine. Every entry point catches every exception: out of
+// The C API (host/host.h) over host::Runtime. Every entry point catches every exception: out of
 // memory and the like become a failed error (or NULL where no error can be returned).
 #include <cstdlib>
 #include <cstring>
@@ -40,7 +40,7 @@ T Guarded(host_error** error, T on_failure, Body body) {
 }
 
 // A new result holding value, with its JSON (made from the engine's schemas) and its text.
-host_result* NewResult(const host::Engine& engine, host::v1::Value value) {
+host_result* NewResult(const host::Runtime& engine, host::v1::Value value) {
   auto result = std::make_unique<host_result>();
   result->json = host::cli::FormatJson(value, engine.registry());
   if (!result->json.empty() && result->json.back() == '\n') result->json.pop_back();
@@ -57,7 +57,7 @@ const host::v1::Value* ValueOf(const host_result* result, Kind kind) {
 }
 
 // The value of a chain run as a new result, or NULL with *error set.
-host_result* ResultOf(const host::Engine& engine, Result<host::v1::Value> value,
+host_result* ResultOf(const host::Runtime& engine, Result<host::v1::Value> value,
                       host_error** error) {
   if (!value.ok()) {
     SetError(error, value.status());
@@ -116,7 +116,7 @@ void host_options_set_isolate(host_options* options, int on) {
 
 host_engine* host_engine_new(const host_options* options, host_error** error) {
   return Guarded<host_engine*>(error, nullptr, [&]() -> host_engine* {
-    host::EngineOptions engine_options;
+    host::RuntimeOptions engine_options;
     if (options != nullptr) {
       if (options->state_dir) engine_options.state_dir = *options->state_dir;
       engine_options.module_path.insert(engine_options.module_path.begin(),
@@ -125,7 +125,7 @@ host_engine* host_engine_new(const host_options* options, host_error** error) {
       engine_options.isolate = options->isolate;
     }
     auto engine = std::make_unique<host_engine>();
-    engine->engine = std::make_unique<host::Engine>(std::move(engine_options));
+    engine->engine = std::make_unique<host::Runtime>(std::move(engine_options));
     return engine.release();
   });
 }

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/api/arg_value.h"
+#include "core/api/handles.h"
 #include "core/base/names.h"
 
 namespace host::api {
@@ -34,8 +35,8 @@ Result<const MemberInfo*> FindMember(const ObjectInfo& object, const char* funct
 }
 
 // The call of member on receiver (null for a constructor) with the step's arguments.
-Result<v1::Call> MakeCall(const Engine& engine, const MemberInfo& member,
-                          const v1::ObjectValue* receiver, const host_step& step) {
+Result<v1::Call> MakeCall(const Runtime& engine, const MemberInfo& member,
+                          const v1::ObjectValue* receiver, const ChainStep& step) {
   v1::Call call;
   call.set_module(member.object->module->def.name());
   call.set_object(member.object->def->name());
@@ -47,7 +48,7 @@ Result<v1::Call> MakeCall(const Engine& engine, const MemberInfo& member,
                          " but args is NULL");
   }
   for (size_t i = 0; i < step.arg_count; ++i) {
-    const host_arg& arg = step.args[i];
+    const ChainArg& arg = step.args[i];
     if (arg.name == nullptr || *arg.name == '\0') {
       return Status::Usage(Subject(member) + ": argument " + std::to_string(i + 1) +
                            " has no name");
@@ -71,8 +72,8 @@ Result<v1::Call> MakeCall(const Engine& engine, const MemberInfo& member,
 
 }  // namespace
 
-Result<v1::Value> RunChain(const Engine& engine, std::string_view module, const v1::Value* start,
-                           const host_step* steps, size_t step_count) {
+Result<v1::Value> RunChain(const Runtime& engine, std::string_view module, const v1::Value* start,
+                           const ChainStep* steps, size_t step_count) {
   const TypeRegistry& registry = engine.registry();
   if (step_count > 0 && steps == nullptr) {
     return Status::Usage("step_count is " + std::to_string(step_count) + " but steps is NULL");
@@ -98,7 +99,7 @@ Result<v1::Value> RunChain(const Engine& engine, std::string_view module, const 
                            "' is not loaded; load it first (host_engine_load)");
     }
     object = info->main;
-    host_step constructor{};
+    ChainStep constructor;
     if (step_count > 0 && (steps[0].function == nullptr || *steps[0].function == '\0')) {
       constructor = steps[0];
       next = 1;
@@ -111,7 +112,7 @@ Result<v1::Value> RunChain(const Engine& engine, std::string_view module, const 
   }
   const MemberInfo* previous = nullptr;
   for (size_t i = next; i < step_count; ++i) {
-    const host_step& step = steps[i];
+    const ChainStep& step = steps[i];
     if (step.function == nullptr || *step.function == '\0') {
       return Status::Usage("step " + std::to_string(i + 1) +
                            " names no function; only the first step may be the constructor");
@@ -136,6 +137,28 @@ Result<v1::Value> RunChain(const Engine& engine, std::string_view module, const 
     previous = *member;
   }
   return current;
+}
+
+Result<v1::Value> RunChain(const Runtime& engine, std::string_view module, const v1::Value* start,
+                           const host_step* steps, size_t step_count) {
+  if (step_count > 0 && steps == nullptr) {
+    return Status::Usage("step_count is " + std::to_string(step_count) + " but steps is NULL");
+  }
+  std::vector<std::vector<ChainArg>> args(step_count);
+  std::vector<ChainStep> chain(step_count);
+  for (size_t i = 0; i < step_count; ++i) {
+    const host_step& step = steps[i];
+    chain[i].function = step.function;
+    chain[i].arg_count = step.arg_count;
+    if (step.args == nullptr) continue;  // MakeCall reports it when arg_count is not 0
+    for (size_t j = 0; j < step.arg_count; ++j) {
+      const host_arg& arg = step.args[j];
+      args[i].push_back(ChainArg{arg.name, arg.text, arg.json,
+                                 arg.object != nullptr ? &arg.object->value : nullptr, true});
+    }
+    chain[i].args = args[i].data();
+  }
+  return RunChain(engine, module, start, chain.data(), chain.size());
 }
 
 }  // namespace host::api

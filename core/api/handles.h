@@ -23,7 +23,7 @@ struct host_options {
 
 // An engine and nothing else: the C API keeps no state of its own.
 struct host_engine {
-  std::unique_ptr<host::Engine> engine;
+  std::unique_ptr<host::Runtime> engine;
 };
 
 // A chain's value with its JSON and text forms, made at once: JSON needs the engine's schemas,

@@ -207,9 +207,9 @@ int RunCodegen(const std::vector<std::string>& args, bool quiet) {
   if (module.empty() || output.empty()) {
     return Report(Status::Usage("codegen needs --module MODULE and --output FILE"));
   }
-  EngineOptions options;
+  RuntimeOptions options;
   options.progress = quiet ? nullptr : &std::cerr;
-  Engine engine(options);
+  Runtime engine(options);
   Result<const ModuleInfo*> info = engine.Load(module);
   if (!info.ok()) return Report(info.status());
   std::string text =
@@ -242,9 +242,9 @@ int RunInstall(const std::vector<std::string>& args, const std::string& module_d
   Result<Manifest> manifest = LoadManifest(manifest_file);
   if (!manifest.ok()) return Report(manifest.status());
 
-  EngineOptions options;
+  RuntimeOptions options;
   options.progress = quiet ? nullptr : &std::cerr;
-  Engine engine(options);
+  Runtime engine(options);
   std::string source = args[0];
   fs::path as_path = fs::path(source).is_absolute() ? fs::path(source) : cwd / source;
   // A path (folder or shared object) is recorded relative to module.json; a name as it is.

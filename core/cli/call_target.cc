@@ -10,7 +10,7 @@ namespace {
 // The engine in this process.
 class Local final : public CallTarget {
  public:
-  explicit Local(EngineOptions options) : engine_(std::move(options)) {}
+  explicit Local(RuntimeOptions options) : engine_(std::move(options)) {}
 
   Result<const ModuleInfo*> Load(const std::string& ref) override {
     if (ref.empty()) return engine_.registry().FindModule("core");
@@ -30,7 +30,7 @@ class Local final : public CallTarget {
   }
 
  private:
-  Engine engine_;
+  Runtime engine_;
 };
 
 // An engine behind `host serve`; schemas are fetched from it into a registry of our own.
@@ -110,7 +110,7 @@ class Remote final : public CallTarget {
 
 }  // namespace
 
-std::unique_ptr<CallTarget> LocalTarget(EngineOptions options) {
+std::unique_ptr<CallTarget> LocalTarget(RuntimeOptions options) {
   return std::make_unique<Local>(std::move(options));
 }
 

@@ -15,7 +15,7 @@ namespace host::cli {
 class CallTarget {
  public:
   virtual ~CallTarget() = default;
-  // Loads a module (see Engine::Load); an empty ref gives the core types.
+  // Loads a module (see Runtime::Load); an empty ref gives the core types.
   virtual Result<const ModuleInfo*> Load(const std::string& ref) = 0;
   // The schemas of the loaded modules.
   virtual const TypeRegistry& registry() const = 0;
@@ -26,7 +26,7 @@ class CallTarget {
 };
 
 // The engine in this process.
-std::unique_ptr<CallTarget> LocalTarget(EngineOptions options);
+std::unique_ptr<CallTarget> LocalTarget(RuntimeOptions options);
 
 // A remote engine at address (unix:///PATH or tcp://HOST:PORT) with a bearer token (may be
 // empty); loads libhost-grpc.so.

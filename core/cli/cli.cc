@@ -30,8 +30,8 @@ Result<const ModuleInfo*> LoadModule(CallTarget* engine, const GlobalOptions& op
   return engine->Load(options.module);
 }
 
-EngineOptions MakeEngineOptions(const GlobalOptions& options) {
-  EngineOptions engine_options;
+RuntimeOptions MakeEngineOptions(const GlobalOptions& options) {
+  RuntimeOptions engine_options;
   engine_options.progress = options.quiet ? nullptr : &std::cerr;
   const char* isolate = std::getenv("HOST_ISOLATE");
   engine_options.isolate = options.isolate || (isolate && std::string_view(isolate) == "1");

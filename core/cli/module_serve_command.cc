@@ -41,12 +41,12 @@ void ChildLog(host_context* ctx, host_log_level level, host_bytes message) {
   std::string text(reinterpret_cast<const char*>(message.data), message.size);
   if (ctx == nullptr || ctx->invoke == nullptr ||
       !runtime_engine->Log(level, text, *ctx->invoke).ok()) {
-    Engine::Api()->log(nullptr, level, message);
+    Runtime::Api()->log(nullptr, level, message);
   }
 }
 
-const host_api kChildApi = {sizeof(host_api), Engine::Api()->alloc, Engine::Api()->free, &ChildCall,
-                            &ChildLog};
+const host_api kChildApi = {sizeof(host_api), Runtime::Api()->alloc, Runtime::Api()->free,
+                            &ChildCall, &ChildLog};
 
 // The Module service over a loaded shared object.
 class SharedObjectBackend final : public remote::ModuleBackend {
@@ -69,8 +69,8 @@ class SharedObjectBackend final : public remote::ModuleBackend {
     outcome.invalid_argument = status == HOST_STATUS_INVALID_ARGUMENT;
     const host_buffer& kept = outcome.failed ? error : result;
     if (kept.data != nullptr) outcome.bytes.assign(reinterpret_cast<char*>(kept.data), kept.size);
-    Engine::Api()->free(result.data);
-    Engine::Api()->free(error.data);
+    Runtime::Api()->free(result.data);
+    Runtime::Api()->free(error.data);
     return outcome;
   }
 

@@ -47,7 +47,7 @@ Result<std::string> ReadToken(const std::string& path) {
 
 }  // namespace
 
-int RunServe(const std::vector<std::string>& args, EngineOptions engine_options) {
+int RunServe(const std::vector<std::string>& args, RuntimeOptions engine_options) {
   remote::ServeOptions options;
   std::string token_file;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -93,7 +93,7 @@ int RunServe(const std::vector<std::string>& args, EngineOptions engine_options)
                                            engine_options.progress ? &std::cerr : nullptr);
   engine_options.progress_terminal_columns = 0;  // plain lines: they are sent to clients
   engine_options.log = &events.Stream(remote::EngineEvent::Kind::kLog, &std::cerr);
-  Engine engine(engine_options);
+  Runtime engine(engine_options);
   remote::LocalEngineBackend backend(&engine, &events);
   options.on_listening = &Listening;
   return Report((*serve)(&backend, options));

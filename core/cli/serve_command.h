@@ -11,7 +11,7 @@ namespace host::cli {
 
 // Runs `host serve --listen ADDRESS [--token-file FILE]` on an engine made with engine_options
 // until SIGINT or SIGTERM; returns the exit code.
-int RunServe(const std::vector<std::string>& args, EngineOptions engine_options);
+int RunServe(const std::vector<std::string>& args, RuntimeOptions engine_options);
 
 }  // namespace host::cli
 

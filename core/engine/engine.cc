@@ -128,7 +128,7 @@ v1::Value ReadField(const v1::Call& call) {
 // Sets the result size limit of options from the config file when options do not say (a config
 // file that cannot be read gives the default: commands that use it report it); returns where the
 // limit is set, for the error of a result over it.
-std::string ResolveResultLimit(EngineOptions* options) {
+std::string ResolveResultLimit(RuntimeOptions* options) {
   if (options->max_result_size) return "the engine's options";
   Result<images::Config> config = images::LoadConfig();
   options->max_result_size =
@@ -138,7 +138,7 @@ std::string ResolveResultLimit(EngineOptions* options) {
 
 }  // namespace
 
-Engine::Engine(EngineOptions options)
+Runtime::Runtime(RuntimeOptions options)
     : options_(std::move(options)),
       result_limit_origin_(ResolveResultLimit(&options_)),
       core_(std::make_unique<CoreServices>(options_.state_dir, options_.progress,
@@ -159,14 +159,14 @@ Engine::Engine(EngineOptions options)
   modules_.emplace("core", std::move(*core));
 }
 
-Engine::~Engine() {
+Runtime::~Runtime() {
   // A run that pulled or ran something keeps the stores within the configured size, evicting
   // what was used least recently, but never what this run used.
   if (core_->cache_size() > 0)
     EvictIfOver(options_.state_dir, core_->cache_size(), core_->started());
 }
 
-void Engine::Log(host_log_level level, std::string_view message) const {
+void Runtime::Log(host_log_level level, std::string_view message) const {
   if (level < HOST_LOG_INFO) return;
   // One write per line, so lines from concurrent calls do not mix.
   const std::string line = LogLine(level, core_->secrets().Redact(message));
@@ -175,14 +175,14 @@ void Engine::Log(host_log_level level, std::string_view message) const {
   out.flush();
 }
 
-const host_api* Engine::Api() { return &kApi; }
+const host_api* Runtime::Api() { return &kApi; }
 
-const LoadedModule* Engine::FindLoaded(std::string_view name) const {
+const LoadedModule* Runtime::FindLoaded(std::string_view name) const {
   auto it = modules_.find(name);
   return it == modules_.end() ? nullptr : it->second.get();
 }
 
-Result<const ModuleInfo*> Engine::Load(std::string_view ref) {
+Result<const ModuleInfo*> Runtime::Load(std::string_view ref) {
   std::vector<std::string> loading;
   std::error_code ec;
   fs::path cwd = fs::current_path(ec);
@@ -193,8 +193,8 @@ Result<const ModuleInfo*> Engine::Load(std::string_view ref) {
   return LoadAt(ref, cwd, &loading);
 }
 
-Result<const ModuleInfo*> Engine::LoadAt(std::string_view ref, const fs::path& base,
-                                         std::vector<std::string>* loading) {
+Result<const ModuleInfo*> Runtime::LoadAt(std::string_view ref, const fs::path& base,
+                                          std::vector<std::string>* loading) {
   if (const ModuleInfo* known = registry_.FindModule(ref)) return known;
   Result<ModuleLocation> location = ResolveModule(ref, base, options_.module_path);
   if (!location.ok()) return location.status();
@@ -269,8 +269,8 @@ Result<const ModuleInfo*> Engine::LoadAt(std::string_view ref, const fs::path& b
   return info;
 }
 
-Result<std::unique_ptr<LoadedModule>> Engine::LoadProcess(const Manifest* manifest,
-                                                          const fs::path& object) {
+Result<std::unique_ptr<LoadedModule>> Runtime::LoadProcess(const Manifest* manifest,
+                                                           const fs::path& object) {
   remote::ProcessSpec spec;
   fs::path absolute;  // of object, for a shared object served by a process
   const bool by_command = manifest && !manifest->command.empty();
@@ -336,7 +336,7 @@ void RedactValue(const SecretStore& secrets, v1::Value* value) {
 }
 }  // namespace
 
-Result<v1::Value> Engine::Call(v1::Call call) const {
+Result<v1::Value> Runtime::Call(v1::Call call) const {
   Result<v1::Value> result = CallAt(std::move(call), 0);
   const SecretStore& secrets = core_->secrets();
   if (!result.ok())
@@ -345,7 +345,7 @@ Result<v1::Value> Engine::Call(v1::Call call) const {
   return result;
 }
 
-void Engine::FillObject(v1::Call* call) const {
+void Runtime::FillObject(v1::Call* call) const {
   if (!call->object().empty()) return;
   if (!call->receiver().type_name().empty()) {
     call->set_object(call->receiver().type_name());
@@ -354,7 +354,7 @@ void Engine::FillObject(v1::Call* call) const {
   }
 }
 
-Result<v1::Value> Engine::CallAt(v1::Call call, int depth) const {
+Result<v1::Value> Runtime::CallAt(v1::Call call, int depth) const {
   FillObject(&call);
   Result<const MemberInfo*> prepared = registry_.PrepareCall(&call);
   if (!prepared.ok()) return prepared.status();
@@ -370,7 +370,7 @@ Result<v1::Value> Engine::CallAt(v1::Call call, int depth) const {
   return value;
 }
 
-Status Engine::CallSerialized(host_bytes call_bytes, int depth, host_buffer* result) const {
+Status Runtime::CallSerialized(host_bytes call_bytes, int depth, host_buffer* result) const {
   ScratchArena arena;
   v1::Call& call = *arena.Make<v1::Call>();
   if (!call.ParseFromArray(call_bytes.data, static_cast<int>(call_bytes.size))) {
@@ -396,8 +396,8 @@ Status Engine::CallSerialized(host_bytes call_bytes, int depth, host_buffer* res
   return FillApiBuffer(value, result) ? Status() : Status::Failed("out of memory");
 }
 
-Status Engine::Invoke(const v1::Call& call, host_bytes call_bytes, const MemberInfo& member,
-                      int depth, host_buffer* result, v1::Value* value) const {
+Status Runtime::Invoke(const v1::Call& call, host_bytes call_bytes, const MemberInfo& member,
+                       int depth, host_buffer* result, v1::Value* value) const {
   *result = {nullptr, 0};
   // "module.function" (or "module.Object" for a constructor), as the chain of calls names it.
   const std::string call_name =
@@ -485,10 +485,10 @@ Status Engine::Invoke(const v1::Call& call, host_bytes call_bytes, const MemberI
   return {};
 }
 
-host_status Engine::InvokeCached(const LoadedModule& module, host_context* ctx,
-                                 const v1::Call& call, host_bytes call_bytes,
-                                 const MemberInfo& member, host_buffer* result,
-                                 host_buffer* error) const {
+host_status Runtime::InvokeCached(const LoadedModule& module, host_context* ctx,
+                                  const v1::Call& call, host_bytes call_bytes,
+                                  const MemberInfo& member, host_buffer* result,
+                                  host_buffer* error) const {
   const v1::CachePolicy policy = member.cache();
   if (module.builtin() || member.kind != MemberInfo::Kind::kFunction ||
       policy == v1::CACHE_POLICY_NEVER) {

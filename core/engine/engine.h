@@ -27,7 +27,7 @@ class ModuleHost;
 }
 
 // How an engine finds, builds and reports on modules.
-struct EngineOptions {
+struct RuntimeOptions {
   std::vector<std::filesystem::path> module_path = DefaultModulePath();
   std::filesystem::path sdk_cmake_dir;  // default: <prefix>/share/host/cmake
   std::ostream* progress = nullptr;     // where build progress goes; null: silent
@@ -43,12 +43,12 @@ struct EngineOptions {
 };
 
 // Loads modules and runs calls. Loading is single-threaded; calls may run from many threads.
-class Engine {
+class Runtime {
  public:
-  explicit Engine(EngineOptions options = {});
-  ~Engine();
-  Engine(const Engine&) = delete;
-  Engine& operator=(const Engine&) = delete;
+  explicit Runtime(RuntimeOptions options = {});
+  ~Runtime();
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
 
   // Loads a module (a name, a folder with module.json, or a shared object) and, first, its
   // dependencies. Relative paths are taken from the current folder. Loading twice is a no-op.
@@ -68,7 +68,7 @@ class Engine {
   // The state of the core types (secrets, stores).
   CoreServices& core() const { return *core_; }
 
-  // Writes a module's log line (secrets scrubbed) where EngineOptions::log says.
+  // Writes a module's log line (secrets scrubbed) where RuntimeOptions::log says.
   void Log(host_log_level level, std::string_view message) const;
 
   // The API table modules receive (the same for every engine; the context names the engine).
@@ -105,7 +105,7 @@ class Engine {
   Result<std::unique_ptr<LoadedModule>> LoadProcess(const Manifest* manifest,
                                                     const std::filesystem::path& object);
 
-  EngineOptions options_;
+  RuntimeOptions options_;
   std::string result_limit_origin_;  // where max_result_size came from, for its error
   std::unique_ptr<CoreServices> core_;
   std::unique_ptr<FunctionCache> functions_;  // results of module functions, by cache policy

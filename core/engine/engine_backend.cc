@@ -44,7 +44,7 @@ ChainOutcome LocalEngineBackend::Call(const std::vector<WireStep>& steps,
 
 bool LocalEngineBackend::Log(int, const std::string&, const std::string&) { return false; }
 
-ChainOutcome RunChain(const Engine& engine, const std::vector<WireStep>& steps, int depth) {
+ChainOutcome RunChain(const Runtime& engine, const std::vector<WireStep>& steps, int depth) {
   ChainOutcome outcome;
   std::vector<v1::Call> calls(steps.size());
   for (size_t i = 0; i < steps.size(); ++i) {

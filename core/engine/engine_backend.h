@@ -14,7 +14,7 @@ namespace host::remote {
 class LocalEngineBackend : public EngineBackend {
  public:
   // events (may be null) is where the engine's progress and logs are published, for Watch.
-  explicit LocalEngineBackend(Engine* engine, EventHub* events = nullptr)
+  explicit LocalEngineBackend(Runtime* engine, EventHub* events = nullptr)
       : engine_(engine), events_(events) {}
 
   Result<std::string> Load(const std::string& ref) override;
@@ -26,7 +26,7 @@ class LocalEngineBackend : public EngineBackend {
   }
 
  private:
-  Engine* engine_;
+  Runtime* engine_;
   EventHub* events_;
   std::shared_mutex mutex_;  // exclusive: loading modules; shared: calls and descriptions
 };
@@ -36,8 +36,8 @@ Result<std::vector<std::string>> DescribeModules(const TypeRegistry& registry,
                                                  const std::vector<std::string>& names);
 
 // Runs a chain of calls on engine: at the top (depth < 0: secrets scrubbed from the result, as
-// Engine::Call does) or nested in a call of that depth, for a module process.
-ChainOutcome RunChain(const Engine& engine, const std::vector<WireStep>& steps, int depth);
+// Runtime::Call does) or nested in a call of that depth, for a module process.
+ChainOutcome RunChain(const Runtime& engine, const std::vector<WireStep>& steps, int depth);
 
 }  // namespace host::remote
 

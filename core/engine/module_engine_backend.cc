@@ -9,7 +9,7 @@ namespace {
 
 class ModuleEngineBackend final : public EngineBackend {
  public:
-  ModuleEngineBackend(const Engine& engine, const ModuleHost& host)
+  ModuleEngineBackend(const Runtime& engine, const ModuleHost& host)
       : engine_(engine), host_(host) {}
 
   Result<std::string> Load(const std::string& ref) override {
@@ -39,18 +39,18 @@ class ModuleEngineBackend final : public EngineBackend {
     host_context ctx{};
     if (!host_.Find(context, &ctx)) return false;
     const auto* data = reinterpret_cast<const uint8_t*>(message.data());
-    Engine::Api()->log(&ctx, static_cast<host_log_level>(level), host_bytes{data, message.size()});
+    Runtime::Api()->log(&ctx, static_cast<host_log_level>(level), host_bytes{data, message.size()});
     return true;
   }
 
  private:
-  const Engine& engine_;
+  const Runtime& engine_;
   const ModuleHost& host_;
 };
 
 }  // namespace
 
-std::unique_ptr<EngineBackend> MakeModuleEngineBackend(const Engine& engine,
+std::unique_ptr<EngineBackend> MakeModuleEngineBackend(const Runtime& engine,
                                                        const ModuleHost& host) {
   return std::make_unique<ModuleEngineBackend>(engine, host);
 }

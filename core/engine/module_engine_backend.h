@@ -8,14 +8,14 @@
 #include "core/remote/module_host.h"
 
 namespace host {
-class Engine;
+class Runtime;
 }
 
 namespace host::remote {
 
 // The backend of host's Engine service for engine's module processes: their calls and logs run
 // in the invoke (known to host) whose context they carry.
-std::unique_ptr<EngineBackend> MakeModuleEngineBackend(const Engine& engine,
+std::unique_ptr<EngineBackend> MakeModuleEngineBackend(const Runtime& engine,
                                                        const ModuleHost& host);
 
 }  // namespace host::remote

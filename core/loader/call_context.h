@@ -9,7 +9,7 @@
 #include "host/abi.h"
 
 namespace host {
-class Engine;
+class Runtime;
 class CoreServices;
 
 // The allocator of the host API table: what the engine and modules built into it hand out.
@@ -28,7 +28,7 @@ bool FillApiError(const std::string& message, host_buffer* out);
 
 // Which engine runs the call, and how deeply it is nested in other calls.
 struct host_context {
-  const host::Engine* engine;
+  const host::Runtime* engine;
   int depth;
   // In a module process (`host module-serve`): the context of the invoke in progress, which the
   // module's calls and logs carry back to the runtime.

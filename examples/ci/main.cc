@@ -1,4 +1,5 @@
-// ci: the infrastructure pipeline as a small program that embeds the host runtime (no CLI).
+// ci: the infrastructure pipeline as a small program that embeds the host runtime (no CLI),
+// through its public C++ API (<host/engine.h>, libhost.so).
 //
 //   ci preview [--stack S] [--src DIR]   pulumi preview; on a pull request (GITHUB_TOKEN,
 //                                         GITHUB_REPOSITORY and GITHUB_REF set) posts the diff
@@ -8,13 +9,13 @@
 // AWS_SECRET_ACCESS_KEY. GITHUB_SERVER_URL names a GitHub Enterprise server (github.com when unset)
 // and GH_IMAGE an image that has gh (else one is built). It calls the iac module, which calls
 // the pulumi and gh modules.
+#include <host/engine.h>
+
 #include <cstdlib>
 #include <iostream>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "core/engine/engine.h"
 
 namespace {
 

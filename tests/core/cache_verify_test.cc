@@ -120,9 +120,9 @@ class CacheVerifyTest : public ::testing::Test {
     ASSERT_TRUE(snapshot.ok());
     snapshot_ = snapshot->path;
     // A persistent function result, by a real call.
-    EngineOptions options;
+    RuntimeOptions options;
     options.state_dir = state_;
-    Engine engine(options);
+    Runtime engine(options);
     ASSERT_TRUE(engine.Load(test::TestModule("gxx")).ok());
     v1::Call call;
     call.set_module("gxx");

@@ -11,7 +11,7 @@ namespace host {
 namespace {
 
 TEST(Codegen, ClientOfSemverIsTypedAndCompiles) {
-  Engine engine;
+  Runtime engine;
   auto loaded = engine.Load("semver");
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
   std::string header = GenerateCppClient((*loaded)->def);

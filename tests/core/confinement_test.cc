@@ -56,9 +56,9 @@ class DirectoryConfinementTest : public ::testing::Test {
     fs::create_symlink("../../../../../../../../.." + victim_ + "/secret", project_ + "/rel");
     fs::create_symlink("loop", project_ + "/loop");
     before_ = Listing(victim_);
-    EngineOptions options;
+    RuntimeOptions options;
     options.state_dir = root_ + "/state";
-    engine_ = std::make_unique<Engine>(options);
+    engine_ = std::make_unique<Runtime>(options);
   }
   void TearDown() override {
     EXPECT_EQ(Listing(victim_), before_) << "a host file outside the tree changed";
@@ -94,7 +94,7 @@ class DirectoryConfinementTest : public ::testing::Test {
 
   std::string root_, victim_, project_;
   std::set<std::string> before_;
-  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<Runtime> engine_;
 };
 
 TEST_F(DirectoryConfinementTest, LinksToHostFilesAreNotRead) {

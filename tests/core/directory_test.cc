@@ -24,9 +24,9 @@ class DirectoryTest : public ::testing::Test {
     Write(project_ + "/build.log", "noise\n");
     Write(project_ + "/.gitignore", "# comment\n*.log\n");
     fs::create_symlink("src/main.go", project_ + "/link");
-    EngineOptions options;
+    RuntimeOptions options;
     options.state_dir = state_;
-    engine_ = std::make_unique<Engine>(options);
+    engine_ = std::make_unique<Runtime>(options);
   }
   void TearDown() override { fs::remove_all(root_); }
 
@@ -68,7 +68,7 @@ class DirectoryTest : public ::testing::Test {
   }
 
   std::string root_, state_, project_;
-  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<Runtime> engine_;
 };
 
 TEST_F(DirectoryTest, HostDirectoryWithFilters) {
@@ -93,12 +93,12 @@ TEST_F(DirectoryTest, HostDirectoryWithFilters) {
 TEST_F(DirectoryTest, DigestFollowsContent) {
   auto first = Call("Directory", "digest", &*HostDir());
   ASSERT_TRUE(first.ok()) << first.status().message();
-  EngineOptions options;
+  RuntimeOptions options;
   options.state_dir = state_;
-  engine_ = std::make_unique<Engine>(options);  // another session over the same folder
+  engine_ = std::make_unique<Runtime>(options);  // another session over the same folder
   EXPECT_EQ(Call("Directory", "digest", &*HostDir())->string_value(), first->string_value());
   Write(project_ + "/src/main.go", "package main // changed\n");
-  engine_ = std::make_unique<Engine>(options);
+  engine_ = std::make_unique<Runtime>(options);
   EXPECT_NE(Call("Directory", "digest", &*HostDir())->string_value(), first->string_value());
 }
 

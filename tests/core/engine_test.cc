@@ -30,7 +30,7 @@ class EngineTest : public ::testing::Test {
     EXPECT_TRUE(r.ok()) << r.status().message();
     return r.ok() ? *r : v1::Value();
   }
-  Engine engine_;
+  Runtime engine_;
 };
 
 TEST_F(EngineTest, ThreeCompilersCallEachOther) {

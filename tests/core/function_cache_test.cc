@@ -21,16 +21,16 @@ class FunctionCacheTest : public ::testing::Test {
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
   // A fresh engine on the test's state folder, as a new process would have.
-  std::unique_ptr<Engine> NewEngine() {
-    EngineOptions options;
+  std::unique_ptr<Runtime> NewEngine() {
+    RuntimeOptions options;
     options.state_dir = dir_ + "/state";
-    auto engine = std::make_unique<Engine>(options);
+    auto engine = std::make_unique<Runtime>(options);
     auto loaded = engine->Load(test::TestModule("gxx"));
     EXPECT_TRUE(loaded.ok()) << loaded.status().message();
     return engine;
   }
   // Calls a tick function of gxx with one argument and returns the count it gave.
-  int64_t Tick(Engine& engine, const std::string& function, const v1::Value& arg,
+  int64_t Tick(Runtime& engine, const std::string& function, const v1::Value& arg,
                const std::string& arg_name = "tag") {
     v1::Call call;
     call.set_module("gxx");
@@ -48,7 +48,7 @@ class FunctionCacheTest : public ::testing::Test {
     return v;
   }
   // A Directory of the host folder at path, made in engine.
-  static v1::Value HostDir(Engine& engine, const std::string& path) {
+  static v1::Value HostDir(Runtime& engine, const std::string& path) {
     v1::Call host;
     host.set_module("core");
     host.set_function("host");

@@ -11,7 +11,7 @@ namespace {
 std::string Bad(const std::string& name) { return test::TestModule("bad") + "/lib" + name + ".so"; }
 
 std::string LoadError(const std::string& path) {
-  auto loaded = LoadSharedModule(path, Engine::Api());
+  auto loaded = LoadSharedModule(path, Runtime::Api());
   EXPECT_FALSE(loaded.ok());
   return loaded.ok() ? "" : loaded.status().message();
 }
@@ -51,7 +51,7 @@ TEST(Loader, InitErrorCarriesTheModulesMessage) {
 }
 
 TEST(Loader, InvalidSchemaNamesTheFunction) {
-  Engine engine;
+  Runtime engine;
   std::string path = Bad("bad_bad_schema");
   auto loaded = engine.Load(path);
   ASSERT_FALSE(loaded.ok());
@@ -62,7 +62,7 @@ TEST(Loader, InvalidSchemaNamesTheFunction) {
 }
 
 TEST(Loader, ReadsSchemaAndBuildInfo) {
-  auto loaded = LoadSharedModule(test::TestModule("gxx") + "/libgxx.so", Engine::Api());
+  auto loaded = LoadSharedModule(test::TestModule("gxx") + "/libgxx.so", Runtime::Api());
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
   EXPECT_EQ((*loaded)->name(), "gxx");
   EXPECT_EQ((*loaded)->def().main_object(), "Gxx");

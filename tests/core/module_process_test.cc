@@ -46,11 +46,11 @@ class ModuleProcessTest : public ::testing::Test {
   }
 
   // An engine of the test's own, isolating shared objects when asked.
-  std::unique_ptr<Engine> MakeEngine(bool isolate) {
-    EngineOptions options;
+  std::unique_ptr<Runtime> MakeEngine(bool isolate) {
+    RuntimeOptions options;
     options.state_dir = dir_ + "/state";
     options.isolate = isolate;
-    return std::make_unique<Engine>(options);
+    return std::make_unique<Runtime>(options);
   }
 
   std::string dir_;

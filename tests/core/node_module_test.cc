@@ -48,9 +48,9 @@ TEST(NodeModuleTest, ACrashAndAHangFailTheirCallsAndTheModuleComesBack) {
       << R"({"name": "jsmod", "runtime": {"command": ["node", "index.js"], "call_timeout": 1},)"
       << R"( "dependencies": [{"name": "lcxx", "source": ")" << test::TestModule("lcxx")
       << R"("}]})";
-  EngineOptions options;
+  RuntimeOptions options;
   options.state_dir = dir + "/state";
-  Engine engine(options);
+  Runtime engine(options);
   Result<const ModuleInfo*> loaded = engine.Load(dir + "/jsmod");
   ASSERT_TRUE(loaded.ok()) << loaded.status().message();
 

@@ -21,9 +21,9 @@ class Secrets : public ::testing::Test {
  protected:
   void SetUp() override {
     state_ = test::TempDir();
-    EngineOptions options;
+    RuntimeOptions options;
     options.state_dir = state_;
-    engine_ = std::make_unique<Engine>(options);
+    engine_ = std::make_unique<Runtime>(options);
     ASSERT_TRUE(engine_->Load(test::TestModule("gxx")).ok());
   }
   void TearDown() override { fs::remove_all(state_); }
@@ -45,7 +45,7 @@ class Secrets : public ::testing::Test {
   }
 
   std::string state_;
-  std::unique_ptr<Engine> engine_;
+  std::unique_ptr<Runtime> engine_;
 };
 
 TEST_F(Secrets, IdsAreKeyedHashesStableWithinAStateFolder) {
@@ -55,9 +55,9 @@ TEST_F(Secrets, IdsAreKeyedHashesStableWithinAStateFolder) {
   EXPECT_EQ(id.rfind("sha256:", 0), 0u);
   EXPECT_EQ(id.find(Sha256Hex("hunter2")), std::string::npos);
   // Another engine on the same state folder gives the same ID; the key file is private.
-  EngineOptions options;
+  RuntimeOptions options;
   options.state_dir = state_;
-  Engine again(options);
+  Runtime again(options);
   v1::Call call;
   call.set_object("Query");
   call.set_function("set-secret");

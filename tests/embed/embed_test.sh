@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 # The embedding tests, run by ctest (tests/embed/CMakeLists.txt) against an installed prefix.
-# Usage: embed_test.sh install|cpp|c|node|cleanup BUILD_DIR WORK_DIR
+# Usage: embed_test.sh install|cpp|c|docs|node|cleanup BUILD_DIR WORK_DIR
 #   install  installs BUILD_DIR into WORK_DIR/prefix; starts a loopback registry holding busybox
-#            when docker-registry and skopeo are here
+#            when docker-registry and skopeo are here; checks that the prefix's include folder
+#            holds public headers only
 #   cpp      builds tests/embed/cpp with find_package(host) against the prefix only, and runs it
+#   docs     builds the C++ and C examples of docs/embedding.md against the prefix (C++ with its
+#            CMakeLists.txt and with pkg-config), runs them and compares what they print with
+#            the output the page shows
 #   c        compiles tests/embed/c/main.c as C99 with pkg-config host from the prefix only, and
 #            runs it under valgrind (or AddressSanitizer when SANITIZE=1)
 #   node     a Node.js module and a Node.js client of `host serve`, both using the SDK from
@@ -14,7 +18,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 images=$here/../fixtures/images
 [ $# -eq 3 ] || {
-  echo "usage: $0 install|cpp|c|node|cleanup BUILD_DIR WORK_DIR" >&2
+  echo "usage: $0 install|cpp|c|docs|node|cleanup BUILD_DIR WORK_DIR" >&2
   exit 2
 }
 step=$1
@@ -40,6 +44,22 @@ isolate() {
   fi
 }
 
+# Prints the fenced block that follows the line "<!-- $1 -->" in docs/embedding.md.
+doc_block() {
+  awk -v tag="<!-- $1 -->" '
+    $0 == tag { found = 1; next }
+    found && /^```/ { if (inside) exit; inside = 1; next }
+    inside { print }' "$here/../../docs/embedding.md"
+}
+
+# Fails unless file is not empty (a block of docs/embedding.md that was found).
+need_block() {
+  [ -s "$1" ] || {
+    echo "FAIL docs/embedding.md has no block marked <!-- $2 -->" >&2
+    exit 1
+  }
+}
+
 case $step in
   install)
     bash "$images/registry.sh" stop "$work/registry" 2>/dev/null || true
@@ -47,6 +67,22 @@ case $step in
     mkdir -p "$work"
     cmake --install "$build" --prefix "$prefix" >"$work/install.log"
     echo "installed into $prefix"
+    # An embedder sees public headers only: none of the runtime's own, none that include them.
+    private=$(find "$prefix/include" -path '*/core/*' -o -path '*/registry/*' -o -path '*/runtime/*')
+    [ -z "$private" ] || {
+      echo "FAIL the prefix installs private headers:" >&2
+      echo "$private" >&2
+      exit 1
+    }
+    if grep -rlE '#include ["<](core|registry|boost)/' "$prefix/include" >&2; then
+      echo "FAIL the installed headers above include private or Boost headers" >&2
+      exit 1
+    fi
+    if grep -rE 'BOOST|/runtime' "$prefix/lib/cmake/host/hostConfig.cmake" "$prefix/lib/pkgconfig/host.pc" >&2; then
+      echo "FAIL the package asks embedders for Boost or private include folders (above)" >&2
+      exit 1
+    fi
+    echo "$(find "$prefix/include" -type f | wc -l) public headers installed"
     if command -v skopeo >/dev/null && [ -x "${DOCKER_REGISTRY:-/usr/bin/docker-registry}" ]; then
       bash "$images/make-busybox-image.sh" "$work/oci" latest >/dev/null
       address=$(bash "$images/registry.sh" start "$work/registry")
@@ -90,6 +126,52 @@ case $step in
         --errors-for-leak-kinds=definite \
         "$work/embed_c"
     fi
+    ;;
+  docs)
+    isolate docs
+    docs=$work/docs
+    rm -rf "$docs"
+    mkdir -p "$docs/cmake" "$docs/pkg-config" "$docs/c"
+    doc_block "docs: CMakeLists.txt" >"$docs/cmake/CMakeLists.txt"
+    need_block "$docs/cmake/CMakeLists.txt" "docs: CMakeLists.txt"
+    doc_block "docs: main.cc" >"$docs/cmake/main.cc"
+    need_block "$docs/cmake/main.cc" "docs: main.cc"
+    doc_block "docs: main.cc prints" >"$docs/want-cpp"
+    need_block "$docs/want-cpp" "docs: main.cc prints"
+    doc_block "docs: main.c" >"$docs/c/main.c"
+    need_block "$docs/c/main.c" "docs: main.c"
+    doc_block "docs: main.c prints" >"$docs/want-c"
+    need_block "$docs/want-c" "docs: main.c prints"
+    flags="${sanitize_flags[*]}"
+    cmake -S "$docs/cmake" -B "$docs/cmake/build" -G Ninja -DCMAKE_BUILD_TYPE=Release \
+      -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF \
+      -DCMAKE_C_COMPILER="${CC:-cc}" -DCMAKE_CXX_COMPILER="${CXX:-c++}" \
+      -DCMAKE_CXX_FLAGS="-Wall -Wextra -Werror $flags" -DCMAKE_EXE_LINKER_FLAGS="$flags" \
+      >"$work/docs.log"
+    cmake --build "$docs/cmake/build" >>"$work/docs.log" || {
+      cat "$work/docs.log"
+      exit 1
+    }
+    # Without CMake, as the page says: pkg-config host protobuf-lite, and no other flag.
+    system_pc=$(pkg-config --variable pc_path pkg-config)
+    export PKG_CONFIG_LIBDIR=$prefix/lib/pkgconfig:$system_pc
+    # shellcheck disable=SC2046  # pkg-config prints several words on purpose
+    "${CXX:-c++}" -std=c++20 -Wall -Wextra -Werror "${sanitize_flags[@]}" \
+      $(pkg-config --cflags host protobuf-lite) "$docs/cmake/main.cc" -o "$docs/pkg-config/main" \
+      $(pkg-config --libs host protobuf-lite)
+    # shellcheck disable=SC2046
+    "${CC:-cc}" -std=c99 -pedantic -Wall -Wextra -Werror "${sanitize_flags[@]}" \
+      $(pkg-config --cflags host) "$docs/c/main.c" -o "$docs/c/main" $(pkg-config --libs host)
+    cd "$work/home"
+    for program in "$docs/cmake/build/pipeline:$docs/want-cpp" "$docs/pkg-config/main:$docs/want-cpp" \
+      "$docs/c/main:$docs/want-c"; do
+      "${program%%:*}" >"$docs/got"
+      diff -u "${program#*:}" "$docs/got" || {
+        echo "FAIL ${program%%:*} printed something else than docs/embedding.md shows" >&2
+        exit 1
+      }
+      echo "ok ${program%%:*}"
+    done
     ;;
   node)
     isolate node

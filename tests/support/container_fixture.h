@@ -57,11 +57,11 @@ class ContainerTest : public ::testing::Test {
   }
 
   // An engine on this test's state folder; progress goes to *progress when given.
-  std::unique_ptr<Engine> MakeEngine(std::ostream* progress = nullptr) {
-    EngineOptions options;
+  std::unique_ptr<Runtime> MakeEngine(std::ostream* progress = nullptr) {
+    RuntimeOptions options;
     options.state_dir = state_;
     options.progress = progress;
-    return std::make_unique<Engine>(options);
+    return std::make_unique<Runtime>(options);
   }
 
   // Runs a chain of core calls: each step is (object, function, args); args are strings,
@@ -81,7 +81,7 @@ class ContainerTest : public ::testing::Test {
     for (const auto& i : items) v.mutable_list_value()->add_items()->set_string_value(i);
     return v;
   }
-  static Result<v1::Value> Chain(const Engine& engine, const std::vector<Step>& steps,
+  static Result<v1::Value> Chain(const Runtime& engine, const std::vector<Step>& steps,
                                  const std::string& root = "Query") {
     v1::Value current;
     std::string object = root;
