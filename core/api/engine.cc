@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "core/api/chain.h"
+#include "core/base/install_prefix.h"
 #include "core/engine/engine.h"
-#include "core/engine/install_prefix.h"
 
 namespace host {
 namespace {
