@@ -199,7 +199,7 @@ TEST_F(DiskFullTest, NewFileInDirectoryThatDoesNotFitIsWholeNextTime) {
 TEST_F(DiskFullTest, SecretKeyThatCannotBeWrittenLeavesNothing) {
   ASSERT_TRUE(Chain(*MakeEngine(), Plus(From(), {{"sync", {}}})).ok());
   Squeeze(0);  // not a page left for the key that a step's cache key needs
-  auto length_of_secret = [&](Engine& engine) -> Result<v1::Value> {
+  auto length_of_secret = [&](Runtime& engine) -> Result<v1::Value> {
     Result<v1::Value> secret =
         Chain(engine, {{"set-secret", {{"name", S("token")}, {"plaintext", S("s3cret")}}}});
     if (!secret.ok()) return secret;
@@ -219,13 +219,13 @@ TEST_F(DiskFullTest, SecretKeyThatCannotBeWrittenLeavesNothing) {
 
 TEST_F(DiskFullTest, FunctionResultThatCannotBeKeptIsReturnedAndRunsAgainNextTime) {
   auto with_gxx = [&] {
-    std::unique_ptr<Engine> engine = MakeEngine();
+    std::unique_ptr<Runtime> engine = MakeEngine();
     Result<const ModuleInfo*> loaded = engine->Load(test::TestModule("gxx"));
     EXPECT_TRUE(loaded.ok()) << loaded.status().message();
     return engine;
   };
   // slow_tick counts its runs (in this process) and takes long enough to be kept on disk.
-  auto tick = [](Engine& engine) -> int64_t {
+  auto tick = [](Runtime& engine) -> int64_t {
     v1::Call call;
     call.set_module("gxx");
     call.set_function("slow_tick");
@@ -236,7 +236,7 @@ TEST_F(DiskFullTest, FunctionResultThatCannotBeKeptIsReturnedAndRunsAgainNextTim
     EXPECT_TRUE(out.ok()) << out.status().message();
     return out.ok() ? out->int_value() : -1;
   };
-  std::unique_ptr<Engine> engine = with_gxx();
+  std::unique_ptr<Runtime> engine = with_gxx();
   Squeeze(0);
   testing::internal::CaptureStderr();
   const int64_t on_full_disk = tick(*engine);
