@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "core/api/handles.h"
-#include "registry/value_text.h"
 #include "core/engine/core_object_text.h"
+#include "registry/value_text.h"
 
 namespace host::api {
 namespace {

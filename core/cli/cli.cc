@@ -18,9 +18,9 @@
 #include "core/cli/help.h"
 #include "core/cli/module_serve_command.h"
 #include "core/cli/serve_command.h"
-#include "registry/value_text.h"
 #include "core/engine/core_object_text.h"
 #include "core/engine/engine.h"
+#include "registry/value_text.h"
 
 namespace host::cli {
 namespace {

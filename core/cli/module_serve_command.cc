@@ -5,8 +5,8 @@
 #include <memory>
 
 #include "core/cli/cli.h"
-#include "core/loader/call_context.h"
 #include "core/engine/engine.h"
+#include "core/loader/call_context.h"
 #include "core/loader/module_loader.h"
 #include "core/remote/grpc_plugin.h"
 

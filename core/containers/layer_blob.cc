@@ -10,8 +10,8 @@
 #include <cstring>
 #include <vector>
 
-#include "core/base/unique_fd.h"
 #include "core/base/best_effort.h"
+#include "core/base/unique_fd.h"
 #include "core/executor/layer_export.h"
 #include "core/images/sha256_stream.h"
 

@@ -13,8 +13,8 @@
 #include <utility>
 #include <vector>
 
-#include "core/base/unique_fd.h"
 #include "core/base/best_effort.h"
+#include "core/base/unique_fd.h"
 #include "core/images/digest.h"
 #include "core/images/oci_manifest.h"
 

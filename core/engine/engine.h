@@ -16,9 +16,9 @@
 #include "core/base/status.h"
 #include "core/engine/function_cache.h"
 #include "core/engine/module_resolver.h"
-#include "core/types/state_dir.h"
 #include "core/loader/module_loader.h"
 #include "core/types/core_module.h"
+#include "core/types/state_dir.h"
 #include "registry/type_registry.h"
 
 namespace host {

@@ -12,8 +12,8 @@
 #include "core/base/file_write.h"
 #include "core/base/sha256.h"
 #include "core/base/warning.h"
-#include "registry/call_digest.h"
 #include "core/types/core_module.h"
+#include "registry/call_digest.h"
 #include "registry/type_registry.h"
 
 namespace host {

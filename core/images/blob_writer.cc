@@ -9,9 +9,9 @@
 #include <cstdio>
 #include <cstring>
 
-#include "core/base/unique_fd.h"
 #include "core/base/best_effort.h"
 #include "core/base/file_write.h"
+#include "core/base/unique_fd.h"
 #include "core/images/content_store.h"
 #include "core/images/digest.h"
 

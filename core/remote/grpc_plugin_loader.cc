@@ -1,5 +1,5 @@
-#include "core/base/plugin_library.h"
 #include "core/base/install_prefix.h"
+#include "core/base/plugin_library.h"
 #include "core/remote/grpc_plugin.h"
 
 namespace host::remote {

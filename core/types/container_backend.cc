@@ -1,7 +1,7 @@
 #include "core/types/container_backend.h"
 
-#include "core/base/plugin_library.h"
 #include "core/base/install_prefix.h"
+#include "core/base/plugin_library.h"
 
 namespace host {
 

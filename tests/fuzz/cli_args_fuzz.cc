@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "core/base/names.h"
-#include "registry/value_text.h"
 #include "registry/type_registry.h"
+#include "registry/value_text.h"
 #include "tests/fuzz/fuzz_check.h"
 #include "tests/fuzz/fuzz_schema.h"
 

@@ -13,8 +13,8 @@
 
 #include <google/protobuf/stubs/logging.h>
 
-#include "registry/value_text.h"
 #include "registry/type_registry.h"
+#include "registry/value_text.h"
 #include "tests/fuzz/fuzz_check.h"
 #include "tests/fuzz/fuzz_schema.h"
 
