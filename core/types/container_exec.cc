@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "core/base/best_effort.h"
 #include "core/base/file_lock.h"
 #include "core/base/random_hex.h"
 #include "core/base/sha256.h"
@@ -108,8 +109,7 @@ Result<ContainerState> Exec(CoreCall& c, const ContainerState& parent) {
   struct RemoveCopies {
     std::vector<fs::path>* copies;
     ~RemoveCopies() {
-      std::error_code ec;
-      for (const auto& c : *copies) fs::remove_all(c, ec);
+      for (const auto& c : *copies) RemoveTreeBestEffort(c);
     }
   } remove_copies{&mount_copies};
   for (const auto& [name, secret_id] : parent.secret_env) {
@@ -128,15 +128,14 @@ Result<ContainerState> Exec(CoreCall& c, const ContainerState& parent) {
       fs::path copy = services.state_dir() / "tmp" /
                       ("mount-" + key.substr(7, 16) + "-" + std::to_string(getpid()) + "-" +
                        RandomHex(8) + "-" + std::to_string(mount_copies.size()));
+      mount_copies.push_back(copy);  // removed with the others, also when the copy fails
       std::error_code ec;
-      fs::remove_all(copy, ec);
       Status copied =
           fs::is_directory(m.source, ec)
               ? CopyTree(m.source, copy)
               : (fs::create_directories(copy.parent_path(), ec), fs::copy_file(m.source, copy, ec),
                  ec ? Status::Failed(ec.message()) : Status());
       if (!copied.ok()) return copied.Prefixed("cannot prepare the mount at " + m.target + ": ");
-      mount_copies.push_back(copy);
       spec.mounts.push_back(StepMount::Bind(copy, m.target, /*read_only=*/false));
     } else if (m.kind == MountState::Kind::kCache) {
       Result<CacheLease> lease = LeaseCacheVolume(m.source, m.sharing);
