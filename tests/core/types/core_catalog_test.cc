@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "core/types/core_function.h"
+#include "core/types/core_module.h"
 
 namespace host {
 namespace {
@@ -112,9 +113,11 @@ TEST(CoreCatalogDeathTest, ReadingAnUndeclaredArgumentIsABug) {
   const CoreFunction* fn = CoreCatalog::Get().Find("Container", "with-workdir");
   ASSERT_NE(fn, nullptr);
   v1::Call call;
+  const std::filesystem::path state = std::filesystem::temp_directory_path() / "host-catalog-test";
+  CoreServices services(state, nullptr);
   EXPECT_DEATH(
       {
-        CoreCall c(*static_cast<CoreServices*>(nullptr), call, *fn);
+        CoreCall c(services, call, *fn);
         (void)c.String("not-declared");
       },
       "Container.with-workdir reads an argument it does not declare: not-declared");
