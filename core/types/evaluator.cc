@@ -27,27 +27,6 @@ Result<T> Evaluator::Once(Memo<T>* memo, const std::string& id,
   return future.get();
 }
 
-template <>
-Evaluator::Memo<ContainerState>* Evaluator::MemoOf<ContainerState>() {
-  return &containers_;
-}
-template <>
-Evaluator::Memo<Snapshot>* Evaluator::MemoOf<Snapshot>() {
-  return &directories_;
-}
-template <>
-Evaluator::Memo<FileState>* Evaluator::MemoOf<FileState>() {
-  return &files_;
-}
-template <>
-Evaluator::Memo<CacheVolumeState>* Evaluator::MemoOf<CacheVolumeState>() {
-  return &cache_volumes_;
-}
-template <>
-Evaluator::Memo<HostState>* Evaluator::MemoOf<HostState>() {
-  return &hosts_;
-}
-
 template <class State>
 Result<State> Evaluator::Compute(const std::string& id) {
   const char* type = CoreTypeOf<State>::kName;
@@ -70,7 +49,7 @@ Result<State> Evaluator::Compute(const std::string& id) {
 
 template <class State>
 Result<State> Evaluator::Evaluate(const std::string& id) {
-  return Once<State>(MemoOf<State>(), id, [&] { return Compute<State>(id); });
+  return Once<State>(&std::get<Memo<State>>(memos_), id, [&] { return Compute<State>(id); });
 }
 
 template Result<ContainerState> Evaluator::Evaluate(const std::string&);
@@ -80,7 +59,7 @@ template Result<CacheVolumeState> Evaluator::Evaluate(const std::string&);
 template Result<HostState> Evaluator::Evaluate(const std::string&);
 
 Result<std::string> Evaluator::FileDigestOf(const std::string& id) {
-  return Once<std::string>(&file_digests_, id, [&]() -> Result<std::string> {
+  return Once<std::string>(&std::get<Memo<std::string>>(memos_), id, [&]() -> Result<std::string> {
     Result<FileState> file = File(id);
     if (!file.ok()) return file.status();
     return FileDigest(file->path);

@@ -11,6 +11,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <tuple>
 
 #include "core/base/status.h"
 #include "core/types/core_states.h"
@@ -48,18 +49,12 @@ class Evaluator {
   // Runs the build step of the call that made the node.
   template <class State>
   Result<State> Compute(const std::string& id);
-  // The memo of one state type.
-  template <class State>
-  Memo<State>* MemoOf();
-
   CoreServices* services_;
   std::mutex mutex_;
-  Memo<ContainerState> containers_;
-  Memo<Snapshot> directories_;
-  Memo<FileState> files_;
-  Memo<CacheVolumeState> cache_volumes_;
-  Memo<HostState> hosts_;
-  Memo<std::string> file_digests_;
+  // One memo per lazy state type, and the file digests.
+  std::tuple<Memo<ContainerState>, Memo<Snapshot>, Memo<FileState>, Memo<CacheVolumeState>,
+             Memo<HostState>, Memo<std::string>>
+      memos_;
 };
 
 }  // namespace host
