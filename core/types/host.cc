@@ -6,6 +6,7 @@
 #include "core/types/core_function.h"
 #include "core/types/core_module.h"
 #include "core/types/host_paths.h"
+#include "core/types/source_snapshot.h"
 
 namespace host {
 namespace fs = std::filesystem;
@@ -44,8 +45,8 @@ Result<Snapshot> HostDirectory(CoreCall& c) {
   if (c.Bool("gitignore")) {
     for (auto& p : GitignorePatterns(path)) filter.exclude.push_back(p);
   }
-  return c.services().snapshots().Make(
-      [&](const fs::path& to) { return CopyTree(path, to, filter); });
+  return SnapshotHostFolder(c.services().snapshots(), c.services().state_dir() / "sources", path,
+                            filter);
 }
 
 Result<FileState> HostFile(CoreCall& c) {

@@ -239,30 +239,29 @@ Result<Snapshot> SnapshotStore::Make(const std::function<Status(const fs::path&)
                         ": it was removed again each time (is a prune running in a loop?)");
 }
 
-Result<Snapshot> SnapshotStore::MakeOnce(const std::function<Status(const fs::path&)>& fill) {
+Result<fs::path> SnapshotStore::NewTemporary() {
   std::error_code ec;
   fs::create_directories(dir_, ec);
   if (ec) return Fail("cannot create the snapshot store", dir_, ec);
   // tmp<pid>-...: a leftover of a dead process is recognized and removed (RemoveLeftovers).
-  fs::path tmp = dir_ / ("tmp" + std::to_string(getpid()) + "-XXXXXX");
-  std::string tmp_text = tmp.string();
-  if (mkdtemp(tmp_text.data()) == nullptr) {
+  std::string tmp = (dir_ / ("tmp" + std::to_string(getpid()) + "-XXXXXX")).string();
+  if (mkdtemp(tmp.data()) == nullptr) {
     return Status::Failed("cannot create a folder in " + dir_.string() + ": " +
                           WriteErrorText(errno));
   }
-  tmp = tmp_text;
-  if (Status s = fill(tmp); !s.ok()) {
-    RemoveTreeBestEffort(tmp);
-    return s;
-  }
+  return fs::path(tmp);
+}
+
+Result<Snapshot> SnapshotStore::Place(const fs::path& tmp, const std::string& digest) {
   if (chmod(tmp.c_str(), 0755) != 0) {
     const int error = errno;
     RemoveTreeBestEffort(tmp);
     return Fail("cannot set the mode of", tmp, std::error_code(error, std::generic_category()));
   }
   Snapshot snapshot;
-  snapshot.digest = TreeDigest(tmp);
-  snapshot.path = dir_ / snapshot.digest.substr(snapshot.digest.find(':') + 1);
+  snapshot.digest = digest;
+  snapshot.path = dir_ / digest.substr(digest.find(':') + 1);
+  std::error_code ec;
   if (fs::exists(snapshot.path, ec)) {  // the same tree is stored already
     RemoveTreeBestEffort(tmp);
     return snapshot;
@@ -274,6 +273,42 @@ Result<Snapshot> SnapshotStore::MakeOnce(const std::function<Status(const fs::pa
     if (!fs::exists(snapshot.path, gone)) return Fail("cannot store a snapshot in", dir_, ec);
   }
   return snapshot;
+}
+
+Result<Snapshot> SnapshotStore::MakeOnce(const std::function<Status(const fs::path&)>& fill) {
+  Result<fs::path> tmp = NewTemporary();
+  if (!tmp.ok()) return tmp.status();
+  if (Status s = fill(*tmp); !s.ok()) {
+    RemoveTreeBestEffort(*tmp);
+    return s;
+  }
+  return Place(*tmp, TreeDigest(*tmp));
+}
+
+Result<Snapshot> SnapshotStore::Keep(const fs::path& tmp, const std::string& digest) {
+  Result<Snapshot> placed = Place(tmp, digest);
+  if (!placed.ok()) return placed.status();
+  Result<bool> held = leases_->Hold({placed->path});
+  if (!held.ok()) return held.status();
+  if (!*held) {
+    return Status::Failed("the snapshot " + placed->path.string() +
+                          " was removed by a prune as it was stored; run again");
+  }
+  return placed;
+}
+
+Result<std::optional<Snapshot>> SnapshotStore::Find(const std::string& digest) {
+  Snapshot snapshot;
+  snapshot.digest = digest;
+  snapshot.path = dir_ / digest.substr(digest.find(':') + 1);
+  struct stat st {};
+  if (lstat(snapshot.path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return std::optional<Snapshot>();
+  }
+  Result<bool> held = leases_->Hold({snapshot.path});
+  if (!held.ok()) return held.status();
+  if (!*held) return std::optional<Snapshot>();  // pruned meanwhile: made again
+  return std::optional<Snapshot>(snapshot);
 }
 
 Result<Snapshot> SnapshotStore::Empty() {

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,7 +42,23 @@ class SnapshotStore {
   // The empty directory.
   Result<Snapshot> Empty();
 
+  // The stored snapshot with this digest ("sha256:..."), leased; nullopt when it is not stored.
+  Result<std::optional<Snapshot>> Find(const std::string& digest);
+
+  // A new empty folder in the store, for a tree to be kept under its digest once written.
+  Result<std::filesystem::path> NewTemporary();
+
+  // Stores the tree written in tmp (from NewTemporary) under digest, which the caller computed
+  // from what it wrote, and leases it; tmp is gone afterwards. When that tree is stored already,
+  // tmp is removed and the stored one is used.
+  Result<Snapshot> Keep(const std::filesystem::path& tmp, const std::string& digest);
+
+  // The store's folder.
+  const std::filesystem::path& dir() const { return dir_; }
+
  private:
+  // Renames tmp to the entry of digest (or removes it when that entry exists); not leased.
+  Result<Snapshot> Place(const std::filesystem::path& tmp, const std::string& digest);
   // Make without the lease.
   Result<Snapshot> MakeOnce(const std::function<Status(const std::filesystem::path&)>& fill);
   std::filesystem::path dir_;

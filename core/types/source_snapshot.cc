@@ -1,0 +1,627 @@
+#include "core/types/source_snapshot.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <condition_variable>
+#include <cstring>
+#include <ctime>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/base/best_effort.h"
+#include "core/base/file_write.h"
+#include "core/base/random_hex.h"
+#include "core/base/sha256.h"
+#include "core/base/unique_fd.h"
+#include "core/types/source_index.h"
+
+namespace host {
+namespace fs = std::filesystem;
+namespace {
+
+// Deeper folders are refused rather than walked with a descriptor per level.
+constexpr int kMaxDepth = 256;
+// A file whose metadata changes while it is read is read again, this many times in all.
+constexpr int kReadTries = 3;
+// Files changed this close to a walk's start are read again by the next walk: a write within the
+// same timestamp tick after they were read would not show in their metadata.
+constexpr int64_t kRacyWindowNs = 2'000'000'000;
+constexpr size_t kReadBuffer = 1 << 18;
+
+// One entry of the walked tree.
+struct Node {
+  enum class Kind : uint8_t { kFile, kDir, kLink };
+  std::string name;
+  Kind kind = Kind::kFile;
+  bool trusted = false;  // file: its digest comes from the index, its bytes were not read
+  bool gone = false;     // vanished before it could be read: not part of the snapshot
+  FileMetadata metadata;
+  std::array<uint8_t, 32> sha256{};  // file: the digest of its bytes
+  std::string text;                  // link: its target
+  std::vector<Node> children;
+};
+
+// A folder of the tree with its path relative to the root ("" for the root).
+struct Folder {
+  Node* node;
+  std::string relative;
+};
+
+std::string Errno() { return std::strerror(errno); }
+
+std::string Hex(const std::array<uint8_t, 32>& bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(64, '0');
+  for (size_t i = 0; i < 32; ++i) {
+    out[2 * i] = kDigits[bytes[i] >> 4];
+    out[2 * i + 1] = kDigits[bytes[i] & 15];
+  }
+  return out;
+}
+
+// The bytes of 64 lowercase hex digits.
+std::array<uint8_t, 32> Bytes(const std::string& hex) {
+  auto digit = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
+  std::array<uint8_t, 32> out{};
+  for (size_t i = 0; i < 32 && 2 * i + 1 < hex.size(); ++i) {
+    out[i] = static_cast<uint8_t>(digit(hex[2 * i]) << 4 | digit(hex[2 * i + 1]));
+  }
+  return out;
+}
+
+int64_t NowNs() {
+  timespec now{};
+  clock_gettime(CLOCK_REALTIME, &now);
+  return int64_t{now.tv_sec} * 1000000000 + now.tv_nsec;
+}
+
+// Opens the folder at relative below root_fd without following any symlink on the way, so a
+// folder swapped for a link since it was walked cannot lead out of the tree.
+UniqueFd OpenFolderBeneath(int root_fd, const std::string& relative) {
+  if (relative.empty()) return UniqueFd(fcntl(root_fd, F_DUPFD_CLOEXEC, 0));
+  open_how how{};
+  how.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
+  how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+  long fd = syscall(SYS_openat2, root_fd, relative.c_str(), &how, sizeof how);
+  if (fd >= 0 || errno != ENOSYS) return UniqueFd(static_cast<int>(fd));
+  // Kernels before 5.6: one component at a time, none of them followed.
+  UniqueFd at(fcntl(root_fd, F_DUPFD_CLOEXEC, 0));
+  for (const auto& part : fs::path(relative)) {
+    if (!at.ok()) break;
+    at = UniqueFd(openat(at.get(), part.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  }
+  return at;
+}
+
+// The names in the open folder fd, sorted, without "." and "..".
+Result<std::vector<std::string>> SortedNames(int fd) {
+  UniqueFd copy(fcntl(fd, F_DUPFD_CLOEXEC, 0));
+  DIR* dir = copy.ok() ? fdopendir(copy.get()) : nullptr;
+  if (dir == nullptr) return Status::Failed(Errno());
+  copy.release();  // the DIR owns it now
+  std::vector<std::string> names;
+  errno = 0;
+  while (dirent* entry = readdir(dir)) {
+    if (strcmp(entry->d_name, ".") != 0 && strcmp(entry->d_name, "..") != 0) {
+      names.emplace_back(entry->d_name);
+    }
+  }
+  const int error = errno;
+  closedir(dir);
+  if (error != 0) return Status::Failed(std::strerror(error));
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+std::string Join(const std::string& relative, const std::string& name) {
+  return relative.empty() ? name : relative + "/" + name;
+}
+
+// Walks a host folder with lstat only, in parallel, deciding for each file whether the index
+// knows its bytes.
+class Walker {
+ public:
+  Walker(const fs::path& source, int root_fd, const PathFilter& filter, const SourceIndex* index)
+      : source_(source), root_fd_(root_fd), filter_(filter), index_(index) {}
+
+  // Fills root with the tree.
+  Status Run(Node& root) {
+    queue_.push_back({&root, "", 0});
+    const size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), 4);
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back([this] { Work(); });
+    Work();
+    for (auto& t : pool) t.join();
+    return error_;
+  }
+
+ private:
+  struct Task {
+    Node* node;
+    std::string relative;
+    int depth;
+  };
+
+  void Work() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      wake_.wait(lock, [&] { return !queue_.empty() || busy_ == 0 || failed_; });
+      if (failed_ || queue_.empty()) break;  // failed, or nothing left and nobody adding
+      Task task = std::move(queue_.back());
+      queue_.pop_back();
+      ++busy_;
+      lock.unlock();
+      std::vector<Task> found;
+      Status s = WalkFolder(*task.node, task.relative, task.depth, &found);
+      lock.lock();
+      --busy_;
+      if (!s.ok() && !failed_) {
+        failed_ = true;
+        error_ = s;
+      }
+      for (auto& t : found) queue_.push_back(std::move(t));
+      wake_.notify_all();
+    }
+    wake_.notify_all();
+  }
+
+  // Lists and inspects one folder; its sub-folders are returned as tasks.
+  Status WalkFolder(Node& dir, const std::string& relative, int depth, std::vector<Task>* found) {
+    if (depth > kMaxDepth) {
+      return Status::Failed("host directory " + source_.string() + ": " + relative +
+                            " nests deeper than " + std::to_string(kMaxDepth) +
+                            " folders; leave it out with --exclude");
+    }
+    UniqueFd fd = OpenFolderBeneath(root_fd_, relative);
+    if (!fd.ok()) {
+      if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP || errno == EXDEV) {
+        dir.gone = true;  // removed or replaced by a link since its parent was listed
+        return {};
+      }
+      return Shown(relative, "cannot open", Status::Failed(Errno()));
+    }
+    Result<std::vector<std::string>> names = SortedNames(fd.get());
+    if (!names.ok()) return Shown(relative, "cannot list", names.status());
+    dir.children.reserve(names->size());
+    for (auto& name : *names) {
+      struct stat st {};
+      if (fstatat(fd.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+        if (errno == ENOENT) continue;  // removed since it was listed: not part of the tree
+        return Shown(Join(relative, name), "cannot inspect", Status::Failed(Errno()));
+      }
+      std::string path = Join(relative, name);
+      const bool is_dir = S_ISDIR(st.st_mode);
+      if (!filter_.Takes(path, is_dir)) continue;
+      Node node;
+      node.metadata.mode = st.st_mode;
+      if (is_dir) {
+        node.kind = Node::Kind::kDir;
+      } else if (S_ISLNK(st.st_mode)) {
+        node.kind = Node::Kind::kLink;
+        std::string target(static_cast<size_t>(st.st_size) + 1, '\0');
+        ssize_t n = readlinkat(fd.get(), name.c_str(), target.data(), target.size());
+        if (n < 0 && (errno == ENOENT || errno == EINVAL)) continue;  // replaced
+        if (n < 0) return Shown(path, "cannot read the link", Status::Failed(Errno()));
+        if (static_cast<size_t>(n) >= target.size()) continue;  // replaced by a longer link
+        target.resize(static_cast<size_t>(n));
+        node.text = std::move(target);
+      } else if (S_ISREG(st.st_mode)) {
+        node.kind = Node::Kind::kFile;
+        node.metadata = FileMetadata::Of(st);
+        if (index_ != nullptr) {
+          const SourceFileRecord* known = index_->Find(path);
+          if (known != nullptr && !known->racy && known->metadata == node.metadata) {
+            node.trusted = true;
+            node.sha256 = known->sha256;
+          }
+        }
+      } else {
+        continue;  // devices, fifos and sockets are not part of a snapshot
+      }
+      node.name = std::move(name);
+      dir.children.push_back(std::move(node));
+    }
+    // The children are final now: their addresses stay valid for the sub-folders' tasks.
+    for (auto& child : dir.children) {
+      if (child.kind == Node::Kind::kDir) {
+        found->push_back({&child, Join(relative, child.name), depth + 1});
+      }
+    }
+    return {};
+  }
+
+  Status Shown(const std::string& relative, const std::string& what, const Status& why) const {
+    return Status::Failed(what + " " + (source_ / relative).string() + ": " + why.message());
+  }
+
+  const fs::path& source_;
+  const int root_fd_;
+  const PathFilter& filter_;
+  const SourceIndex* index_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::vector<Task> queue_;
+  int busy_ = 0;
+  bool failed_ = false;
+  Status error_;
+};
+
+// The folders of the tree under root, parents before children.
+void ListFolders(Node& node, const std::string& relative, std::vector<Folder>* out) {
+  out->push_back({&node, relative});
+  for (auto& child : node.children) {
+    if (child.kind == Node::Kind::kDir && !child.gone) {
+      ListFolders(child, Join(relative, child.name), out);
+    }
+  }
+}
+
+// TreeDigest of the tree the nodes describe (files that vanished left out).
+std::string DigestOf(const Node& dir) {
+  Sha256 sha;
+  for (const auto& child : dir.children) {
+    if (child.gone) continue;
+    sha.UpdateField(child.name);
+    sha.UpdateField(std::to_string(child.metadata.mode & 07777));
+    switch (child.kind) {
+      case Node::Kind::kLink:
+        sha.UpdateField("link");
+        sha.UpdateField(child.text);
+        break;
+      case Node::Kind::kDir:
+        sha.UpdateField("dir");
+        sha.UpdateField(DigestOf(child));
+        break;
+      case Node::Kind::kFile:
+        sha.UpdateField("file");
+        sha.UpdateField(kSha256DigestPrefix + Hex(child.sha256) +
+                        ((child.metadata.mode & 0111) ? "+x" : ""));
+        break;
+    }
+  }
+  return sha.Digest();
+}
+
+// Builds a snapshot's tree in a temporary folder of the store from a walked tree.
+class Builder {
+ public:
+  Builder(const fs::path& source, int source_fd, int tmp_fd, int base_fd)
+      : source_(source), source_fd_(source_fd), tmp_fd_(tmp_fd), base_fd_(base_fd) {}
+
+  // Creates every folder of the tree (mode 0700 until Finish).
+  Status MakeFolders(const std::vector<Folder>& folders) {
+    for (size_t i = 1; i < folders.size(); ++i) {
+      if (mkdirat(tmp_fd_, folders[i].relative.c_str(), 0700) != 0) {
+        return Status::Failed("cannot create a folder in the snapshot store: " +
+                              WriteErrorText(errno));
+      }
+    }
+    return {};
+  }
+
+  // Reads the files the index does not know into the tree, hashing them (link false); or puts
+  // every other file and link there (link true): linked from the base snapshot where it holds
+  // the same file, else read from the source.
+  Status Fill(const std::vector<Folder>& folders, bool link) {
+    size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), 4);
+    if (folders.size() < 4) threads = 1;
+    std::atomic<size_t> next{0};
+    std::mutex error_mutex;
+    Status first_error;
+    std::atomic<bool> failed{false};
+    auto work = [&] {
+      std::vector<char> buffer(kReadBuffer);
+      for (size_t i = next++; i < folders.size() && !failed; i = next++) {
+        Status s = FillFolder(folders[i], link, buffer);
+        if (!s.ok()) {
+          std::lock_guard lock(error_mutex);
+          if (!failed.exchange(true)) first_error = s;
+        }
+      }
+    };
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back(work);
+    work();
+    for (auto& t : pool) t.join();
+    return first_error;
+  }
+
+  // How many files were read from the source, and linked from the base snapshot.
+  size_t files_read() const { return read_; }
+  size_t files_linked() const { return linked_; }
+
+  // Gives each folder its mode, deepest first (a read-only folder is filled before it is one).
+  Status Finish(const std::vector<Folder>& folders) {
+    for (size_t i = folders.size(); i-- > 1;) {
+      if (fchmodat(tmp_fd_, folders[i].relative.c_str(), folders[i].node->metadata.mode & 07777,
+                   0) != 0) {
+        return Status::Failed("cannot set a folder's mode in the snapshot store: " + Errno());
+      }
+    }
+    return {};
+  }
+
+ private:
+  Status FillFolder(const Folder& folder, bool link, std::vector<char>& buffer) {
+    UniqueFd tmp = OpenFolderBeneath(tmp_fd_, folder.relative);
+    if (!tmp.ok()) return Status::Failed("cannot open a folder of the snapshot store: " + Errno());
+    UniqueFd from;        // the source folder, opened when first needed
+    bool opened = false;  // whether from was tried
+    UniqueFd base = base_fd_ >= 0 ? OpenFolderBeneath(base_fd_, folder.relative) : UniqueFd();
+    for (auto& node : folder.node->children) {
+      if (node.kind == Node::Kind::kDir) continue;
+      if (node.kind == Node::Kind::kLink) {
+        if (link && symlinkat(node.text.c_str(), tmp.get(), node.name.c_str()) != 0) {
+          return Status::Failed("cannot create a link in the snapshot store: " +
+                                WriteErrorText(errno));
+        }
+        continue;
+      }
+      if (node.trusted != link) continue;  // the other pass's file
+      if (link && base.ok() &&
+          linkat(base.get(), node.name.c_str(), tmp.get(), node.name.c_str(), 0) == 0) {
+        ++linked_;
+        continue;
+      }
+      if (!opened) {
+        from = OpenFolderBeneath(source_fd_, folder.relative);
+        opened = true;
+      }
+      if (!from.ok()) {  // the folder vanished or was replaced since the walk
+        node.gone = true;
+        continue;
+      }
+      if (Status s =
+              ReadFile(from.get(), tmp.get(), Join(folder.relative, node.name), node, buffer);
+          !s.ok()) {
+        return s;
+      }
+    }
+    return {};
+  }
+
+  // Marks a file that vanished as not part of the snapshot, and removes what an earlier attempt
+  // to read it wrote.
+  static Status LeaveOut(int to_dir, Node& node) {
+    node.gone = true;
+    if (unlinkat(to_dir, node.name.c_str(), 0) != 0 && errno != ENOENT) {
+      return Status::Failed("cannot remove a file of the snapshot store: " + Errno());
+    }
+    return {};
+  }
+
+  // Copies a source file into the tree while hashing it; its metadata must be the same before
+  // and after, else it is read again.
+  Status ReadFile(int from_dir, int to_dir, const std::string& relative, Node& node,
+                  std::vector<char>& buffer) {
+    const std::string shown = (source_ / relative).string();
+    for (int attempt = 0; attempt < kReadTries; ++attempt) {
+      UniqueFd in(
+          openat(from_dir, node.name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+      if (!in.ok()) {
+        if (errno == ENOENT || errno == ELOOP || errno == ENXIO) {
+          return LeaveOut(to_dir, node);  // removed, or replaced by a link or a fifo
+        }
+        return Status::Failed("cannot read " + shown + ": " + Errno());
+      }
+      struct stat before {};
+      if (fstat(in.get(), &before) != 0 || !S_ISREG(before.st_mode)) {
+        return LeaveOut(to_dir, node);
+      }
+      UniqueFd out(openat(to_dir, node.name.c_str(),
+                          O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
+      if (!out.ok()) {
+        return Status::Failed("cannot create a copy of " + shown + ": " + WriteErrorText(errno));
+      }
+      Sha256 sha;
+      for (;;) {
+        ssize_t n = read(in.get(), buffer.data(), buffer.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return Status::Failed("cannot read " + shown + ": " + Errno());
+        if (n == 0) break;
+        sha.Update(buffer.data(), static_cast<size_t>(n));
+        for (ssize_t done = 0; done < n;) {
+          ssize_t w = write(out.get(), buffer.data() + done, static_cast<size_t>(n - done));
+          if (w < 0 && errno == EINTR) continue;
+          if (w <= 0) {
+            return Status::Failed("cannot write a copy of " + shown + ": " +
+                                  WriteErrorText(w < 0 ? errno : ENOSPC));
+          }
+          done += w;
+        }
+      }
+      struct stat after {};
+      if (fstat(in.get(), &after) != 0) return Status::Failed("cannot read " + shown);
+      if (FileMetadata::Of(before) != FileMetadata::Of(after)) continue;  // written meanwhile
+      if (fchmod(out.get(), before.st_mode & 07777) != 0 || out.Close() != 0) {
+        return Status::Failed("cannot write a copy of " + shown + ": " + WriteErrorText(errno));
+      }
+      node.metadata = FileMetadata::Of(before);
+      node.sha256 = Bytes(sha.HexDigest());
+      node.trusted = false;
+      ++read_;
+      return {};
+    }
+    return Status::Failed("host directory: " + shown + " kept changing while it was read (" +
+                          std::to_string(kReadTries) +
+                          " tries); stop what writes to it, or leave it out with --exclude");
+  }
+
+  const fs::path& source_;
+  const int source_fd_;
+  const int tmp_fd_;
+  const int base_fd_;
+  std::atomic<size_t> read_{0};
+  std::atomic<size_t> linked_{0};
+};
+
+// Where the index of source taken with filter is kept.
+fs::path IndexPath(const fs::path& index_dir, const fs::path& source, const PathFilter& filter) {
+  Sha256 sha;
+  sha.UpdateField(source.string());
+  sha.UpdateField(std::to_string(filter.include.size()));
+  for (const auto& p : filter.include) sha.UpdateField(p);
+  for (const auto& p : filter.exclude) sha.UpdateField(p);
+  return index_dir / sha.HexDigest();
+}
+
+std::optional<SourceIndex> LoadIndex(const fs::path& path) {
+  UniqueFd fd(open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  struct stat st {};
+  if (!fd.ok() || fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+  std::string bytes(static_cast<size_t>(st.st_size), '\0');
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = read(fd.get(), bytes.data() + done, bytes.size() - done);
+    if (n <= 0) return std::nullopt;
+    done += static_cast<size_t>(n);
+  }
+  return ParseSourceIndex(bytes);
+}
+
+void AddRecords(const Node& dir, const std::string& relative, int64_t walk_start,
+                SourceIndex* index) {
+  for (const auto& child : dir.children) {
+    if (child.gone) continue;
+    const std::string path = Join(relative, child.name);
+    if (child.kind == Node::Kind::kDir) {
+      AddRecords(child, path, walk_start, index);
+    } else if (child.kind == Node::Kind::kFile) {
+      SourceFileRecord record;
+      record.metadata = child.metadata;
+      record.path = path;
+      record.sha256 = child.sha256;
+      record.racy = child.metadata.mtime_ns >= walk_start - kRacyWindowNs ||
+                    child.metadata.ctime_ns >= walk_start - kRacyWindowNs;
+      index->files.push_back(std::move(record));
+    }
+  }
+}
+
+// Writes the index of the tree as it was stored. Best effort: without an index, the next walk
+// reads every file again, and gets the same snapshot.
+void SaveIndexBestEffort(const fs::path& path, const Node& root, int64_t walk_start,
+                         const std::string& snapshot_hex) {
+  SourceIndex index;
+  index.walk_start_ns = walk_start;
+  index.snapshot_hex = snapshot_hex;
+  AddRecords(root, "", walk_start, &index);
+  std::error_code ec;
+  fs::create_directories(path.parent_path(), ec);
+  const fs::path tmp = path.string() + ".tmp" + std::to_string(getpid()) + "-" + RandomHex(8);
+  if (!CreateWholeFile(tmp, SerializeSourceIndex(index), 0600).ok()) return;
+  if (rename(tmp.c_str(), path.c_str()) != 0) RemoveBestEffort(tmp);
+}
+
+size_t CountFiles(const Node& dir) {
+  size_t count = 0;
+  for (const auto& child : dir.children) {
+    if (child.gone) continue;
+    if (child.kind == Node::Kind::kFile) ++count;
+    if (child.kind == Node::Kind::kDir) count += CountFiles(child);
+  }
+  return count;
+}
+
+bool AllTrusted(const Node& dir) {
+  for (const auto& child : dir.children) {
+    if (child.kind == Node::Kind::kFile && !child.trusted && !child.gone) return false;
+    if (child.kind == Node::Kind::kDir && !AllTrusted(child)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<Snapshot> SnapshotHostFolder(SnapshotStore& store, const fs::path& index_dir,
+                                    const fs::path& source, const PathFilter& filter,
+                                    SourceSnapshotStats* stats) {
+  SourceSnapshotStats ignored;
+  if (stats == nullptr) stats = &ignored;
+  *stats = {};
+  const int64_t walk_start = NowNs();
+  const fs::path index_path = IndexPath(index_dir, source, filter);
+  const std::optional<SourceIndex> index = LoadIndex(index_path);
+
+  UniqueFd source_fd(open(source.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!source_fd.ok()) {
+    return Status::Failed("cannot open the host directory " + source.string() + ": " + Errno());
+  }
+  Node root;
+  root.kind = Node::Kind::kDir;
+  Walker walker(source, source_fd.get(), filter, index ? &*index : nullptr);
+  if (Status s = walker.Run(root); !s.ok()) return s;
+  if (root.gone) return Status::Failed("cannot open the host directory " + source.string());
+
+  // Unchanged since the last walk, and its snapshot still stored: nothing is read or written.
+  if (index && AllTrusted(root)) {
+    Result<std::optional<Snapshot>> found = store.Find(DigestOf(root));
+    if (!found.ok()) return found.status();
+    if (found->has_value()) {
+      // Files removed: the index follows, so that later snapshots link from this one.
+      const std::string hex = (*found)->path.filename().string();
+      if (hex != index->snapshot_hex) SaveIndexBestEffort(index_path, root, walk_start, hex);
+      stats->files = CountFiles(root);
+      return **found;
+    }
+  }
+
+  std::vector<Folder> folders;
+  ListFolders(root, "", &folders);
+  Result<fs::path> tmp = store.NewTemporary();
+  if (!tmp.ok()) return tmp.status();
+  struct RemoveUnlessKept {
+    fs::path path;
+    ~RemoveUnlessKept() {
+      if (!path.empty()) RemoveTreeBestEffort(path);
+    }
+  } cleanup{*tmp};
+  UniqueFd tmp_fd(open(tmp->c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  if (!tmp_fd.ok()) return Status::Failed("cannot open " + tmp->string() + ": " + Errno());
+  UniqueFd base_fd;
+  if (index && !index->snapshot_hex.empty()) {
+    base_fd = UniqueFd(open((store.dir() / index->snapshot_hex).c_str(),
+                            O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+  }
+  Builder builder(source, source_fd.get(), tmp_fd.get(), base_fd.get());
+  if (Status s = builder.MakeFolders(folders); !s.ok()) return s;
+  // The changed files first: with their digests, the tree's digest is known, and when that tree
+  // is stored already (a file touched but not changed) nothing more is written.
+  if (Status s = builder.Fill(folders, /*link=*/false); !s.ok()) return s;
+  {
+    Result<std::optional<Snapshot>> found = store.Find(DigestOf(root));
+    if (!found.ok()) return found.status();
+    if (found->has_value()) {
+      SaveIndexBestEffort(index_path, root, walk_start, (*found)->path.filename().string());
+      stats->files = CountFiles(root);
+      stats->read = builder.files_read();
+      return **found;
+    }
+  }
+  if (Status s = builder.Fill(folders, /*link=*/true); !s.ok()) return s;
+  if (Status s = builder.Finish(folders); !s.ok()) return s;
+  // Files read in the second pass (their base entry was gone) may differ from the index.
+  const std::string digest = DigestOf(root);
+  cleanup.path.clear();
+  Result<Snapshot> kept = store.Keep(*tmp, digest);
+  if (!kept.ok()) return kept.status();
+  SaveIndexBestEffort(index_path, root, walk_start, kept->path.filename().string());
+  stats->files = CountFiles(root);
+  stats->read = builder.files_read();
+  stats->linked = builder.files_linked();
+  stats->stored = true;
+  return kept;
+}
+
+}  // namespace host
