@@ -87,7 +87,8 @@ Status BlobWriter::Commit(std::string_view digest) {
   temp_.clear();
   SyncDir(blobs_dir_);
   // blobs_dir_ is <state>/blobs/sha256.
-  if (measured) RecordStoreEntry(blobs_dir_.parent_path().parent_path(), "blobs", DiskBytesOf(written));
+  if (measured)
+    RecordStoreEntry(blobs_dir_.parent_path().parent_path(), "blobs", DiskBytesOf(written));
   return {};
 }
 
