@@ -13,7 +13,9 @@ namespace {
 
 const char* kUsage =
     "Show, check or reduce what the state folder holds.\n\nUsage:\n  host cache du\n  host cache "
-    "prune [--keep SIZE]\n  host cache verify [--repair]\n\nprune removes the least recently used "
+    "prune [--keep SIZE]\n  host cache verify [--repair]\n\ndu walks every store and prints its "
+    "size and "
+    "entries (and what snapshots share by hard\nlinks); prune removes the least recently used "
     "step results, snapshots and image layers until\nat most SIZE is left (default 0: all of "
     "them); "
     "cache volumes are kept.\nverify checks every blob, manifest, config, tag, step result, "
@@ -59,12 +61,21 @@ int RunCache(const std::vector<std::string>& args) {
   if (args[0] == "du" && args.size() == 1) {
     uint64_t total = 0;
     std::printf("%-10s %10s %8s\n", "Store", "Size", "Entries");
-    for (const auto& usage : CacheUsage(state)) {
+    const std::vector<StoreUsage> usages = CacheUsage(state);
+    for (const auto& usage : usages) {
       std::printf("%-10s %10s %8zu\n", usage.name.c_str(), FormatSize(usage.bytes).c_str(),
                   usage.entries);
       total += usage.bytes;
     }
     std::printf("%-10s %10s\n", "total", FormatSize(total).c_str());
+    // What snapshots cost: files unchanged since an earlier snapshot are hard links to it, so
+    // their bytes are held once, and freed only when the last snapshot that links them goes.
+    for (const auto& usage : usages) {
+      if (usage.name != "snapshots" || usage.entries == 0) continue;
+      std::printf("snapshots: %s shared with other snapshots (hard links), %s held alone\n",
+                  FormatSize(usage.shared_bytes).c_str(),
+                  FormatSize(usage.bytes - usage.shared_bytes).c_str());
+    }
     std::printf("(in %s)\n", state.string().c_str());
     return 0;
   }

@@ -11,6 +11,7 @@
 #include "core/base/best_effort.h"
 #include "core/base/file_write.h"
 #include "core/base/sha256.h"
+#include "core/base/store_size_index.h"
 #include "core/base/warning.h"
 #include "core/types/core_module.h"
 #include "registry/call_digest.h"
@@ -226,6 +227,7 @@ Status FunctionCache::Persist(const std::string& name, std::string_view bytes) c
     return Status::Failed("cannot store a function result in " + (dir_ / name).string() + ": " +
                           WriteErrorText(ec.value()));
   }
+  RecordStoreEntry(dir_.parent_path(), "calls", FileDiskBytes(dir_ / name));
   return {};
 }
 

@@ -11,6 +11,7 @@
 
 #include "core/base/best_effort.h"
 #include "core/base/file_write.h"
+#include "core/base/store_size_index.h"
 #include "core/base/unique_fd.h"
 #include "core/images/content_store.h"
 #include "core/images/digest.h"
@@ -70,6 +71,8 @@ Status BlobWriter::Commit(std::string_view digest) {
     return Status::Failed("digest mismatch: expected " + std::string(digest) + ", got " + actual +
                           " (" + std::to_string(size_) + " bytes); nothing was stored");
   }
+  struct stat written {};
+  const bool measured = fstat(fd_.get(), &written) == 0;
   if (fsync(fd_.get()) != 0 || fd_.Close() != 0) {
     std::string error = Errno();
     Discard();
@@ -83,6 +86,9 @@ Status BlobWriter::Commit(std::string_view digest) {
   }
   temp_.clear();
   SyncDir(blobs_dir_);
+  // blobs_dir_ is <state>/blobs/sha256.
+  if (measured)
+    RecordStoreEntry(blobs_dir_.parent_path().parent_path(), "blobs", DiskBytesOf(written));
   return {};
 }
 

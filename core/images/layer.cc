@@ -19,6 +19,7 @@
 #include "core/base/file_lock.h"
 #include "core/base/file_write.h"
 #include "core/base/size.h"
+#include "core/base/store_size_index.h"
 #include "core/base/unique_fd.h"
 #include "core/base/whiteout.h"
 #include "core/images/digest.h"
@@ -668,6 +669,7 @@ Result<fs::path> LayerStore::Unpack(const fs::path& blob, std::string_view diff_
                           Errno(error));
   }
   SyncDir(layers_dir_);
+  RecordStoreEntry(state_dir_, "layers", TreeDiskBytes(target));
   return target;
 }
 

@@ -6,6 +6,7 @@
 #include "core/base/file_write.h"
 #include "core/base/random_hex.h"
 #include "core/base/sha256.h"
+#include "core/base/store_size_index.h"
 #include "core/types/container_steps.h"
 #include "core/types/core_module.h"
 
@@ -55,6 +56,8 @@ Result<fs::path> DerivedLayer(CoreServices& services, const std::string& digest,
           return Status::Failed("cannot store a layer in " + dir.string() + ": " +
                                 WriteErrorText(error));
         }
+      } else {
+        RecordStoreEntry(services.state_dir(), "derived", TreeDiskBytes(layer));
       }
     }
     Result<bool> held = services.leases().Hold({layer});

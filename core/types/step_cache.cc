@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <charconv>
 #include <cstdint>
+#include <set>
 #include <sstream>
 #include <tuple>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "core/base/file_lock.h"
 #include "core/base/file_write.h"
 #include "core/base/sha256.h"
+#include "core/base/store_size_index.h"
 #include "core/base/unique_fd.h"
 #include "core/base/warning.h"
 
@@ -60,9 +62,11 @@ std::optional<T> ParseInteger(std::string_view text) {
 struct LayerSize {
   uint64_t entries = 0;
   uint64_t bytes = 0;
+  uint64_t disk_bytes = 0;  // st_blocks of every entry, a hard-linked file once; not recorded
 };
 
 bool MeasureLayer(const fs::path& layer, LayerSize* size) {
+  std::set<std::pair<dev_t, ino_t>> seen;
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(layer, ec); !ec && it != fs::end(it);
        it.increment(ec)) {
@@ -70,6 +74,9 @@ bool MeasureLayer(const fs::path& layer, LayerSize* size) {
     if (lstat(it->path().c_str(), &st) != 0) return false;
     ++size->entries;
     if (S_ISREG(st.st_mode)) size->bytes += static_cast<uint64_t>(st.st_size);
+    if (S_ISDIR(st.st_mode) || st.st_nlink <= 1 || seen.insert({st.st_dev, st.st_ino}).second) {
+      size->disk_bytes += DiskBytesOf(st);
+    }
   }
   return !ec;
 }
@@ -291,6 +298,12 @@ Result<CachedStep> StepCache::GetOrRun(
     return Status::Failed("cannot store a step in " + dir_.string() + ": " +
                           WriteErrorText(ec.value()));
   }
+  // The entry's bytes: its layer, measured above, and the folders and files written here.
+  uint64_t bytes = layer.disk_bytes + FileDiskBytes(folder) + FileDiskBytes(folder / "layer");
+  for (const char* name : {"stdout", "stderr", "exit_code", "record"}) {
+    bytes += FileDiskBytes(folder / name);
+  }
+  RecordStoreEntry(dir_.parent_path(), "steps", bytes);
   step.layer = folder / "layer";
   return step;
 }

@@ -237,6 +237,24 @@ def wire_value():
     put("wire_value", "module", b"\x02" + module)
 
 
+def fnv1a64(text):
+    value = 14695981039346656037
+    for byte in text.encode():
+        value = ((value ^ byte) * 1099511628211) % (1 << 64)
+    return value
+
+
+def store_size_index():
+    def index(lines):
+        body = "host store-size index 1\n" + "".join(line + "\n" for line in lines)
+        return body + "sum %016x\n" % fnv1a64(body)
+    put("store_size_index", "empty", index(["walked 1700000000"]))
+    put("store_size_index", "stores", index(["walked 1700000000", "store blobs 4096 1",
+                                             "store sources 0 0", "store steps 1234567 12"]))
+    put("store_size_index", "bad-sum", index(["walked 1", "store steps 1 1"])[:-3] + "00\n")
+    put("store_size_index", "truncated", index(["walked 1", "store steps 1 1"])[:30])
+
+
 def oci_layout(layout):
     """Seeds from a real OCI layout: its index.json and every JSON blob (manifests and configs),
     and its layers under 4 KB."""
@@ -261,5 +279,6 @@ if __name__ == "__main__":
     path_filter()
     cli_args()
     wire_value()
+    store_size_index()
     if len(sys.argv) > 1:
         oci_layout(sys.argv[1])
