@@ -12,6 +12,7 @@
 #include "core/base/best_effort.h"
 #include "core/base/file_write.h"
 #include "core/base/sha256.h"
+#include "core/base/store_size_index.h"
 #include "core/base/unique_fd.h"
 
 namespace host {
@@ -222,6 +223,24 @@ Result<fs::path> InsidePath(const std::string& path, const std::string& what) {
   return relative;
 }
 
+namespace {
+
+// The bytes on disk of a tree's folders and of its files that have no other link (those with
+// more are shared with other entries, which count them).
+uint64_t UnsharedDiskBytes(const fs::path& dir) {
+  uint64_t total = FileDiskBytes(dir);
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec);
+       it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    struct stat st {};
+    if (lstat(it->path().c_str(), &st) != 0) continue;
+    if (S_ISDIR(st.st_mode) || st.st_nlink == 1) total += DiskBytesOf(st);
+  }
+  return total;
+}
+
+}  // namespace
+
 SnapshotStore::SnapshotStore(fs::path dir, StoreLeases* leases)
     : dir_(std::move(dir)), leases_(leases) {}
 
@@ -252,7 +271,8 @@ Result<fs::path> SnapshotStore::NewTemporary() {
   return fs::path(tmp);
 }
 
-Result<Snapshot> SnapshotStore::Place(const fs::path& tmp, const std::string& digest) {
+Result<Snapshot> SnapshotStore::Place(const fs::path& tmp, const std::string& digest,
+                                      uint64_t new_bytes) {
   if (chmod(tmp.c_str(), 0755) != 0) {
     const int error = errno;
     RemoveTreeBestEffort(tmp);
@@ -271,7 +291,9 @@ Result<Snapshot> SnapshotStore::Place(const fs::path& tmp, const std::string& di
     RemoveTreeBestEffort(tmp);
     std::error_code gone;
     if (!fs::exists(snapshot.path, gone)) return Fail("cannot store a snapshot in", dir_, ec);
+    return snapshot;
   }
+  RecordStoreEntry(dir_.parent_path(), "snapshots", new_bytes);
   return snapshot;
 }
 
@@ -282,11 +304,12 @@ Result<Snapshot> SnapshotStore::MakeOnce(const std::function<Status(const fs::pa
     RemoveTreeBestEffort(*tmp);
     return s;
   }
-  return Place(*tmp, TreeDigest(*tmp));
+  return Place(*tmp, TreeDigest(*tmp), UnsharedDiskBytes(*tmp));
 }
 
-Result<Snapshot> SnapshotStore::Keep(const fs::path& tmp, const std::string& digest) {
-  Result<Snapshot> placed = Place(tmp, digest);
+Result<Snapshot> SnapshotStore::Keep(const fs::path& tmp, const std::string& digest,
+                                     uint64_t new_bytes) {
+  Result<Snapshot> placed = Place(tmp, digest, new_bytes);
   if (!placed.ok()) return placed.status();
   Result<bool> held = leases_->Hold({placed->path});
   if (!held.ok()) return held.status();

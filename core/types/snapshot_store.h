@@ -4,6 +4,7 @@
 #ifndef HOST_TYPES_SNAPSHOT_STORE_H_
 #define HOST_TYPES_SNAPSHOT_STORE_H_
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -50,15 +51,18 @@ class SnapshotStore {
 
   // Stores the tree written in tmp (from NewTemporary) under digest, which the caller computed
   // from what it wrote, and leases it; tmp is gone afterwards. When that tree is stored already,
-  // tmp is removed and the stored one is used.
-  Result<Snapshot> Keep(const std::filesystem::path& tmp, const std::string& digest);
+  // tmp is removed and the stored one is used. new_bytes: what the tree takes on disk beyond the
+  // files it shares with other entries by hard links (for the stores' size index).
+  Result<Snapshot> Keep(const std::filesystem::path& tmp, const std::string& digest,
+                        uint64_t new_bytes);
 
   // The store's folder.
   const std::filesystem::path& dir() const { return dir_; }
 
  private:
   // Renames tmp to the entry of digest (or removes it when that entry exists); not leased.
-  Result<Snapshot> Place(const std::filesystem::path& tmp, const std::string& digest);
+  Result<Snapshot> Place(const std::filesystem::path& tmp, const std::string& digest,
+                         uint64_t new_bytes);
   // Make without the lease.
   Result<Snapshot> MakeOnce(const std::function<Status(const std::filesystem::path&)>& fill);
   std::filesystem::path dir_;

@@ -153,6 +153,7 @@ std::optional<SourceIndex> ParseSourceIndex(std::string_view bytes) {
     m.inode = in.U64();
     m.device = in.U64();
     const uint64_t mode_and_flag = in.U64();
+    if ((mode_and_flag >> 1) > UINT32_MAX) return std::nullopt;
     m.mode = static_cast<uint32_t>(mode_and_flag >> 1);
     record.racy = (mode_and_flag & 1) != 0;
     std::string_view sha = in.Fixed(32);

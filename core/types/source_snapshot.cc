@@ -23,6 +23,7 @@
 #include "core/base/file_write.h"
 #include "core/base/random_hex.h"
 #include "core/base/sha256.h"
+#include "core/base/store_size_index.h"
 #include "core/base/unique_fd.h"
 #include "core/types/source_index.h"
 
@@ -341,11 +342,17 @@ class Builder {
   size_t files_read() const { return read_; }
   size_t files_linked() const { return linked_; }
 
+  // What the files read and the folders take on disk (linked files are counted by the entries
+  // they were linked from).
+  uint64_t new_bytes() const { return new_bytes_; }
+
   // Gives each folder its mode, deepest first (a read-only folder is filled before it is one).
   Status Finish(const std::vector<Folder>& folders) {
-    for (size_t i = folders.size(); i-- > 1;) {
-      if (fchmodat(tmp_fd_, folders[i].relative.c_str(), folders[i].node->metadata.mode & 07777,
-                   0) != 0) {
+    for (size_t i = folders.size(); i-- > 0;) {
+      const char* relative = i == 0 ? "." : folders[i].relative.c_str();
+      struct stat st {};
+      if (fstatat(tmp_fd_, relative, &st, AT_SYMLINK_NOFOLLOW) == 0) new_bytes_ += DiskBytesOf(st);
+      if (i > 0 && fchmodat(tmp_fd_, relative, folders[i].node->metadata.mode & 07777, 0) != 0) {
         return Status::Failed("cannot set a folder's mode in the snapshot store: " + Errno());
       }
     }
@@ -444,6 +451,8 @@ class Builder {
       struct stat after {};
       if (fstat(in.get(), &after) != 0) return Status::Failed("cannot read " + shown);
       if (FileMetadata::Of(before) != FileMetadata::Of(after)) continue;  // written meanwhile
+      struct stat written {};
+      if (fstat(out.get(), &written) == 0) new_bytes_ += DiskBytesOf(written);
       if (fchmod(out.get(), before.st_mode & 07777) != 0 || out.Close() != 0) {
         return Status::Failed("cannot write a copy of " + shown + ": " + WriteErrorText(errno));
       }
@@ -464,6 +473,7 @@ class Builder {
   const int base_fd_;
   std::atomic<size_t> read_{0};
   std::atomic<size_t> linked_{0};
+  std::atomic<uint64_t> new_bytes_{0};
 };
 
 // Where the index of source taken with filter is kept.
@@ -521,7 +531,20 @@ void SaveIndexBestEffort(const fs::path& path, const Node& root, int64_t walk_st
   fs::create_directories(path.parent_path(), ec);
   const fs::path tmp = path.string() + ".tmp" + std::to_string(getpid()) + "-" + RandomHex(8);
   if (!CreateWholeFile(tmp, SerializeSourceIndex(index), 0600).ok()) return;
-  if (rename(tmp.c_str(), path.c_str()) != 0) RemoveBestEffort(tmp);
+  struct stat old {};
+  const bool replaced = lstat(path.c_str(), &old) == 0;
+  if (rename(tmp.c_str(), path.c_str()) != 0) {
+    RemoveBestEffort(tmp);
+    return;
+  }
+  const fs::path state = path.parent_path().parent_path();
+  const uint64_t bytes = FileDiskBytes(path);
+  if (replaced) {
+    RecordStoreChange(state, "sources",
+                      static_cast<int64_t>(bytes) - static_cast<int64_t>(DiskBytesOf(old)), 0);
+  } else {
+    RecordStoreEntry(state, "sources", bytes);
+  }
 }
 
 size_t CountFiles(const Node& dir) {
@@ -614,7 +637,7 @@ Result<Snapshot> SnapshotHostFolder(SnapshotStore& store, const fs::path& index_
   // Files read in the second pass (their base entry was gone) may differ from the index.
   const std::string digest = DigestOf(root);
   cleanup.path.clear();
-  Result<Snapshot> kept = store.Keep(*tmp, digest);
+  Result<Snapshot> kept = store.Keep(*tmp, digest, builder.new_bytes());
   if (!kept.ok()) return kept.status();
   SaveIndexBestEffort(index_path, root, walk_start, kept->path.filename().string());
   stats->files = CountFiles(root);

@@ -9,6 +9,7 @@ import io
 import json
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import tarfile
@@ -255,6 +256,24 @@ def store_size_index():
     put("store_size_index", "truncated", index(["walked 1", "store steps 1 1"])[:30])
 
 
+def source_index():
+    def u64(value):
+        return struct.pack("<Q", value)
+
+    def text(data):
+        return u64(len(data)) + data
+
+    def record(path, size, racy):
+        return (text(path) + u64(size) + u64(1700000000 * 10**9) + u64(1700000000 * 10**9) +
+                u64(42) + u64(2049) + u64((0o100644 << 1) | racy) + bytes(range(32)))
+    head = b"host-source-index-1\n" + u64(1700000000 * 10**9)
+    put("source_index", "empty", head + text(b"") + u64(0))
+    put("source_index", "files", head + text(b"ab" * 32) + u64(3) + record(b"a/b", 4, 0) +
+        record(b"a-c", 5, 1) + record(b"name with\nnewline", 0, 0))
+    put("source_index", "unordered", head + text(b"") + u64(2) + record(b"b", 1, 0) +
+        record(b"a", 1, 0))
+
+
 def oci_layout(layout):
     """Seeds from a real OCI layout: its index.json and every JSON blob (manifests and configs),
     and its layers under 4 KB."""
@@ -280,5 +299,6 @@ if __name__ == "__main__":
     cli_args()
     wire_value()
     store_size_index()
+    source_index()
     if len(sys.argv) > 1:
         oci_layout(sys.argv[1])
