@@ -12,5 +12,6 @@ status=0
 "$build/bench/pipeline_bench" || status=1
 "$build/bench/confinement_bench" || status=1
 "$build/bench/evict_bench" || status=1
+"$build/bench/tree_bench" || status=1
 "$build/bench/serve_bench" 60 || status=1
 exit $status

@@ -15,6 +15,7 @@
 #include <cstring>
 #include <ctime>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -26,6 +27,7 @@
 #include "core/base/store_size_index.h"
 #include "core/base/unique_fd.h"
 #include "core/types/source_index.h"
+#include "core/types/store_leases.h"
 
 namespace host {
 namespace fs = std::filesystem;
@@ -301,12 +303,16 @@ class Builder {
       : source_(source), source_fd_(source_fd), tmp_fd_(tmp_fd), base_fd_(base_fd) {}
 
   // Creates every folder of the tree (mode 0700 until Finish).
-  Status MakeFolders(const std::vector<Folder>& folders) {
+  Status MakeFolders(const std::vector<Folder>& folders, bool only_for_unknown_files) {
     for (size_t i = 1; i < folders.size(); ++i) {
-      if (mkdirat(tmp_fd_, folders[i].relative.c_str(), 0700) != 0) {
-        return Status::Failed("cannot create a folder in the snapshot store: " +
-                              WriteErrorText(errno));
+      if (only_for_unknown_files && !HasUnknownFile(*folders[i].node)) continue;
+      // Its parents first, when only some folders are made.
+      const std::string& relative = folders[i].relative;
+      for (size_t slash = relative.find('/'); slash != std::string::npos;
+           slash = relative.find('/', slash + 1)) {
+        if (Status s = MakeFolder(relative.substr(0, slash)); !s.ok()) return s;
       }
+      if (Status s = MakeFolder(relative); !s.ok()) return s;
     }
     return {};
   }
@@ -315,6 +321,37 @@ class Builder {
   // every other file and link there (link true): linked from the base snapshot where it holds
   // the same file, else read from the source.
   Status Fill(const std::vector<Folder>& folders, bool link) {
+    return ForEachFolder(folders, [&](const Folder& folder, std::vector<char>& buffer) {
+      return FillFolder(folder, link, buffer);
+    });
+  }
+
+  // Turns the tree in target (the base snapshot, taken over: nobody else uses it) into the
+  // walked one in place: what is gone or changed is removed, changed files are moved in from
+  // the first pass's folder, new ones added. Unchanged files stay as they are, so this costs a
+  // listing per folder instead of a link per file. Never writes into a file (its inode may be
+  // shared with other snapshots): entries are only removed, renamed over or created.
+  Status Update(const std::vector<Folder>& folders, int target_fd) {
+    for (size_t i = 1; i < folders.size(); ++i) {  // parents first
+      const char* relative = folders[i].relative.c_str();
+      struct stat st {};
+      if (fstatat(target_fd, relative, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) {
+        continue;
+      }
+      if (Status s = RemoveAt(target_fd, relative); !s.ok()) return s;
+      if (mkdirat(target_fd, relative, 0700) != 0) {
+        return Status::Failed("cannot create a folder in the snapshot store: " +
+                              WriteErrorText(errno));
+      }
+    }
+    return ForEachFolder(folders, [&](const Folder& folder, std::vector<char>& buffer) {
+      return UpdateFolder(folder, target_fd, buffer);
+    });
+  }
+
+  // Runs work on each folder, on up to 4 threads; the first error stops it.
+  template <class Work>
+  Status ForEachFolder(const std::vector<Folder>& folders, const Work& each) {
     size_t threads = std::min<size_t>(std::max(1u, std::thread::hardware_concurrency()), 4);
     if (folders.size() < 4) threads = 1;
     std::atomic<size_t> next{0};
@@ -324,7 +361,7 @@ class Builder {
     auto work = [&] {
       std::vector<char> buffer(kReadBuffer);
       for (size_t i = next++; i < folders.size() && !failed; i = next++) {
-        Status s = FillFolder(folders[i], link, buffer);
+        Status s = each(folders[i], buffer);
         if (!s.ok()) {
           std::lock_guard lock(error_mutex);
           if (!failed.exchange(true)) first_error = s;
@@ -346,13 +383,16 @@ class Builder {
   // they were linked from).
   uint64_t new_bytes() const { return new_bytes_; }
 
-  // Gives each folder its mode, deepest first (a read-only folder is filled before it is one).
-  Status Finish(const std::vector<Folder>& folders) {
+  // Gives each folder of the tree in target_fd its mode, deepest first (a read-only folder is
+  // filled before it is one).
+  Status Finish(const std::vector<Folder>& folders, int target_fd) {
     for (size_t i = folders.size(); i-- > 0;) {
       const char* relative = i == 0 ? "." : folders[i].relative.c_str();
       struct stat st {};
-      if (fstatat(tmp_fd_, relative, &st, AT_SYMLINK_NOFOLLOW) == 0) new_bytes_ += DiskBytesOf(st);
-      if (i > 0 && fchmodat(tmp_fd_, relative, folders[i].node->metadata.mode & 07777, 0) != 0) {
+      if (fstatat(target_fd, relative, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        new_bytes_ += DiskBytesOf(st);
+      }
+      if (i > 0 && fchmodat(target_fd, relative, folders[i].node->metadata.mode & 07777, 0) != 0) {
         return Status::Failed("cannot set a folder's mode in the snapshot store: " + Errno());
       }
     }
@@ -360,7 +400,129 @@ class Builder {
   }
 
  private:
+  // Removes name in dirfd, a folder with all it holds; links are removed, never followed. A name
+  // that is not there is fine.
+  static Status RemoveAt(int dirfd, const std::string& name) {
+    if (unlinkat(dirfd, name.c_str(), 0) == 0 || errno == ENOENT) return {};
+    if (errno != EISDIR && errno != EPERM) {
+      return Status::Failed("cannot remove " + name + " in the snapshot store: " + Errno());
+    }
+    UniqueFd fd(openat(dirfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd.ok()) return Status::Failed("cannot open " + name + " in the snapshot store");
+    Result<std::vector<std::string>> names = SortedNames(fd.get());
+    if (!names.ok()) return names.status();
+    for (const auto& child : *names) {
+      if (Status s = RemoveAt(fd.get(), child); !s.ok()) return s;
+    }
+    if (unlinkat(dirfd, name.c_str(), AT_REMOVEDIR) != 0) {
+      return Status::Failed("cannot remove " + name + " in the snapshot store: " + Errno());
+    }
+    return {};
+  }
+
+  // The walked entry named name among dir's children, or null (also when it vanished).
+  static Node* ChildNamed(Node& dir, const std::string& name) {
+    auto it = std::lower_bound(dir.children.begin(), dir.children.end(), name,
+                               [](const Node& n, const std::string& key) { return n.name < key; });
+    if (it == dir.children.end() || it->name != name || it->gone) return nullptr;
+    return &*it;
+  }
+
+  Status UpdateFolder(const Folder& folder, int target_fd, std::vector<char>& buffer) {
+    UniqueFd target = OpenFolderBeneath(target_fd, folder.relative);
+    UniqueFd staged = HasUnknownFile(*folder.node) ? OpenFolderBeneath(tmp_fd_, folder.relative)
+                                                   : UniqueFd(fcntl(tmp_fd_, F_DUPFD_CLOEXEC, 0));
+    if (!target.ok() || !staged.ok()) {
+      return Status::Failed("cannot open a folder of the snapshot store: " + Errno());
+    }
+    // What the base holds that the walk did not find, or found as something else, goes.
+    std::vector<std::string> present;
+    {
+      UniqueFd copy(fcntl(target.get(), F_DUPFD_CLOEXEC, 0));
+      DIR* dir = copy.ok() ? fdopendir(copy.get()) : nullptr;
+      if (dir == nullptr) return Status::Failed("cannot list the snapshot store: " + Errno());
+      copy.release();
+      while (dirent* entry = readdir(dir)) {
+        const std::string name = entry->d_name;
+        if (name == "." || name == "..") continue;
+        unsigned char type = entry->d_type;
+        if (type == DT_UNKNOWN) {
+          struct stat st {};
+          if (fstatat(target.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+          type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
+        }
+        const Node* node = ChildNamed(*folder.node, name);
+        const bool keep =
+            node != nullptr &&
+            ((node->kind == Node::Kind::kDir && type == DT_DIR) ||
+             (node->kind == Node::Kind::kFile && type == DT_REG && node->trusted) ||
+             (node->kind == Node::Kind::kLink && type == DT_LNK && LinkIs(target.get(), *node)));
+        if (keep) {
+          present.push_back(name);
+        } else if (Status s = RemoveAt(target.get(), name); !s.ok()) {
+          closedir(dir);
+          return s;
+        }
+      }
+      closedir(dir);
+    }
+    std::sort(present.begin(), present.end());
+    UniqueFd from;
+    for (auto& node : folder.node->children) {
+      if (node.gone || node.kind == Node::Kind::kDir) continue;
+      if (std::binary_search(present.begin(), present.end(), node.name)) continue;
+      const char* name = node.name.c_str();
+      if (node.kind == Node::Kind::kLink) {
+        if (symlinkat(node.text.c_str(), target.get(), name) != 0) {
+          return Status::Failed("cannot create a link in the snapshot store: " +
+                                WriteErrorText(errno));
+        }
+      } else if (!node.trusted) {  // read in the first pass
+        if (renameat(staged.get(), name, target.get(), name) != 0) {
+          return Status::Failed("cannot move a file in the snapshot store: " + Errno());
+        }
+      } else {  // known, but not in the base after all: read now
+        if (!from.ok()) from = OpenFolderBeneath(source_fd_, folder.relative);
+        if (!from.ok()) {
+          node.gone = true;
+          continue;
+        }
+        if (Status s =
+                ReadFile(from.get(), target.get(), Join(folder.relative, node.name), node, buffer);
+            !s.ok()) {
+          return s;
+        }
+      }
+    }
+    return {};
+  }
+
+  // Whether the link name in dirfd points where node does.
+  static bool LinkIs(int dirfd, const Node& node) {
+    std::string target(node.text.size() + 1, '\0');
+    ssize_t n = readlinkat(dirfd, node.name.c_str(), target.data(), target.size());
+    return n >= 0 && static_cast<size_t>(n) == node.text.size() &&
+           target.compare(0, node.text.size(), node.text) == 0;
+  }
+
+  // Whether the folder holds a file the index does not know (read in the first pass).
+  static bool HasUnknownFile(const Node& dir) {
+    for (const auto& child : dir.children) {
+      if (child.kind == Node::Kind::kFile && !child.trusted && !child.gone) return true;
+    }
+    return false;
+  }
+
+  Status MakeFolder(const std::string& relative) {
+    if (mkdirat(tmp_fd_, relative.c_str(), 0700) != 0 && errno != EEXIST) {
+      return Status::Failed("cannot create a folder in the snapshot store: " +
+                            WriteErrorText(errno));
+    }
+    return {};
+  }
+
   Status FillFolder(const Folder& folder, bool link, std::vector<char>& buffer) {
+    if (!link && !HasUnknownFile(*folder.node)) return {};
     UniqueFd tmp = OpenFolderBeneath(tmp_fd_, folder.relative);
     if (!tmp.ok()) return Status::Failed("cannot open a folder of the snapshot store: " + Errno());
     UniqueFd from;        // the source folder, opened when first needed
@@ -565,6 +727,23 @@ bool AllTrusted(const Node& dir) {
   return true;
 }
 
+// Takes the snapshot hex out of the store to be turned into the next one, when no running
+// process uses it: renamed away under the stores' lock, as a prune removes an entry, so a user
+// either leased it before (and it is not taken) or finds it missing and makes it again. Returns
+// where it now is; nullopt when it cannot be taken (then the new snapshot is built beside it).
+std::optional<fs::path> TakeOver(SnapshotStore& store, const std::string& hex) {
+  const fs::path state = store.dir().parent_path();
+  Result<std::optional<PruneLock>> lock = PruneLock::TryAcquire(state);
+  if (!lock.ok() || !lock->has_value()) return std::nullopt;
+  const fs::path entry = store.dir() / hex;
+  if ((*lock)->Leased(StoreEntryOf(state, entry))) return std::nullopt;
+  const fs::path moved =
+      store.dir() / ("tmp" + std::to_string(getpid()) + "-" + RandomHex(8) + "-taken");
+  if (rename(entry.c_str(), moved.c_str()) != 0) return std::nullopt;
+  RecordStoreChange(state, "snapshots", 0, -1);
+  return moved;
+}
+
 }  // namespace
 
 Result<Snapshot> SnapshotHostFolder(SnapshotStore& store, const fs::path& index_dir,
@@ -618,7 +797,7 @@ Result<Snapshot> SnapshotHostFolder(SnapshotStore& store, const fs::path& index_
                             O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
   }
   Builder builder(source, source_fd.get(), tmp_fd.get(), base_fd.get());
-  if (Status s = builder.MakeFolders(folders); !s.ok()) return s;
+  if (Status s = builder.MakeFolders(folders, /*only_for_unknown_files=*/true); !s.ok()) return s;
   // The changed files first: with their digests, the tree's digest is known, and when that tree
   // is stored already (a file touched but not changed) nothing more is written.
   if (Status s = builder.Fill(folders, /*link=*/false); !s.ok()) return s;
@@ -632,12 +811,33 @@ Result<Snapshot> SnapshotHostFolder(SnapshotStore& store, const fs::path& index_
       return **found;
     }
   }
-  if (Status s = builder.Fill(folders, /*link=*/true); !s.ok()) return s;
-  if (Status s = builder.Finish(folders); !s.ok()) return s;
+  fs::path built = *tmp;
+  std::optional<fs::path> adopted;
+  if (base_fd.ok()) adopted = TakeOver(store, index->snapshot_hex);
+  if (adopted) {
+    struct RemoveAdopted {
+      fs::path path;
+      ~RemoveAdopted() {
+        if (!path.empty()) RemoveTreeBestEffort(path);
+      }
+    } remove_adopted{*adopted};
+    UniqueFd adopted_fd(open(adopted->c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!adopted_fd.ok())
+      return Status::Failed("cannot open " + adopted->string() + ": " + Errno());
+    if (Status s = builder.Update(folders, adopted_fd.get()); !s.ok()) return s;
+    if (Status s = builder.Finish(folders, adopted_fd.get()); !s.ok()) return s;
+    built = *adopted;
+    remove_adopted.path.clear();
+    stats->adopted = true;
+  } else {
+    if (Status s = builder.MakeFolders(folders, false); !s.ok()) return s;
+    if (Status s = builder.Fill(folders, /*link=*/true); !s.ok()) return s;
+    if (Status s = builder.Finish(folders, tmp_fd.get()); !s.ok()) return s;
+    cleanup.path.clear();
+  }
   // Files read in the second pass (their base entry was gone) may differ from the index.
   const std::string digest = DigestOf(root);
-  cleanup.path.clear();
-  Result<Snapshot> kept = store.Keep(*tmp, digest, builder.new_bytes());
+  Result<Snapshot> kept = store.Keep(built, digest, builder.new_bytes());
   if (!kept.ok()) return kept.status();
   SaveIndexBestEffort(index_path, root, walk_start, kept->path.filename().string());
   stats->files = CountFiles(root);

@@ -14,10 +14,11 @@ namespace host {
 
 // What taking a snapshot of a host folder cost.
 struct SourceSnapshotStats {
-  size_t files = 0;     // regular files in the snapshot
-  size_t read = 0;      // files whose bytes were read (changed, new, or unknown to the index)
-  size_t linked = 0;    // files shared with the previous snapshot by a hard link
-  bool stored = false;  // a new snapshot was written (false: an equal one was stored already)
+  size_t files = 0;      // regular files in the snapshot
+  size_t read = 0;       // files whose bytes were read (changed, new, or unknown to the index)
+  size_t linked = 0;     // files shared with the previous snapshot by a hard link
+  bool stored = false;   // a new snapshot was written (false: an equal one was stored already)
+  bool adopted = false;  // the previous snapshot, unused, was turned into the new one in place
 };
 
 // Takes a snapshot of the host folder source (an absolute path) with the entries filter takes

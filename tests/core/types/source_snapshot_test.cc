@@ -161,6 +161,51 @@ TEST_F(SourceSnapshotTest, AChangedFileIsReadAndTheOthersAreShared) {
   EXPECT_EQ(text, "one, changed\n");
 }
 
+TEST_F(SourceSnapshotTest, AnUnusedPreviousSnapshotBecomesTheNextInPlace) {
+  AgeAll();
+  Result<Snapshot> a = Take();
+  ASSERT_TRUE(a.ok()) << a.status().message();
+  // A snapshot derived from it shares its files: it must not change.
+  Result<Snapshot> derived = store_->Make([&](const fs::path& to) {
+    std::ofstream(to / "unrelated") << "";  // not a copy of a: its own entry
+    return CopyTree(a->path, to, {}, /*link=*/true);
+  });
+  ASSERT_TRUE(derived.ok());
+  ASSERT_NE(derived->path, a->path);
+  ASSERT_EQ(TreeDigest(derived->path), derived->digest);
+  EXPECT_EQ(fs::hard_link_count(derived->path / "a/one.txt"), 2u);
+  // A new process: the old snapshot is no longer in use.
+  store_.reset();
+  leases_ = std::make_unique<StoreLeases>(root_ + "/state");
+  store_ = std::make_unique<SnapshotStore>(root_ + "/state/snapshots", leases_.get());
+
+  Write("a/one.txt", "one, changed\n");
+  fs::remove(src_ + "/a-c");
+  fs::remove_all(src_ + "/a/b");
+  Write("a/b", "a folder became a file\n");
+  fs::create_directories(src_ + "/new/deeper");
+  Write("new/deeper/file", "new\n");
+  fs::remove(src_ + "/rel-link");
+  fs::create_directories(src_ + "/rel-link");
+  fs::remove(src_ + "/etc-link");
+  fs::create_symlink("/usr", src_ + "/etc-link");
+  fs::permissions(src_ + "/empty", fs::perms(0700));
+  fs::permissions(src_ + "/tool.sh", fs::perms(0644));
+  SourceSnapshotStats stats;
+  Result<Snapshot> b = Take(&stats);
+  ASSERT_TRUE(b.ok()) << b.status().message();
+  EXPECT_TRUE(stats.adopted);
+  EXPECT_EQ(b->digest, CopiedDigest());
+  EXPECT_EQ(TreeDigest(b->path), b->digest);
+  EXPECT_FALSE(fs::exists(a->path));
+  EXPECT_EQ(TreeDigest(derived->path), derived->digest);
+  // Taken again, unchanged: found as it is.
+  AgeAll();
+  Result<Snapshot> c = Take();
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->digest, b->digest);
+}
+
 TEST_F(SourceSnapshotTest, AFileChangedJustBeforeTheWalkIsReadAgainNextTime) {
   // Written now: within the timestamp window of the walk, so its metadata cannot vouch for it.
   ASSERT_TRUE(Take().ok());
