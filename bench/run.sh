@@ -11,5 +11,6 @@ status=0
 "$build/bench/pull_bench" || status=1
 "$build/bench/pipeline_bench" || status=1
 "$build/bench/confinement_bench" || status=1
+"$build/bench/mount_bench" || status=1
 "$build/bench/serve_bench" 60 || status=1
 exit $status
