@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -675,6 +676,34 @@ TEST_P(StepRunnerTest, KilledStepLeavesNoOverlayMountBehind) {
   EXPECT_NE(refused.status().message().find("mount at /dev-like"), std::string::npos)
       << refused.status().message();
   EXPECT_EQ(MountsUnder(state_dir()), std::vector<std::string>());
+}
+
+TEST_P(StepRunnerTest, AnAbandonedStepsOverlayMountIsRemovedByTheNextRunner) {
+  fs::path source = HostileSource(scratch("source"));
+  const std::string before = TreeListing(source);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    StepSpec spec = Shell("echo x > /src/written; sleep 4333");
+    spec.mounts = {StepMount::Overlay(source, "/src")};
+    Result<StepResult> ignored = runner_->Run(spec);
+    _exit(0);
+  }
+  // Kill the runner's process without warning once its step runs with the mount in place.
+  for (int i = 0;
+       i < 500 && (MountsUnder(state_dir()).size() < 3 || ProcessesMatching("sleep 4333").empty());
+       ++i) {
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  ASSERT_FALSE(ProcessesMatching("sleep 4333").empty()) << "the step never started";
+  kill(child, SIGKILL);
+  waitpid(child, nullptr, 0);
+  ASSERT_FALSE(MountsUnder(state_dir()).empty());
+  Result<StepRunner> next = StepRunner::Create({state_dir(), GetParam()});
+  ASSERT_TRUE(next.ok()) << next.status().message();
+  EXPECT_EQ(MountsUnder(state_dir()), std::vector<std::string>());
+  EXPECT_EQ(ProcessesLeft("sleep 4333"), std::vector<std::string>());
+  EXPECT_EQ(TreeListing(source), before);
 }
 
 INSTANTIATE_TEST_SUITE_P(Runtimes, StepRunnerTest, ::testing::Values("crun", "runc"),
