@@ -112,6 +112,9 @@ int CleanAbandonedSteps(const fs::path& tmp_dir, const OciRuntime& runtime) {
     KillUntilGone([&] { return ProcessesOf(groups); });
     for (const auto& group : groups) rmdir(group.c_str());  // removable once empty
     KillUntilGone([&] { return ProcessesWorkingIn(folder); });
+    for (const fs::path& overlay : Entries(folder / "mounts")) {
+      umount2((overlay / "merged").c_str(), MNT_DETACH | UMOUNT_NOFOLLOW);
+    }
     umount2((folder / "rootfs").c_str(), MNT_DETACH);
     umount2((folder / "bundle").c_str(), MNT_DETACH);
     fs::remove_all(folder, ec);

@@ -28,7 +28,7 @@ std::string Errno(const std::string& what) { return what + ": " + strerror(errno
 // The new mount API takes each lower folder apart ("lowerdir+", Linux 6.8), so there is no length
 // limit and no escaping.
 Status MountOverlayWithFsconfig(const std::vector<fs::path>& lowers, const fs::path& upper,
-                                const fs::path& work, const fs::path& target) {
+                                const fs::path& work, const fs::path& target, unsigned long flags) {
   UniqueFd overlay(fsopen("overlay", FSOPEN_CLOEXEC));
   if (!overlay.ok()) return Status::Failed(Errno("fsopen overlay"));
   const int fs_fd = overlay.get();
@@ -63,7 +63,10 @@ Status MountOverlayWithFsconfig(const std::vector<fs::path>& lowers, const fs::p
   if (fsconfig(fs_fd, FSCONFIG_CMD_CREATE, nullptr, nullptr, 0) != 0) {
     return fail("overlay create");
   }
-  UniqueFd mount_fd(fsmount(fs_fd, FSMOUNT_CLOEXEC, 0));
+  unsigned int attributes = ((flags & MS_NOSUID) ? MOUNT_ATTR_NOSUID : 0) |
+                            ((flags & MS_NODEV) ? MOUNT_ATTR_NODEV : 0) |
+                            ((flags & MS_NOEXEC) ? MOUNT_ATTR_NOEXEC : 0);
+  UniqueFd mount_fd(fsmount(fs_fd, FSMOUNT_CLOEXEC, attributes));
   if (!mount_fd.ok()) return fail("fsmount overlay");
   overlay.reset();
   int rc = move_mount(mount_fd.get(), "", AT_FDCWD, target.c_str(), MOVE_MOUNT_F_EMPTY_PATH);
@@ -74,7 +77,10 @@ Status MountOverlayWithFsconfig(const std::vector<fs::path>& lowers, const fs::p
 }  // namespace
 
 Status MountOverlay(const std::vector<fs::path>& lowers_top_first, const fs::path& upper,
-                    const fs::path& work, const fs::path& target) {
+                    const fs::path& work, const fs::path& target, unsigned long flags) {
+  if ((flags & ~static_cast<unsigned long>(MS_NOSUID | MS_NODEV | MS_NOEXEC)) != 0) {
+    return Status::Failed("overlay mount flags other than nosuid, nodev and noexec are not taken");
+  }
   std::string data = "lowerdir=";
   for (size_t i = 0; i < lowers_top_first.size(); ++i) {
     if (i > 0) data += ':';
@@ -82,9 +88,9 @@ Status MountOverlay(const std::vector<fs::path>& lowers_top_first, const fs::pat
   }
   data += ",upperdir=" + upper.string() + ",workdir=" + work.string() + "," + kOverlayFlags;
   if (data.size() > kMaxMountData) {
-    return MountOverlayWithFsconfig(lowers_top_first, upper, work, target);
+    return MountOverlayWithFsconfig(lowers_top_first, upper, work, target, flags);
   }
-  if (mount("overlay", target.c_str(), "overlay", 0, data.c_str()) != 0) {
+  if (mount("overlay", target.c_str(), "overlay", flags, data.c_str()) != 0) {
     return Status::Failed(Errno("cannot mount the overlay root filesystem at " + target.string()));
   }
   return {};

@@ -13,10 +13,11 @@ namespace host {
 // Mounts an overlay on target from lower folders (topmost first), an upper folder receiving the
 // changes and an empty work folder on the upper's filesystem. Redirects, metacopy and the inode
 // index are off so that the upper folder alone holds every change; writes are not synced (the
-// upper folder is a scratch area until its owner keeps it).
+// upper folder is a scratch area until its owner keeps it). flags are mount(2) flags for the
+// mount itself (MS_NOSUID, MS_NODEV, MS_NOEXEC; others are refused).
 Status MountOverlay(const std::vector<std::filesystem::path>& lowers_top_first,
                     const std::filesystem::path& upper, const std::filesystem::path& work,
-                    const std::filesystem::path& target);
+                    const std::filesystem::path& target, unsigned long flags = 0);
 
 // True if the kernel takes overlay lower folders one at a time ("lowerdir+", Linux 6.8), so that
 // their paths need not fit in mount(2)'s page of options. Probed once per process.

@@ -17,15 +17,18 @@ namespace host {
 struct StepMount {
   // What is mounted at target.
   enum class Kind {
-    kBind,   // a host directory or file, read-only or read-write
-    kCache,  // a host directory shared across steps, read-write; created when missing
-    kTmpfs,  // an empty tmpfs that goes away with the step
-    kFile,   // a read-only file with given bytes (secrets): they live only on a private tmpfs
+    kBind,     // a host directory or file, read-only or read-write
+    kCache,    // a host directory shared across steps, read-write; created when missing
+    kTmpfs,    // an empty tmpfs that goes away with the step
+    kFile,     // a read-only file with given bytes (secrets): they live only on a private tmpfs
+    kOverlay,  // a host directory or file the step may change, through an overlay whose upper
+               // and work folders live in the step's folder: changes vanish with the step and
+               // the source is never written (nosuid, nodev)
   };
 
   Kind kind = Kind::kBind;
   std::string target;            // absolute path inside the container
-  std::filesystem::path source;  // kBind, kCache: the host path
+  std::filesystem::path source;  // kBind, kCache, kOverlay: the host path
   bool read_only = false;        // kBind: mounted read-only
   std::string contents;          // kFile: the bytes
   uint32_t mode = 0400;          // kFile: permission bits
@@ -40,6 +43,15 @@ struct StepMount {
     m.source = std::move(source);
     m.target = std::move(target);
     m.read_only = read_only;
+    return m;
+  }
+  // A host directory or file at target that the step may change without changing it: its
+  // changes are discarded with the step. Nothing is copied (a file is at most hard-linked).
+  static StepMount Overlay(std::filesystem::path source, std::string target) {
+    StepMount m;
+    m.kind = Kind::kOverlay;
+    m.source = std::move(source);
+    m.target = std::move(target);
     return m;
   }
   // A read-write cache directory on the host at target; created when missing.

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -86,6 +87,66 @@ Status StepFolder::Mount(const std::vector<fs::path>& lowers_top_first) {
   return {};
 }
 
+Result<fs::path> StepFolder::MountSourceOverlay(const fs::path& source) {
+  if (root_.empty()) return Status::Failed("the step folder is not created yet");
+  const std::string text = source.string();
+  if (text.find_first_of(":,\\") != std::string::npos) {
+    return Status::Usage("mounted source " + text +
+                         " has ':', ',' or '\\', which overlayfs rejects");
+  }
+  struct stat st {};
+  if (lstat(source.c_str(), &st) != 0) {
+    return Status::Failed("cannot read the mounted source " + text + ": " + strerror(errno));
+  }
+  if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
+    return Status::Usage("mounted source " + text + " is neither a folder nor a regular file");
+  }
+  const fs::path mounts = root_ / "mounts";
+  if (mkdir(mounts.c_str(), 0700) != 0 && errno != EEXIST) {
+    return Status::Failed("cannot create " + mounts.string() + ": " + strerror(errno));
+  }
+  const fs::path dir = mounts / std::to_string(source_overlays_.size());
+  const fs::path upper = dir / "upper";
+  const fs::path work = dir / "work";
+  const fs::path merged = dir / "merged";
+  for (const auto& [path, mode] : {std::pair{dir, 0700}, std::pair{upper, 0755},
+                                   std::pair{work, 0700}, std::pair{merged, 0755}}) {
+    Status made = MakeFolder(path, static_cast<mode_t>(mode));
+    if (!made.ok()) return made;
+  }
+  fs::path lower = source;
+  if (S_ISDIR(st.st_mode)) {
+    // The upper folder's root is the mount's root: it shows the source's owner and mode.
+    if (chown(upper.c_str(), st.st_uid, st.st_gid) != 0 ||
+        chmod(upper.c_str(), st.st_mode & 07777) != 0) {
+      return Status::Failed("cannot give " + upper.string() + " the owner and mode of " + text +
+                            ": " + strerror(errno));
+    }
+  } else {
+    // A file cannot be an overlay's lower folder: a folder holding just a hard link to it can
+    // (a copy where the state folder's file system cannot link to it).
+    lower = dir / "lower";
+    Status made = MakeFolder(lower, 0755);
+    if (!made.ok()) return made;
+    const fs::path file = lower / "file";
+    if (link(source.c_str(), file.c_str()) != 0) {
+      std::error_code ec;
+      fs::copy_file(source, file, ec);
+      if (ec) return Status::Failed("cannot copy " + text + " for its mount: " + ec.message());
+    }
+    // Whatever was linked or copied must be a regular file: a symlink would lead the runtime's
+    // bind out to the host.
+    struct stat linked {};
+    if (lstat(file.c_str(), &linked) != 0 || !S_ISREG(linked.st_mode)) {
+      return Status::Failed("mounted source " + text + " changed while it was mounted; run again");
+    }
+  }
+  Status mounted = MountOverlay({lower}, upper, work, merged, MS_NOSUID | MS_NODEV);
+  if (!mounted.ok()) return mounted.Prefixed("cannot mount " + text + ": ");
+  source_overlays_.push_back(merged);
+  return S_ISDIR(st.st_mode) ? merged : merged / "file";
+}
+
 Status StepFolder::DeleteContainer() {
   if (!container_may_exist_) return {};
   std::error_code ec;
@@ -103,6 +164,13 @@ Status StepFolder::Unmount() {
   Status all = DeleteContainer();
   if (rootfs_fd_ >= 0) close(rootfs_fd_);
   rootfs_fd_ = -1;
+  std::vector<fs::path> still_mounted;
+  for (auto it = source_overlays_.rbegin(); it != source_overlays_.rend(); ++it) {
+    Status unmounted = host::Unmount(*it);
+    Note(all, unmounted);
+    if (!unmounted.ok()) still_mounted.push_back(*it);
+  }
+  source_overlays_ = std::move(still_mounted);
   if (rootfs_mounted_) {
     Status unmounted = host::Unmount(rootfs_);
     if (unmounted.ok()) rootfs_mounted_ = false;
@@ -119,7 +187,7 @@ Status StepFolder::Unmount() {
 Status StepFolder::Remove() {
   Status all = Unmount();
   if (root_.empty()) return all;
-  if (rootfs_mounted_ || bundle_mounted_) {
+  if (rootfs_mounted_ || bundle_mounted_ || !source_overlays_.empty()) {
     Note(all, Status::Failed("left " + root_.string() + " in place: something is still mounted"));
     return all;
   }

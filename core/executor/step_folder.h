@@ -28,11 +28,17 @@ class StepFolder {
   Status Create(const std::filesystem::path& tmp_dir, const std::filesystem::path& root_like);
   // Mounts the private tmpfs on the bundle folder, then the overlay of lowers (topmost first).
   Status Mount(const std::vector<std::filesystem::path>& lowers_top_first);
+  // Mounts an overlay of source (a folder, or a regular file hard-linked, or else copied, into a
+  // folder of its own) in mounts/N: nosuid and nodev, its upper and work folders in this folder.
+  // Returns the path to bind into the container: what the step changes there stays in this
+  // folder, and source is never written.
+  Result<std::filesystem::path> MountSourceOverlay(const std::filesystem::path& source);
   // Records that the runtime was started: from now on the container may exist.
   void ContainerStarted() { container_may_exist_ = true; }
   // Deletes the container (`delete -f`) if the runtime still has state for it.
   Status DeleteContainer();
-  // Deletes the container, then unmounts the root filesystem and the tmpfs (secrets vanish).
+  // Deletes the container, then unmounts the source overlays, the root filesystem and the tmpfs
+  // (secrets vanish).
   Status Unmount();
   // Unmount(), then removes the folder. Safe to call more than once.
   Status Remove();
@@ -67,6 +73,7 @@ class StepFolder {
   bool bundle_mounted_ = false;
   bool rootfs_mounted_ = false;
   bool container_may_exist_ = false;
+  std::vector<std::filesystem::path> source_overlays_;  // mounted by MountSourceOverlay, in order
 };
 
 }  // namespace host

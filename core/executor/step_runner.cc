@@ -79,7 +79,8 @@ Status CheckSpec(const StepSpec& spec) {
       return Status::Usage("mount target '" + mount.target + "' must be an absolute path below /");
     }
     std::error_code ec;
-    if (mount.kind == StepMount::Kind::kBind && !fs::exists(mount.source, ec)) {
+    if ((mount.kind == StepMount::Kind::kBind || mount.kind == StepMount::Kind::kOverlay) &&
+        !fs::exists(mount.source, ec)) {
       return Status::Usage("bind mount source " + mount.source.string() + " does not exist");
     }
     if (mount.kind == StepMount::Kind::kCache && mount.source.empty()) {
@@ -150,9 +151,10 @@ Result<fs::path> Absolute(const fs::path& path, const std::string& what) {
 }
 
 // The caller's mounts (and the host network files) as OCI mounts; file contents are written to
-// the bundle's tmpfs.
+// the bundle's tmpfs, overlays of sources are mounted in the step's folder.
 Result<std::vector<OciMount>> MakeMounts(const StepSpec& spec, const ImageUser& user,
-                                         const fs::path& bundle) {
+                                         StepFolder& folder) {
+  const fs::path& bundle = folder.bundle();
   std::vector<OciMount> mounts;
   for (const char* file : kNetworkFiles) {
     std::error_code ec;
@@ -169,6 +171,14 @@ Result<std::vector<OciMount>> MakeMounts(const StepSpec& spec, const ImageUser& 
         if (!source.ok()) return source.status();
         mounts.push_back(
             {m.target, "bind", source->string(), {"rbind", m.read_only ? "ro" : "rw"}});
+        break;
+      }
+      case StepMount::Kind::kOverlay: {
+        Result<fs::path> source = Absolute(m.source, "the source of mount " + m.target);
+        if (!source.ok()) return source.status();
+        Result<fs::path> merged = folder.MountSourceOverlay(*source);
+        if (!merged.ok()) return merged.status().Prefixed("mount at " + m.target + ": ");
+        mounts.push_back({m.target, "bind", merged->string(), {"rbind", "rw", "nosuid", "nodev"}});
         break;
       }
       case StepMount::Kind::kCache: {
@@ -277,7 +287,7 @@ Result<StepResult> RunInFolder(const OciRuntime& runtime, const fs::path& tmp_di
 
   Result<ImageUser> user = ResolveImageUser(folder.rootfs_fd(), spec.user);
   if (!user.ok()) return user.status();
-  Result<std::vector<OciMount>> mounts = MakeMounts(spec, *user, folder.bundle());
+  Result<std::vector<OciMount>> mounts = MakeMounts(spec, *user, folder);
   if (!mounts.ok()) return mounts.status();
 
   std::vector<std::string> destinations;

@@ -5,9 +5,7 @@
 
 #include <chrono>
 
-#include "core/base/best_effort.h"
 #include "core/base/file_lock.h"
-#include "core/base/random_hex.h"
 #include "core/base/sha256.h"
 #include "core/types/cache_lease.h"
 #include "core/types/container_steps.h"
@@ -105,13 +103,6 @@ Result<ContainerState> Exec(CoreCall& c, const ContainerState& parent) {
   spec.user = parent.user;
   if (!stdin_bytes.empty()) spec.stdin_bytes = stdin_bytes;
   std::vector<FileLock> locks;
-  std::vector<fs::path> mount_copies;
-  struct RemoveCopies {
-    std::vector<fs::path>* copies;
-    ~RemoveCopies() {
-      for (const auto& c : *copies) RemoveTreeBestEffort(c);
-    }
-  } remove_copies{&mount_copies};
   for (const auto& [name, secret_id] : parent.secret_env) {
     auto secret = services.secrets().Get(secret_id);
     if (!secret) return Status::Failed("secret for $" + name + " is not known in this session");
@@ -123,20 +114,9 @@ Result<ContainerState> Exec(CoreCall& c, const ContainerState& parent) {
       if (!secret) return Status::Failed("secret mounted at " + m.target + " is not known");
       spec.mounts.push_back(StepMount::File(m.target, secret->second, m.mode));
     } else if (m.kind == MountState::Kind::kDirectory) {
-      // A mounted directory is writable, but what a step writes there is not kept: each step
-      // gets its own copy of the snapshot.
-      fs::path copy = services.state_dir() / "tmp" /
-                      ("mount-" + key.substr(7, 16) + "-" + std::to_string(getpid()) + "-" +
-                       RandomHex(8) + "-" + std::to_string(mount_copies.size()));
-      mount_copies.push_back(copy);  // removed with the others, also when the copy fails
-      std::error_code ec;
-      Status copied =
-          fs::is_directory(m.source, ec)
-              ? CopyTree(m.source, copy)
-              : (fs::create_directories(copy.parent_path(), ec), fs::copy_file(m.source, copy, ec),
-                 ec ? Status::Failed(ec.message()) : Status());
-      if (!copied.ok()) return copied.Prefixed("cannot prepare the mount at " + m.target + ": ");
-      spec.mounts.push_back(StepMount::Bind(copy, m.target, /*read_only=*/false));
+      // A mounted directory or file is writable, but what a step writes there is not kept: it
+      // is seen through an overlay made when the step runs, so a cached step costs nothing.
+      spec.mounts.push_back(StepMount::Overlay(m.source, m.target));
     } else if (m.kind == MountState::Kind::kCache) {
       Result<CacheLease> lease = LeaseCacheVolume(m.source, m.sharing);
       if (!lease.ok()) return lease.status().Prefixed("cache mounted at " + m.target + ": ");

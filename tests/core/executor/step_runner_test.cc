@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -90,6 +91,34 @@ std::vector<std::string> CgroupsMatching(const std::string& prefix) {
 std::string Trimmed(std::string text) {
   while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
   return text;
+}
+
+// Everything about a tree that a step could change: per entry its path, type, mode, owner, size,
+// modification time, link count, and its bytes or link target.
+std::string TreeListing(const fs::path& root) {
+  std::vector<std::string> lines;
+  std::error_code ec;
+  auto describe = [&](const fs::path& path) {
+    struct stat st {};
+    if (lstat(path.c_str(), &st) != 0) return;
+    std::string line = path.lexically_relative(root).string() + " " + std::to_string(st.st_mode) +
+                       " " + std::to_string(st.st_uid) + ":" + std::to_string(st.st_gid) + " " +
+                       std::to_string(st.st_size) + " " + std::to_string(st.st_mtim.tv_sec) + "." +
+                       std::to_string(st.st_mtim.tv_nsec) + " " + std::to_string(st.st_nlink);
+    if (S_ISLNK(st.st_mode)) line += " -> " + fs::read_symlink(path, ec).string();
+    if (S_ISREG(st.st_mode)) line += " = " + ReadWholeFile(path);
+    lines.push_back(line);
+  };
+  describe(root);
+  for (auto it = fs::recursive_directory_iterator(root, ec);
+       it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec) break;
+    describe(it->path());
+  }
+  std::sort(lines.begin(), lines.end());
+  std::string all;
+  for (const auto& line : lines) all += line + "\n";
+  return all;
 }
 
 class StepRunnerTest : public ::testing::TestWithParam<std::string> {
@@ -513,6 +542,168 @@ TEST_P(StepRunnerTest, InterruptKillsTheStepThenReachesTheProcess) {
   EXPECT_EQ(result.status().message(), "step `sleep 4324` was interrupted by SIGINT and killed");
   EXPECT_EQ(interrupts_seen, 1) << "the signal must reach the old handler after clean-up";
   EXPECT_EQ(ProcessesLeft("sleep 4324"), std::vector<std::string>());
+}
+
+// A source folder as hostile as a snapshot can be: files, a sub-folder, a setuid file, symlinks
+// to the host's /etc and far up, and a character device (the host's /dev/null).
+fs::path HostileSource(const fs::path& at) {
+  fs::create_directories(at / "sub");
+  std::ofstream(at / "keep.txt") << "keep";
+  std::ofstream(at / "sub" / "deep.txt") << "deep";
+  std::ofstream(at / "suid") << "#!/bin/sh\nid -u\n";
+  chmod((at / "suid").c_str(), 04755);
+  fs::create_symlink("/etc", at / "etc");
+  fs::create_symlink("../../../../../../../../..", at / "up");
+  EXPECT_EQ(mknod((at / "null").c_str(), S_IFCHR | 0666, makedev(1, 3)), 0);
+  return at;
+}
+
+TEST_P(StepRunnerTest, OverlayMountWritesAreDiscardedAndTheSourceIsUnchanged) {
+  fs::path source = HostileSource(scratch("source"));
+  const std::string before = TreeListing(source);
+  StepSpec spec = Shell(
+      "cat /src/keep.txt; echo new > /src/new.txt; echo more >> /src/keep.txt; "
+      "rm /src/sub/deep.txt; mv /src/sub /src/moved; chmod 777 /src/suid; chown 1:1 /src; "
+      "rm /src/etc; mkdir /src/etc; echo inside > /src/etc/x; ls /src | sort | tr '\n' ' '");
+  spec.mounts = {StepMount::Overlay(source, "/src")};
+  spec.result_layer = scratch("layer");
+  StepResult result = RunOk(spec);
+  EXPECT_EQ(result.exit_code, 0) << result.stderr_bytes;
+  EXPECT_EQ(result.stdout_bytes, "keepetc keep.txt moved new.txt null suid up ");
+  EXPECT_EQ(TreeListing(source), before);
+  EXPECT_TRUE(fs::is_empty(scratch("layer"))) << "writes to the mount must not be in the layer";
+  // A second step sees the source as it was.
+  StepSpec again = Shell("cat /src/keep.txt /src/sub/deep.txt; ls /src/new.txt");
+  again.mounts = {StepMount::Overlay(source, "/src")};
+  StepResult second = RunOk(again);
+  EXPECT_EQ(second.stdout_bytes, "keepdeep");
+  EXPECT_NE(second.exit_code, 0);
+}
+
+TEST_P(StepRunnerTest, OverlayMountSymlinksDoNotLeadOutOfTheContainer) {
+  fs::path source = HostileSource(scratch("source"));
+  // Links resolve in the container: /src/etc is the busybox layer's /etc, /src/up its root.
+  std::ofstream(scratch("marker-host")) << "host";
+  StepSpec spec = Shell(
+      "cat /src/etc/passwd; echo escaped > /src/etc/overlay-escape-probe; "
+      "echo escaped > /src/up/overlay-escape-probe; ls /src/up/ | grep -c marker-host");
+  spec.mounts = {StepMount::Overlay(source, "/src")};
+  StepResult result = RunOk(spec);
+  EXPECT_EQ(result.stdout_bytes, ReadWholeFile(BusyboxLayer() / "etc/passwd") + "0\n");
+  EXPECT_FALSE(fs::exists("/etc/overlay-escape-probe"));
+  EXPECT_FALSE(fs::exists("/overlay-escape-probe"));
+  EXPECT_EQ(FilesContaining(scratch_.path(), "escaped"), std::vector<std::string>());
+}
+
+TEST_P(StepRunnerTest, OverlayMountIsNosuidAndNodev) {
+  fs::path source = HostileSource(scratch("source"));
+  StepSpec spec = Shell(
+      "grep ' /src ' /proc/self/mountinfo | grep -c 'nosuid,nodev'; "
+      "echo x > /src/null && echo device-opened; stat -c %a /src/suid");
+  spec.mounts = {StepMount::Overlay(source, "/src")};
+  spec.user = "1000";
+  StepResult result = RunOk(spec);
+  // The device cannot be opened; the setuid bit is shown but has no effect on this mount.
+  EXPECT_EQ(result.stdout_bytes, "1\n4755\n") << result.stderr_bytes;
+}
+
+TEST_P(StepRunnerTest, OverlayMountOfAFileDiscardsWritesAndKeepsTheFile) {
+  fs::create_directories(scratch("files"));
+  std::ofstream(scratch("files/config")) << "stored";
+  chmod(scratch("files/config").c_str(), 0644);
+  const std::string before = TreeListing(scratch("files"));
+  StepSpec spec = Shell("cat /cfg; echo changed > /cfg; cat /cfg; chmod 600 /cfg");
+  spec.mounts = {StepMount::Overlay(scratch("files/config"), "/cfg")};
+  StepResult result = RunOk(spec);
+  EXPECT_EQ(result.exit_code, 0) << result.stderr_bytes;
+  EXPECT_EQ(result.stdout_bytes, "storedchanged\n");
+  EXPECT_EQ(TreeListing(scratch("files")), before);  // bytes, mode and link count as they were
+}
+
+TEST_P(StepRunnerTest, OverlayMountOfASymlinkedFileIsRefused) {
+  fs::create_symlink("/etc/shadow", scratch("link"));
+  StepSpec spec = Shell("cat /cfg");
+  spec.mounts = {StepMount::Overlay(scratch("link"), "/cfg")};
+  Result<StepResult> result = runner_->Run(spec);
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("neither a folder nor a regular file"),
+            std::string::npos)
+      << result.status().message();
+}
+
+TEST_P(StepRunnerTest, TwoStepsMountTheSameSourceAtOnce) {
+  fs::path source = HostileSource(scratch("source"));
+  const std::string before = TreeListing(source);
+  fs::create_directories(scratch("meet"));
+  std::vector<std::future<Result<StepResult>>> steps;
+  for (int i = 0; i < 2; ++i) {
+    steps.push_back(std::async(std::launch::async, [&, i] {
+      const std::string me = std::to_string(i);
+      StepSpec spec =
+          Shell("echo " + me + " > /src/keep.txt; touch /src/mine-" + me + "; touch /meet/" + me +
+                "; until [ $(ls /meet | wc -l) -ge 2 ]; do sleep 0.02; done; "
+                "cat /src/keep.txt; ls /src | grep -c mine-");
+      spec.mounts = {StepMount::Overlay(source, "/src"),
+                     StepMount::Bind(scratch("meet"), "/meet", /*read_only=*/false)};
+      spec.timeout = std::chrono::seconds(60);
+      return runner_->Run(spec);
+    }));
+  }
+  for (int i = 0; i < 2; ++i) {
+    Result<StepResult> result = steps[i].get();
+    ASSERT_TRUE(result.ok()) << result.status().message();
+    EXPECT_EQ(result->stdout_bytes, std::to_string(i) + "\n1\n") << result->stderr_bytes;
+  }
+  EXPECT_EQ(TreeListing(source), before);
+}
+
+TEST_P(StepRunnerTest, KilledStepLeavesNoOverlayMountBehind) {
+  fs::path source = HostileSource(scratch("source"));
+  const std::string before = TreeListing(source);
+  StepSpec spec = Shell("echo x > /src/written; sleep 4331");
+  spec.mounts = {StepMount::Overlay(source, "/src")};
+  spec.timeout = milliseconds(500);
+  Result<StepResult> result = runner_->Run(spec);
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(MountsUnder(state_dir()), std::vector<std::string>());
+  EXPECT_EQ(TreeListing(source), before);
+  // A mount that cannot be made (a second, missing source) fails the step cleanly too.
+  StepSpec broken = Shell("true");
+  broken.mounts = {StepMount::Overlay(source, "/src"),
+                   StepMount::Overlay(scratch("source/null"), "/dev-like")};
+  Result<StepResult> refused = runner_->Run(broken);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("mount at /dev-like"), std::string::npos)
+      << refused.status().message();
+  EXPECT_EQ(MountsUnder(state_dir()), std::vector<std::string>());
+}
+
+TEST_P(StepRunnerTest, AnAbandonedStepsOverlayMountIsRemovedByTheNextRunner) {
+  fs::path source = HostileSource(scratch("source"));
+  const std::string before = TreeListing(source);
+  pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    StepSpec spec = Shell("echo x > /src/written; sleep 4333");
+    spec.mounts = {StepMount::Overlay(source, "/src")};
+    Result<StepResult> ignored = runner_->Run(spec);
+    _exit(0);
+  }
+  // Kill the runner's process without warning once its step runs with the mount in place.
+  for (int i = 0;
+       i < 500 && (MountsUnder(state_dir()).size() < 3 || ProcessesMatching("sleep 4333").empty());
+       ++i) {
+    std::this_thread::sleep_for(milliseconds(20));
+  }
+  ASSERT_FALSE(ProcessesMatching("sleep 4333").empty()) << "the step never started";
+  kill(child, SIGKILL);
+  waitpid(child, nullptr, 0);
+  ASSERT_FALSE(MountsUnder(state_dir()).empty());
+  Result<StepRunner> next = StepRunner::Create({state_dir(), GetParam()});
+  ASSERT_TRUE(next.ok()) << next.status().message();
+  EXPECT_EQ(MountsUnder(state_dir()), std::vector<std::string>());
+  EXPECT_EQ(ProcessesLeft("sleep 4333"), std::vector<std::string>());
+  EXPECT_EQ(TreeListing(source), before);
 }
 
 INSTANTIATE_TEST_SUITE_P(Runtimes, StepRunnerTest, ::testing::Values("crun", "runc"),

@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/inotify.h>
 #include <sys/mount.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -252,6 +253,87 @@ TEST_F(ContainerTest, MountedSourcesRerunOnlyWhatDependsOnThem) {
   EXPECT_EQ(third.str().find("sh -c 'cat /src/input.txt; echo x > /src/written' CACHED"),
             std::string::npos)
       << third.str();
+  fs::remove_all(project);
+}
+
+// Names created directly in folder while watched (inotify); the watch starts at construction.
+class CreationWatch {
+ public:
+  explicit CreationWatch(const fs::path& folder) : fd_(inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) {
+    EXPECT_GE(inotify_add_watch(fd_, folder.c_str(), IN_CREATE | IN_MOVED_TO), 0) << folder;
+  }
+  ~CreationWatch() { close(fd_); }
+  // The names created so far.
+  std::vector<std::string> Created() {
+    std::vector<std::string> names;
+    alignas(inotify_event) char buffer[1 << 16];
+    for (ssize_t n; (n = read(fd_, buffer, sizeof buffer)) > 0;) {
+      for (char* at = buffer; at < buffer + n;) {
+        auto* event = reinterpret_cast<inotify_event*>(at);
+        if (event->len > 0) names.emplace_back(event->name);
+        at += sizeof(inotify_event) + event->len;
+      }
+    }
+    return names;
+  }
+
+ private:
+  int fd_;
+};
+
+TEST_F(ContainerTest, ACachedStepWithAMountedDirectoryCopiesNothing) {
+  std::string project = state_ + "-project";
+  fs::create_directories(project + "/sub");
+  for (int i = 0; i < 50; ++i) std::ofstream(project + "/sub/f" + std::to_string(i)) << i;
+  auto engine = MakeEngine();
+  auto mounted = [&](const v1::Value& dir) {
+    return Plus(From(), {{"with-mounted-directory", {{"path", S("/src")}, {"source", dir}}},
+                         {"with-exec", {{"args", L({"sh", "-c", "ls /src/sub | wc -l"})}}},
+                         {"stdout", {}}});
+  };
+  auto dir = Chain(*engine, {{"host", {}}, {"directory", {{"path", S(project)}}}});
+  ASSERT_TRUE(dir.ok()) << dir.status().message();
+  auto first = Chain(*engine, mounted(*dir));
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  EXPECT_EQ(first->string_value(), "50\n");
+
+  // A new session: the directory is read again (outside the watch), then the step is cached.
+  std::ostringstream progress;
+  auto again = MakeEngine(&progress);
+  auto dir_again = Chain(*again, {{"host", {}}, {"directory", {{"path", S(project)}}}});
+  ASSERT_TRUE(dir_again.ok()) << dir_again.status().message();
+  CreationWatch watch(fs::path(state_) / "tmp");
+  auto second = Chain(*again, mounted(*dir_again));
+  ASSERT_TRUE(second.ok()) << second.status().message();
+  EXPECT_EQ(second->string_value(), "50\n");
+  EXPECT_NE(progress.str().find("CACHED"), std::string::npos) << progress.str();
+  // Nothing was prepared for the mount: a cached step creates nothing in the state's tmp.
+  EXPECT_EQ(watch.Created(), std::vector<std::string>());
+  fs::remove_all(project);
+}
+
+TEST_F(ContainerTest, AMountedFileIsWritableButItsChangesAreNotKept) {
+  std::string project = state_ + "-project";
+  fs::create_directories(project);
+  std::ofstream(project + "/config") << "stored\n";
+  auto engine = MakeEngine();
+  auto file = Chain(*engine, {{"host", {}}, {"file", {{"path", S(project + "/config")}}}});
+  ASSERT_TRUE(file.ok()) << file.status().message();
+  auto run = [&](const std::string& script) {
+    return Chain(
+        *engine,
+        Plus(From(), {{"with-mounted-file", {{"path", S("/etc/app.conf")}, {"source", *file}}},
+                      {"with-exec", {{"args", L({"sh", "-c", script})}}},
+                      {"stdout", {}}}));
+  };
+  auto changed = run("echo changed > /etc/app.conf; cat /etc/app.conf");
+  ASSERT_TRUE(changed.ok()) << changed.status().message();
+  EXPECT_EQ(changed->string_value(), "changed\n");
+  auto after = run("cat /etc/app.conf");
+  ASSERT_TRUE(after.ok()) << after.status().message();
+  EXPECT_EQ(after->string_value(), "stored\n");
+  std::ifstream stored(project + "/config");
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(stored), {}), "stored\n");
   fs::remove_all(project);
 }
 
