@@ -12,6 +12,7 @@
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
+#include <cstdio>
 #include <cstring>
 #include <ctime>
 #include <mutex>
@@ -81,6 +82,23 @@ std::array<uint8_t, 32> Bytes(const std::string& hex) {
     out[i] = static_cast<uint8_t>(digit(hex[2 * i]) << 4 | digit(hex[2 * i + 1]));
   }
   return out;
+}
+
+// The process's umask, read without changing it (umask(2) would, for a moment, for every thread).
+mode_t ProcessUmask() {
+  static const mode_t mask = [] {
+    FILE* status = fopen("/proc/self/status", "re");
+    unsigned value = 022;
+    if (status != nullptr) {
+      char line[256];
+      while (fgets(line, sizeof line, status) != nullptr) {
+        if (sscanf(line, "Umask: %o", &value) == 1) break;
+      }
+      fclose(status);
+    }
+    return static_cast<mode_t>(value & 0777);
+  }();
+  return mask;
 }
 
 int64_t NowNs() {
@@ -575,6 +593,9 @@ class Builder {
   Status ReadFile(int from_dir, int to_dir, const std::string& relative, Node& node,
                   std::vector<char>& buffer) {
     const std::string shown = (source_ / relative).string();
+    // What the file must still be once read: first what the walk saw, then what fstat says.
+    FileMetadata expected = node.metadata;
+    bool from_walk = true;
     for (int attempt = 0; attempt < kReadTries; ++attempt) {
       UniqueFd in(
           openat(from_dir, node.name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
@@ -584,21 +605,34 @@ class Builder {
         }
         return Status::Failed("cannot read " + shown + ": " + Errno());
       }
-      struct stat before {};
-      if (fstat(in.get(), &before) != 0 || !S_ISREG(before.st_mode)) {
-        return LeaveOut(to_dir, node);
+      if (!from_walk) {
+        struct stat before {};
+        if (fstat(in.get(), &before) != 0 || !S_ISREG(before.st_mode)) {
+          return LeaveOut(to_dir, node);
+        }
+        expected = FileMetadata::Of(before);
       }
+      // Created with its final permission bits when the umask keeps them (no setuid or setgid
+      // bit is ever there before all bytes are).
+      const mode_t mode = expected.mode & 07777;
+      const bool direct = (mode & ~(0777 & ~ProcessUmask())) == 0;
       UniqueFd out(openat(to_dir, node.name.c_str(),
-                          O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600));
+                          O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+                          direct ? mode : 0600));
       if (!out.ok()) {
         return Status::Failed("cannot create a copy of " + shown + ": " + WriteErrorText(errno));
       }
       Sha256 sha;
-      for (;;) {
+      uint64_t total = 0;
+      // Up to the expected size: a file that grew shows in its metadata, and something that
+      // is not a file any more (a device) is never read without end.
+      while (total < expected.size) {
         ssize_t n = read(in.get(), buffer.data(), buffer.size());
         if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && errno == EAGAIN) return LeaveOut(to_dir, node);  // a fifo now
         if (n < 0) return Status::Failed("cannot read " + shown + ": " + Errno());
         if (n == 0) break;
+        total += static_cast<uint64_t>(n);
         sha.Update(buffer.data(), static_cast<size_t>(n));
         for (ssize_t done = 0; done < n;) {
           ssize_t w = write(out.get(), buffer.data() + done, static_cast<size_t>(n - done));
@@ -612,13 +646,16 @@ class Builder {
       }
       struct stat after {};
       if (fstat(in.get(), &after) != 0) return Status::Failed("cannot read " + shown);
-      if (FileMetadata::Of(before) != FileMetadata::Of(after)) continue;  // written meanwhile
-      struct stat written {};
-      if (fstat(out.get(), &written) == 0) new_bytes_ += DiskBytesOf(written);
-      if (fchmod(out.get(), before.st_mode & 07777) != 0 || out.Close() != 0) {
+      if (!S_ISREG(after.st_mode)) return LeaveOut(to_dir, node);
+      if (FileMetadata::Of(after) != expected || total != expected.size) {
+        from_walk = false;  // written meanwhile: read again
+        continue;
+      }
+      new_bytes_ += (total + 4095) / 4096 * 4096;
+      if ((!direct && fchmod(out.get(), mode) != 0) || out.Close() != 0) {
         return Status::Failed("cannot write a copy of " + shown + ": " + WriteErrorText(errno));
       }
-      node.metadata = FileMetadata::Of(before);
+      node.metadata = expected;
       node.sha256 = Bytes(sha.HexDigest());
       node.trusted = false;
       ++read_;
