@@ -350,10 +350,13 @@ class Builder {
   // listing per folder instead of a link per file. Never writes into a file (its inode may be
   // shared with other snapshots): entries are only removed, renamed over or created.
   Status Update(const std::vector<Folder>& folders, int target_fd) {
-    for (size_t i = 1; i < folders.size(); ++i) {  // parents first
+    std::vector<bool> set_mode(folders.size(), false);  // new, or with another mode
+    for (size_t i = 1; i < folders.size(); ++i) {       // parents first
       const char* relative = folders[i].relative.c_str();
+      const mode_t wanted = folders[i].node->metadata.mode & 07777;
       struct stat st {};
       if (fstatat(target_fd, relative, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) {
+        set_mode[i] = (st.st_mode & 07777) != wanted;
         continue;
       }
       if (Status s = RemoveAt(target_fd, relative); !s.ok()) return s;
@@ -361,10 +364,20 @@ class Builder {
         return Status::Failed("cannot create a folder in the snapshot store: " +
                               WriteErrorText(errno));
       }
+      set_mode[i] = true;
+      new_bytes_ += 4096;
     }
-    return ForEachFolder(folders, [&](const Folder& folder, std::vector<char>& buffer) {
+    Status updated = ForEachFolder(folders, [&](const Folder& folder, std::vector<char>& buffer) {
       return UpdateFolder(folder, target_fd, buffer);
     });
+    if (!updated.ok()) return updated;
+    for (size_t i = folders.size(); i-- > 1;) {  // deepest first, as Finish
+      if (set_mode[i] && fchmodat(target_fd, folders[i].relative.c_str(),
+                                  folders[i].node->metadata.mode & 07777, 0) != 0) {
+        return Status::Failed("cannot set a folder's mode in the snapshot store: " + Errno());
+      }
+    }
+    return {};
   }
 
   // Runs work on each folder, on up to 4 threads; the first error stops it.
@@ -862,7 +875,6 @@ Result<Snapshot> SnapshotHostFolder(SnapshotStore& store, const fs::path& index_
     if (!adopted_fd.ok())
       return Status::Failed("cannot open " + adopted->string() + ": " + Errno());
     if (Status s = builder.Update(folders, adopted_fd.get()); !s.ok()) return s;
-    if (Status s = builder.Finish(folders, adopted_fd.get()); !s.ok()) return s;
     built = *adopted;
     remove_adopted.path.clear();
     stats->adopted = true;
