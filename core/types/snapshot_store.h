@@ -58,6 +58,8 @@ class SnapshotStore {
 
   // The store's folder.
   const std::filesystem::path& dir() const { return dir_; }
+  // The leases through which its snapshots are held.
+  StoreLeases& leases() { return *leases_; }
 
  private:
   // Renames tmp to the entry of digest (or removes it when that entry exists); not leased.

@@ -11,6 +11,7 @@
 #include <array>
 #include <atomic>
 #include <cerrno>
+#include <climits>
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
@@ -230,7 +231,9 @@ class Walker {
         node.kind = Node::Kind::kDir;
       } else if (S_ISLNK(st.st_mode)) {
         node.kind = Node::Kind::kLink;
-        std::string target(static_cast<size_t>(st.st_size) + 1, '\0');
+        // A link's size comes from its filesystem (a FUSE one may say anything): at most a
+        // path's length is read.
+        std::string target(std::min<size_t>(static_cast<size_t>(st.st_size), PATH_MAX) + 1, '\0');
         ssize_t n = readlinkat(fd.get(), name.c_str(), target.data(), target.size());
         if (n < 0 && (errno == ENOENT || errno == EINVAL)) continue;  // replaced
         if (n < 0) return Shown(path, "cannot read the link", Status::Failed(Errno()));
@@ -406,6 +409,17 @@ class Builder {
     return first_error;
   }
 
+  // Stops linking from the base unless path still names the folder it was opened as.
+  void ForgetBaseUnlessAt(const fs::path& path) {
+    struct stat opened {};
+    struct stat named {};
+    if (base_fd_ < 0) return;
+    if (fstat(base_fd_, &opened) != 0 || lstat(path.c_str(), &named) != 0 ||
+        opened.st_dev != named.st_dev || opened.st_ino != named.st_ino) {
+      base_fd_ = -1;  // its files are read from the source instead
+    }
+  }
+
   // How many files were read from the source, and linked from the base snapshot.
   size_t files_read() const { return read_; }
   size_t files_linked() const { return linked_; }
@@ -439,7 +453,9 @@ class Builder {
       return Status::Failed("cannot remove " + name + " in the snapshot store: " + Errno());
     }
     UniqueFd fd(openat(dirfd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (!fd.ok()) return Status::Failed("cannot open " + name + " in the snapshot store");
+    if (!fd.ok()) {
+      return Status::Failed("cannot open " + name + " in the snapshot store: " + Errno());
+    }
     Result<std::vector<std::string>> names = SortedNames(fd.get());
     if (!names.ok()) return names.status();
     for (const auto& child : *names) {
@@ -479,7 +495,12 @@ class Builder {
         unsigned char type = entry->d_type;
         if (type == DT_UNKNOWN) {
           struct stat st {};
-          if (fstatat(target.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+          if (fstatat(target.get(), name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+            const int error = errno;
+            closedir(dir);
+            return Status::Failed("cannot inspect " + name +
+                                  " in the snapshot store: " + std::strerror(error));
+          }
           type = S_ISDIR(st.st_mode) ? DT_DIR : S_ISLNK(st.st_mode) ? DT_LNK : DT_REG;
         }
         const Node* node = ChildNamed(*folder.node, name);
@@ -629,8 +650,13 @@ class Builder {
       // bit is ever there before all bytes are).
       const mode_t mode = expected.mode & 07777;
       const bool direct = (mode & ~(0777 & ~ProcessUmask())) == 0;
+      // Always a new file: what an earlier attempt (or the base) left at the name is removed,
+      // never written into (a linked file's inode is shared with other snapshots).
+      if (unlinkat(to_dir, node.name.c_str(), 0) != 0 && errno != ENOENT) {
+        return Status::Failed("cannot replace the copy of " + shown + ": " + Errno());
+      }
       UniqueFd out(openat(to_dir, node.name.c_str(),
-                          O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+                          O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                           direct ? mode : 0600));
       if (!out.ok()) {
         return Status::Failed("cannot create a copy of " + shown + ": " + WriteErrorText(errno));
@@ -642,7 +668,9 @@ class Builder {
       while (total < expected.size) {
         ssize_t n = read(in.get(), buffer.data(), buffer.size());
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0 && errno == EAGAIN) return LeaveOut(to_dir, node);  // a fifo now
+        if (n < 0 && (errno == EAGAIN || errno == EISDIR)) {
+          return LeaveOut(to_dir, node);  // a fifo or a folder now
+        }
         if (n < 0) return Status::Failed("cannot read " + shown + ": " + Errno());
         if (n == 0) break;
         total += static_cast<uint64_t>(n);
@@ -658,7 +686,8 @@ class Builder {
         }
       }
       struct stat after {};
-      if (fstat(in.get(), &after) != 0) return Status::Failed("cannot read " + shown);
+      if (fstat(in.get(), &after) != 0)
+        return Status::Failed("cannot read " + shown + ": " + Errno());
       if (!S_ISREG(after.st_mode)) return LeaveOut(to_dir, node);
       if (FileMetadata::Of(after) != expected || total != expected.size) {
         from_walk = false;  // written meanwhile: read again
@@ -682,7 +711,7 @@ class Builder {
   const fs::path& source_;
   const int source_fd_;
   const int tmp_fd_;
-  const int base_fd_;
+  int base_fd_;
   std::atomic<size_t> read_{0};
   std::atomic<size_t> linked_{0};
   std::atomic<uint64_t> new_bytes_{0};
@@ -814,7 +843,10 @@ Result<Snapshot> SnapshotHostFolder(SnapshotStore& store, const fs::path& index_
   root.kind = Node::Kind::kDir;
   Walker walker(source, source_fd.get(), filter, index ? &*index : nullptr);
   if (Status s = walker.Run(root); !s.ok()) return s;
-  if (root.gone) return Status::Failed("cannot open the host directory " + source.string());
+  if (root.gone) {
+    return Status::Failed("cannot open the host directory " + source.string() +
+                          ": it was removed or replaced while it was read");
+  }
 
   // Unchanged since the last walk, and its snapshot still stored: nothing is read or written.
   if (index && AllTrusted(root)) {
@@ -863,7 +895,8 @@ Result<Snapshot> SnapshotHostFolder(SnapshotStore& store, const fs::path& index_
   }
   fs::path built = *tmp;
   std::optional<fs::path> adopted;
-  if (base_fd.ok()) adopted = TakeOver(store, index->snapshot_hex);
+  const std::string index_base_hex = index ? index->snapshot_hex : "";
+  if (base_fd.ok()) adopted = TakeOver(store, index_base_hex);
   if (adopted) {
     struct RemoveAdopted {
       fs::path path;
@@ -879,6 +912,12 @@ Result<Snapshot> SnapshotHostFolder(SnapshotStore& store, const fs::path& index_
     remove_adopted.path.clear();
     stats->adopted = true;
   } else {
+    // While files are linked from the base, no process may take it over or prune it (they need
+    // the stores' lock exclusively); and it must still be the folder the index named, not one
+    // taken over and changed since it was opened.
+    Result<StoreLeases::Scope> sharing = store.leases().Share();
+    if (!sharing.ok()) return sharing.status();
+    builder.ForgetBaseUnlessAt(store.dir() / index_base_hex);
     if (Status s = builder.MakeFolders(folders, false); !s.ok()) return s;
     if (Status s = builder.Fill(folders, /*link=*/true); !s.ok()) return s;
     if (Status s = builder.Finish(folders, tmp_fd.get()); !s.ok()) return s;
