@@ -19,8 +19,9 @@ namespace {
 
 // The prunable stores: where their entries are.
 const std::vector<std::pair<std::string, std::string>> kStores = {
-    {"steps", "steps"},   {"snapshots", "snapshots"}, {"derived", "derived"},
-    {"layers", "layers"}, {"blobs", "blobs/sha256"},  {"calls", "calls"}};
+    {"steps", "steps"},        {"snapshots", "snapshots"}, {"derived", "derived"},
+    {"layers", "layers"},      {"blobs", "blobs/sha256"},  {"calls", "calls"},
+    {"flattened", "flattened"}};
 
 bool IsTemporaryOrLock(const std::string& name) {
   return name.find(".tmp") != std::string::npos || name.rfind("tmp", 0) == 0 ||

@@ -251,7 +251,8 @@ Result<StepResult> RunInFolder(const OciRuntime& runtime, const fs::path& tmp_di
       folder.Create(tmp_dir, spec.layers.empty() ? fs::path() : fs::absolute(spec.layers.back()));
   if (!status.ok()) return status;
   // Past overlayfs's limits (500 lower layers; a page of options where the kernel takes no
-  // "lowerdir+"), the lowest layers are merged into one, built once, then reused.
+  // "lowerdir+"), the lowest layers are merged into one, block by block, each merge built once
+  // and reused by the steps above it.
   size_t max_layers = kMaxLowerLayers;
   if (spec.layers.size() > 1 && !OverlayTakesLowersOneByOne()) {
     std::vector<fs::path> top_first;
@@ -262,8 +263,8 @@ Result<StepResult> RunInFolder(const OciRuntime& runtime, const fs::path& tmp_di
     max_layers = std::min(max_layers, LowersFittingOnePage(top_first, bottom.string().size(),
                                                            folder.upper(), folder.overlay_work()));
   }
-  Result<std::vector<fs::path>> layers =
-      FlattenLowestLayers(spec.layers, tmp_dir.parent_path(), max_layers);
+  Result<std::vector<fs::path>> layers = FlattenLowestLayers(
+      spec.layers, tmp_dir.parent_path(), max_layers, kFlattenBlock, spec.hold_entries);
   if (!layers.ok()) return layers.status();
   std::vector<fs::path> lowers;
   for (auto it = layers->rbegin(); it != layers->rend(); ++it) {

@@ -157,6 +157,9 @@ Result<ContainerState> Exec(CoreCall& c, const ContainerState& parent) {
     if (!backend.ok()) return backend.status();
     spec.result_layer = layer;
     spec.layers = parent.layers.BottomFirst();  // only a step that runs needs them all
+    spec.hold_entries = [&](const std::vector<fs::path>& paths) {
+      return services.leases().Hold(paths);
+    };
     const std::vector<FolderIdentity> lower = Identities(spec.layers);
     Result<StepResult> result = (*backend)->Run(spec);
     // Leases keep the layers under a step; should one still vanish (a prune by something that
