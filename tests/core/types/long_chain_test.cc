@@ -1,6 +1,7 @@
 // A chain of more steps than overlayfs takes layers, for real: its lowest layers are merged block
 // by block, the merges leased while used and pruned like any other entry afterwards.
 #include <gtest/gtest.h>
+#include <pthread.h>
 
 #include <filesystem>
 #include <fstream>
@@ -67,6 +68,53 @@ TEST_F(ContainerTest, AChainOfMoreThanFiveHundredStepsRuns) {
   size_t removed = 0;
   ASSERT_TRUE(PruneCache(state_, 0, &removed).ok());
   EXPECT_EQ(Entries(fs::path(state_) / "flattened"), 0u);
+}
+
+// Chains of calls that run no container: no registry needed.
+class LongChain : public ContainerTest {
+ protected:
+  static void SetUpTestSuite() {}
+  static void TearDownTestSuite() {}
+  void SetUp() override { state_ = test::TempDir(); }
+};
+
+TEST_F(LongChain, ThreeThousandCallsAreEvaluatedOnAQuarterMegabyteOfStack) {
+  // Each call of a chain evaluates its receiver first: done by recursion, every call would take
+  // a level of the stack (about 1.5 KiB, several times that under AddressSanitizer).
+  {
+    auto made = MakeEngine();
+    Runtime& engine = *made;
+    std::vector<Step> steps = {{"container", {}}};
+    for (int i = 0; i < 3000; ++i) {
+      steps.push_back({"with-workdir", {{"path", S("/w" + std::to_string(i))}}});
+    }
+    auto chain = Chain(engine, steps);
+    ASSERT_TRUE(chain.ok()) << chain.status().message();
+    struct Job {
+      Runtime* engine;
+      v1::ObjectValue container;
+      Result<v1::Value> out = Status::Failed("not run");
+    } job{&engine, chain->object_value()};
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 256 * 1024);
+    pthread_t thread;
+    auto run = [](void* arg) -> void* {
+      auto* job = static_cast<Job*>(arg);
+      v1::Call call;
+      call.set_module("core");
+      call.set_object("Container");
+      call.set_function("workdir");
+      *call.mutable_receiver() = job->container;
+      job->out = job->engine->Call(call);
+      return nullptr;
+    };
+    ASSERT_EQ(pthread_create(&thread, &attr, run, &job), 0);
+    pthread_join(thread, nullptr);
+    pthread_attr_destroy(&attr);
+    ASSERT_TRUE(job.out.ok()) << job.out.status().message();
+    EXPECT_EQ(job.out->string_value(), "/w2999");
+  }
 }
 
 }  // namespace
