@@ -66,13 +66,17 @@ Status CheckSpec(const StepSpec& spec) {
   if (spec.workdir.empty() || spec.workdir[0] != '/') {
     return Status::Usage("the workdir must be an absolute path, not '" + spec.workdir + "'");
   }
-  for (const auto& layer : spec.layers) {
-    std::string text = layer.string();
+  for (size_t i = 0; i < spec.layers.size(); ++i) {
+    std::string text = spec.layers[i].string();
     if (text.find_first_of(":,\\") != std::string::npos) {
       return Status::Usage("layer path " + text + " has ':', ',' or '\\', which overlayfs rejects");
     }
+    // Only the top layers can be mounted as they are; the ones below are read when their merge is
+    // built (which names a missing one), or not at all once it is.
     std::error_code ec;
-    if (!fs::is_directory(layer, ec)) return Status::Usage("layer " + text + " is not a folder");
+    if (i + kMaxLowerLayers >= spec.layers.size() && !fs::is_directory(spec.layers[i], ec)) {
+      return Status::Usage("layer " + text + " is not a folder");
+    }
   }
   for (const auto& mount : spec.mounts) {
     if (mount.target.empty() || mount.target[0] != '/' || fs::path(mount.target) == "/") {
