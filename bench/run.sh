@@ -8,11 +8,13 @@ status=0
 "$build/bench/call_bench" || status=1
 "$build/bench/process_call_bench" || status=1
 "$build/bench/container_bench" || status=1
+"$build/bench/chain_bench" || status=1
 "$build/bench/pull_bench" || status=1
 "$build/bench/pipeline_bench" || status=1
 "$build/bench/confinement_bench" || status=1
 "$build/bench/evict_bench" || status=1
 "$build/bench/mount_bench" || status=1
 "$build/bench/tree_bench" || status=1
+"$build/bench/chain_bench" || status=1
 "$build/bench/serve_bench" 60 || status=1
 exit $status

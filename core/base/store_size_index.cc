@@ -273,4 +273,16 @@ uint64_t TreeDiskBytes(const fs::path& path) {
   return TreeBytes(path, &seen);
 }
 
+uint64_t UnsharedTreeDiskBytes(const fs::path& dir) {
+  uint64_t total = FileDiskBytes(dir);
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir, ec);
+       it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    struct stat st {};
+    if (lstat(it->path().c_str(), &st) != 0) continue;
+    if (S_ISDIR(st.st_mode) || st.st_nlink == 1) total += DiskBytesOf(st);
+  }
+  return total;
+}
+
 }  // namespace host

@@ -112,6 +112,10 @@ uint64_t FileDiskBytes(const std::filesystem::path& path);
 // counted once: what a writer passes to RecordStoreEntry for a tree it has just written.
 uint64_t TreeDiskBytes(const std::filesystem::path& path);
 
+// The bytes on disk of a tree's folders and of its files that have no other link: what a tree
+// that hard-links files of other entries newly takes.
+uint64_t UnsharedTreeDiskBytes(const std::filesystem::path& dir);
+
 }  // namespace host
 
 #endif  // HOST_BASE_STORE_SIZE_INDEX_H_

@@ -23,7 +23,7 @@ namespace {
 const std::vector<std::pair<std::string, std::string>> kStores = {
     {"steps", "steps"},     {"snapshots", "snapshots"}, {"sources", "sources"},
     {"derived", "derived"}, {"layers", "layers"},       {"blobs", "blobs/sha256"},
-    {"calls", "calls"}};
+    {"calls", "calls"},     {"flattened", "flattened"}};
 
 bool IsTemporaryOrLock(const std::string& name) {
   return name.find(".tmp") != std::string::npos || name.rfind("tmp", 0) == 0 ||

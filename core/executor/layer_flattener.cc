@@ -17,6 +17,7 @@
 #include "core/base/best_effort.h"
 #include "core/base/file_write.h"
 #include "core/base/sha256.h"
+#include "core/base/store_size_index.h"
 #include "core/base/unique_fd.h"
 #include "core/base/whiteout.h"
 
@@ -224,36 +225,96 @@ fs::path FlattenedLayerPath(const fs::path& state_dir, const std::string& key_he
   return fs::absolute(state_dir) / "flattened" / key_hex;
 }
 
-Result<std::vector<fs::path>> FlattenLowestLayers(const std::vector<fs::path>& layers,
-                                                  const fs::path& state_dir, size_t max_layers) {
-  if (layers.size() <= max_layers || max_layers < 2) return layers;
-  const size_t merged_count = layers.size() - max_layers + 1;
-  std::vector<fs::path> lowest(layers.begin(), layers.begin() + merged_count);
-  std::string key;
-  for (const auto& layer : lowest) key += fs::absolute(layer).lexically_normal().string() + "\n";
-  const fs::path target = FlattenedLayerPath(state_dir, Sha256Hex(key));
-  const fs::path flattened_dir = target.parent_path();
-  std::vector<fs::path> result = {target};
-  result.insert(result.end(), layers.begin() + merged_count, layers.end());
+namespace {
+
+// Leases path with hold; without hold, whether it is there.
+Result<bool> Held(const fs::path& path, const HoldEntries& hold) {
+  if (hold) return hold({path});
   std::error_code ec;
-  if (fs::is_directory(target, ec)) return result;
-  fs::create_directories(flattened_dir, ec);
+  return fs::is_directory(path, ec);
+}
+
+// Builds the merge of base (empty: none) and layers in state_dir/tmp and moves it to target,
+// unless another process put it there first.
+Status BuildAt(const fs::path& base, const std::vector<fs::path>& layers, const fs::path& state_dir,
+               const fs::path& target) {
+  std::vector<fs::path> stack;
+  if (!base.empty()) stack.push_back(base);
+  stack.insert(stack.end(), layers.begin(), layers.end());
+  std::error_code ec;
+  fs::create_directories(target.parent_path(), ec);
   fs::create_directories(state_dir / "tmp", ec);
-  Result<fs::path> built = BuildMerged(lowest, state_dir / "tmp");
-  if (!built.ok()) {
-    return built.status().Prefixed("cannot flatten the lowest " + std::to_string(merged_count) +
-                                   " of " + std::to_string(layers.size()) + " layers: ");
-  }
+  Result<fs::path> built = BuildMerged(stack, state_dir / "tmp");
+  if (!built.ok()) return built.status();
   if (renameat2(AT_FDCWD, built->c_str(), AT_FDCWD, target.c_str(), RENAME_NOREPLACE) != 0) {
     int error = errno;
     RemoveTreeBestEffort(*built);
-    // Another step built the same folder meanwhile: use that one.
+    // Another step built the same folder meanwhile: that one is used.
     if (error != EEXIST || !fs::is_directory(target, ec)) {
       return Status::Failed("cannot move the flattened layers to " + target.string() + ": " +
                             strerror(error));
     }
+    return {};
   }
-  return result;
+  RecordStoreEntry(state_dir, "flattened", UnsharedTreeDiskBytes(target));
+  return {};
+}
+
+}  // namespace
+
+Result<std::vector<fs::path>> FlattenLowestLayers(const std::vector<fs::path>& layers,
+                                                  const fs::path& state_dir, size_t max_layers,
+                                                  size_t block, const HoldEntries& hold) {
+  if (layers.size() <= max_layers || max_layers < 2 || block == 0) return layers;
+  block = std::min(block, max_layers - 1);
+  // Whole blocks from the bottom, leaving 1 to `block` layers above the merge.
+  const size_t blocks = (layers.size() - 1) / block;
+  // keys[i]: the merge of the lowest i + 1 blocks, chained from the one below.
+  std::vector<fs::path> targets;
+  std::string key = "flattened layers, blocks of " + std::to_string(block);
+  for (size_t i = 0; i < blocks; ++i) {
+    std::string text = key + "\n";
+    for (size_t j = i * block; j < (i + 1) * block; ++j) {
+      text += fs::absolute(layers[j]).lexically_normal().string() + "\n";
+    }
+    key = Sha256Hex(text);
+    targets.push_back(FlattenedLayerPath(state_dir, key));
+  }
+  auto failed = [&](const Status& status) {
+    return status.Prefixed("cannot flatten the lowest " + std::to_string(blocks * block) + " of " +
+                           std::to_string(layers.size()) + " layers: ");
+  };
+  // A merge found but pruned before it is leased is built again; a prune that keeps removing
+  // what was just built is reported.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    // The highest merge that is there (and now leased) is the base of those above it.
+    size_t have = blocks;  // how many blocks the base holds
+    bool lost = false;
+    for (; have > 0; --have) {
+      std::error_code ec;
+      if (!fs::is_directory(targets[have - 1], ec)) continue;
+      Result<bool> held = Held(targets[have - 1], hold);
+      if (!held.ok()) return failed(held.status());
+      if (*held) break;
+    }
+    for (size_t i = have; i < blocks && !lost; ++i) {
+      const std::vector<fs::path> merged(layers.begin() + static_cast<ptrdiff_t>(i * block),
+                                         layers.begin() + static_cast<ptrdiff_t>((i + 1) * block));
+      Status built = BuildAt(i == 0 ? fs::path() : targets[i - 1], merged, state_dir, targets[i]);
+      if (!built.ok()) return failed(built);
+      Result<bool> held = Held(targets[i], hold);
+      if (!held.ok()) return failed(held.status());
+      lost = !*held;
+    }
+    if (lost) continue;
+    std::vector<fs::path> result = {targets.back()};
+    result.insert(result.end(), layers.begin() + static_cast<ptrdiff_t>(blocks * block),
+                  layers.end());
+    return result;
+  }
+  return failed(
+      Status::Failed("a prune removed the merged layers each time they were built; run "
+                     "again when no `host cache prune` is running"));
 }
 
 }  // namespace host

@@ -39,10 +39,13 @@ Status MountOverlayWithFsconfig(const std::vector<fs::path>& lowers, const fs::p
     if (n > 0) message += " (" + std::string(log, static_cast<size_t>(n)) + ")";
     return Status::Failed(message);
   };
-  for (const auto& lower : lowers) {
-    if (fsconfig(fs_fd, FSCONFIG_SET_STRING, "lowerdir+", lower.c_str(), 0) != 0) {
-      return fail("overlay lower layer " + lower.string() + " (Linux 6.8 or later is needed for " +
-                  "this many layers)");
+  for (size_t i = 0; i < lowers.size(); ++i) {
+    if (fsconfig(fs_fd, FSCONFIG_SET_STRING, "lowerdir+", lowers[i].c_str(), 0) != 0) {
+      // The kernel's own reason follows (such as its limit of 500 lower layers); only a first
+      // layer refused can mean a kernel without "lowerdir+".
+      return fail("overlay lower layer " + std::to_string(i + 1) + " of " +
+                  std::to_string(lowers.size()) + ", " + lowers[i].string() +
+                  (i == 0 ? " (lowerdir+ needs Linux 6.8 or later)" : ""));
     }
   }
   if (fsconfig(fs_fd, FSCONFIG_SET_STRING, "upperdir", upper.c_str(), 0) != 0) {

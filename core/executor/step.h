@@ -7,9 +7,12 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "core/base/status.h"
 
 namespace host {
 
@@ -94,6 +97,9 @@ struct StepSpec {
   bool host_network = true;                   // false: a private network namespace (loopback only)
   std::chrono::milliseconds timeout{0};       // the step is killed after this; 0: no limit
   std::filesystem::path result_layer;         // where the upper dir is moved; empty: discarded
+  // Leases the state folder's entries the step reads besides its layers (merged lower layers) for
+  // the life of the process: false when one is gone (StoreLeases::Hold). Unset: none is leased.
+  std::function<Result<bool>(const std::vector<std::filesystem::path>&)> hold_entries;
 };
 
 // What a finished step leaves.

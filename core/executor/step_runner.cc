@@ -66,13 +66,17 @@ Status CheckSpec(const StepSpec& spec) {
   if (spec.workdir.empty() || spec.workdir[0] != '/') {
     return Status::Usage("the workdir must be an absolute path, not '" + spec.workdir + "'");
   }
-  for (const auto& layer : spec.layers) {
-    std::string text = layer.string();
+  for (size_t i = 0; i < spec.layers.size(); ++i) {
+    std::string text = spec.layers[i].string();
     if (text.find_first_of(":,\\") != std::string::npos) {
       return Status::Usage("layer path " + text + " has ':', ',' or '\\', which overlayfs rejects");
     }
+    // Only the top layers can be mounted as they are; the ones below are read when their merge is
+    // built (which names a missing one), or not at all once it is.
     std::error_code ec;
-    if (!fs::is_directory(layer, ec)) return Status::Usage("layer " + text + " is not a folder");
+    if (i + kMaxLowerLayers >= spec.layers.size() && !fs::is_directory(spec.layers[i], ec)) {
+      return Status::Usage("layer " + text + " is not a folder");
+    }
   }
   for (const auto& mount : spec.mounts) {
     if (mount.target.empty() || mount.target[0] != '/' || fs::path(mount.target) == "/") {
@@ -261,7 +265,8 @@ Result<StepResult> RunInFolder(const OciRuntime& runtime, const fs::path& tmp_di
       folder.Create(tmp_dir, spec.layers.empty() ? fs::path() : fs::absolute(spec.layers.back()));
   if (!status.ok()) return status;
   // Past overlayfs's limits (500 lower layers; a page of options where the kernel takes no
-  // "lowerdir+"), the lowest layers are merged into one, built once, then reused.
+  // "lowerdir+"), the lowest layers are merged into one, block by block, each merge built once
+  // and reused by the steps above it.
   size_t max_layers = kMaxLowerLayers;
   if (spec.layers.size() > 1 && !OverlayTakesLowersOneByOne()) {
     std::vector<fs::path> top_first;
@@ -272,8 +277,8 @@ Result<StepResult> RunInFolder(const OciRuntime& runtime, const fs::path& tmp_di
     max_layers = std::min(max_layers, LowersFittingOnePage(top_first, bottom.string().size(),
                                                            folder.upper(), folder.overlay_work()));
   }
-  Result<std::vector<fs::path>> layers =
-      FlattenLowestLayers(spec.layers, tmp_dir.parent_path(), max_layers);
+  Result<std::vector<fs::path>> layers = FlattenLowestLayers(
+      spec.layers, tmp_dir.parent_path(), max_layers, kFlattenBlock, spec.hold_entries);
   if (!layers.ok()) return layers.status();
   std::vector<fs::path> lowers;
   for (auto it = layers->rbegin(); it != layers->rend(); ++it) {

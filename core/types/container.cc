@@ -48,7 +48,7 @@ Result<ContainerState> From(CoreCall& c, const ContainerState& state) {
   }
   ContainerState from;
   from.digest = ChainDigest("from", {image->manifest_digest});
-  from.layers = image->layers;
+  from.layers = LayerStack(image->layers);
   from.env = image->env;
   if (from.env.empty()) from.env = ContainerState().env;
   from.entrypoint = image->entrypoint;
@@ -103,7 +103,8 @@ Result<ContainerState> WithMounted(CoreCall& c, ContainerState state, bool is_di
 Result<ContainerState> WithTree(CoreCall& c, ContainerState state,
                                 const std::string& content_digest, LastLink last,
                                 const std::function<Status(const fs::path&)>& fill) {
-  Result<std::string> at = ResolveInTree(c.String("path"), LayerLookup(state.layers), last);
+  const std::vector<fs::path> layers = state.layers.BottomFirst();
+  Result<std::string> at = ResolveInTree(c.String("path"), LayerLookup(layers), last);
   if (!at.ok()) return at.status();
   const std::string& fn = c.call().function();
   std::string digest = ChainDigest(state.digest, {fn, c.String("path"), content_digest});
@@ -147,11 +148,12 @@ Result<FileState> FileOf(CoreCall& c, const ContainerState& container) {
   Result<fs::path> inside = InsidePath(path, "path");
   if (!inside.ok()) return inside.status();
   // Symlinks, the last one too, resolve inside the container, never on the host.
+  const std::vector<fs::path> layers = container.layers.BottomFirst();
   Result<std::string> resolved =
-      ResolveInTree(inside->string(), LayerLookup(container.layers), LastLink::kFollow);
+      ResolveInTree(inside->string(), LayerLookup(layers), LastLink::kFollow);
   if (!resolved.ok()) return resolved.status();
   FileState file;
-  if (!resolved->empty()) file.path = FindInLayers(container.layers, *resolved);
+  if (!resolved->empty()) file.path = FindInLayers(layers, *resolved);
   struct stat st {};
   if (file.path.empty() || lstat(file.path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
     return Status::Usage("there is no file " + path + " in the container");
@@ -163,14 +165,14 @@ Result<FileState> FileOf(CoreCall& c, const ContainerState& container) {
 Result<Snapshot> DirectoryOf(CoreCall& c, const ContainerState& container) {
   Result<fs::path> inside = InsidePath(c.String("path"), "path");
   if (!inside.ok()) return inside.status();
-  Result<std::string> at =
-      ResolveInTree(inside->string(), LayerLookup(container.layers), LastLink::kFollow);
+  const std::vector<fs::path> layers = container.layers.BottomFirst();
+  Result<std::string> at = ResolveInTree(inside->string(), LayerLookup(layers), LastLink::kFollow);
   if (!at.ok()) return at.status();
-  if (LayerLookup(container.layers)(*at).kind != TreeEntry::Kind::kDirectory && !at->empty()) {
+  if (LayerLookup(layers)(*at).kind != TreeEntry::Kind::kDirectory && !at->empty()) {
     return Status::Usage("the container has no directory " + c.String("path"));
   }
   return c.services().snapshots().Make(
-      [&](const fs::path& to) { return MergeLayers(container.layers, *at, to); });
+      [&](const fs::path& to) { return MergeLayers(layers, *at, to); });
 }
 
 // The output of the container's last command, or an error saying there is none.
@@ -207,7 +209,7 @@ Result<std::string> Export(CoreCall& c) {
   Result<ContainerBackend*> backend = c.services().Backend();
   if (!backend.ok()) return backend.status();
   ImageExport spec;  // secret variables and mounts are not part of an image
-  spec.layers = state->layers;
+  spec.layers = state->layers.BottomFirst();
   spec.env = state->env;
   spec.entrypoint = state->entrypoint;
   spec.cmd = state->default_args;

@@ -96,7 +96,6 @@ Result<ContainerState> Exec(CoreCall& c, const ContainerState& parent) {
   const std::string key = key_sha.Digest();
 
   StepSpec spec;
-  spec.layers = parent.layers;
   spec.args = args;
   spec.env = parent.env;
   spec.workdir = parent.workdir;
@@ -137,6 +136,10 @@ Result<ContainerState> Exec(CoreCall& c, const ContainerState& parent) {
     Result<ContainerBackend*> backend = services.Backend();
     if (!backend.ok()) return backend.status();
     spec.result_layer = layer;
+    spec.layers = parent.layers.BottomFirst();  // only a step that runs needs them all
+    spec.hold_entries = [&](const std::vector<fs::path>& paths) {
+      return services.leases().Hold(paths);
+    };
     const std::vector<FolderIdentity> lower = Identities(spec.layers);
     Result<StepResult> result = (*backend)->Run(spec);
     // Leases keep the layers under a step; should one still vanish (a prune by something that

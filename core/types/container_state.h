@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/types/layer_stack.h"
+
 namespace host {
 
 // The output of a container's last command.
@@ -32,9 +34,9 @@ struct MountState {
 
 // An evaluated Container.
 struct ContainerState {
-  std::string digest = "scratch";             // digest of layers, configuration and mounts
-  std::vector<std::filesystem::path> layers;  // bottom first
-  std::vector<std::string> env;               // "NAME=value"
+  std::string digest = "scratch";  // digest of layers, configuration and mounts
+  LayerStack layers;               // bottom first, shared with the states below
+  std::vector<std::string> env;    // "NAME=value"
   std::vector<std::string> entrypoint;
   std::vector<std::string> default_args;
   std::string workdir = "/";

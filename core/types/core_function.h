@@ -99,6 +99,9 @@ struct CoreFunction {
   std::variant<std::monostate, CoreLeaf, CoreBuild<ContainerState>, CoreBuild<Snapshot>,
                CoreBuild<FileState>, CoreBuild<CacheVolumeState>, CoreBuild<HostState>>
       impl;
+  // Whether its build evaluates the receiver before anything else (so the receiver may be
+  // evaluated ahead of it).
+  bool receiver_first = false;
 
   // Whether calling it makes a lazy object (evaluated when something needs it).
   bool lazy() const { return impl.index() >= 2; }
@@ -275,6 +278,7 @@ CoreObject<Receiver>& CoreObject<Receiver>::Fn(const char* name, const char* des
   function.def.set_description(description);
   for (const auto& a : args) *function.def.add_args() = a;
   function.def.set_cache(cache);
+  function.receiver_first = kTakesReceiver;
   if constexpr (decl::kIsLazy<Out>) {
     *function.def.mutable_return_type() = decl::Object<Out>();
     function.impl = CoreBuild<Out>(std::move(run));

@@ -1,5 +1,7 @@
 #include "core/types/evaluator.h"
 
+#include <vector>
+
 #include "core/types/core_function.h"
 #include "core/types/core_module.h"
 #include "core/types/snapshot_store.h"
@@ -48,7 +50,33 @@ Result<State> Evaluator::Compute(const std::string& id) {
 }
 
 template <class State>
+void Evaluator::EvaluateReceiversFirst(const std::string& id) {
+  const char* type = CoreTypeOf<State>::kName;
+  Memo<State>& memo = std::get<Memo<State>>(memos_);
+  std::vector<std::string> below;  // receivers not evaluated yet, topmost first
+  std::shared_ptr<const Node> node = services_->nodes().Get(id);
+  while (node && node->type == type) {
+    const CoreFunction* function =
+        CoreCatalog::Get().Find(node->call.object(), node->call.function());
+    const std::string& receiver = node->call.receiver().id();
+    if (function == nullptr || !function->receiver_first || receiver.empty()) break;
+    {
+      std::lock_guard lock(mutex_);
+      if (memo.count(receiver) > 0) break;
+    }
+    node = services_->nodes().Get(receiver);
+    if (!node || node->type != type) break;
+    below.push_back(receiver);
+  }
+  for (auto it = below.rbegin(); it != below.rend(); ++it) {
+    // Each finds its receiver evaluated; an error is remembered and met again by the caller.
+    if (!Once<State>(&memo, *it, [&] { return Compute<State>(*it); }).ok()) break;
+  }
+}
+
+template <class State>
 Result<State> Evaluator::Evaluate(const std::string& id) {
+  EvaluateReceiversFirst<State>(id);
   return Once<State>(&std::get<Memo<State>>(memos_), id, [&] { return Compute<State>(id); });
 }
 

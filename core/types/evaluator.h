@@ -49,6 +49,10 @@ class Evaluator {
   // Runs the build step of the call that made the node.
   template <class State>
   Result<State> Compute(const std::string& id);
+  // Evaluates, bottom first, the receivers below id that are of the same type and not evaluated
+  // yet, so that a chain of a thousand calls takes one level of the stack, not a thousand.
+  template <class State>
+  void EvaluateReceiversFirst(const std::string& id);
   CoreServices* services_;
   std::mutex mutex_;
   // One memo per lazy state type, and the file digests.

@@ -223,24 +223,6 @@ Result<fs::path> InsidePath(const std::string& path, const std::string& what) {
   return relative;
 }
 
-namespace {
-
-// The bytes on disk of a tree's folders and of its files that have no other link (those with
-// more are shared with other entries, which count them).
-uint64_t UnsharedDiskBytes(const fs::path& dir) {
-  uint64_t total = FileDiskBytes(dir);
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(dir, ec);
-       it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    struct stat st {};
-    if (lstat(it->path().c_str(), &st) != 0) continue;
-    if (S_ISDIR(st.st_mode) || st.st_nlink == 1) total += DiskBytesOf(st);
-  }
-  return total;
-}
-
-}  // namespace
-
 SnapshotStore::SnapshotStore(fs::path dir, StoreLeases* leases)
     : dir_(std::move(dir)), leases_(leases) {}
 
@@ -304,7 +286,7 @@ Result<Snapshot> SnapshotStore::MakeOnce(const std::function<Status(const fs::pa
     RemoveTreeBestEffort(*tmp);
     return s;
   }
-  return Place(*tmp, TreeDigest(*tmp), UnsharedDiskBytes(*tmp));
+  return Place(*tmp, TreeDigest(*tmp), UnsharedTreeDiskBytes(*tmp));
 }
 
 Result<Snapshot> SnapshotStore::Keep(const fs::path& tmp, const std::string& digest,

@@ -2,9 +2,12 @@
 #include "core/executor/mounts.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <string>
 #include <vector>
+
+#include "tests/core/executor/scratch_dir.h"
 
 namespace host {
 namespace {
@@ -39,6 +42,23 @@ TEST(Mounts, LowersFittingOnePageLeaveRoomForTheMergedBottomLayer) {
   // Few layers fit as they are.
   std::vector<fs::path> few(top_first.begin(), top_first.begin() + 5);
   EXPECT_EQ(LowersFittingOnePage(few, merged.string().size(), upper, work), 5u);
+}
+
+TEST(Mounts, TooManyLowerLayersNameTheKernelsLimitNotItsVersion) {
+  if (geteuid() != 0 || !OverlayTakesLowersOneByOne()) GTEST_SKIP() << "needs root and lowerdir+";
+  test::ScratchDir scratch;
+  std::vector<fs::path> lowers;
+  for (int i = 0; i < 501; ++i) {
+    lowers.push_back(scratch.path() / ("l" + std::to_string(i)));
+    fs::create_directories(lowers.back());
+  }
+  for (const char* dir : {"upper", "work", "merged"}) fs::create_directories(scratch.path() / dir);
+  Status mounted = MountOverlay(lowers, scratch.path() / "upper", scratch.path() / "work",
+                                scratch.path() / "merged");
+  ASSERT_FALSE(mounted.ok());
+  EXPECT_NE(mounted.message().find("lower layer 501 of 501"), std::string::npos)
+      << mounted.message();
+  EXPECT_EQ(mounted.message().find("6.8"), std::string::npos) << mounted.message();
 }
 
 }  // namespace
