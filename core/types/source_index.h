@@ -30,7 +30,7 @@ struct FileMetadata {
   bool operator!=(const FileMetadata& other) const { return !(*this == other); }
 };
 
-// One file of the index.
+// One file of the index, or one folder (its mode says which; a folder has no digest).
 struct SourceFileRecord {
   std::string path;  // relative to the folder
   FileMetadata metadata;

@@ -51,6 +51,9 @@ struct Node {
   Kind kind = Kind::kFile;
   bool trusted = false;  // file: its digest comes from the index, its bytes were not read
   bool gone = false;     // vanished before it could be read: not part of the snapshot
+  // folder: its metadata is the index's, so it holds the same names as when the index was
+  // written (adding, removing or renaming an entry changes a folder's times)
+  bool listing_known = false;
   FileMetadata metadata;
   std::array<uint8_t, 32> sha256{};  // file: the digest of its bytes
   std::string text;                  // link: its target
@@ -229,6 +232,11 @@ class Walker {
       node.metadata.mode = st.st_mode;
       if (is_dir) {
         node.kind = Node::Kind::kDir;
+        node.metadata = FileMetadata::Of(st);
+        if (index_ != nullptr) {
+          const SourceFileRecord* known = index_->Find(path);
+          node.listing_known = known != nullptr && !known->racy && known->metadata == node.metadata;
+        }
       } else if (S_ISLNK(st.st_mode)) {
         node.kind = Node::Kind::kLink;
         // A link's size comes from its filesystem (a FUSE one may say anything): at most a
@@ -356,6 +364,7 @@ class Builder {
     std::vector<bool> set_mode(folders.size(), false);  // new, or with another mode
     for (size_t i = 1; i < folders.size(); ++i) {       // parents first
       const char* relative = folders[i].relative.c_str();
+      if (folders[i].node->listing_known) continue;  // in the base, with this mode
       const mode_t wanted = folders[i].node->metadata.mode & 07777;
       struct stat st {};
       if (fstatat(target_fd, relative, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(st.st_mode)) {
@@ -476,6 +485,8 @@ class Builder {
   }
 
   Status UpdateFolder(const Folder& folder, int target_fd, std::vector<char>& buffer) {
+    // The same names as in the base, and each file known: the base's folder is this one.
+    if (folder.node->listing_known && !HasUnknownFile(*folder.node)) return {};
     UniqueFd target = OpenFolderBeneath(target_fd, folder.relative);
     UniqueFd staged = HasUnknownFile(*folder.node) ? OpenFolderBeneath(tmp_fd_, folder.relative)
                                                    : UniqueFd(fcntl(tmp_fd_, F_DUPFD_CLOEXEC, 0));
@@ -747,6 +758,12 @@ void AddRecords(const Node& dir, const std::string& relative, int64_t walk_start
     if (child.gone) continue;
     const std::string path = Join(relative, child.name);
     if (child.kind == Node::Kind::kDir) {
+      SourceFileRecord record;  // a folder: its metadata only, before what it holds
+      record.metadata = child.metadata;
+      record.path = path;
+      record.racy = child.metadata.mtime_ns >= walk_start - kRacyWindowNs ||
+                    child.metadata.ctime_ns >= walk_start - kRacyWindowNs;
+      index->files.push_back(std::move(record));
       AddRecords(child, path, walk_start, index);
     } else if (child.kind == Node::Kind::kFile) {
       SourceFileRecord record;

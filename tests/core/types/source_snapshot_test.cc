@@ -162,6 +162,9 @@ TEST_F(SourceSnapshotTest, AChangedFileIsReadAndTheOthersAreShared) {
 }
 
 TEST_F(SourceSnapshotTest, AnUnusedPreviousSnapshotBecomesTheNextInPlace) {
+  fs::create_directories(src_ + "/same/deeper");
+  Write("same/inner.txt", "unchanged\n");
+  Write("same/deeper/inner.txt", "unchanged too\n");
   AgeAll();
   Result<Snapshot> a = Take();
   ASSERT_TRUE(a.ok()) << a.status().message();
@@ -195,7 +198,9 @@ TEST_F(SourceSnapshotTest, AnUnusedPreviousSnapshotBecomesTheNextInPlace) {
   Result<Snapshot> b = Take(&stats);
   ASSERT_TRUE(b.ok()) << b.status().message();
   EXPECT_TRUE(stats.adopted);
+  EXPECT_EQ(stats.read, 4u);  // a/one.txt, a/b, new/deeper/file, tool.sh (its mode)
   EXPECT_EQ(b->digest, CopiedDigest());
+  EXPECT_TRUE(fs::is_regular_file(b->path / "same/deeper/inner.txt"));
   EXPECT_EQ(TreeDigest(b->path), b->digest);
   EXPECT_FALSE(fs::exists(a->path));
   EXPECT_EQ(TreeDigest(derived->path), derived->digest);
