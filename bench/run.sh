@@ -15,6 +15,5 @@ status=0
 "$build/bench/evict_bench" || status=1
 "$build/bench/mount_bench" || status=1
 "$build/bench/tree_bench" || status=1
-"$build/bench/chain_bench" || status=1
 "$build/bench/serve_bench" 60 || status=1
 exit $status

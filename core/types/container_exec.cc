@@ -3,10 +3,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "core/base/file_lock.h"
 #include "core/base/sha256.h"
+#include "core/executor/layer_flattener.h"
 #include "core/types/cache_lease.h"
 #include "core/types/container_steps.h"
 #include "core/types/core_function.h"
@@ -36,6 +38,13 @@ std::vector<FolderIdentity> Identities(const std::vector<fs::path>& folders) {
                                                      : FolderIdentity{0, 0});
   }
   return out;
+}
+
+// The layers a step mounts as they are: the topmost ones. Those below are seen through merges,
+// built once and leased, so a step's cost does not grow with the chain under it.
+std::vector<fs::path> MountedLayers(const std::vector<fs::path>& layers) {
+  const size_t count = std::min(layers.size(), kMaxLowerLayers);
+  return std::vector<fs::path>(layers.end() - static_cast<std::ptrdiff_t>(count), layers.end());
 }
 
 // A command as progress lines and errors show it: on one line, long arguments shortened.
@@ -140,12 +149,13 @@ Result<ContainerState> Exec(CoreCall& c, const ContainerState& parent) {
     spec.hold_entries = [&](const std::vector<fs::path>& paths) {
       return services.leases().Hold(paths);
     };
-    const std::vector<FolderIdentity> lower = Identities(spec.layers);
+    const std::vector<fs::path> mounted = MountedLayers(spec.layers);
+    const std::vector<FolderIdentity> lower = Identities(mounted);
     Result<StepResult> result = (*backend)->Run(spec);
     // Leases keep the layers under a step; should one still vanish (a prune by something that
     // ignores them), the step saw a broken filesystem and its result must not be kept. That is
     // also the cause to report when preparing the step failed on the missing layer.
-    if (Identities(spec.layers) != lower) {
+    if (Identities(mounted) != lower) {
       return Status::Failed(
           "a layer under the step was removed from the state folder while the step ran; its "
           "result was not kept; run again");
