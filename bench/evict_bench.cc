@@ -76,21 +76,12 @@ int main(int argc, char** argv) {
   const std::string fixtures = std::string(HOST_SOURCE_DIR) + "/tests/fixtures/images";
   char root_template[] = "/tmp/host-bench-evict-XXXXXX";
   const std::string root = mkdtemp(root_template);
-  if (system(("bash " + fixtures + "/make-busybox-image.sh " + root + "/oci latest >/dev/null")
-                 .c_str()) != 0) {
-    std::fprintf(stderr, "cannot build the test image\n");
-    fs::remove_all(root);
-    return 1;
-  }
-  const std::string address =
-      host::bench::ServeImage(fixtures, root + "/registry", root + "/oci:latest", "busybox");
+  const std::string address = host::bench::ServeFixtureImage(
+      fixtures, root, "make-busybox-image.sh", "latest", "", "busybox");
   if (address.empty()) {
-    std::fprintf(stderr, "cannot start the registry or push the image\n");
     fs::remove_all(root);
     return 1;
   }
-  std::ofstream(root + "/config.json") << R"({"insecure": [")" << address << R"("]})";
-  setenv("HOST_CONFIG", (root + "/config.json").c_str(), 1);
   std::vector<std::string> pipeline = {
       host, "-q", "call", "container", "from", "--address", address + "/busybox:latest"};
   for (int step = 0; step < 10; ++step) {

@@ -19,22 +19,12 @@ int main() {
   const std::string fixtures = std::string(HOST_SOURCE_DIR) + "/tests/fixtures/images";
   char root_template[] = "/tmp/host-pull-bench-XXXXXX";
   const std::string root = mkdtemp(root_template);
-  if (system(
-          ("bash " + fixtures + "/make-big-image.sh " + root + "/oci big 50 >/dev/null").c_str()) !=
-      0) {
-    std::fprintf(stderr, "cannot build the image\n");
-    fs::remove_all(root);
-    return 1;
-  }
   const std::string address =
-      host::bench::ServeImage(fixtures, root + "/registry", root + "/oci:big", "big");
+      host::bench::ServeFixtureImage(fixtures, root, "make-big-image.sh", "big", "50", "big");
   if (address.empty()) {
-    std::fprintf(stderr, "cannot start the registry or push the image\n");
     fs::remove_all(root);
     return 1;
   }
-  std::ofstream(root + "/config.json") << R"({"insecure": [")" << address << R"("]})";
-  setenv("HOST_CONFIG", (root + "/config.json").c_str(), 1);
   const std::string image = address + "/big:latest";
   uint64_t bytes = 0;
   for (const auto& blob : fs::directory_iterator(root + "/oci/blobs/sha256"))

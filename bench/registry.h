@@ -2,7 +2,9 @@
 #ifndef HOST_BENCH_REGISTRY_H_
 #define HOST_BENCH_REGISTRY_H_
 
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <string>
 
 #include "process.h"
@@ -28,6 +30,30 @@ inline std::string ServeImage(const std::string& images, const std::string& dir,
   }
   StopRegistry(images, dir);
   return "";
+}
+
+// Builds an image with a fixture script (`images/SCRIPT root/oci ARGS`, ARGS starting with the
+// tag), serves it from a registry in root/registry as repository:latest, and points host at it
+// (HOST_CONFIG = root/config.json, which trusts that insecure registry). Returns the registry's
+// address, or "" after saying what failed on stderr; the caller removes root either way.
+inline std::string ServeFixtureImage(const std::string& images, const std::string& root,
+                                     const std::string& script, const std::string& tag,
+                                     const std::string& args, const std::string& repository) {
+  if (std::system(("bash " + images + "/" + script + " " + root + "/oci " + tag + " " + args +
+                   " >/dev/null")
+                      .c_str()) != 0) {
+    std::fprintf(stderr, "cannot build the test image\n");
+    return "";
+  }
+  const std::string address =
+      ServeImage(images, root + "/registry", root + "/oci:" + tag, repository);
+  if (address.empty()) {
+    std::fprintf(stderr, "cannot start the registry or push the image\n");
+    return "";
+  }
+  std::ofstream(root + "/config.json") << R"({"insecure": [")" << address << R"("]})";
+  setenv("HOST_CONFIG", (root + "/config.json").c_str(), 1);
+  return address;
 }
 
 }  // namespace host::bench

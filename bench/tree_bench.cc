@@ -175,22 +175,12 @@ int main(int argc, char** argv) {
   s.host = HOST_BINARY;
   s.root = mkdtemp(root_template);
   s.state = s.root + "/state";
-  if (std::system(
-          ("bash " + fixtures + "/make-busybox-image.sh " + s.root + "/oci latest >/dev/null")
-              .c_str()) != 0) {
-    std::fprintf(stderr, "cannot build the test image\n");
-    fs::remove_all(s.root);
-    return 1;
-  }
-  const std::string address =
-      host::bench::ServeImage(fixtures, s.root + "/registry", s.root + "/oci:latest", "busybox");
+  const std::string address = host::bench::ServeFixtureImage(
+      fixtures, s.root, "make-busybox-image.sh", "latest", "", "busybox");
   if (address.empty()) {
-    std::fprintf(stderr, "cannot start the registry or push the image\n");
     fs::remove_all(s.root);
     return 1;
   }
-  std::ofstream(s.root + "/config.json") << R"({"insecure": [")" << address << R"("]})";
-  setenv("HOST_CONFIG", (s.root + "/config.json").c_str(), 1);
   setenv("HOST_STATE_DIR", s.state.c_str(), 1);
   s.image = address + "/busybox:latest";
   TimedRun({s.host, "-q", "call", "container", "from", "--address", s.image, "sync"});

@@ -429,6 +429,9 @@ class Builder {
     }
   }
 
+  // How many files the tree lost to the source changing since the walk.
+  size_t files_left_out() const { return left_out_; }
+
   // How many files were read from the source, and linked from the base snapshot.
   size_t files_read() const { return read_; }
   size_t files_linked() const { return linked_; }
@@ -547,7 +550,7 @@ class Builder {
       } else {  // known, but not in the base after all: read now
         if (!from.ok()) from = OpenFolderBeneath(source_fd_, folder.relative);
         if (!from.ok()) {
-          node.gone = true;
+          MarkGone(node);
           continue;
         }
         if (Status s =
@@ -611,7 +614,7 @@ class Builder {
         opened = true;
       }
       if (!from.ok()) {  // the folder vanished or was replaced since the walk
-        node.gone = true;
+        MarkGone(node);
         continue;
       }
       if (Status s =
@@ -623,10 +626,15 @@ class Builder {
     return {};
   }
 
+  void MarkGone(Node& node) {
+    node.gone = true;
+    ++left_out_;
+  }
+
   // Marks a file that vanished as not part of the snapshot, and removes what an earlier attempt
   // to read it wrote.
-  static Status LeaveOut(int to_dir, Node& node) {
-    node.gone = true;
+  Status LeaveOut(int to_dir, Node& node) {
+    MarkGone(node);
     if (unlinkat(to_dir, node.name.c_str(), 0) != 0 && errno != ENOENT) {
       return Status::Failed("cannot remove a file of the snapshot store: " + Errno());
     }
@@ -724,6 +732,7 @@ class Builder {
   const int tmp_fd_;
   int base_fd_;
   std::atomic<size_t> read_{0};
+  std::atomic<size_t> left_out_{0};
   std::atomic<size_t> linked_{0};
   std::atomic<uint64_t> new_bytes_{0};
 };
@@ -900,8 +909,11 @@ Result<Snapshot> SnapshotHostFolder(SnapshotStore& store, const fs::path& index_
   // The changed files first: with their digests, the tree's digest is known, and when that tree
   // is stored already (a file touched but not changed) nothing more is written.
   if (Status s = builder.Fill(folders, /*link=*/false); !s.ok()) return s;
+  const std::string first_digest = DigestOf(root);
+  const size_t read_before = builder.files_read();
+  const size_t left_before = builder.files_left_out();
   {
-    Result<std::optional<Snapshot>> found = store.Find(DigestOf(root));
+    Result<std::optional<Snapshot>> found = store.Find(first_digest);
     if (!found.ok()) return found.status();
     if (found->has_value()) {
       SaveIndexBestEffort(index_path, root, walk_start, (*found)->path.filename().string());
@@ -940,8 +952,12 @@ Result<Snapshot> SnapshotHostFolder(SnapshotStore& store, const fs::path& index_
     if (Status s = builder.Finish(folders, tmp_fd.get()); !s.ok()) return s;
     cleanup.path.clear();
   }
-  // Files read in the second pass (their base entry was gone) may differ from the index.
-  const std::string digest = DigestOf(root);
+  // Files read or left out in the second pass (their base entry was gone, or the source changed)
+  // change the digest; otherwise it is the one computed after the first pass.
+  const std::string digest =
+      builder.files_read() != read_before || builder.files_left_out() != left_before
+          ? DigestOf(root)
+          : first_digest;
   Result<Snapshot> kept = store.Keep(built, digest, builder.new_bytes());
   if (!kept.ok()) return kept.status();
   SaveIndexBestEffort(index_path, root, walk_start, kept->path.filename().string());
