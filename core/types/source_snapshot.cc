@@ -641,6 +641,12 @@ class Builder {
     return {};
   }
 
+  // A new file name in dir, for writing; fails with EEXIST when the name is taken.
+  static UniqueFd CreateNew(int dir, const std::string& name, mode_t mode) {
+    return UniqueFd(
+        openat(dir, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode));
+  }
+
   // Copies a source file into the tree while hashing it; its metadata must be the same before
   // and after, else it is read again.
   Status ReadFile(int from_dir, int to_dir, const std::string& relative, Node& node,
@@ -671,12 +677,13 @@ class Builder {
       const bool direct = (mode & ~(0777 & ~ProcessUmask())) == 0;
       // Always a new file: what an earlier attempt (or the base) left at the name is removed,
       // never written into (a linked file's inode is shared with other snapshots).
-      if (unlinkat(to_dir, node.name.c_str(), 0) != 0 && errno != ENOENT) {
-        return Status::Failed("cannot replace the copy of " + shown + ": " + Errno());
+      UniqueFd out = CreateNew(to_dir, node.name, direct ? mode : 0600);
+      if (!out.ok() && errno == EEXIST) {
+        if (unlinkat(to_dir, node.name.c_str(), 0) != 0 && errno != ENOENT) {
+          return Status::Failed("cannot replace the copy of " + shown + ": " + Errno());
+        }
+        out = CreateNew(to_dir, node.name, direct ? mode : 0600);
       }
-      UniqueFd out(openat(to_dir, node.name.c_str(),
-                          O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                          direct ? mode : 0600));
       if (!out.ok()) {
         return Status::Failed("cannot create a copy of " + shown + ": " + WriteErrorText(errno));
       }
