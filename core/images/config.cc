@@ -202,6 +202,47 @@ Result<Config> ParseConfig(std::string_view text, const fs::path& source) {
   if (auto it = root.find("auths"); it != root.end()) {
     if (Status s = ParseAuths(*it, source, config); !s.ok()) return s;
   }
+  if (auto it = root.find("module_sources"); it != root.end()) {
+    if (!it->is_object()) {
+      return FieldError(source, "module_sources", "an object of reference prefix -> replacement");
+    }
+    for (const auto& [prefix, to] : it->items()) {
+      if (prefix.empty() || !to.is_string() || to.get<std::string>().empty()) {
+        return FieldError(source, "module_sources/" + prefix,
+                          "a non-empty prefix mapped to a non-empty string");
+      }
+      config.module_sources[prefix] = to.get<std::string>();
+    }
+  }
+  if (auto it = root.find("trusted_keys"); it != root.end()) {
+    if (!it->is_array()) {
+      return FieldError(source, "trusted_keys",
+                        "a list of {\"key\": \"ssh-ed25519 AAAA...\", \"sources\": [patterns]}");
+    }
+    for (size_t i = 0; i < it->size(); ++i) {
+      const json& entry = (*it)[i];
+      const std::string where = "trusted_keys/" + std::to_string(i);
+      if (!entry.is_object() || !entry.contains("key") || !entry["key"].is_string() ||
+          entry["key"].get<std::string>().rfind("ssh-", 0) != 0) {
+        return FieldError(source, where + "/key",
+                          "an OpenSSH public key line (ssh-ed25519 AAAA...)");
+      }
+      Config::TrustedKey key;
+      key.key = entry["key"].get<std::string>();
+      if (auto s = entry.find("sources"); s != entry.end()) {
+        if (!s->is_array()) return FieldError(source, where + "/sources", "a list of patterns");
+        for (const auto& p : *s) {
+          if (!p.is_string() || p.get<std::string>().empty()) {
+            return FieldError(source, where + "/sources", "a list of non-empty patterns");
+          }
+          key.sources.push_back(p.get<std::string>());
+        }
+      } else {
+        key.sources.push_back("*");
+      }
+      config.trusted_keys.push_back(std::move(key));
+    }
+  }
   if (auto it = root.find("runtime"); it != root.end()) {
     if (!it->is_string() || (*it != "crun" && *it != "runc")) {
       return FieldError(source, "runtime", "\"crun\" or \"runc\"");

@@ -53,6 +53,16 @@ struct Config {
   // How long a registry may stay silent (connecting, or between bytes) before a request to it
   // fails with "did not answer within N s".
   std::chrono::seconds registry_timeout{30};
+  // Module source rewrites, like git's insteadOf: a reference prefix ("github.com/acme") -> what
+  // replaces it ("http://127.0.0.1:8080/git/acme"). The longest matching prefix wins.
+  std::map<std::string, std::string> module_sources;
+  // Keys trusted to sign modules: each an OpenSSH public key line ("ssh-ed25519 AAAA... name") and
+  // the module references it may sign, as glob patterns ("github.com/acme/*", "oci://reg/ns/*").
+  struct TrustedKey {
+    std::string key;
+    std::vector<std::string> sources;
+  };
+  std::vector<TrustedKey> trusted_keys;
   // The file these settings came from; empty when no file was read.
   std::filesystem::path source;
 
