@@ -10,11 +10,11 @@ namespace host::modules {
 // What fetching a remote reference gave. The folder is immutable once stored: nothing (builds
 // included) may write into it.
 struct FetchedModule {
-  std::filesystem::path dir;  // the folder holding the module's module.json
-  std::string resolved;       // the exact version: a tag ("v1.2.0", "pulumi/v1.2.0"), a branch
-                              // name, or the commit / tag given; for OCI the tag or digest
-  std::string pin;            // git: the full commit; OCI: the index manifest's "sha256:..."
-  std::string hash;           // "sha256:..." over the module's files (ContentHash of dir)
+  std::filesystem::path dir;       // the folder holding the module's module.json
+  std::string resolved;            // the exact version: a tag ("v1.2.0", "pulumi/v1.2.0"), a branch
+                                   // name, or the commit / tag given; for OCI the tag or digest
+  std::string pin;                 // git: the full commit; OCI: the index manifest's "sha256:..."
+  std::string hash;                // "sha256:..." over the module's files (ContentHash of dir)
   std::filesystem::path prebuilt;  // OCI: the platform's shared object when it matches this host
                                    // (ABI and build facts); empty otherwise (build from source)
 };
