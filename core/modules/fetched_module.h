@@ -24,7 +24,9 @@ struct FetchedModule {
 struct FetchOptions {
   std::filesystem::path state_dir;  // remote modules go to state_dir/"modules"
   bool offline = false;             // true: only what is stored may be used (--locked)
-  std::string token;                // a git token from a secret (never written anywhere)
+  bool refresh = false;  // true: resolve the version at its source even when a resolution is
+                         // remembered (host update); never with offline
+  std::string token;     // a git token from a secret (never written anywhere)
 };
 
 }  // namespace host::modules
