@@ -102,6 +102,7 @@ std::string HostProblem(std::string_view host) {
 std::string SegmentProblem(std::string_view segment) {
   if (segment.empty()) return "it has an empty path part ('//' or a '/' at an end)";
   if (segment == "." || segment == "..") return "'.' and '..' are not allowed in its path";
+  if (segment.front() == '-') return "a path part cannot start with '-'";
   for (char c : segment) {
     if (!IsAlnum(c) && c != '.' && c != '_' && c != '-' && c != '~' && c != '+') {
       return "the character '" + std::string(1, c) + "' is not allowed in its path";

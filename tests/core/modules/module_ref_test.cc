@@ -179,6 +179,7 @@ TEST(ModuleRefTest, GitErrorsSayWhatIsWrong) {
   EXPECT_NE(Error("github.com/acme/m/../x").find("'.' and '..'"), std::string::npos);
   EXPECT_NE(Error("github.com/acme/m/./x").find("'.' and '..'"), std::string::npos);
   EXPECT_NE(Error("github.com/acme//m").find("empty path part"), std::string::npos);
+  EXPECT_NE(Error("github.com/acme/m/-x").find("cannot start with '-'"), std::string::npos);
   EXPECT_NE(Error("github.com/acme/m/").find("empty path part"), std::string::npos);
   EXPECT_NE(Error("github.com/acme/m@").find("version after '@' is empty"), std::string::npos);
   EXPECT_NE(Error("github.com/acme/m@v1;rm").find("the version has the character ';'"),
