@@ -139,6 +139,25 @@ Result<RemoteRefs> ListRemote(const GitModuleRef& ref, const FetchOptions& optio
   return refs;
 }
 
+// Whether the symlink at link (inside dir) names a path inside dir, judged by its text alone.
+bool LinkStaysInside(const fs::path& dir, const fs::path& link) {
+  std::error_code error;
+  const fs::path target = fs::read_symlink(link, error);
+  if (error || target.empty() || target.is_absolute()) return false;
+  int depth = 0;
+  for (const auto& part : fs::relative(link.parent_path(), dir)) {
+    if (part != ".") ++depth;
+  }
+  for (const auto& part : target) {
+    if (part == "..") {
+      if (--depth < 0) return false;
+    } else if (part != "." && !part.empty()) {
+      ++depth;
+    }
+  }
+  return true;
+}
+
 // Checks the module folder of a checkout before it is stored: a real folder (no link on the way),
 // a module.json, and not too big.
 Status CheckModuleFolder(const fs::path& repo, const GitModuleRef& ref, const std::string& commit,
@@ -169,8 +188,12 @@ Status CheckModuleFolder(const fs::path& repo, const GitModuleRef& ref, const st
     }
     ++files;
     struct stat entry {};
-    if (lstat(it->path().c_str(), &entry) == 0 && S_ISREG(entry.st_mode)) {
-      bytes += static_cast<uint64_t>(entry.st_size);
+    if (lstat(it->path().c_str(), &entry) != 0) continue;
+    if (S_ISREG(entry.st_mode)) bytes += static_cast<uint64_t>(entry.st_size);
+    if (S_ISLNK(entry.st_mode) && !LinkStaysInside(dir, it->path())) {
+      return Status::Failed("the module " + Shown(ref) + " at commit " + commit + " has a link " +
+                            fs::relative(it->path(), dir).string() +
+                            " that leads outside its folder; host refuses such modules");
     }
     if (files > limits.max_checkout_files || bytes > limits.max_checkout_bytes) {
       return Status::Failed("the module " + Shown(ref) + " at commit " + commit +
@@ -316,6 +339,9 @@ Result<FetchedModule> FetchGitModule(const GitModuleRef& ref, const FetchOptions
 Result<FetchedModule> FetchGitModule(const GitModuleRef& ref, const FetchOptions& options,
                                      std::string_view pinned_commit, const GitFetchLimits& limits) {
   if (options.state_dir.empty()) return Status::Failed("no state folder to store git modules in");
+  if (ref.url.empty() || ref.repo.empty()) {
+    return Status::Usage("the git module reference is empty; parse it with ParseModuleRef first");
+  }
   if (options.offline && options.refresh) {
     return Status::Usage(
         "a module cannot be resolved again (update) without the network (--locked)");

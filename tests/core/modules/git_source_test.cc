@@ -218,6 +218,17 @@ TEST_F(GitSourceTest, FolderWithoutModuleJsonIsAnError) {
   EXPECT_TRUE(fs::is_empty(fs::path(state_) / "modules/git/tmp"));
 }
 
+TEST_F(GitSourceTest, LinksOutOfTheModuleAreRefused) {
+  const std::string commit = server_->Commit("main");
+  const std::string alias = FetchError(Ref("github.com/acme/modules/alias"));
+  EXPECT_NE(alias.find("has no folder alias/ at commit " + commit), std::string::npos) << alias;
+  const std::string leaky = FetchError(Ref("github.com/acme/modules/leaky"));
+  // Both its links (to /etc/passwd and to ../probe) lead out of the stored folder.
+  EXPECT_NE(leaky.find("that leads outside its folder; host refuses such modules"),
+            std::string::npos)
+      << leaky;
+}
+
 TEST_F(GitSourceTest, TooBigACheckoutIsRefused) {
   GitFetchLimits limits;
   limits.max_checkout_files = 20;
