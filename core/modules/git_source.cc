@@ -360,8 +360,8 @@ Result<FetchedModule> FetchGitModule(const GitModuleRef& ref, const FetchOptions
     if (remembered && remembered->resolution.commit == pin) {
       resolution = remembered->resolution;
     } else {
-      resolution =
-          Resolution{pin, ref.version.empty() ? pin : ref.version, pin, ResolutionKind::kCommit};
+      // Which tag or branch named it is not known without asking: the commit stands for it.
+      resolution = Resolution{pin, pin, pin, ResolutionKind::kCommit};
     }
   } else if (IsFullCommit(ref.version)) {
     resolution = Resolution{ref.version, ref.version, ref.version, ResolutionKind::kCommit};

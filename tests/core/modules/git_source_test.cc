@@ -191,6 +191,21 @@ TEST_F(GitSourceTest, BranchDefaultBranchAndCommits) {
   EXPECT_EQ(Description(short_history), "untagged");
 }
 
+TEST_F(GitSourceTest, PinnedCommitWinsOverWhatTheVersionNamesNow) {
+  const std::string pin = server_->Commit("probe/v1.1.0");
+  FetchedModule pinned = Fetch(Ref("github.com/acme/modules/probe@v1"), pin);
+  EXPECT_EQ(pinned.pin, pin);
+  EXPECT_EQ(pinned.resolved, pin);
+  EXPECT_EQ(Description(pinned), "probe v1.1.0");
+  // Resolved without the pin, v1 names v1.2.0; with the pin again the remembered name is shown.
+  FetchedModule current = Fetch(Ref("github.com/acme/modules/probe@v1"));
+  EXPECT_EQ(current.resolved, "probe/v1.2.0");
+  EXPECT_NE(current.hash, pinned.hash);
+  EXPECT_EQ(Fetch(Ref("github.com/acme/modules/probe@v1"), current.pin).resolved, "probe/v1.2.0");
+  const std::string bad = FetchError(Ref("github.com/acme/modules/probe@v1"), "abc");
+  EXPECT_NE(bad.find("is not a full commit"), std::string::npos) << bad;
+}
+
 TEST_F(GitSourceTest, WrongTagListsTheNearestTags) {
   const std::string error = FetchError(Ref("github.com/acme/modules/probe@v1.9.0"));
   EXPECT_NE(error.find("github.com/acme/modules has no tag 'v1.9.0' for the module in probe/"),
@@ -292,6 +307,32 @@ TEST_F(GitSourceTest, PrivateRepositoryNeedsTheToken) {
   // The token is in no file under the state folder.
   test::Ran grep = test::Run({"grep", "-r", "-l", "-F", server_->token(), state_});
   EXPECT_EQ(grep.exit_code, 1) << grep.out;
+}
+
+// The user's credential helpers would store a token that works ("store" writes
+// ~/.git-credentials): with a token given, they are not asked at all.
+TEST_F(GitSourceTest, TokenIsNeverHandedToTheUsersCredentialHelpers) {
+  const std::string home = test::TempDir();
+  std::ofstream(fs::path(home) / ".gitconfig")
+      << "[credential]\n\thelper = store\n[credential \"http://127.0.0.1\"]\n\thelper = store\n";
+  const char* old_home = getenv("HOME");
+  const std::string saved = old_home != nullptr ? old_home : "";
+  setenv("HOME", home.c_str(), 1);
+  options_.token = server_->token();
+  Result<ModuleRef> ref = ParseModuleRef("github.com/acme/secret@v0.1.0",
+                                         {{"github.com/acme", server_->base() + "/private/acme"}});
+  ASSERT_TRUE(ref.ok());
+  Result<FetchedModule> fetched = FetchGitModule(ref->git, options_);
+  if (old_home != nullptr) {
+    setenv("HOME", saved.c_str(), 1);
+  } else {
+    unsetenv("HOME");
+  }
+  ASSERT_TRUE(fetched.ok()) << fetched.status().message();
+  EXPECT_FALSE(fs::exists(fs::path(home) / ".git-credentials"));
+  test::Ran grep = test::Run({"grep", "-r", "-l", "-F", server_->token(), home, state_});
+  EXPECT_EQ(grep.exit_code, 1) << grep.out;
+  fs::remove_all(home);
 }
 
 TEST_F(GitSourceTest, UrlCredentialsAndTokensAreScrubbedFromErrors) {
