@@ -56,8 +56,23 @@ class TemporaryFolder {
   fs::path path_;
 };
 
+// Removes what fetches that ended without cleaning up (a killed process) left a day ago or more.
+void SweepOldTemporaryFolders(const fs::path& tmp) {
+  std::error_code error;
+  const auto day_ago = fs::file_time_type::clock::now() - std::chrono::hours(24);
+  for (auto it = fs::directory_iterator(tmp, error); !error && it != fs::directory_iterator();
+       it.increment(error)) {
+    std::error_code ignored;
+    if (it->path().filename().string().rfind("fetch-", 0) == 0 &&
+        fs::last_write_time(it->path(), ignored) < day_ago && !ignored) {
+      RemoveTreeBestEffort(it->path());
+    }
+  }
+}
+
 Result<fs::path> MakeTemporaryFolder(const fs::path& root) {
   std::error_code error;
+  SweepOldTemporaryFolders(root / "tmp");
   fs::create_directories(root / "tmp", error);
   if (error)
     return Status::Failed("cannot create " + (root / "tmp").string() + ": " + error.message());

@@ -259,6 +259,16 @@ TEST_F(GitSourceTest, ServerWithoutPartialCloneGetsAPlainShallowFetch) {
   EXPECT_EQ(Files(fetched.dir), (std::vector<std::string>{"module.json", "probe.c"}));
 }
 
+TEST_F(GitSourceTest, TemporaryFoldersOfKilledFetchesAreSweptAfterADay) {
+  const fs::path tmp = fs::path(state_) / "modules/git/tmp";
+  fs::create_directories(tmp / "fetch-old" / "repo");
+  fs::create_directories(tmp / "fetch-recent");
+  fs::last_write_time(tmp / "fetch-old", fs::file_time_type::clock::now() - std::chrono::hours(25));
+  Fetch(Ref("github.com/acme/modules/probe@v1.0.0"));
+  EXPECT_FALSE(fs::exists(tmp / "fetch-old"));
+  EXPECT_TRUE(fs::exists(tmp / "fetch-recent"));  // perhaps another process's fetch
+}
+
 TEST_F(GitSourceTest, ConcurrentFetchesOfOneModuleBothSucceed) {
   const GitModuleRef ref = Ref("github.com/acme/modules/probe@v1.1.0");
   Result<FetchedModule> first = Status::Failed("not run");
