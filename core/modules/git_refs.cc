@@ -77,6 +77,21 @@ Status NotFound(const RemoteRefs& refs, std::string_view repo, std::string_view 
   return Status::Failed(message);
 }
 
+// Whether a ref name from a server is one git could have made (no control characters, spaces
+// or characters that git's ref names refuse, except a peeled tag's "^{}"), and not too long.
+bool IsSafeRefName(std::string_view name) {
+  if (name.size() > 3 && name.substr(name.size() - 3) == "^{}") name.remove_suffix(3);
+  if (name.empty() || name.size() > 1024) return false;
+  for (char c : name) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7f || c == '~' || c == '^' || c == ':' || c == '?' || c == '*' ||
+        c == '[' || c == '\\') {
+      return false;
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 bool IsFullCommit(std::string_view text) { return text.size() == 40 && IsHex(text); }
@@ -146,6 +161,7 @@ Result<RemoteRefs> ParseLsRemote(std::string_view text) {
                             std::string(line.substr(0, 100)) + "'");
     }
     const std::string commit(left);
+    if (!IsSafeRefName(name)) continue;  // git never makes such names: a hostile server's
     if (name == "HEAD") {
       refs.head_commit = commit;
     } else if (name.substr(0, 11) == "refs/heads/") {
@@ -171,12 +187,12 @@ std::vector<std::string> NearestTags(const RemoteRefs& refs, std::string_view su
   std::vector<std::tuple<size_t, bool, std::string>> scored;  // distance, other folder, name
   size_t seen = 0;
   for (const auto& [tag, commit] : refs.tags) {
-    if (++seen > 100000) break;
+    if (++seen > 10000) break;  // bounded work for a hostile server's refs
     const bool ours = !prefixed.empty() && tag.compare(0, prefixed.size(), prefixed) == 0;
     const std::string_view bare =
         ours ? std::string_view(tag).substr(prefixed.size()) : std::string_view(tag);
-    if (bare.size() > 200) continue;
-    scored.emplace_back(EditDistance(bare, version.substr(0, 200)), !ours && !prefixed.empty(),
+    if (bare.size() > 100) continue;
+    scored.emplace_back(EditDistance(bare, version.substr(0, 100)), !ours && !prefixed.empty(),
                         tag);
   }
   std::sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) {

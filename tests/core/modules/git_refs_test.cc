@@ -33,6 +33,12 @@ TEST(GitRefsTest, ParsesHeadBranchesAndPeeledTags) {
   EXPECT_EQ(refs.branches.at("dev"), B);
   EXPECT_EQ(refs.tags.at("mod/v1.0.0"), D);  // the annotated tag's commit
   EXPECT_FALSE(ParseLsRemote("zz\trefs/heads/x\n").ok());
+  // Names git never makes are left out: they would reach messages and the state folder.
+  Result<RemoteRefs> odd =
+      ParseLsRemote(A + "\trefs/tags/v1\r\n" + A + "\trefs/heads/a b\n" + A + "\trefs/tags/ok\n");
+  ASSERT_TRUE(odd.ok());
+  EXPECT_EQ(odd->tags.size(), 1u);
+  EXPECT_TRUE(odd->branches.empty());
   EXPECT_FALSE(ParseLsRemote("no tab here\n").ok());
 }
 
