@@ -84,6 +84,14 @@ Result<fs::path> MakeTemporaryFolder(const fs::path& root) {
   return fs::path(templ);
 }
 
+// Whether git failed because the server wanted credentials or refused them.
+bool IsAuthFailure(const GitOutput& output) {
+  auto has = [&](const char* text) { return output.err.find(text) != std::string::npos; };
+  return has("could not read Username") || has("could not read Password") ||
+         has("Authentication failed") || has("terminal prompts disabled") || has(" 401") ||
+         has(" 403") || has("Permission denied (publickey") || has("Host key verification failed");
+}
+
 // What git's failure means for the user: credentials, a missing repository, a stalled server.
 std::string Advice(const GitOutput& output, bool has_token) {
   const std::string& err = output.err;
@@ -91,9 +99,7 @@ std::string Advice(const GitOutput& output, bool has_token) {
   if (output.timed_out) {
     return "; git did not finish in time (a stalled or very slow server); try again later";
   }
-  if (has("could not read Username") || has("could not read Password") ||
-      has("Authentication failed") || has("terminal prompts disabled") || has(" 401") ||
-      has(" 403") || has("Permission denied (publickey") || has("Host key verification failed")) {
+  if (IsAuthFailure(output)) {
     if (has_token) {
       return "; the server refused the token given: check that it is valid and may read this "
              "repository";
@@ -134,9 +140,7 @@ Result<RemoteRefs> ListRemote(const GitModuleRef& ref, const FetchOptions& optio
       RunGit({"ls-remote", "--symref", ref.url}, {}, options.token, limits.command);
   if (!output.ok()) return output.status();
   *git_suffix = false;
-  if (!output->success && ref.try_git_suffix && !output->timed_out &&
-      Advice(*output, !options.token.empty()).find("credentials") == std::string::npos &&
-      Advice(*output, !options.token.empty()).find("token") == std::string::npos) {
+  if (!output->success && ref.try_git_suffix && !output->timed_out && !IsAuthFailure(*output)) {
     Result<GitOutput> retry =
         RunGit({"ls-remote", "--symref", ref.url + ".git"}, {}, options.token, limits.command);
     if (!retry.ok()) return retry.status();
@@ -333,6 +337,32 @@ Status FetchAndStore(const fs::path& root, const GitModuleRef& ref, const std::s
   return {};
 }
 
+// What reaches git's command line must not look like an option or leave the repository, also
+// when the reference was not made by ParseModuleRef (a lock file, an embedder).
+Status CheckRef(const GitModuleRef& ref) {
+  auto bad = [&](const std::string& what) {
+    return Status::Usage("the git module reference " + Shown(ref) + " is malformed: " + what);
+  };
+  if (ref.url.find("://") == std::string::npos || ref.url.front() == '-') {
+    return bad("its URL has no scheme");
+  }
+  if (!ref.version.empty() && ref.version.front() == '-') return bad("its version starts with '-'");
+  for (char c : ref.url + ref.subpath + ref.version) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) return bad("it has a control character");
+  }
+  if (ref.subpath.empty()) return {};
+  for (const auto& part : fs::path(ref.subpath)) {
+    const std::string text = part.string();
+    if (text.empty() || text == "." || text == ".." || text == "/" || text.front() == '-') {
+      return bad("its subfolder has an empty, '.', '..', '/' or '-' part");
+    }
+  }
+  if (ref.subpath.back() == '/' || ref.subpath.find("//") != std::string::npos) {
+    return bad("its subfolder has an empty part");
+  }
+  return {};
+}
+
 Result<FetchedModule> Finish(const fs::path& checkout, const Resolution& resolution) {
   FetchedModule fetched;
   fetched.dir = checkout;
@@ -366,6 +396,7 @@ Result<FetchedModule> FetchGitModule(const GitModuleRef& ref, const FetchOptions
                           std::string(pinned_commit.substr(0, 64)) +
                           "'; run host install again to pin it");
   }
+  if (Status s = CheckRef(ref); !s.ok()) return s;
   const fs::path root = options.state_dir / "modules" / "git";
   std::optional<RememberedResolution> remembered = ReadRemembered(root, ref);
   bool git_suffix = remembered && remembered->git_suffix;

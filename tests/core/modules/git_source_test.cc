@@ -206,6 +206,21 @@ TEST_F(GitSourceTest, PinnedCommitWinsOverWhatTheVersionNamesNow) {
   EXPECT_NE(bad.find("is not a full commit"), std::string::npos) << bad;
 }
 
+TEST_F(GitSourceTest, ReferencesNotMadeByTheParserAreChecked) {
+  GitModuleRef ref = Ref("github.com/acme/modules/probe@v1.0.0");
+  for (const char* subpath : {"../probe", "/etc", "-x", "probe/./x", "probe//x"}) {
+    GitModuleRef bad = ref;
+    bad.subpath = subpath;
+    EXPECT_NE(FetchError(bad).find("is malformed"), std::string::npos) << subpath;
+  }
+  GitModuleRef option = ref;
+  option.version = "--upload-pack=touch /tmp/x";
+  EXPECT_NE(FetchError(option).find("starts with '-'"), std::string::npos);
+  GitModuleRef no_scheme = ref;
+  no_scheme.url = "-oProxyCommand=x";
+  EXPECT_NE(FetchError(no_scheme).find("no scheme"), std::string::npos);
+}
+
 TEST_F(GitSourceTest, WrongTagListsTheNearestTags) {
   const std::string error = FetchError(Ref("github.com/acme/modules/probe@v1.9.0"));
   EXPECT_NE(error.find("github.com/acme/modules has no tag 'v1.9.0' for the module in probe/"),
