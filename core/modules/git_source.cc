@@ -74,8 +74,9 @@ Result<fs::path> MakeTemporaryFolder(const fs::path& root) {
   std::error_code error;
   SweepOldTemporaryFolders(root / "tmp");
   fs::create_directories(root / "tmp", error);
-  if (error)
+  if (error) {
     return Status::Failed("cannot create " + (root / "tmp").string() + ": " + error.message());
+  }
   std::string templ = (root / "tmp" / "fetch-XXXXXX").string();
   if (mkdtemp(templ.data()) == nullptr) {
     return Status::Failed("cannot create a folder in " + (root / "tmp").string() + ": " +
@@ -109,6 +110,10 @@ std::string Advice(const GitOutput& output, bool has_token) {
   }
   if (has("not found") || has(" 404") || has("does not appear to be a git repository")) {
     return "; check the reference: the repository does not exist or is private";
+  }
+  if (has("not our ref") || has("couldn't find remote ref") || has("unadvertised object")) {
+    return "; the server does not have that commit or ref (removed or force-pushed?); run host "
+           "update to pin what the version names now";
   }
   if (has("larger than the limit") || has("File too large")) {
     return "; the repository is larger than host fetches for a module";
@@ -221,8 +226,9 @@ Status CheckModuleFolder(const fs::path& repo, const GitModuleRef& ref, const st
                             " MiB; host refuses modules that large");
     }
   }
-  if (error)
+  if (error) {
     return Status::Failed("cannot read the checkout of " + Shown(ref) + ": " + error.message());
+  }
   return {};
 }
 
@@ -321,14 +327,16 @@ Status FetchAndStore(const fs::path& root, const GitModuleRef& ref, const std::s
   std::error_code error;
   if (ref.subpath.empty()) {
     fs::remove_all(repo / ".git", error);
-    if (error)
+    if (error) {
       return Status::Failed("cannot clean the checkout of " + Shown(ref) + ": " + error.message());
+    }
   }
   const fs::path checkout = CheckoutPath(root, commit, ref.subpath);
   fs::create_directories(checkout.parent_path(), error);
-  if (error)
+  if (error) {
     return Status::Failed("cannot create " + checkout.parent_path().string() + ": " +
                           error.message());
+  }
   // One rename: readers see the whole folder or none; a racing process's copy is equal.
   if (rename(module.c_str(), checkout.c_str()) != 0 && !IsStored(checkout)) {
     return Status::Failed("cannot store the checkout of " + Shown(ref) + " at " +

@@ -202,6 +202,9 @@ TEST_F(GitSourceTest, PinnedCommitWinsOverWhatTheVersionNamesNow) {
   EXPECT_EQ(current.resolved, "probe/v1.2.0");
   EXPECT_NE(current.hash, pinned.hash);
   EXPECT_EQ(Fetch(Ref("github.com/acme/modules/probe@v1"), current.pin).resolved, "probe/v1.2.0");
+  const std::string gone =
+      FetchError(Ref("github.com/acme/modules/probe@v1"), std::string(40, '7'));
+  EXPECT_NE(gone.find("the server does not have that commit or ref"), std::string::npos) << gone;
   const std::string bad = FetchError(Ref("github.com/acme/modules/probe@v1"), "abc");
   EXPECT_NE(bad.find("is not a full commit"), std::string::npos) << bad;
 }
