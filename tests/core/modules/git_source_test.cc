@@ -4,6 +4,7 @@
 
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -300,6 +301,34 @@ TEST_F(GitSourceTest, ConcurrentFetchesOfOneModuleBothSucceed) {
   EXPECT_EQ(first->dir, second->dir);
   EXPECT_EQ(first->hash, second->hash);
   EXPECT_TRUE(fs::is_empty(fs::path(state_) / "modules/git/tmp"));
+}
+
+TEST_F(GitSourceTest, ConcurrentProcessesStoreOneCheckout) {
+  const GitModuleRef ref = Ref("github.com/acme/modules/probe@v1.0.0");
+  std::vector<pid_t> children;
+  for (int i = 0; i < 4; ++i) {
+    const pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      Result<FetchedModule> fetched = FetchGitModule(ref, options_);
+      _exit(fetched.ok() && fs::exists(fetched->dir / "module.json") ? 0 : 1);
+    }
+    children.push_back(pid);
+  }
+  for (pid_t pid : children) {
+    int status = 0;
+    ASSERT_EQ(waitpid(pid, &status, 0), pid);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  }
+  std::vector<std::string> checkouts;
+  for (const auto& entry : fs::directory_iterator(fs::path(state_) / "modules/git/checkouts")) {
+    checkouts.push_back(entry.path().filename().string());
+  }
+  ASSERT_EQ(checkouts.size(), 1u);
+  EXPECT_EQ(checkouts[0].substr(0, 40), server_->Commit("probe/v1.0.0"));
+  EXPECT_TRUE(fs::is_empty(fs::path(state_) / "modules/git/tmp"));
+  FetchedModule fetched = Fetch(ref);
+  EXPECT_EQ(Files(fetched.dir), (std::vector<std::string>{"module.json", "probe.c"}));
 }
 
 TEST_F(GitSourceTest, OfflineWithNothingStoredSaysWhatToDo) {
