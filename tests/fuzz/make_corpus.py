@@ -274,6 +274,27 @@ def source_index():
         record(b"a", 1, 0))
 
 
+def module_ref():
+    refs = {
+        "github": "github.com/acme/modules/pulumi@v1.2.0",
+        "constraint": "https://github.com/acme/modules/probe@v1",
+        "gitlab-subgroup": "gitlab.com/g/sub/repo.git/mod@main",
+        "ssh-port": "ssh://git@host.example:2222/acme/modules.git/probe@3f2a9c1",
+        "scp": "git@github.com:acme/modules/probe@v1.0.0",
+        "other-host": "git.example.org/a/b/c.git/d/e@feature/x-1",
+        "oci-tag": "oci://127.0.0.1:5000/acme/pulumi:1.2.0",
+        "oci-both": "oci://ghcr.io/a/b/c:v1@" + D2,
+        "dotdot": "github.com/acme/m/../x",
+        "local": "./mods/a/b",
+    }
+    for name, text in refs.items():
+        put("module_ref", name, text)
+    put("module_ref", "rewrite", "github.com/acme => http://127.0.0.1:8080/git/acme\n"
+        "github.com => mirror.example/gh\n===\ngithub.com/acme/modules/probe@v1")
+    put("module_ref", "rewrite-deep", "github.com/acme/modules/probe => http://h/p.git\n===\n"
+        "github.com/acme/modules/probe/inner@v2")
+
+
 def oci_layout(layout):
     """Seeds from a real OCI layout: its index.json and every JSON blob (manifests and configs),
     and its layers under 4 KB."""
@@ -300,5 +321,6 @@ if __name__ == "__main__":
     wire_value()
     store_size_index()
     source_index()
+    module_ref()
     if len(sys.argv) > 1:
         oci_layout(sys.argv[1])
