@@ -31,7 +31,8 @@ constexpr long kReceiveBufferSize = 1L << 20;
 constexpr char kUserAgent[] = "host/0.1";
 // A request answered 429, 500, 502, 503 or 504 is tried this many times in all, waiting what the
 // registry's Retry-After says (in seconds, at most kMaxRetryAfter), else kFirstBackoff, doubled
-// after each try. Every request made here is a GET, so repeating it is safe.
+// after each try. Repeating is safe: a GET or HEAD, a PUT of content named by its digest, or a
+// POST that opens another upload.
 constexpr int kMaxTries = 4;
 constexpr std::chrono::milliseconds kFirstBackoff{500};
 constexpr std::chrono::seconds kMaxRetryAfter{30};
@@ -58,6 +59,13 @@ struct Authorization {
   std::string password;  // Basic authentication when username is set
 };
 
+// What a request sends besides a GET: its method and body (pushes only).
+struct Outgoing {
+  const char* method = "GET";  // "HEAD", "POST" or "PUT"
+  std::string_view body;
+  std::string content_type;  // of body; empty: none
+};
+
 // What came back from one HTTP exchange.
 struct Response {
   long status = 0;
@@ -65,6 +73,8 @@ struct Response {
   std::string content_type;
   std::string www_authenticate;
   std::string retry_after;  // the Retry-After header, or empty
+  std::string location;     // the Location header (uploads), or empty
+  std::string digest;       // the Docker-Content-Digest header, or empty
   std::string url;          // the effective URL, after redirects
   bool timed_out = false;   // the transfer failed because the server went silent
   int tries = 1;            // how many times the request was sent
@@ -277,14 +287,16 @@ struct RegistryClient::State {
   Status Transfer(const std::string& url, const Endpoint& endpoint,
                   const std::vector<std::string>& headers, const Authorization& auth,
                   BlobWriter* sink, int64_t limit, Response* response,
-                  std::string_view unreachable_note = "");
+                  std::string_view unreachable_note = "", const Outgoing* out = nullptr);
   // Transfer to an endpoint, finding the scheme of an insecure registry.
   Status Send(const Endpoint& endpoint, const std::string& path, const std::string& accept,
-              const Authorization& auth, BlobWriter* sink, int64_t limit, Response* response);
+              const Authorization& auth, BlobWriter* sink, int64_t limit, Response* response,
+              const Outgoing* out = nullptr);
   // Send with authentication: answers a 401 challenge once, then remembers what worked.
+  // out, when set, makes it a push: the token asks for the push scope too.
   Result<Response> Request(const Endpoint& endpoint, const ImageReference& ref,
                            const std::string& path, const std::string& accept, BlobWriter* sink,
-                           int64_t limit);
+                           int64_t limit, const Outgoing* out = nullptr);
   // What answers a WWW-Authenticate challenge: Basic credentials, or a token from the realm.
   Result<Authorization> Authenticate(const Endpoint& endpoint, const std::string& challenge_text,
                                      const std::string& scope);
@@ -316,7 +328,8 @@ std::vector<Endpoint> RegistryClient::State::EndpointsFor(const std::string& reg
 Status RegistryClient::State::Transfer(const std::string& url, const Endpoint& endpoint,
                                        const std::vector<std::string>& headers,
                                        const Authorization& auth, BlobWriter* sink, int64_t limit,
-                                       Response* response, std::string_view unreachable_note) {
+                                       Response* response, std::string_view unreachable_note,
+                                       const Outgoing* out) {
   CURL* handle = handles.Take();
   if (handle == nullptr) return Status::Failed("cannot initialize libcurl");
   curl_easy_reset(handle);
@@ -328,6 +341,10 @@ Status RegistryClient::State::Transfer(const std::string& url, const Endpoint& e
   context.limit = limit;
   curl_slist* header_list = nullptr;
   for (const auto& header : headers) header_list = curl_slist_append(header_list, header.c_str());
+  if (out != nullptr && !out->content_type.empty()) {
+    header_list = curl_slist_append(header_list, ("Content-Type: " + out->content_type).c_str());
+  }
+  header_list = curl_slist_append(header_list, "Expect:");  // no 100-continue round trip
   if (!auth.bearer.empty()) {
     header_list = curl_slist_append(header_list, ("Authorization: Bearer " + auth.bearer).c_str());
   }
@@ -348,6 +365,16 @@ Status RegistryClient::State::Transfer(const std::string& url, const Endpoint& e
   curl_easy_setopt(handle, CURLOPT_ERRORBUFFER, error_buffer);
   curl_easy_setopt(handle, CURLOPT_WRITEFUNCTION, OnWrite);
   curl_easy_setopt(handle, CURLOPT_WRITEDATA, &context);
+  const std::string method = out != nullptr ? out->method : "GET";
+  if (method == "HEAD") {
+    curl_easy_setopt(handle, CURLOPT_NOBODY, 1L);
+  } else if (method != "GET") {
+    curl_easy_setopt(handle, CURLOPT_CUSTOMREQUEST, out->method);
+    // Never null: a null body would make libcurl read the request body from stdin.
+    curl_easy_setopt(handle, CURLOPT_POSTFIELDS, out->body.empty() ? "" : out->body.data());
+    curl_easy_setopt(handle, CURLOPT_POSTFIELDSIZE_LARGE,
+                     static_cast<curl_off_t>(out->body.size()));
+  }
   if (!auth.username.empty()) {
     curl_easy_setopt(handle, CURLOPT_HTTPAUTH, static_cast<long>(CURLAUTH_BASIC));
     curl_easy_setopt(handle, CURLOPT_USERNAME, auth.username.c_str());
@@ -370,7 +397,7 @@ Status RegistryClient::State::Transfer(const std::string& url, const Endpoint& e
       const std::string what =
           context.decided ? " stopped sending for " : " did not answer within ";
       status = Status::Failed(endpoint.Name() + what + std::to_string(timeout) + " s" +
-                              std::string(unreachable_note) + ": GET " + url +
+                              std::string(unreachable_note) + ": " + method + " " + url +
                               "; raise \"registry_timeout\" in " + where + " to wait longer");
     }
     bool unreachable = code == CURLE_COULDNT_CONNECT || code == CURLE_COULDNT_RESOLVE_HOST ||
@@ -379,8 +406,8 @@ Status RegistryClient::State::Transfer(const std::string& url, const Endpoint& e
     if (status.ok()) {
       status = Status::Failed(
           endpoint.Name() +
-          (unreachable ? " unreachable" + std::string(unreachable_note) + ": " : ": ") + "GET " +
-          url + ": " + (detail.empty() ? std::string(curl_easy_strerror(code)) : detail));
+          (unreachable ? " unreachable" + std::string(unreachable_note) + ": " : ": ") + method +
+          " " + url + ": " + (detail.empty() ? std::string(curl_easy_strerror(code)) : detail));
     }
   } else {
     curl_easy_getinfo(handle, CURLINFO_RESPONSE_CODE, &response->status);
@@ -390,6 +417,8 @@ Status RegistryClient::State::Transfer(const std::string& url, const Endpoint& e
     response->content_type = Header(handle, "Content-Type");
     response->www_authenticate = Header(handle, "WWW-Authenticate");
     response->retry_after = Header(handle, "Retry-After");
+    response->location = Header(handle, "Location");
+    response->digest = Header(handle, "Docker-Content-Digest");
   }
   curl_easy_setopt(handle, CURLOPT_HTTPHEADER, nullptr);
   curl_slist_free_all(header_list);
@@ -399,10 +428,15 @@ Status RegistryClient::State::Transfer(const std::string& url, const Endpoint& e
 
 Status RegistryClient::State::Send(const Endpoint& endpoint, const std::string& path,
                                    const std::string& accept, const Authorization& auth,
-                                   BlobWriter* sink, int64_t limit, Response* response) {
+                                   BlobWriter* sink, int64_t limit, Response* response,
+                                   const Outgoing* out) {
   const std::vector<std::string> headers = {"Accept: " + accept};
+  // An absolute path is an upload URL the registry gave (Location), used as it is.
+  if (path.rfind("http://", 0) == 0 || path.rfind("https://", 0) == 0) {
+    return Transfer(path, endpoint, headers, auth, sink, limit, response, "", out);
+  }
   if (endpoint.mirror || !endpoint.insecure) {
-    return Transfer(endpoint.base + path, endpoint, headers, auth, sink, limit, response);
+    return Transfer(endpoint.base + path, endpoint, headers, auth, sink, limit, response, "", out);
   }
   // An insecure registry: https without verification first, then plain http, as Docker does; the
   // scheme that answers is remembered.
@@ -424,7 +458,7 @@ Status RegistryClient::State::Send(const Endpoint& endpoint, const std::string& 
     const bool last = scheme == schemes.back();
     Status status =
         Transfer(scheme + "://" + endpoint.base + path, endpoint, headers, auth, sink, limit,
-                 response, last && schemes.size() > 1 ? " over https and http" : "");
+                 response, last && schemes.size() > 1 ? " over https and http" : "", out);
     if (status.ok()) {
       std::lock_guard<std::mutex> lock(mutex);
       this->schemes[endpoint.host] = scheme;
@@ -453,8 +487,10 @@ Status RegistryClient::State::Send(const Endpoint& endpoint, const std::string& 
 
 Result<Response> RegistryClient::State::Request(const Endpoint& endpoint, const ImageReference& ref,
                                                 const std::string& path, const std::string& accept,
-                                                BlobWriter* sink, int64_t limit) {
-  const std::string scope = "repository:" + ref.repository + ":pull";
+                                                BlobWriter* sink, int64_t limit,
+                                                const Outgoing* out) {
+  const std::string scope =
+      "repository:" + ref.repository + (out != nullptr ? ":pull,push" : ":pull");
   const std::string key = endpoint.base + " " + scope;
   Authorization auth;
   {
@@ -470,7 +506,9 @@ Result<Response> RegistryClient::State::Request(const Endpoint& endpoint, const 
     Response response;
     for (int tries = 1;; ++tries) {
       response = Response();
-      if (Status s = Send(endpoint, path, accept, auth, sink, limit, &response); !s.ok()) return s;
+      if (Status s = Send(endpoint, path, accept, auth, sink, limit, &response, out); !s.ok()) {
+        return s;
+      }
       response.tries = tries;
       if (!IsRetryable(response.status) || tries == kMaxTries) break;
       std::this_thread::sleep_for(RetryDelay(response.retry_after, tries));
@@ -697,6 +735,101 @@ Status RegistryClient::FetchBlob(const ImageReference& ref, const Descriptor& bl
     failures.push_back(committed.Prefixed(from));
   }
   return CombineFailures(failures);
+}
+
+namespace {
+
+// The upload URL a registry's Location names, made absolute against the URL that was asked.
+std::string AbsoluteLocation(const std::string& location, const std::string& asked) {
+  if (location.rfind("http://", 0) == 0 || location.rfind("https://", 0) == 0) return location;
+  const auto scheme = asked.find("://");
+  const auto path = asked.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  return asked.substr(0, path) + (location.empty() || location[0] != '/' ? "/" : "") + location;
+}
+
+}  // namespace
+
+Result<bool> RegistryClient::HasBlob(const ImageReference& ref, std::string_view digest) {
+  if (Status s = CheckDigest(digest); !s.ok()) return s;
+  const Endpoint endpoint = state_->EndpointsFor(ref.registry).back();
+  Outgoing head;
+  head.method = "HEAD";
+  Result<Response> response =
+      state_->Request(endpoint, ref, "/v2/" + ref.repository + "/blobs/" + std::string(digest),
+                      "*/*", nullptr, -1, &head);
+  if (!response.ok()) return response.status();
+  if (response->status == 200) return true;
+  if (response->status == 404) return false;
+  if (response->status == 401 || response->status == 403) {
+    return state_->AuthFailure(endpoint, *response);
+  }
+  return state_->HttpFailure(endpoint, *response);
+}
+
+Status RegistryClient::PushBlob(const ImageReference& ref, std::string_view digest,
+                                std::string_view bytes) {
+  if (Status s = CheckDigest(digest); !s.ok()) return s;
+  if (DigestOf(bytes) != digest) {
+    return Status::Failed("blob to push does not match its digest " + std::string(digest));
+  }
+  Result<bool> has = HasBlob(ref, digest);
+  if (!has.ok()) return has.status().Prefixed("blob " + std::string(digest) + ": ");
+  if (*has) return {};
+  const Endpoint endpoint = state_->EndpointsFor(ref.registry).back();
+  const std::string what =
+      "pushing blob " + std::string(digest) + " to " + ref.registry + "/" + ref.repository + ": ";
+  Outgoing post;
+  post.method = "POST";
+  Result<Response> opened = state_->Request(
+      endpoint, ref, "/v2/" + ref.repository + "/blobs/uploads/", "*/*", nullptr, -1, &post);
+  if (!opened.ok()) return opened.status().Prefixed(what);
+  if (opened->status == 401 || opened->status == 403) {
+    return state_->AuthFailure(endpoint, *opened).Prefixed(what);
+  }
+  if (opened->status != 202 || opened->location.empty()) {
+    return state_->HttpFailure(endpoint, *opened).Prefixed(what + "opening the upload: ");
+  }
+  std::string url = AbsoluteLocation(opened->location, opened->url);
+  url += (url.find('?') == std::string::npos ? "?" : "&") + std::string("digest=") +
+         std::string(digest);
+  Outgoing put;
+  put.method = "PUT";
+  put.body = bytes;
+  put.content_type = "application/octet-stream";
+  Result<Response> stored = state_->Request(endpoint, ref, url, "*/*", nullptr, -1, &put);
+  if (!stored.ok()) return stored.status().Prefixed(what);
+  if (stored->status == 401 || stored->status == 403) {
+    return state_->AuthFailure(endpoint, *stored).Prefixed(what);
+  }
+  if (stored->status != 201) return state_->HttpFailure(endpoint, *stored).Prefixed(what);
+  return {};
+}
+
+Result<std::string> RegistryClient::PutManifest(const ImageReference& ref, std::string_view tag,
+                                                std::string_view media_type,
+                                                std::string_view body) {
+  const Endpoint endpoint = state_->EndpointsFor(ref.registry).back();
+  const std::string digest = DigestOf(body);
+  const std::string identifier = tag.empty() ? digest : std::string(tag);
+  const std::string what = "pushing manifest " + digest + " to " + ref.registry + "/" +
+                           ref.repository + ":" + identifier + ": ";
+  Outgoing put;
+  put.method = "PUT";
+  put.body = body;
+  put.content_type = std::string(media_type);
+  Result<Response> response =
+      state_->Request(endpoint, ref, "/v2/" + ref.repository + "/manifests/" + identifier, "*/*",
+                      nullptr, -1, &put);
+  if (!response.ok()) return response.status().Prefixed(what);
+  if (response->status == 401 || response->status == 403) {
+    return state_->AuthFailure(endpoint, *response).Prefixed(what);
+  }
+  if (response->status != 201) return state_->HttpFailure(endpoint, *response).Prefixed(what);
+  if (!response->digest.empty() && response->digest != digest) {
+    return Status::Failed(what + "the registry stored it as " + response->digest +
+                          "; it changed the document, so its digest cannot be pinned");
+  }
+  return digest;
 }
 
 }  // namespace host::images

@@ -46,6 +46,20 @@ class RegistryClient {
   // stored. Does nothing if store has the blob already.
   Status FetchBlob(const ImageReference& ref, const Descriptor& blob, const ContentStore& store);
 
+  // Pushes go to the registry itself (never a mirror), authenticated with the push scope.
+
+  // Whether ref's repository holds the blob digest (a HEAD request).
+  Result<bool> HasBlob(const ImageReference& ref, std::string_view digest);
+
+  // Uploads bytes as the blob digest of ref's repository (POST, then one PUT ?digest=), unless
+  // the registry has it already. Bytes that do not hash to digest are refused before sending.
+  Status PushBlob(const ImageReference& ref, std::string_view digest, std::string_view bytes);
+
+  // Stores a manifest or index of media_type in ref's repository under tag (by its digest when
+  // tag is empty); its blobs and children must be there. Returns its digest ("sha256:...").
+  Result<std::string> PutManifest(const ImageReference& ref, std::string_view tag,
+                                  std::string_view media_type, std::string_view body);
+
   // The configuration in use.
   const Config& config() const;
 
