@@ -1,0 +1,90 @@
+// Modules as OCI artifacts: publishing a module folder to a registry as an image index, fetching
+// one into the state folder, and storing signature bytes beside it.
+//
+// The artifact (all documents are pushed as sent; Debian's docker-registry keeps them so):
+//   index (application/vnd.oci.image.index.v1+json, artifactType application/vnd.host.module.v1,
+//          annotations org.opencontainers.image.{version,source,revision,licenses} when known)
+//   ├─ source manifest (annotation vnd.host.module.part=source): layers
+//   │    [0] the module's files, a deterministic tar.gz (kModuleSourceType)
+//   │    [1] the module's schema JSON, readable without loading code (kModuleSchemaType)
+//   └─ one binary manifest per platform (platform {os, architecture}; annotations
+//        vnd.host.module.part=binary, the ABI version, glibc version and object path): layer
+//        [0] the prebuilt shared object (kModuleBinaryType)
+// Every child's config is the OCI empty descriptor ("{}").
+#ifndef HOST_MODULES_OCI_MODULE_H_
+#define HOST_MODULES_OCI_MODULE_H_
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/base/status.h"
+#include "core/images/registry_client.h"
+#include "core/modules/fetched_module.h"
+#include "core/modules/module_ref.h"
+
+namespace host::modules {
+
+// Media types and annotation keys of the artifact.
+inline constexpr char kModuleArtifactType[] = "application/vnd.host.module.v1";
+inline constexpr char kModuleSourceType[] = "application/vnd.host.module.source.v1.tar+gzip";
+inline constexpr char kModuleSchemaType[] = "application/vnd.host.module.schema.v1+json";
+inline constexpr char kModuleBinaryType[] = "application/vnd.host.module.binary.v1";
+inline constexpr char kModuleSignatureArtifactType[] = "application/vnd.host.module.signature.v1";
+inline constexpr char kModuleSignatureType[] = "application/vnd.host.module.signature.v1.sshsig";
+inline constexpr char kPartAnnotation[] = "vnd.host.module.part";      // "source" or "binary"
+inline constexpr char kAbiAnnotation[] = "vnd.host.module.abi";        // HOST_ABI_VERSION, decimal
+inline constexpr char kGlibcAnnotation[] = "vnd.host.module.glibc";    // glibc it was built on
+inline constexpr char kObjectAnnotation[] = "vnd.host.module.object";  // module.json's "object"
+
+// What to publish and where.
+struct PublishRequest {
+  std::filesystem::path module_dir;  // the folder holding module.json
+  OciModuleRef target;               // registry, repository and tag (the version); no digest
+  std::string schema_json;           // the module's schema (host -m DIR functions --json)
+  std::filesystem::path prebuilt;    // the built shared object for this host; empty: none
+  std::string object;                // its path relative to module_dir (module.json's "object")
+  std::string licenses;              // SPDX expression for the annotation; empty: left out
+  bool allow_dirty = false;          // publish a git tree with uncommitted changes
+  bool force = false;                // move an existing tag that holds other content
+};
+
+// Publishes request.module_dir as an index tagged request.target.tag. Pushes only the blobs the
+// registry lacks, then the children, then the index. Refuses a git tree with uncommitted changes
+// under the folder (unless allow_dirty) and an existing tag holding a different index (unless
+// force); the same content again is a success that pushes nothing. Returns
+// "REGISTRY/REPO:TAG@sha256:..." (the index digest, which a signature signs).
+Result<std::string> PublishModule(const PublishRequest& request, images::RegistryClient& client);
+
+// Stores signature bytes for the index index_digest of repo as an artifact tagged
+// "sha256-<hex>.sig" (Debian's registry has no referrers API). Replaces an earlier signature.
+Status PushSignature(images::RegistryClient& client, const OciModuleRef& repo,
+                     std::string_view index_digest, std::string_view signature_bytes);
+
+// The signature bytes stored for index_digest, or nullopt when there are none. Blobs pass
+// through the content store under state_dir, checked against their digests.
+Result<std::optional<std::string>> FetchSignature(images::RegistryClient& client,
+                                                  const OciModuleRef& repo,
+                                                  std::string_view index_digest,
+                                                  const std::filesystem::path& state_dir);
+
+// Fetches ref into options.state_dir/modules/oci/<index hex>/ (source/ holds the module,
+// schema.json its schema, prebuilt/ the shared object for this host when one matches its
+// platform, ABI and glibc). A digest (in ref or pinned_digest) that is stored needs no network;
+// a tag resolution is remembered under state_dir/modules/oci/tags and reused (offline too) unless
+// options.refresh. Every blob is checked against its digest and the source archive is unpacked
+// as untrusted input; on any failure nothing is stored.
+Result<FetchedModule> FetchOciModule(const OciModuleRef& ref, const FetchOptions& options,
+                                     images::RegistryClient& client,
+                                     std::string_view pinned_digest = "");
+
+// "REGISTRY/REPO" of ref, the form errors and results use.
+std::string OciRepositoryName(const OciModuleRef& ref);
+
+// The platform of this host as OCI names it ("amd64", "arm64", ...).
+std::string HostArchitecture();
+
+}  // namespace host::modules
+
+#endif  // HOST_MODULES_OCI_MODULE_H_

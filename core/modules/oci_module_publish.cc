@@ -1,0 +1,301 @@
+// PublishModule, PushSignature and FetchSignature (core/modules/oci_module.h).
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "core/base/subprocess.h"
+#include "core/images/content_store.h"
+#include "core/images/digest.h"
+#include "core/images/oci_manifest.h"
+#include "core/modules/module_archive.h"
+#include "core/modules/oci_module.h"
+#include "core/modules/oci_module_parts.h"
+#include "host/abi.h"
+
+namespace host::modules {
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+
+// The largest shared object and signature published or fetched.
+constexpr uint64_t kMaxBinaryBytes = uint64_t{512} << 20;
+constexpr int64_t kMaxSignatureBytes = 64 << 10;
+
+// A blob to push: its bytes and descriptor.
+struct Blob {
+  std::string bytes;
+  std::string media_type;
+  std::string digest;
+
+  json Descriptor(const std::map<std::string, std::string>& annotations = {}) const {
+    json out = {{"mediaType", media_type}, {"digest", digest}, {"size", bytes.size()}};
+    if (!annotations.empty()) out["annotations"] = annotations;
+    return out;
+  }
+};
+
+Blob MakeBlob(std::string bytes, std::string media_type) {
+  Blob blob;
+  blob.digest = images::DigestOf(bytes);
+  blob.bytes = std::move(bytes);
+  blob.media_type = std::move(media_type);
+  return blob;
+}
+
+// An OCI image manifest with the empty config, the given layers and annotations.
+Blob MakeManifest(const std::string& artifact_type, const Blob& empty, const json& layers,
+                  const std::map<std::string, std::string>& annotations) {
+  json manifest = {{"schemaVersion", 2},
+                   {"mediaType", images::kOciManifestType},
+                   {"artifactType", artifact_type},
+                   {"config", empty.Descriptor()},
+                   {"layers", layers}};
+  if (!annotations.empty()) manifest["annotations"] = annotations;
+  return MakeBlob(manifest.dump(), images::kOciManifestType);
+}
+
+// Runs git in dir; its trimmed stdout, or an error.
+Result<std::string> Git(const fs::path& dir, std::vector<std::string> args) {
+  SubprocessSpec spec;
+  spec.argv = {"git", "-C", dir.string()};
+  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+  spec.stdio = {ChildStream::Null(), ChildStream::Pipe(), ChildStream::Pipe()};
+  Result<SubprocessOutput> run = RunSubprocess(spec);
+  if (!run.ok()) return run.status();
+  if (!run->exit.success()) return Status::Failed(run->err);
+  std::string out = run->out;
+  while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+  return out;
+}
+
+// A remote URL without user information (a token in "https://user:token@host/..." is dropped).
+std::string WithoutCredentials(std::string url) {
+  const size_t scheme = url.find("://");
+  if (scheme == std::string::npos) return url;
+  const size_t at = url.find('@', scheme + 3);
+  const size_t slash = url.find('/', scheme + 3);
+  if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+    url.erase(scheme + 3, at - (scheme + 3) + 1);
+  }
+  return url;
+}
+
+// What git says about the module folder: its commit and remote, and whether it is clean.
+struct GitFacts {
+  bool in_work_tree = false;
+  std::string revision;
+  std::string source;
+  std::string changes;  // `git status --porcelain` under the folder; empty when clean
+};
+
+Result<GitFacts> ReadGitFacts(const fs::path& dir) {
+  GitFacts facts;
+  Result<std::string> inside = Git(dir, {"rev-parse", "--is-inside-work-tree"});
+  if (!inside.ok() || *inside != "true") return facts;
+  facts.in_work_tree = true;
+  if (Result<std::string> head = Git(dir, {"rev-parse", "HEAD"}); head.ok()) {
+    facts.revision = *head;
+  }
+  if (Result<std::string> origin = Git(dir, {"remote", "get-url", "origin"}); origin.ok()) {
+    facts.source = WithoutCredentials(*origin);
+  }
+  Result<std::string> status = Git(dir, {"status", "--porcelain", "--", "."});
+  if (!status.ok()) {
+    return status.status().Prefixed("git status in " + dir.string() + " failed: ");
+  }
+  facts.changes = *status;
+  return facts;
+}
+
+// The whole file, or an error naming it.
+Result<std::string> ReadWhole(const fs::path& file, uint64_t limit) {
+  std::error_code ec;
+  const uintmax_t size = fs::file_size(file, ec);
+  if (ec) return Status::Failed("cannot read " + file.string() + ": " + ec.message());
+  if (size > limit) {
+    return Status::Failed(file.string() + " is larger than " + std::to_string(limit) + " bytes");
+  }
+  std::ifstream in(file, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in && !in.eof()) return Status::Failed("cannot read " + file.string());
+  return bytes;
+}
+
+}  // namespace
+
+Result<std::string> PublishModule(const PublishRequest& request, images::RegistryClient& client) {
+  const OciModuleRef& target = request.target;
+  const std::string name = "oci://" + OciRepositoryName(target) + ":" + target.tag;
+  if (target.tag.empty() || !target.digest.empty()) {
+    return Status::Usage("publish needs a version tag and no digest: oci://" +
+                         OciRepositoryName(target) + ":VERSION");
+  }
+  const fs::path dir = request.module_dir;
+  std::error_code ec;
+  if (!fs::is_regular_file(dir / "module.json", ec)) {
+    return Status::Usage(dir.string() + " has no module.json; run publish in a module folder " +
+                         "or pass -m DIR");
+  }
+  Result<GitFacts> git = ReadGitFacts(dir);
+  if (!git.ok()) return git.status();
+  if (!git->changes.empty() && !request.allow_dirty) {
+    return Status::Usage(dir.string() + " has uncommitted changes:\n" + git->changes +
+                         "\ncommit them, or pass --allow-dirty to publish " + name + " as it is");
+  }
+
+  Result<std::vector<std::string>> files = ModuleSourceFiles(dir);
+  if (!files.ok()) return files.status();
+  Result<std::string> tarball = PackModuleSource(dir, *files);
+  if (!tarball.ok()) return tarball.status();
+
+  const Blob empty = MakeBlob("{}", kEmptyConfigType);
+  const Blob source = MakeBlob(std::move(*tarball), kModuleSourceType);
+  const Blob schema = MakeBlob(request.schema_json, kModuleSchemaType);
+  const Blob source_manifest = MakeManifest(
+      kModuleArtifactType, empty,
+      json::array({source.Descriptor({{"org.opencontainers.image.title", "source"}}),
+                   schema.Descriptor({{"org.opencontainers.image.title", "schema.json"}})}),
+      {{kPartAnnotation, "source"}});
+  std::vector<Blob> blobs = {empty, source, schema};
+  std::vector<Blob> children = {source_manifest};
+  json manifests = json::array({source_manifest.Descriptor({{kPartAnnotation, "source"}})});
+  if (!request.prebuilt.empty()) {
+    Result<std::string> object = ReadWhole(request.prebuilt, kMaxBinaryBytes);
+    if (!object.ok()) return object.status();
+    const Blob binary = MakeBlob(std::move(*object), kModuleBinaryType);
+    const std::map<std::string, std::string> facts = {
+        {kPartAnnotation, "binary"},
+        {kAbiAnnotation, std::to_string(HOST_ABI_VERSION)},
+        {kGlibcAnnotation, HostGlibcVersion()},
+        {kObjectAnnotation,
+         request.object.empty() ? request.prebuilt.filename().string() : request.object}};
+    const Blob platform_manifest = MakeManifest(
+        kModuleArtifactType, empty,
+        json::array({binary.Descriptor(
+            {{"org.opencontainers.image.title", request.prebuilt.filename().string()}})}),
+        facts);
+    json descriptor = platform_manifest.Descriptor(facts);
+    descriptor["platform"] = {{"os", "linux"}, {"architecture", HostArchitecture()}};
+    manifests.push_back(descriptor);
+    blobs.push_back(binary);
+    children.push_back(platform_manifest);
+  }
+  std::map<std::string, std::string> annotations = {
+      {"org.opencontainers.image.version", target.tag}};
+  if (!git->source.empty()) annotations["org.opencontainers.image.source"] = git->source;
+  if (!git->revision.empty()) annotations["org.opencontainers.image.revision"] = git->revision;
+  if (!request.licenses.empty()) {
+    annotations["org.opencontainers.image.licenses"] = request.licenses;
+  }
+  json index_json = {{"schemaVersion", 2},
+                     {"mediaType", images::kOciIndexType},
+                     {"artifactType", kModuleArtifactType},
+                     {"manifests", manifests},
+                     {"annotations", annotations}};
+  const Blob index = MakeBlob(index_json.dump(), images::kOciIndexType);
+  const std::string published = OciRepositoryName(target) + ":" + target.tag + "@" + index.digest;
+
+  const images::ImageReference ref = ToImageReference(target);
+  Result<images::FetchedManifest> existing = client.GetManifest(ref, target.tag);
+  if (existing.ok()) {
+    if (existing->digest == index.digest) return published;  // the same content: nothing to do
+    if (!request.force) {
+      return Status::Usage(name + " already holds " + existing->digest + ", not the " +
+                           index.digest + " being published; publish a new version, or pass " +
+                           "--force to move the tag");
+    }
+  } else if (!IsNotFound(existing.status())) {
+    return existing.status().Prefixed("publishing " + name + ": ");
+  }
+  for (const Blob& blob : blobs) {
+    if (Status s = client.PushBlob(ref, blob.digest, blob.bytes); !s.ok()) {
+      return s.Prefixed("publishing " + name + ": ");
+    }
+  }
+  for (const Blob& child : children) {
+    Result<std::string> pushed = client.PutManifest(ref, "", child.media_type, child.bytes);
+    if (!pushed.ok()) return pushed.status().Prefixed("publishing " + name + ": ");
+  }
+  Result<std::string> pushed = client.PutManifest(ref, target.tag, index.media_type, index.bytes);
+  if (!pushed.ok()) return pushed.status().Prefixed("publishing " + name + ": ");
+  return published;
+}
+
+namespace {
+
+// The tag a signature of index_digest is stored under: "sha256-<hex>.sig".
+Result<std::string> SignatureTag(std::string_view index_digest) {
+  if (Status s = images::CheckDigest(index_digest); !s.ok()) return s;
+  return "sha256-" + images::DigestHex(index_digest) + ".sig";
+}
+
+}  // namespace
+
+Status PushSignature(images::RegistryClient& client, const OciModuleRef& repo,
+                     std::string_view index_digest, std::string_view signature_bytes) {
+  Result<std::string> tag = SignatureTag(index_digest);
+  if (!tag.ok()) return tag.status();
+  if (signature_bytes.size() > static_cast<size_t>(kMaxSignatureBytes)) {
+    return Status::Usage("a signature is at most " + std::to_string(kMaxSignatureBytes) + " bytes");
+  }
+  const images::ImageReference ref = ToImageReference(repo);
+  const Blob empty = MakeBlob("{}", kEmptyConfigType);
+  const Blob signature = MakeBlob(std::string(signature_bytes), kModuleSignatureType);
+  json manifest = {{"schemaVersion", 2},
+                   {"mediaType", images::kOciManifestType},
+                   {"artifactType", kModuleSignatureArtifactType},
+                   {"config", empty.Descriptor()},
+                   {"layers", json::array({signature.Descriptor()})},
+                   {"annotations", {{"vnd.host.module.signed", std::string(index_digest)}}}};
+  const std::string what = "storing the signature of " + OciRepositoryName(repo) + "@" +
+                           std::string(index_digest) + ": ";
+  for (const Blob* blob : {&empty, &signature}) {
+    if (Status s = client.PushBlob(ref, blob->digest, blob->bytes); !s.ok()) {
+      return s.Prefixed(what);
+    }
+  }
+  Result<std::string> pushed =
+      client.PutManifest(ref, *tag, images::kOciManifestType, manifest.dump());
+  return pushed.ok() ? Status() : pushed.status().Prefixed(what);
+}
+
+Result<std::optional<std::string>> FetchSignature(images::RegistryClient& client,
+                                                  const OciModuleRef& repo,
+                                                  std::string_view index_digest,
+                                                  const fs::path& state_dir) {
+  Result<std::string> tag = SignatureTag(index_digest);
+  if (!tag.ok()) return tag.status();
+  const images::ImageReference ref = ToImageReference(repo);
+  Result<images::FetchedManifest> manifest = client.GetManifest(ref, *tag);
+  if (!manifest.ok()) {
+    if (IsNotFound(manifest.status())) return std::optional<std::string>();
+    return manifest.status();
+  }
+  const std::string what = "the signature " + OciRepositoryName(repo) + ":" + *tag + ": ";
+  json root = json::parse(manifest->body, nullptr, false);
+  const json* layer = nullptr;
+  if (root.is_object() && root.value("artifactType", "") == kModuleSignatureArtifactType &&
+      root.contains("layers") && root["layers"].is_array() && root["layers"].size() == 1 &&
+      root["layers"][0].is_object()) {
+    layer = &root["layers"][0];
+  }
+  if (layer == nullptr || !(*layer)["digest"].is_string() ||
+      !(*layer)["size"].is_number_integer()) {
+    return Status::Failed(what + "is not a module signature artifact");
+  }
+  images::Descriptor blob;
+  blob.digest = (*layer)["digest"].get<std::string>();
+  blob.size = (*layer)["size"].get<int64_t>();
+  if (blob.size < 0 || blob.size > kMaxSignatureBytes) {
+    return Status::Failed(what + "its signature is larger than " +
+                          std::to_string(kMaxSignatureBytes) + " bytes");
+  }
+  images::ContentStore store(state_dir);
+  if (Status s = client.FetchBlob(ref, blob, store); !s.ok()) return s.Prefixed(what);
+  Result<std::string> bytes = store.Read(blob.digest);
+  if (!bytes.ok()) return bytes.status().Prefixed(what);
+  return std::optional<std::string>(std::move(*bytes));
+}
+
+}  // namespace host::modules
