@@ -11,7 +11,7 @@
 
 #include "core/api/chain.h"
 #include "core/api/handles.h"
-#include "core/api/schema_json.h"
+#include "registry/schema_json.h"
 #include "registry/value_text.h"
 
 namespace {
@@ -165,7 +165,7 @@ char* host_engine_describe(host_engine* engine, const char* module, host_error**
                                     "' is not loaded; load it first (host_engine_load)"));
       return nullptr;
     }
-    const std::string json = host::api::SchemaJson(*info, engine->engine->registry());
+    const std::string json = host::SchemaJson(*info, engine->engine->registry());
     char* text = static_cast<char*>(std::malloc(json.size() + 1));
     if (text == nullptr) throw std::bad_alloc();
     std::memcpy(text, json.c_str(), json.size() + 1);

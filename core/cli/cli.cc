@@ -17,6 +17,7 @@
 #include "core/cli/call_target.h"
 #include "core/cli/help.h"
 #include "core/cli/module_serve_command.h"
+#include "core/cli/publish_command.h"
 #include "core/cli/serve_command.h"
 #include "core/engine/core_object_text.h"
 #include "core/engine/engine.h"
@@ -238,14 +239,15 @@ int Main(int argc, char** argv) {
   if (command == "call") return RunCall(rest, options);
   if (command == "init") return RunInit(rest);
   if (command == "install") return RunInstall(rest, options.module, options.quiet);
+  if (command == "publish") return RunPublish(rest, options);
   if (command == "codegen") return RunCodegen(rest, options.quiet);
   if (command == "cache") return RunCache(rest);
   if (command == "serve") return RunServe(rest, MakeEngineOptions(options));
   if (command == "module-serve") return RunModuleServe(rest);
-  return Report(Status::Usage(
-      "unknown command '" + command + "'" +
-      DidYouMean(command, {"functions", "call", "init", "install", "codegen", "cache", "serve"}) +
-      "\nRun 'host --help' for the commands."));
+  return Report(Status::Usage("unknown command '" + command + "'" +
+                              DidYouMean(command, {"functions", "call", "init", "install",
+                                                   "publish", "codegen", "cache", "serve"}) +
+                              "\nRun 'host --help' for the commands."));
 }
 
 }  // namespace host::cli

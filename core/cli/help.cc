@@ -32,6 +32,7 @@ Usage:
   host -m MODULE call [ARGUMENTS] FUNCTION [ARGUMENTS] [FUNCTION [ARGUMENTS]]...
   host init --name NAME [--sdk cpp|c] [DIR]
   host [-m MODULE] install SOURCE
+  host [-m DIR] publish oci://REGISTRY/NS/NAME:VERSION [--allow-dirty] [--force]
   host codegen --module MODULE --output FILE
   host cache du | prune [--keep SIZE] | verify [--repair]
   host serve --listen unix:///PATH | tcp://127.0.0.1:PORT [--token-file FILE]
@@ -42,6 +43,7 @@ Commands:
   call        Call a function, or a chain of functions, and print the result
   init        Create a new module that builds and runs as it is
   install     Add a dependency to a module and generate its typed client
+  publish     Publish a module (files, schema, this platform's binary) to an OCI registry
   codegen     Write the typed C++ client of a module (used by module builds)
   cache       Show or reduce what the state folder holds
   serve       Serve the engine over gRPC to other processes (host --engine, embedders)

@@ -499,5 +499,37 @@ TEST_F(OciModuleTest, SignaturesAreStoredBesideTheIndex) {
   EXPECT_TRUE(tagged.ok()) << tagged.status().message();
 }
 
+TEST_F(OciModuleTest, HostPublishBuildsLoadsAndPublishesAModuleFolder) {
+  const std::string home = (root_ / "home").string();
+  const std::vector<std::string> env = {"HOST_STATE_DIR=" + state_.string(), "HOME=" + home};
+  test::Ran init = test::RunHost(
+      {"-q", "init", "--name", "greeter", "--sdk", "c", (root_ / "greeter").string()}, env);
+  ASSERT_EQ(init.exit_code, 0) << init.err;
+  const std::string target = "oci://" + address_ + "/acme/greeter:0.1.0";
+  test::Ran published =
+      test::RunHost({"-q", "-m", (root_ / "greeter").string(), "publish", target}, env);
+  ASSERT_EQ(published.exit_code, 0) << published.err;
+  EXPECT_EQ(published.out.rfind(address_ + "/acme/greeter:0.1.0@sha256:", 0), 0u) << published.out;
+  // Again from inside the folder: the same digest, nothing to do.
+  test::Ran again = test::RunHost({"-q", "publish", target}, env, (root_ / "greeter").string());
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_EQ(again.out, published.out);
+
+  OciModuleRef ref = Ref("0.1.0");
+  ref.repository = "acme/greeter";
+  Result<FetchedModule> fetched = Fetch(ref);
+  ASSERT_TRUE(fetched.ok()) << fetched.status().message();
+  EXPECT_FALSE(fetched->prebuilt.empty());
+  EXPECT_FALSE(fs::exists(fetched->dir / "build"));
+  nlohmann::json schema =
+      nlohmann::json::parse(ReadAll(fetched->dir.parent_path() / "schema.json"), nullptr, false);
+  EXPECT_TRUE(Contains(schema.dump(), "hello")) << schema.dump();
+
+  test::Ran bad = test::RunHost(
+      {"-q", "-m", (root_ / "greeter").string(), "publish", "oci://" + address_ + "/greeter"}, env);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_TRUE(Contains(bad.err, ":VERSION")) << bad.err;
+}
+
 }  // namespace
 }  // namespace host::modules

@@ -1,10 +1,10 @@
-#include "core/api/schema_json.h"
+#include "registry/schema_json.h"
 
 #include <nlohmann/json.hpp>
 
 #include "registry/value_text.h"
 
-namespace host::api {
+namespace host {
 namespace {
 
 using nlohmann::ordered_json;
@@ -93,4 +93,4 @@ std::string SchemaJson(const ModuleInfo& module, const TypeRegistry& registry) {
   return out.dump();
 }
 
-}  // namespace host::api
+}  // namespace host

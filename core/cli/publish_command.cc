@@ -1,0 +1,143 @@
+#include "core/cli/publish_command.h"
+
+#include <iostream>
+
+#include "core/cli/call_target.h"
+#include "core/cli/cli.h"
+#include "core/images/config.h"
+#include "core/modules/oci_module_plugin.h"
+#include "registry/manifest.h"
+#include "registry/schema_json.h"
+
+namespace host::cli {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr char kPublishHelp[] =
+    R"(Publish a module to an OCI registry: its files (those git tracks), schema and, for a shared
+object module, the binary built for this platform, as one image index.
+
+Usage:
+  host [-m DIR] publish oci://REGISTRY/NAMESPACE/NAME:VERSION [--allow-dirty] [--force]
+
+Options:
+  --allow-dirty   Publish although the module's git tree has uncommitted changes
+  --force         Move VERSION when the registry holds other content under it
+)";
+
+// True for the characters a registry host, repository or tag may hold.
+bool Plain(const std::string& text, const char* extra) {
+  for (char c : text) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    std::string_view(extra).find(c) != std::string_view::npos;
+    if (!ok) return false;
+  }
+  return !text.empty();
+}
+
+}  // namespace
+
+Result<modules::OciModuleRef> ParsePublishTarget(const std::string& text) {
+  const Status usage = Status::Usage(
+      "publish needs a target like oci://REGISTRY/NAMESPACE/NAME:VERSION, got \"" + text + "\"");
+  if (text.rfind("oci://", 0) != 0) return usage;
+  std::string rest = text.substr(6);
+  const size_t slash = rest.find('/');
+  if (slash == std::string::npos) return usage;
+  modules::OciModuleRef ref;
+  ref.registry = rest.substr(0, slash);
+  rest = rest.substr(slash + 1);
+  if (rest.find('@') != std::string::npos) {
+    return Status::Usage("publish takes a version tag, not a digest: \"" + text + "\"");
+  }
+  const size_t colon = rest.rfind(':');
+  if (colon == std::string::npos) {
+    return Status::Usage("publish needs a version: " + text + ":VERSION (a tag such as 1.2.0)");
+  }
+  ref.repository = rest.substr(0, colon);
+  ref.tag = rest.substr(colon + 1);
+  std::string lowered_registry = ref.registry;
+  for (char& c : lowered_registry) c = static_cast<char>(std::tolower(c));
+  if (!Plain(lowered_registry, ".-:[]") || !Plain(ref.repository, "._-/") ||
+      ref.repository.find("//") != std::string::npos || ref.repository.front() == '/' ||
+      ref.repository.back() == '/' || ref.repository.find('/') == std::string::npos ||
+      ref.tag.size() > 128 ||
+      !Plain(
+          [&] {
+            std::string lowered = ref.tag;
+            for (char& c : lowered) c = static_cast<char>(std::tolower(c));
+            return lowered;
+          }(),
+          "._-") ||
+      ref.tag.front() == '.' || ref.tag.front() == '-') {
+    return usage;
+  }
+  return ref;
+}
+
+int RunPublish(const std::vector<std::string>& args, const GlobalOptions& options) {
+  modules::PublishRequest request;
+  std::string target;
+  for (const std::string& arg : args) {
+    if (arg == "--help" || arg == "-h") {
+      std::cout << kPublishHelp;
+      return 0;
+    }
+    if (arg == "--allow-dirty") {
+      request.allow_dirty = true;
+    } else if (arg == "--force") {
+      request.force = true;
+    } else if (arg.rfind("-", 0) == 0) {
+      return Report(Status::Usage("publish has no option " + arg + "\n" + kPublishHelp));
+    } else if (!target.empty()) {
+      return Report(
+          Status::Usage("publish takes one target, got \"" + target + "\" and \"" + arg + "\""));
+    } else {
+      target = arg;
+    }
+  }
+  if (options.help) {
+    std::cout << kPublishHelp;
+    return 0;
+  }
+  if (target.empty())
+    return Report(Status::Usage(std::string("publish needs a target\n") + kPublishHelp));
+  Result<modules::OciModuleRef> ref = ParsePublishTarget(target);
+  if (!ref.ok()) return Report(ref.status());
+  request.target = *ref;
+
+  std::error_code ec;
+  const fs::path dir =
+      fs::absolute(options.module.empty() ? fs::path(".") : fs::path(options.module), ec)
+          .lexically_normal();
+  Result<Manifest> manifest = LoadManifest(dir / "module.json");
+  if (!manifest.ok()) {
+    return Report(Status::Usage(manifest.status().message() +
+                                "\npublish runs in a module folder, or takes one with -m DIR"));
+  }
+  request.module_dir = manifest->dir();
+
+  // Loading builds the module when needed and gives its schema.
+  RuntimeOptions runtime;
+  runtime.progress = options.quiet ? nullptr : &std::cerr;
+  std::unique_ptr<CallTarget> engine = LocalTarget(runtime);
+  Result<const ModuleInfo*> module = engine->Load(request.module_dir.string());
+  if (!module.ok()) return Report(module.status().Prefixed("publish: loading the module: "));
+  request.schema_json = SchemaJson(**module, engine->registry());
+  if (manifest->command.empty() && fs::is_regular_file(manifest->object_path(), ec)) {
+    request.prebuilt = manifest->object_path();
+    request.object = manifest->object;
+  }
+
+  Result<images::Config> config = images::LoadConfig();
+  if (!config.ok()) return Report(config.status());
+  Result<const modules::OciModuleOps*> ops = modules::LoadOciModuleOps();
+  if (!ops.ok()) return Report(ops.status());
+  Result<std::string> published = (*ops)->publish(request, *config, runtime.state_dir);
+  if (!published.ok()) return Report(published.status());
+  std::cout << *published << "\n";
+  return 0;
+}
+
+}  // namespace host::cli
