@@ -314,7 +314,7 @@ Status UnpackModuleSource(const fs::path& blob, const fs::path& dir,
   layer_limits.max_layer_entries = limits.max_entries;
   Result<std::string> extracted = images::ExtractLayer(blob, dir, layer_limits);
   if (!extracted.ok()) {
-    RemoveBestEffort(dir);
+    RemoveTreeBestEffort(dir);
     return extracted.status().Prefixed("module archive " + blob.filename().string() + ": ");
   }
   return {};

@@ -53,7 +53,9 @@ struct PublishRequest {
 // Publishes request.module_dir as an index tagged request.target.tag. Pushes only the blobs the
 // registry lacks, then the children, then the index. Refuses a git tree with uncommitted changes
 // under the folder (unless allow_dirty) and an existing tag holding a different index (unless
-// force); the same content again is a success that pushes nothing. Returns
+// force); the same content again is a success that pushes nothing (the same files and schema
+// count as the same content, so that a rebuilt binary or a commit elsewhere in the repository
+// leaves the tag where it is). Returns
 // "REGISTRY/REPO:TAG@sha256:..." (the index digest, which a signature signs).
 Result<std::string> PublishModule(const PublishRequest& request, images::RegistryClient& client);
 

@@ -274,12 +274,12 @@ Result<FetchedModule> FetchOciModule(const OciModuleRef& ref, const FetchOptions
   }
   images::ImageReference image = ToImageReference(ref);
   if (Status s = FetchInto(client, image, digest, options.state_dir, stage); !s.ok()) {
-    RemoveBestEffort(stage);
+    RemoveTreeBestEffort(stage);
     return s.Prefixed("fetching " + shown + ": ");
   }
   fs::rename(stage, stored, ec);
   if (ec) {
-    RemoveBestEffort(stage);  // another process stored it first: its copy is as good
+    RemoveTreeBestEffort(stage);  // another process stored it first: its copy is as good
     if (!fs::is_directory(stored / "source")) {
       return Status::Failed("cannot store " + stored.string() + ": " + ec.message());
     }

@@ -122,6 +122,20 @@ Result<std::string> ReadWhole(const fs::path& file, uint64_t limit) {
   return bytes;
 }
 
+// The digest of the source part of a published index, or "".
+std::string SourceDigestOf(const std::string& index_body) {
+  json index = json::parse(index_body, nullptr, false);
+  if (!index.is_object() || !index["manifests"].is_array()) return {};
+  for (const json& entry : index["manifests"]) {
+    if (entry.is_object() && entry.contains("annotations") && entry["annotations"].is_object() &&
+        entry["annotations"].value(kPartAnnotation, "") == "source" &&
+        entry["digest"].is_string()) {
+      return entry["digest"].get<std::string>();
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<std::string> PublishModule(const PublishRequest& request, images::RegistryClient& client) {
@@ -200,6 +214,12 @@ Result<std::string> PublishModule(const PublishRequest& request, images::Registr
   Result<images::FetchedManifest> existing = client.GetManifest(ref, target.tag);
   if (existing.ok()) {
     if (existing->digest == index.digest) return published;  // the same content: nothing to do
+    // The same files and schema, with another build of the binary or another commit of
+    // unrelated files: already published, so nothing is pushed and the tag keeps its index
+    // (--force replaces it, to add a platform's binary for instance).
+    if (!request.force && SourceDigestOf(existing->body) == source_manifest.digest) {
+      return OciRepositoryName(target) + ":" + target.tag + "@" + existing->digest;
+    }
     if (!request.force) {
       return Status::Usage(name + " already holds " + existing->digest + ", not the " +
                            index.digest + " being published; publish a new version, or pass " +

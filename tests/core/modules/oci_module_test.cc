@@ -39,6 +39,7 @@ std::string RegistryScript() {
   return std::string(HOST_SOURCE_DIR) + "/tests/fixtures/images/registry.sh";
 }
 
+constexpr char kIndexType[] = "application/vnd.oci.image.index.v1+json";
 constexpr char kSchema[] = R"({"objects":[{"name":"Cmod","functions":[{"name":"echo"}]}]})";
 
 class OciModuleTest : public ::testing::Test {
@@ -497,6 +498,65 @@ TEST_F(OciModuleTest, SignaturesAreStoredBesideTheIndex) {
       client.GetManifest(images::ImageReference{address_, "acme/cmod", "", ""},
                          "sha256-" + images::DigestHex(DigestOf(*published)) + ".sig");
   EXPECT_TRUE(tagged.ok()) << tagged.status().message();
+}
+
+TEST_F(OciModuleTest, ARebuiltBinaryOfTheSameFilesLeavesTheTagWhereItIs) {
+  Result<std::string> first = Publish(Request("1.0.0"));
+  ASSERT_TRUE(first.ok()) << first.status().message();
+  // Another build of the same files: other bytes in the shared object.
+  const fs::path rebuilt = root_ / "rebuilt" / "libcmod.so";
+  WriteAll(rebuilt, ReadAll(prebuilt_) + std::string(16, '\0'));
+  PublishRequest again = Request("1.0.0");
+  again.prebuilt = rebuilt;
+  Result<std::string> second = Publish(again);
+  ASSERT_TRUE(second.ok()) << second.status().message();
+  EXPECT_EQ(*second, *first);
+  // --force replaces the index (here: with the rebuilt binary).
+  again.force = true;
+  Result<std::string> forced = Publish(again);
+  ASSERT_TRUE(forced.ok()) << forced.status().message();
+  EXPECT_NE(DigestOf(*forced), DigestOf(*first));
+  Result<FetchedModule> fetched = Fetch(Ref("1.0.0"));
+  ASSERT_TRUE(fetched.ok()) << fetched.status().message();
+  EXPECT_EQ(ReadAll(fetched->prebuilt), ReadAll(rebuilt));
+}
+
+TEST_F(OciModuleTest, ABinaryForAnotherAbiOrANewerGlibcIsNotOffered) {
+  Result<std::string> published = Publish(Request("1.0.0"));
+  ASSERT_TRUE(published.ok()) << published.status().message();
+  images::RegistryClient client{images::Config{}};
+  images::ImageReference ref{address_, "acme/cmod", "", ""};
+  Result<images::FetchedManifest> index = client.GetManifest(ref, "1.0.0");
+  ASSERT_TRUE(index.ok());
+  const std::vector<std::pair<std::string, std::string>> changes = {{kAbiAnnotation, "999"},
+                                                                    {kGlibcAnnotation, "99.1"}};
+  for (const auto& [key, value] : changes) {
+    nlohmann::json changed = nlohmann::json::parse(index->body);
+    changed["manifests"][1]["annotations"][key] = value;
+    const std::string tag = "other-" + std::string(key == kAbiAnnotation ? "abi" : "glibc");
+    ASSERT_TRUE(client.PutManifest(ref, tag, kIndexType, changed.dump()).ok());
+    Result<FetchedModule> fetched = Fetch(Ref(tag));
+    ASSERT_TRUE(fetched.ok()) << fetched.status().message();
+    EXPECT_TRUE(fetched->prebuilt.empty()) << key;  // the caller builds the source instead
+    EXPECT_TRUE(fs::exists(fetched->dir / "cmod.c"));
+  }
+}
+
+TEST_F(OciModuleTest, ConcurrentFetchesOfOneModuleAllSucceedWithOneCopy) {
+  Result<std::string> published = Publish(Request("1.0.0"));
+  ASSERT_TRUE(published.ok()) << published.status().message();
+  std::vector<std::thread> threads;
+  std::vector<Result<FetchedModule>> results(4, Status::Failed("not run"));
+  for (size_t i = 0; i < results.size(); ++i) {
+    threads.emplace_back([this, i, &results] { results[i] = Fetch(Ref("1.0.0")); });
+  }
+  for (auto& thread : threads) thread.join();
+  for (const auto& result : results) {
+    ASSERT_TRUE(result.ok()) << result.status().message();
+    EXPECT_EQ(result->dir, results[0]->dir);
+    EXPECT_EQ(result->hash, results[0]->hash);
+  }
+  EXPECT_EQ(StoredModules(), 1u);  // no staging folder left behind
 }
 
 TEST_F(OciModuleTest, HostPublishBuildsLoadsAndPublishesAModuleFolder) {
