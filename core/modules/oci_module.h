@@ -76,7 +76,9 @@ Result<std::optional<std::string>> FetchSignature(images::RegistryClient& client
 // platform, ABI and glibc). A digest (in ref or pinned_digest) that is stored needs no network;
 // a tag resolution is remembered under state_dir/modules/oci/tags and reused (offline too) unless
 // options.refresh. Every blob is checked against its digest and the source archive is unpacked
-// as untrusted input; on any failure nothing is stored.
+// as untrusted input; on any failure nothing is stored. A stored shared object is checked against
+// the pinned index on every call (index.json, binary.json and its layer digest); an edited one is
+// an error, never replaced by a source build.
 Result<FetchedModule> FetchOciModule(const OciModuleRef& ref, const FetchOptions& options,
                                      images::RegistryClient& client,
                                      std::string_view pinned_digest = "");

@@ -1,6 +1,7 @@
 // FetchOciModule (core/modules/oci_module.h): tag to digest, digest to a stored folder.
 #include <sys/stat.h>
 
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "core/base/best_effort.h"
@@ -98,9 +99,60 @@ Status ReplaceFile(const fs::path& file, std::string_view bytes) {
   return {};
 }
 
+// The bytes of a stored file (at most limit), or "" when it cannot be read.
+std::string ReadStored(const fs::path& file, uintmax_t limit) {
+  std::error_code ec;
+  if (fs::file_size(file, ec) > limit || ec) return {};
+  std::ifstream in(file, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// The stored shared object, checked from the pin down: index.json hashes to the pinned digest,
+// binary.json to a binary entry of that index, and the object to binary.json's layer. An edited
+// or missing file is an error: nothing falls back to a source build in its place.
+Result<fs::path> CheckedPrebuilt(const fs::path& stored, const std::string& digest,
+                                 const std::string& shown) {
+  std::error_code ec;
+  if (!fs::exists(stored / "binary.json", ec)) return fs::path();  // none matched this host
+  const std::string fix =
+      "; remove " + stored.string() + " and run again to fetch " + shown + " anew";
+  const std::string index = ReadStored(stored / "index.json", 4 << 20);
+  const std::string binary = ReadStored(stored / "binary.json", 4 << 20);
+  std::string object_digest;
+  if (images::DigestOf(index) == digest) {
+    json root = json::parse(index, nullptr, false);
+    json manifest = json::parse(binary, nullptr, false);
+    bool listed = false;
+    if (root.is_object() && root["manifests"].is_array()) {
+      for (const json& entry : root["manifests"]) {
+        listed = listed || (entry.is_object() && Text(entry, "digest") == images::DigestOf(binary));
+      }
+    }
+    if (listed && manifest.is_object() && manifest["layers"].is_array() &&
+        manifest["layers"].size() == 1 && manifest["layers"][0].is_object()) {
+      object_digest = Text(manifest["layers"][0], "digest");
+    }
+  }
+  if (object_digest.empty()) {
+    return Status::Failed("the stored module " + shown + " (" + digest + ") was changed on disk: " +
+                          "its index or binary manifest no longer matches the pin" + fix);
+  }
+  fs::path object;
+  for (const auto& entry : fs::directory_iterator(stored / "prebuilt", ec)) object = entry.path();
+  const std::string actual =
+      object.empty() ? "nothing" : images::DigestOf(ReadStored(object, kMaxBinaryBytes));
+  if (actual != object_digest) {
+    return Status::Failed("the stored module " + shown + " (" + digest +
+                          ") was changed on disk: its shared object " +
+                          (object.empty() ? (stored / "prebuilt").string() : object.string()) +
+                          " hashes to " + actual + ", not " + object_digest + fix);
+  }
+  return object;
+}
+
 // What a stored folder gives.
 Result<FetchedModule> FromStore(const fs::path& stored, const std::string& digest,
-                                const std::string& resolved) {
+                                const std::string& resolved, const std::string& shown) {
   FetchedModule module;
   module.dir = stored / "source";
   module.pin = digest;
@@ -108,11 +160,9 @@ Result<FetchedModule> FromStore(const fs::path& stored, const std::string& diges
   Result<std::string> hash = ContentHash(module.dir);
   if (!hash.ok()) return hash.status();
   module.hash = *hash;
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(stored / "prebuilt", ec)) {
-    module.prebuilt = entry.path();
-    break;
-  }
+  Result<fs::path> prebuilt = CheckedPrebuilt(stored, digest, shown);
+  if (!prebuilt.ok()) return prebuilt.status();
+  module.prebuilt = *prebuilt;
   return module;
 }
 
@@ -224,6 +274,7 @@ Status FetchInto(images::RegistryClient& client, const images::ImageReference& r
       ToDescriptor((*layers)[0], kMaxBinaryBytes, "the shared object of " + where);
   if (!object.ok()) return object.status();
   if (Status s = client.FetchBlob(ref, *object, store); !s.ok()) return s;
+  if (Status s = CreateWholeFile(stage / "binary.json", binary_manifest->body); !s.ok()) return s;
   const fs::path target =
       stage / "prebuilt" / ObjectFileName(Annotation(*binary_entry, kObjectAnnotation));
   fs::create_directories(target.parent_path(), ec);
@@ -262,7 +313,7 @@ Result<FetchedModule> FetchOciModule(const OciModuleRef& ref, const FetchOptions
   if (Status s = images::CheckDigest(digest); !s.ok()) return s.Prefixed(shown + ": ");
   const fs::path stored = oci_dir / images::DigestHex(digest);
   std::error_code ec;
-  if (fs::is_directory(stored / "source", ec)) return FromStore(stored, digest, resolved);
+  if (fs::is_directory(stored / "source", ec)) return FromStore(stored, digest, resolved, shown);
   if (options.offline) {
     return Status::Failed(shown + " (" + digest + ") is not stored here and the network may not " +
                           "be used (--locked or offline); run it once online to fetch it");
@@ -284,7 +335,7 @@ Result<FetchedModule> FetchOciModule(const OciModuleRef& ref, const FetchOptions
       return Status::Failed("cannot store " + stored.string() + ": " + ec.message());
     }
   }
-  return FromStore(stored, digest, resolved);
+  return FromStore(stored, digest, resolved, shown);
 }
 
 }  // namespace host::modules

@@ -559,6 +559,27 @@ TEST_F(OciModuleTest, ConcurrentFetchesOfOneModuleAllSucceedWithOneCopy) {
   EXPECT_EQ(StoredModules(), 1u);  // no staging folder left behind
 }
 
+TEST_F(OciModuleTest, AnEditedStoredBinaryIsAnErrorNotASourceBuild) {
+  Result<std::string> published = Publish(Request("1.0.0"));
+  ASSERT_TRUE(published.ok()) << published.status().message();
+  Result<FetchedModule> fetched = Fetch(Ref("1.0.0"));
+  ASSERT_TRUE(fetched.ok()) << fetched.status().message();
+  ASSERT_FALSE(fetched->prebuilt.empty());
+  const std::string good = images::DigestOf(ReadAll(fetched->prebuilt));
+  WriteAll(fetched->prebuilt, ReadAll(fetched->prebuilt) + "evil");
+  Result<FetchedModule> edited = Fetch(Ref("1.0.0"), /*offline=*/true);
+  ASSERT_FALSE(edited.ok());
+  const std::string& message = edited.status().message();
+  EXPECT_TRUE(Contains(message, good)) << message;
+  EXPECT_TRUE(Contains(message, images::DigestOf(ReadAll(fetched->prebuilt)))) << message;
+  EXPECT_TRUE(Contains(message, "remove " + fetched->dir.parent_path().string())) << message;
+
+  fs::remove(fetched->prebuilt);  // missing: the same, not a silent source build
+  Result<FetchedModule> missing = Fetch(Ref("1.0.0"), /*offline=*/true);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_TRUE(Contains(missing.status().message(), good)) << missing.status().message();
+}
+
 TEST_F(OciModuleTest, HostPublishBuildsLoadsAndPublishesAModuleFolder) {
   const std::string home = (root_ / "home").string();
   const std::vector<std::string> env = {"HOST_STATE_DIR=" + state_.string(), "HOME=" + home};
