@@ -796,7 +796,16 @@ Status RegistryClient::PushBlob(const ImageReference& ref, std::string_view dige
   put.method = "PUT";
   put.body = bytes;
   put.content_type = "application/octet-stream";
-  Result<Response> stored = state_->Request(endpoint, ref, url, "*/*", nullptr, -1, &put);
+  Result<Response> stored = Status::Failed("not sent");
+  if (HostOfUrl(url) == endpoint.host) {
+    stored = state_->Request(endpoint, ref, url, "*/*", nullptr, -1, &put);
+  } else {
+    // An upload URL on another host (a storage service): it gets no credentials of ours.
+    Response response;
+    Status sent = state_->Transfer(url, endpoint, {"Accept: */*"}, Authorization{}, nullptr, -1,
+                                   &response, "", &put);
+    stored = sent.ok() ? Result<Response>(std::move(response)) : Result<Response>(sent);
+  }
   if (!stored.ok()) return stored.status().Prefixed(what);
   if (stored->status == 401 || stored->status == 403) {
     return state_->AuthFailure(endpoint, *stored).Prefixed(what);

@@ -124,5 +124,46 @@ TEST(RegistryPushAuthTest, PushesAskTheTokenServerForThePushScope) {
   EXPECT_TRUE(asked_push);
 }
 
+// An upload URL on another host (a storage service) is sent the bytes but not the token.
+TEST(RegistryPushAuthTest, AnUploadElsewhereGetsNoCredentials) {
+  HttpStandIn storage([](const HttpRequest&) {
+    HttpReply reply;
+    reply.status = 201;
+    return reply;
+  });
+  std::unique_ptr<HttpStandIn> server;
+  server = std::make_unique<HttpStandIn>([&](const HttpRequest& request) {
+    HttpReply reply;
+    if (request.path == "/token") {
+      reply.body = R"({"token":"t0ken"})";
+      return reply;
+    }
+    if (request.Header("authorization") != "Bearer t0ken") {
+      reply.status = 401;
+      reply.headers.push_back({"WWW-Authenticate", "Bearer realm=\"http://" + server->address() +
+                                                       "/token\",service=\"stand-in\""});
+      return reply;
+    }
+    if (request.method == "HEAD") {
+      reply.status = 404;
+    } else if (request.method == "POST") {
+      reply.status = 202;
+      reply.headers.push_back({"Location", "http://" + storage.address() + "/upload/1"});
+    }
+    return reply;
+  });
+  ImageReference ref;
+  ref.registry = server->address();
+  ref.repository = "acme/mod";
+  RegistryClient client{Config{}};
+  Status pushed = client.PushBlob(ref, DigestOf("bytes"), "bytes");
+  ASSERT_TRUE(pushed.ok()) << pushed.message();
+  const std::vector<HttpRequest> uploads = storage.requests();
+  ASSERT_EQ(uploads.size(), 1u);
+  EXPECT_EQ(uploads[0].method, "PUT");
+  EXPECT_TRUE(Contains(uploads[0].query, "digest=" + DigestOf("bytes"))) << uploads[0].query;
+  EXPECT_EQ(uploads[0].Header("authorization"), "");
+}
+
 }  // namespace
 }  // namespace host::images
