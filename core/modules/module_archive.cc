@@ -22,13 +22,14 @@ bool IsAlwaysPublished(const std::string& name) {
   return name == "module.json" || name.rfind("README", 0) == 0 || name.rfind("LICENSE", 0) == 0;
 }
 
-// The files git tracks under dir, or nullopt when dir is not in a git work tree.
+// The files git tracks under dir, or nullopt when dir is not in a git work tree (or git is not
+// installed).
 Result<std::optional<std::vector<std::string>>> GitTrackedFiles(const fs::path& dir) {
   SubprocessSpec spec;
   spec.argv = {"git", "-C", dir.string(), "ls-files", "-z", "--", "."};
   spec.stdio = {ChildStream::Null(), ChildStream::Pipe(), ChildStream::Pipe()};
   Result<SubprocessOutput> run = RunSubprocess(spec);
-  if (!run.ok()) return run.status().Prefixed("listing the files git tracks: ");
+  if (!run.ok()) return std::optional<std::vector<std::string>>();  // no git here: no work tree
   if (!run->exit.success()) {
     if (run->err.find("not a git repository") != std::string::npos) {
       return std::optional<std::vector<std::string>>();
@@ -44,6 +45,12 @@ Result<std::optional<std::vector<std::string>>> GitTrackedFiles(const fs::path& 
     start = end + 1;
   }
   return std::optional<std::vector<std::string>>(std::move(files));
+}
+
+// libarchive's error text of a, which it may not have.
+std::string ArchiveError(archive* a) {
+  const char* text = archive_error_string(a);
+  return text != nullptr ? text : "malformed archive";
 }
 
 // Appends what libarchive writes to a string.
@@ -117,7 +124,7 @@ Status ScanArchive(const fs::path& blob, const ModuleArchiveLimits& limits) {
   archive_read_support_format_tar(reader);
   const std::string where = "module archive " + blob.filename().string() + ": ";
   if (archive_read_open_filename(reader, blob.c_str(), 1 << 16) != ARCHIVE_OK) {
-    Status failed = Status::Failed(where + archive_error_string(reader));
+    Status failed = Status::Failed(where + ArchiveError(reader));
     archive_read_free(reader);
     return failed;
   }
@@ -129,7 +136,7 @@ Status ScanArchive(const fs::path& blob, const ModuleArchiveLimits& limits) {
     const int got = archive_read_next_header(reader, &entry);
     if (got == ARCHIVE_EOF) break;
     if (got != ARCHIVE_OK) {
-      status = Status::Failed(where + "unreadable: " + archive_error_string(reader));
+      status = Status::Failed(where + "unreadable: " + ArchiveError(reader));
       break;
     }
     const char* name = archive_entry_pathname(entry);
@@ -287,13 +294,13 @@ Result<std::string> PackModuleSource(const fs::path& dir, const std::vector<std:
     if (archive_write_header(writer, entry) != ARCHIVE_OK ||
         (!contents.empty() && archive_write_data(writer, contents.data(), contents.size()) !=
                                   static_cast<la_ssize_t>(contents.size()))) {
-      status = Status::Failed("packing " + path + ": " + archive_error_string(writer));
+      status = Status::Failed("packing " + path + ": " + ArchiveError(writer));
       break;
     }
   }
   archive_entry_free(entry);
   if (archive_write_close(writer) != ARCHIVE_OK && status.ok()) {
-    status = Status::Failed(std::string("packing the module: ") + archive_error_string(writer));
+    status = Status::Failed("packing the module: " + ArchiveError(writer));
   }
   archive_write_free(writer);
   if (!status.ok()) return status;

@@ -154,6 +154,23 @@ def layer():
     put("layer", "empty", b"")
 
 
+def module_archive():
+    d = tarfile.DIRTYPE
+    module = tar_bytes([entry("module.json", data=b'{"name": "m", "version": "0.1.0", "sdk": "c"}'),
+                        entry("src/", d, mode=0o755), entry("src/m.c", data=b"int m;\n"),
+                        entry("src/link", tarfile.SYMTYPE, link="m.c"),
+                        entry("include", tarfile.SYMTYPE, link="src")])
+    put("module_archive", "module.tar.gz", gzip.compress(module, mtime=0))
+    put("module_archive", "module.tar", module)
+    put("module_archive", "escapes.tar", tar_bytes([
+        entry("/abs", data=b"x"), entry("../up", data=b"x"),
+        entry("a/l", tarfile.SYMTYPE, link="../../outside"),
+        entry("self", tarfile.SYMTYPE, link="."), entry("back", tarfile.SYMTYPE, link="self/.."),
+        entry("h", tarfile.LNKTYPE, link="module.json"), entry(".git/config", data=b"x"),
+        entry("suid", data=b"x", mode=0o4755), entry("fifo", tarfile.FIFOTYPE)]))
+    put("module_archive", "empty", b"")
+
+
 def path_filter():
     put("path_filter", "gitignore", "# build output\nbuild/\n*.o\n!keep.o\n/node_modules\n"
         "docs/**/*.tmp  \r\n\n===\nbuild/x.o\nsrc/a.o\nsrc/main.cc\nnode_modules/x\n")
@@ -316,6 +333,7 @@ if __name__ == "__main__":
     oci_manifest()
     host_config()
     layer()
+    module_archive()
     path_filter()
     cli_args()
     wire_value()

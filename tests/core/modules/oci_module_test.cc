@@ -409,6 +409,17 @@ TEST(ModuleArchiveTest, HostileArchivesAreRefusedWithNothingLeft) {
   fs::remove_all(root);
 }
 
+// An archive libarchive refuses without an error text of its own (found by module_archive_fuzz).
+TEST(ModuleArchiveTest, AnArchiveRefusedWithoutErrorTextIsAnError) {
+  const fs::path root = test::TempDir();
+  const fs::path blob = fs::path(HOST_SOURCE_DIR) / "tests" / "fuzz" / "corpus" / "module_archive" /
+                        "no-error-text.tar.gz";
+  Status status = UnpackModuleSource(blob, root / "out");
+  EXPECT_FALSE(status.ok());
+  EXPECT_FALSE(fs::exists(root / "out"));
+  fs::remove_all(root);
+}
+
 TEST_F(OciModuleTest, AHostileSourceFromTheRegistryIsRefusedAndNothingIsStored) {
   // An artifact published by someone else, by hand: its source escapes through "..".
   images::RegistryClient client{images::Config{}};
