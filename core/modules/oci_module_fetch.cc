@@ -27,24 +27,12 @@ constexpr int64_t kMaxSourceBytes = int64_t{256} << 20;
 constexpr int64_t kMaxSchemaBytes = int64_t{16} << 20;
 constexpr int64_t kMaxBinaryBytes = int64_t{512} << 20;
 
-// A string member, or "".
-std::string Text(const json& object, const char* key) {
-  auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-// An annotation of a descriptor or manifest, or "".
-std::string Annotation(const json& object, const char* key) {
-  auto it = object.find("annotations");
-  return it != object.end() && it->is_object() ? Text(*it, key) : std::string();
-}
-
 // A descriptor's digest and size, checked.
 Result<images::Descriptor> ToDescriptor(const json& object, int64_t limit,
                                         const std::string& what) {
   images::Descriptor out;
-  out.media_type = Text(object, "mediaType");
-  out.digest = Text(object, "digest");
+  out.media_type = JsonText(object, "mediaType");
+  out.digest = JsonText(object, "digest");
   auto size = object.find("size");
   if (size == object.end() || !size->is_number_integer()) {
     return Status::Failed(what + " has no size");
@@ -125,12 +113,13 @@ Result<fs::path> CheckedPrebuilt(const fs::path& stored, const std::string& dige
     bool listed = false;
     if (root.is_object() && root["manifests"].is_array()) {
       for (const json& entry : root["manifests"]) {
-        listed = listed || (entry.is_object() && Text(entry, "digest") == images::DigestOf(binary));
+        listed =
+            listed || (entry.is_object() && JsonText(entry, "digest") == images::DigestOf(binary));
       }
     }
     if (listed && manifest.is_object() && manifest["layers"].is_array() &&
         manifest["layers"].size() == 1 && manifest["layers"][0].is_object()) {
-      object_digest = Text(manifest["layers"][0], "digest");
+      object_digest = JsonText(manifest["layers"][0], "digest");
     }
   }
   if (object_digest.empty()) {
@@ -184,8 +173,8 @@ Status FetchInto(images::RegistryClient& client, const images::ImageReference& r
   const std::string where = ref.registry + "/" + ref.repository + "@" + index_digest;
   Result<json> root = ParseObject(index->body, "the index " + where);
   if (!root.ok()) return root.status();
-  if (Text(*root, "mediaType") != images::kOciIndexType ||
-      Text(*root, "artifactType") != kModuleArtifactType || !(*root)["manifests"].is_array()) {
+  if (JsonText(*root, "mediaType") != images::kOciIndexType ||
+      JsonText(*root, "artifactType") != kModuleArtifactType || !(*root)["manifests"].is_array()) {
     return Status::Failed(where + " is not a host module (an OCI index with artifactType " +
                           kModuleArtifactType + "); publish it with `host publish`");
   }
@@ -193,16 +182,16 @@ Status FetchInto(images::RegistryClient& client, const images::ImageReference& r
   const json* binary_entry = nullptr;
   for (const json& entry : (*root)["manifests"]) {
     if (!entry.is_object()) continue;
-    const std::string part = Annotation(entry, kPartAnnotation);
+    const std::string part = JsonAnnotation(entry, kPartAnnotation);
     if (part == "source" && source_entry == nullptr) source_entry = &entry;
     if (part != "binary" || binary_entry != nullptr) continue;
     auto platform = entry.find("platform");
-    if (platform == entry.end() || !platform->is_object() || Text(*platform, "os") != "linux" ||
-        Text(*platform, "architecture") != HostArchitecture()) {
+    if (platform == entry.end() || !platform->is_object() || JsonText(*platform, "os") != "linux" ||
+        JsonText(*platform, "architecture") != HostArchitecture()) {
       continue;
     }
-    if (Annotation(entry, kAbiAnnotation) != std::to_string(HOST_ABI_VERSION) ||
-        !GlibcAtLeast(HostGlibcVersion(), Annotation(entry, kGlibcAnnotation))) {
+    if (JsonAnnotation(entry, kAbiAnnotation) != std::to_string(HOST_ABI_VERSION) ||
+        !GlibcAtLeast(HostGlibcVersion(), JsonAnnotation(entry, kGlibcAnnotation))) {
       continue;  // built for another ABI or a newer glibc: the source is built instead
     }
     binary_entry = &entry;
@@ -222,7 +211,7 @@ Status FetchInto(images::RegistryClient& client, const images::ImageReference& r
       layers != source_json->end() && layers->is_array()) {
     for (const json& layer : *layers) {
       if (!layer.is_object()) continue;
-      const std::string type = Text(layer, "mediaType");
+      const std::string type = JsonText(layer, "mediaType");
       if (type == kModuleSourceType && !files) {
         Result<images::Descriptor> d =
             ToDescriptor(layer, kMaxSourceBytes, "the source of " + where);
@@ -266,7 +255,7 @@ Status FetchInto(images::RegistryClient& client, const images::ImageReference& r
   if (!binary_json.ok()) return binary_json.status();
   auto layers = binary_json->find("layers");
   if (layers == binary_json->end() || !layers->is_array() || layers->size() != 1 ||
-      !(*layers)[0].is_object() || Text((*layers)[0], "mediaType") != kModuleBinaryType) {
+      !(*layers)[0].is_object() || JsonText((*layers)[0], "mediaType") != kModuleBinaryType) {
     return Status::Failed("the binary manifest " + binary_child->digest + " of " + where +
                           " does not hold one shared object");
   }
@@ -276,7 +265,7 @@ Status FetchInto(images::RegistryClient& client, const images::ImageReference& r
   if (Status s = client.FetchBlob(ref, *object, store); !s.ok()) return s;
   if (Status s = CreateWholeFile(stage / "binary.json", binary_manifest->body); !s.ok()) return s;
   const fs::path target =
-      stage / "prebuilt" / ObjectFileName(Annotation(*binary_entry, kObjectAnnotation));
+      stage / "prebuilt" / ObjectFileName(JsonAnnotation(*binary_entry, kObjectAnnotation));
   fs::create_directories(target.parent_path(), ec);
   fs::copy_file(store.Path(object->digest), target, ec);
   if (!ec) fs::permissions(target, fs::perms(0755), ec);

@@ -2,6 +2,7 @@
 #ifndef HOST_MODULES_OCI_MODULE_PARTS_H_
 #define HOST_MODULES_OCI_MODULE_PARTS_H_
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,21 @@ std::string HostGlibcVersion();
 
 // True when a binary built on glibc built_on runs on this host's glibc (same or older).
 bool GlibcAtLeast(std::string_view host, std::string_view built_on);
+
+// A string member of a JSON object from a registry (untrusted), or "" when object is not an
+// object or the member is missing or not a string.
+inline std::string JsonText(const nlohmann::json& object, const char* key) {
+  if (!object.is_object()) return {};
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+// An annotation of a descriptor or manifest, or "".
+inline std::string JsonAnnotation(const nlohmann::json& object, const char* key) {
+  if (!object.is_object()) return {};
+  auto it = object.find("annotations");
+  return it != object.end() ? JsonText(*it, key) : std::string();
+}
 
 // True when status is a registry's "not found" (an unknown tag or repository).
 bool IsNotFound(const Status& status);

@@ -127,11 +127,7 @@ std::string SourceDigestOf(const std::string& index_body) {
   json index = json::parse(index_body, nullptr, false);
   if (!index.is_object() || !index["manifests"].is_array()) return {};
   for (const json& entry : index["manifests"]) {
-    if (entry.is_object() && entry.contains("annotations") && entry["annotations"].is_object() &&
-        entry["annotations"].value(kPartAnnotation, "") == "source" &&
-        entry["digest"].is_string()) {
-      return entry["digest"].get<std::string>();
-    }
+    if (JsonAnnotation(entry, kPartAnnotation) == "source") return JsonText(entry, "digest");
   }
   return {};
 }
@@ -295,18 +291,19 @@ Result<std::optional<std::string>> FetchSignature(images::RegistryClient& client
   const std::string what = "the signature " + OciRepositoryName(repo) + ":" + *tag + ": ";
   json root = json::parse(manifest->body, nullptr, false);
   const json* layer = nullptr;
-  if (root.is_object() && root.value("artifactType", "") == kModuleSignatureArtifactType &&
-      root.contains("layers") && root["layers"].is_array() && root["layers"].size() == 1 &&
-      root["layers"][0].is_object()) {
+  if (JsonText(root, "artifactType") == kModuleSignatureArtifactType && root["layers"].is_array() &&
+      root["layers"].size() == 1 && root["layers"][0].is_object()) {
     layer = &root["layers"][0];
   }
-  if (layer == nullptr || !(*layer)["digest"].is_string() ||
-      !(*layer)["size"].is_number_integer()) {
-    return Status::Failed(what + "is not a module signature artifact");
+  const json* size = nullptr;
+  if (layer != nullptr) {
+    auto it = layer->find("size");
+    if (it != layer->end() && it->is_number_integer()) size = &*it;
   }
+  if (size == nullptr) return Status::Failed(what + "is not a module signature artifact");
   images::Descriptor blob;
-  blob.digest = (*layer)["digest"].get<std::string>();
-  blob.size = (*layer)["size"].get<int64_t>();
+  blob.digest = JsonText(*layer, "digest");
+  blob.size = size->get<int64_t>();
   if (blob.size < 0 || blob.size > kMaxSignatureBytes) {
     return Status::Failed(what + "its signature is larger than " +
                           std::to_string(kMaxSignatureBytes) + " bytes");

@@ -591,6 +591,32 @@ TEST_F(OciModuleTest, AnEditedStoredBinaryIsAnErrorNotASourceBuild) {
   EXPECT_TRUE(Contains(missing.status().message(), good)) << missing.status().message();
 }
 
+TEST_F(OciModuleTest, ASignatureTagHoldingSomethingElseIsAnError) {
+  Result<std::string> published = Publish(Request("1.0.0"));
+  ASSERT_TRUE(published.ok()) << published.status().message();
+  images::RegistryClient client{images::Config{}};
+  images::ImageReference ref{address_, "acme/cmod", "", ""};
+  const std::string empty = "{}";
+  ASSERT_TRUE(client.PushBlob(ref, images::DigestOf(empty), empty).ok());
+  // Not a signature artifact: its artifactType is a number.
+  nlohmann::json manifest = {{"schemaVersion", 2},
+                             {"mediaType", "application/vnd.oci.image.manifest.v1+json"},
+                             {"artifactType", 5},
+                             {"config",
+                              {{"mediaType", "application/vnd.oci.empty.v1+json"},
+                               {"digest", images::DigestOf(empty)},
+                               {"size", 2}}},
+                             {"layers", nlohmann::json::array()}};
+  const std::string tag = "sha256-" + images::DigestHex(DigestOf(*published)) + ".sig";
+  Result<std::string> put =
+      client.PutManifest(ref, tag, "application/vnd.oci.image.manifest.v1+json", manifest.dump());
+  ASSERT_TRUE(put.ok()) << put.status().message();
+  Result<std::optional<std::string>> got =
+      FetchSignature(client, Ref(""), DigestOf(*published), state_);
+  ASSERT_FALSE(got.ok());
+  EXPECT_TRUE(Contains(got.status().message(), "not a module signature")) << got.status().message();
+}
+
 TEST_F(OciModuleTest, HostPublishBuildsLoadsAndPublishesAModuleFolder) {
   const std::string home = (root_ / "home").string();
   const std::vector<std::string> env = {"HOST_STATE_DIR=" + state_.string(), "HOME=" + home};
