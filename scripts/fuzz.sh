@@ -10,7 +10,6 @@ build=${1:-$top/build-fuzz}
 seconds=${2:-15}
 case $build in /*) ;; *) build=$PWD/$build ;; esac
 targets=(manifest cli_args cli_chain wire_value oci_manifest host_config layer path_filter
-targets=(manifest cli_args cli_chain wire_value oci_manifest host_config layer path_filter
   store_size_index source_index lock_file module_ref module_archive)
 
 launcher=()

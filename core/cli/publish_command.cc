@@ -26,54 +26,20 @@ Options:
   --force         Move VERSION when the registry holds other content under it
 )";
 
-// True for the characters a registry host, repository or tag may hold.
-bool Plain(const std::string& text, const char* extra) {
-  for (char c : text) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                    std::string_view(extra).find(c) != std::string_view::npos;
-    if (!ok) return false;
-  }
-  return !text.empty();
-}
-
 }  // namespace
 
 Result<modules::OciModuleRef> ParsePublishTarget(const std::string& text) {
-  const Status usage = Status::Usage(
-      "publish needs a target like oci://REGISTRY/NAMESPACE/NAME:VERSION, got \"" + text + "\"");
-  if (text.rfind("oci://", 0) != 0) return usage;
-  std::string rest = text.substr(6);
-  const size_t slash = rest.find('/');
-  if (slash == std::string::npos) return usage;
-  modules::OciModuleRef ref;
-  ref.registry = rest.substr(0, slash);
-  rest = rest.substr(slash + 1);
-  if (rest.find('@') != std::string::npos) {
-    return Status::Usage("publish takes a version tag, not a digest: \"" + text + "\"");
+  if (text.rfind("oci://", 0) != 0) {
+    return Status::Usage(
+        "publish needs a target like oci://REGISTRY/NAMESPACE/NAME:VERSION, got \"" + text + "\"");
   }
-  const size_t colon = rest.rfind(':');
-  if (colon == std::string::npos) {
-    return Status::Usage("publish needs a version: " + text + ":VERSION (a tag such as 1.2.0)");
+  Result<modules::ModuleRef> ref = modules::ParseModuleRef(text);
+  if (!ref.ok()) return ref.status();
+  if (!ref->oci.digest.empty() || ref->oci.tag.empty()) {
+    return Status::Usage("publish takes a version tag, not a digest: oci://" + ref->oci.registry +
+                         "/" + ref->oci.repository + ":VERSION (a tag such as 1.2.0)");
   }
-  ref.repository = rest.substr(0, colon);
-  ref.tag = rest.substr(colon + 1);
-  std::string lowered_registry = ref.registry;
-  for (char& c : lowered_registry) c = static_cast<char>(std::tolower(c));
-  if (!Plain(lowered_registry, ".-:[]") || !Plain(ref.repository, "._-/") ||
-      ref.repository.find("//") != std::string::npos || ref.repository.front() == '/' ||
-      ref.repository.back() == '/' || ref.repository.find('/') == std::string::npos ||
-      ref.tag.size() > 128 ||
-      !Plain(
-          [&] {
-            std::string lowered = ref.tag;
-            for (char& c : lowered) c = static_cast<char>(std::tolower(c));
-            return lowered;
-          }(),
-          "._-") ||
-      ref.tag.front() == '.' || ref.tag.front() == '-') {
-    return usage;
-  }
-  return ref;
+  return ref->oci;
 }
 
 int RunPublish(const std::vector<std::string>& args, const GlobalOptions& options) {

@@ -16,7 +16,7 @@ namespace host::cli {
 // and prints "REGISTRY/NS/NAME:VERSION@sha256:...".
 int RunPublish(const std::vector<std::string>& args, const GlobalOptions& options);
 
-// Parses the target of publish: "oci://REGISTRY/NAMESPACE/NAME:TAG" (a tag, no digest).
+// Parses the target of publish with ParseModuleRef: an OCI reference with a tag and no digest.
 Result<modules::OciModuleRef> ParsePublishTarget(const std::string& text);
 
 }  // namespace host::cli

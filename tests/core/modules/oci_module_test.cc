@@ -643,10 +643,16 @@ TEST_F(OciModuleTest, HostPublishBuildsLoadsAndPublishesAModuleFolder) {
       nlohmann::json::parse(ReadAll(fetched->dir.parent_path() / "schema.json"), nullptr, false);
   EXPECT_TRUE(Contains(schema.dump(), "hello")) << schema.dump();
 
-  test::Ran bad = test::RunHost(
+  test::Ran untagged = test::RunHost(
       {"-q", "-m", (root_ / "greeter").string(), "publish", "oci://" + address_ + "/greeter"}, env);
-  EXPECT_EQ(bad.exit_code, 2);
-  EXPECT_TRUE(Contains(bad.err, ":VERSION")) << bad.err;
+  EXPECT_EQ(untagged.exit_code, 2);
+  EXPECT_TRUE(Contains(untagged.err, "tag")) << untagged.err;
+  test::Ran by_digest =
+      test::RunHost({"-q", "-m", (root_ / "greeter").string(), "publish",
+                     "oci://" + address_ + "/acme/greeter@sha256:" + std::string(64, 'a')},
+                    env);
+  EXPECT_EQ(by_digest.exit_code, 2);
+  EXPECT_TRUE(Contains(by_digest.err, ":VERSION")) << by_digest.err;
 }
 
 }  // namespace
