@@ -1,0 +1,82 @@
+#include "core/remote/sandbox.h"
+
+#include <cstdlib>
+
+namespace host::remote {
+namespace fs = std::filesystem;
+
+namespace {
+
+// The system folders programs need to run, shown read-only (symlinks, as merged /usr has them,
+// are kept as symlinks).
+constexpr const char* kSystemFolders[] = {"/usr",   "/bin",   "/sbin",  "/lib",
+                                          "/lib32", "/lib64", "/libx32"};
+// The few files of /etc a program needs to start: the dynamic linker's cache and config,
+// Debian's alternatives (/usr/bin/cc and such point there), the time zone. Nothing of host's
+// config, users or credentials.
+constexpr const char* kSystemFiles[] = {"/etc/ld.so.cache",  "/etc/ld.so.conf",
+                                        "/etc/ld.so.conf.d", "/etc/alternatives",
+                                        "/etc/localtime",    "/etc/nsswitch.conf"};
+
+void Add(std::vector<std::string>* args, std::initializer_list<std::string> more) {
+  args->insert(args->end(), more);
+}
+
+}  // namespace
+
+std::vector<std::string> SandboxCommand(const SandboxSpec& spec) {
+  std::vector<std::string> args = {
+      "bwrap",
+      // New user, mount, PID, network, IPC, UTS and cgroup namespaces: the network has only an
+      // unconfigured loopback, and the process sees only its own processes.
+      "--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534",
+      // No capabilities even where bubblewrap runs as root.
+      "--cap-drop", "ALL",
+      // Ends when the runtime's spawner thread (and so bubblewrap) ends.
+      "--die-with-parent"};
+  std::error_code error;
+  for (const char* folder : kSystemFolders) {
+    if (fs::is_symlink(folder, error)) {
+      Add(&args, {"--symlink", fs::read_symlink(folder, error).string(), folder});
+    } else if (fs::is_directory(folder, error)) {
+      Add(&args, {"--ro-bind", folder, folder});
+    }
+  }
+  for (const char* file : kSystemFiles) Add(&args, {"--ro-bind-try", file, file});
+  Add(&args, {"--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"});
+  // After /tmp: the module's own folders may live under the host's /tmp.
+  std::vector<fs::path> shown = spec.read_only;
+  if (!spec.dir.empty()) shown.push_back(spec.dir);
+  if (!spec.command.empty() && fs::path(spec.command[0]).is_absolute()) {
+    shown.push_back(spec.command[0]);
+  }
+  for (const fs::path& path : shown) {
+    const fs::path real = fs::weakly_canonical(path, error);
+    if (error || !fs::exists(real, error)) continue;  // what does not exist is not shown
+    Add(&args, {"--ro-bind", real.string(), real.string()});
+  }
+  Add(&args, {"--bind", spec.module_socket_dir.string(), kSandboxModuleSocketDir, "--bind",
+              spec.engine_socket.string(), kSandboxEngineSocket});
+  if (!spec.dir.empty()) Add(&args, {"--chdir", fs::weakly_canonical(spec.dir, error).string()});
+  args.push_back("--");
+  args.insert(args.end(), spec.command.begin(), spec.command.end());
+  return args;
+}
+
+std::vector<std::string> SandboxEnvironment() {
+  std::vector<std::string> env = {
+      "PATH=/usr/local/bin:/usr/bin:/bin",
+      "HOME=/tmp",
+      "TMPDIR=/tmp",
+      "LANG=C.UTF-8",
+      std::string("HOST_MODULE_SOCKET=unix://") + kSandboxModuleSocketDir + "/module.sock",
+      std::string("HOST_ENGINE_SOCKET=unix://") + kSandboxEngineSocket,
+  };
+  // Where host's own files are, for `host module-serve`; not a secret, and shown read-only.
+  if (const char* prefix = std::getenv("HOST_PREFIX"); prefix != nullptr && *prefix != '\0') {
+    env.push_back(std::string("HOST_PREFIX=") + prefix);
+  }
+  return env;
+}
+
+}  // namespace host::remote

@@ -1,0 +1,38 @@
+// The sandbox for modules that are neither pinned nor signed by a trusted key: bubblewrap runs
+// the module's process with no network, no host files but the system folders and its own, its
+// own PID namespace, no capabilities, and a minimal environment.
+#ifndef HOST_REMOTE_SANDBOX_H_
+#define HOST_REMOTE_SANDBOX_H_
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace host::remote {
+
+// Where a sandboxed process finds its sockets: the engine's, and a folder of its own it serves
+// its Module service in.
+inline constexpr char kSandboxEngineSocket[] = "/run/host/engine.sock";
+inline constexpr char kSandboxModuleSocketDir[] = "/run/host/module";
+
+// What to confine.
+struct SandboxSpec {
+  std::vector<std::string> command;  // the module's command, as it runs outside
+  std::filesystem::path dir;         // its working folder (read-only inside)
+  // More folders and files it may read, at the same paths: its module folder, its shared
+  // object's folder, the host binary and plugins that `host module-serve` needs.
+  std::vector<std::filesystem::path> read_only;
+  std::filesystem::path engine_socket;      // the Engine service's socket outside
+  std::filesystem::path module_socket_dir;  // an empty private folder for its own socket
+};
+
+// The bubblewrap command line (starting with "bwrap") that runs spec.command confined.
+std::vector<std::string> SandboxCommand(const SandboxSpec& spec);
+
+// The whole environment of a sandboxed process: PATH, HOME and TMPDIR on its private /tmp,
+// LANG, the two socket addresses, HOST_PREFIX when set; nothing else of the parent's.
+std::vector<std::string> SandboxEnvironment();
+
+}  // namespace host::remote
+
+#endif  // HOST_REMOTE_SANDBOX_H_

@@ -1,0 +1,111 @@
+// The sandbox for untrusted modules: a real module process that tries to read a host file, to
+// reach a loopback TCP port and to see the runtime's environment, sandboxed and not (so the test
+// can fail), and whose calls to another module and to the core types go through the engine.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <gtest/gtest.h>
+
+#include "core/engine/engine.h"
+#include "tests/support/calls.h"
+#include "tests/support/run.h"
+
+namespace host {
+namespace {
+namespace fs = std::filesystem;
+
+using test::Int;
+using test::Str;
+
+class SandboxTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = test::TempDir();
+    secret_file_ = dir_ + "/secret.txt";
+    std::ofstream(secret_file_) << "top secret";
+    // A loopback listener the module tries to reach.
+    listener_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    ASSERT_GE(listener_, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(bind(listener_, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+    ASSERT_EQ(listen(listener_, 8), 0);
+    socklen_t size = sizeof address;
+    ASSERT_EQ(getsockname(listener_, reinterpret_cast<sockaddr*>(&address), &size), 0);
+    port_ = ntohs(address.sin_port);
+    setenv("HOST_SANDBOX_TEST_TOKEN", "hunter2", 1);
+  }
+  void TearDown() override {
+    unsetenv("HOST_SANDBOX_TEST_TOKEN");
+    if (listener_ >= 0) close(listener_);
+    fs::remove_all(dir_);
+  }
+
+  std::unique_ptr<Runtime> MakeEngine(bool sandbox) {
+    RuntimeOptions options;
+    options.state_dir = dir_ + "/state";
+    options.isolate = true;  // both out of process: only the sandbox differs
+    options.sandbox = sandbox;
+    return std::make_unique<Runtime>(options);
+  }
+
+  // Calls an sbox function; its string result, or the error.
+  static std::string Probe(const Runtime& engine, const std::string& function,
+                           const std::vector<std::pair<std::string, v1::Value>>& args) {
+    Result<v1::Value> value = engine.Call(test::MakeCall("sbox", "Sbox", function, args));
+    if (!value.ok()) return "call failed: " + value.status().message();
+    return value->string_value();
+  }
+
+  std::string dir_;
+  std::string secret_file_;
+  int listener_ = -1;
+  int port_ = 0;
+};
+
+TEST_F(SandboxTest, OutsideTheSandboxTheProbesReachTheHost) {
+  std::unique_ptr<Runtime> engine = MakeEngine(false);
+  Result<const ModuleInfo*> loaded = engine->Load(test::TestModule("sbox"));
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_EQ(Probe(*engine, "read_file", {{"path", Str(secret_file_)}}), "top secret");
+  EXPECT_EQ(Probe(*engine, "connect_tcp", {{"port", Int(port_)}}), "connected");
+  EXPECT_NE(Probe(*engine, "read_file", {{"path", Str("/proc/self/environ")}})
+                .find("HOST_SANDBOX_TEST_TOKEN=hunter2"),
+            std::string::npos);
+}
+
+TEST_F(SandboxTest,
+       ASandboxedModuleReachesNoHostFileNoNetworkAndNoSecretsButCallsThroughTheEngine) {
+  std::unique_ptr<Runtime> engine = MakeEngine(true);
+  Result<const ModuleInfo*> loaded = engine->Load(test::TestModule("sbox"));
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  // Host files: the test's, the state folder, the user's home, host's config.
+  EXPECT_EQ(Probe(*engine, "read_file", {{"path", Str(secret_file_)}}), "errno 2");
+  EXPECT_EQ(Probe(*engine, "read_file", {{"path", Str(dir_ + "/state")}}), "errno 2");
+  EXPECT_EQ(Probe(*engine, "read_file", {{"path", Str("/root")}}), "errno 2");
+  EXPECT_EQ(Probe(*engine, "read_file", {{"path", Str("/etc/hostname")}}), "errno 2");
+  // The network: a new namespace whose loopback is down.
+  const std::string connected = Probe(*engine, "connect_tcp", {{"port", Int(port_)}});
+  EXPECT_EQ(connected.rfind("errno ", 0), 0u) << connected;
+  // The environment: a minimal one, none of the runtime's variables.
+  const std::string environment =
+      Probe(*engine, "read_file", {{"path", Str("/proc/self/environ")}});
+  EXPECT_EQ(environment.find("HOST_SANDBOX_TEST_TOKEN"), std::string::npos) << environment;
+  EXPECT_NE(environment.find("HOST_ENGINE_SOCKET="), std::string::npos) << environment;
+  // Its own folder stays readable, read-only.
+  const std::string manifest =
+      Probe(*engine, "read_file", {{"path", Str(test::TestModule("sbox") + "/module.json")}});
+  EXPECT_NE(manifest.find("\"sbox\""), std::string::npos) << manifest;
+  // Calls to another module (lcxx, sandboxed too) and to the core types go through the engine.
+  EXPECT_EQ(Probe(*engine, "relay", {{"text", Str("hi")}}), "[hi]");
+}
+
+}  // namespace
+}  // namespace host
