@@ -259,7 +259,7 @@ host_status ModuleProcess::Invoke(host_context* ctx, host_bytes call, host_buffe
     client = client_;
     generation = generation_;
   }
-  const std::string context = host_->Enter(*ctx);
+  const std::string context = host_->Enter(*ctx, spec_.sandboxed);
   InvokeOutcome outcome =
       client->Invoke(std::string_view(reinterpret_cast<const char*>(call.data), call.size), context,
                      spec_.call_timeout);

@@ -63,6 +63,20 @@ std::vector<std::string> SandboxCommand(const SandboxSpec& spec) {
   return args;
 }
 
+Status CheckSandboxedCall(const std::string& module, const std::string& object,
+                          const std::string& receiver_type, const std::string& function) {
+  if (module != "core") return {};
+  const std::string& type = object.empty() ? receiver_type : object;
+  const bool host = type == "Host" || receiver_type == "Host" ||
+                    (type == "Query" && (function == "host" || function == "secret"));
+  if (!host && function != "export") return {};
+  return Status::Usage("a sandboxed module may not call core " + type + "." + function +
+                       ": it reads or writes the host's files or environment. The module runs "
+                       "sandboxed because it is neither pinned in the lock file nor signed by a "
+                       "trusted key; install it (host install) or trust its signer "
+                       "(trusted_keys) if it needs the host");
+}
+
 std::vector<std::string> SandboxEnvironment() {
   std::vector<std::string> env = {
       "PATH=/usr/local/bin:/usr/bin:/bin",

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "core/base/status.h"
+
 namespace host::remote {
 
 // Where a sandboxed process finds its sockets: the engine's, and a folder of its own it serves
@@ -28,6 +30,13 @@ struct SandboxSpec {
 
 // The bubblewrap command line (starting with "bwrap") that runs spec.command confined.
 std::vector<std::string> SandboxCommand(const SandboxSpec& spec);
+
+// Whether the engine runs call for a sandboxed module: the core calls that read or write host
+// files or the runtime's environment (Query.host and all of Host, Query.secret with its env:// and
+// file:// sources, every export) are refused with an error saying why. call's object is the
+// effective one: its own, else its receiver's type.
+Status CheckSandboxedCall(const std::string& module, const std::string& object,
+                          const std::string& receiver_type, const std::string& function);
 
 // The whole environment of a sandboxed process: PATH, HOME and TMPDIR on its private /tmp,
 // LANG, the two socket addresses, HOST_PREFIX when set; nothing else of the parent's.

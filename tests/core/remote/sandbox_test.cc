@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "core/engine/engine.h"
+#include "core/remote/sandbox.h"
 #include "tests/support/calls.h"
 #include "tests/support/run.h"
 
@@ -79,6 +80,7 @@ TEST_F(SandboxTest, OutsideTheSandboxTheProbesReachTheHost) {
   EXPECT_NE(Probe(*engine, "read_file", {{"path", Str("/proc/self/environ")}})
                 .find("HOST_SANDBOX_TEST_TOKEN=hunter2"),
             std::string::npos);
+  EXPECT_EQ(Probe(*engine, "host_file", {{"path", Str(secret_file_)}}), "top secret");
 }
 
 TEST_F(SandboxTest,
@@ -105,6 +107,36 @@ TEST_F(SandboxTest,
   EXPECT_NE(manifest.find("\"sbox\""), std::string::npos) << manifest;
   // Calls to another module (lcxx, sandboxed too) and to the core types go through the engine.
   EXPECT_EQ(Probe(*engine, "relay", {{"text", Str("hi")}}), "[hi]");
+}
+
+TEST_F(SandboxTest, TheEngineRefusesASandboxedModuleTheCoreCallsThatReachTheHost) {
+  std::unique_ptr<Runtime> engine = MakeEngine(true);
+  Result<const ModuleInfo*> loaded = engine->Load(test::TestModule("sbox"));
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  // Host.file through the engine would read what the sandbox hides.
+  const std::string through_host = Probe(*engine, "host_file", {{"path", Str(secret_file_)}});
+  EXPECT_EQ(through_host.rfind("refused: ", 0), 0u) << through_host;
+  EXPECT_NE(through_host.find("a sandboxed module may not call core Query.host"), std::string::npos)
+      << through_host;
+  EXPECT_EQ(through_host.find("top secret"), std::string::npos);
+}
+
+TEST(SandboxedCallTest, CallsThatReachTheHostAreRefusedWhateverTheyAreCalledOn) {
+  using remote::CheckSandboxedCall;
+  EXPECT_FALSE(CheckSandboxedCall("core", "Query", "", "host").ok());
+  EXPECT_FALSE(CheckSandboxedCall("core", "Query", "", "secret").ok());
+  EXPECT_FALSE(CheckSandboxedCall("core", "Host", "", "directory").ok());
+  EXPECT_FALSE(CheckSandboxedCall("core", "", "Host", "file").ok());  // receiver's type
+  // A receiver claiming to be a Host under another object's name.
+  EXPECT_FALSE(CheckSandboxedCall("core", "Directory", "Host", "entries").ok());
+  EXPECT_FALSE(CheckSandboxedCall("core", "Directory", "Directory", "export").ok());
+  EXPECT_FALSE(CheckSandboxedCall("core", "", "File", "export").ok());
+  EXPECT_FALSE(CheckSandboxedCall("core", "Container", "Container", "export").ok());
+  // Everything else of the core types, and other modules, go through.
+  EXPECT_TRUE(CheckSandboxedCall("core", "Query", "", "directory").ok());
+  EXPECT_TRUE(CheckSandboxedCall("core", "", "Directory", "with-new-file").ok());
+  EXPECT_TRUE(CheckSandboxedCall("core", "Container", "Container", "with-exec").ok());
+  EXPECT_TRUE(CheckSandboxedCall("lcxx", "Lcxx", "", "brackets").ok());
 }
 
 }  // namespace
