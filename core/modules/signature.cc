@@ -3,11 +3,14 @@
 #include <stdlib.h>
 
 #include <array>
+#include <cstdint>
 #include <cstdlib>
+#include <optional>
 #include <utility>
 
 #include "core/base/best_effort.h"
 #include "core/base/file_write.h"
+#include "core/base/sha256.h"
 #include "core/base/subprocess.h"
 
 namespace host::modules {
@@ -38,6 +41,60 @@ bool IsBase64(std::string_view text) {
     if (!ok) return false;
   }
   return true;
+}
+
+constexpr std::string_view kBase64Alphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+// Decodes base64 (padding optional); nullopt when text is not base64.
+std::optional<std::string> DecodeBase64(std::string_view text) {
+  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
+  std::string out;
+  uint32_t bits = 0;
+  int count = 0;
+  for (char c : text) {
+    const size_t value = kBase64Alphabet.find(c);
+    if (value == std::string_view::npos) return std::nullopt;
+    bits = (bits << 6) | static_cast<uint32_t>(value);
+    count += 6;
+    if (count >= 8) {
+      count -= 8;
+      out.push_back(static_cast<char>((bits >> count) & 0xff));
+    }
+  }
+  return out;
+}
+
+// Encodes bytes as base64 without padding, as OpenSSH prints fingerprints.
+std::string EncodeBase64(std::string_view bytes) {
+  std::string out;
+  uint32_t bits = 0;
+  int count = 0;
+  for (unsigned char c : bytes) {
+    bits = (bits << 8) | c;
+    count += 8;
+    while (count >= 6) {
+      count -= 6;
+      out.push_back(kBase64Alphabet[(bits >> count) & 0x3f]);
+    }
+  }
+  if (count > 0) out.push_back(kBase64Alphabet[(bits << (6 - count)) & 0x3f]);
+  return out;
+}
+
+// OpenSSH's fingerprint of a "TYPE BASE64" key: "SHA256:" and the unpadded base64 of the
+// SHA-256 of the key blob; "" when the blob is not base64.
+std::string Fingerprint(std::string_view key) {
+  const size_t space = key.find(' ');
+  if (space == std::string_view::npos) return "";
+  std::optional<std::string> blob = DecodeBase64(key.substr(space + 1));
+  if (!blob) return "";
+  const std::string hex = Sha256Hex(*blob);
+  std::string raw;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+    raw.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  }
+  return "SHA256:" + EncodeBase64(raw);
 }
 
 // The words of a line split at spaces and tabs.
@@ -193,14 +250,34 @@ Result<std::string> VerifyDigest(std::string_view digest, std::string_view signa
   const fs::path signature_file = folder->path() / "module.sig";
   const fs::path signers_file = folder->path() / "allowed_signers";
   if (Status s = CreateWholeFile(signature_file, armored, 0600); !s.ok()) return s;
+  // One principal for every trusted key: one run checks the signature against all of them.
   std::string signers;
-  for (size_t i = 0; i < keys.size(); ++i) {
-    signers += "key-" + std::to_string(i) + " namespaces=\"" + std::string(kSignatureNamespace) +
-               "\" " + keys[i] + "\n";
+  for (const std::string& key : keys) {
+    signers += "trusted namespaces=\"" + std::string(kSignatureNamespace) + "\" " + key + "\n";
   }
   if (Status s = CreateWholeFile(signers_file, signers, 0600); !s.ok()) return s;
 
-  // 1. Is it a well-formed signature, in our namespace, over this digest (by the key it names)?
+  if (!keys.empty()) {
+    Result<SubprocessOutput> verified =
+        RunSshKeygen({"-Y", "verify", "-f", signers_file.string(), "-I", "trusted", "-n",
+                      std::string(kSignatureNamespace), "-s", signature_file.string()},
+                     digest);
+    if (!verified.ok()) return verified.status();
+    if (verified->exit.success()) {
+      // "Good "host-module" signature for trusted with ED25519 key SHA256:..."
+      const std::string said = LastLine(verified->out);
+      const size_t at = said.rfind("SHA256:");
+      const std::string fingerprint = at == std::string::npos ? "" : said.substr(at);
+      for (size_t i = 0; i < keys.size(); ++i) {
+        if (!fingerprint.empty() && Fingerprint(keys[i]) == fingerprint) return public_keys[i];
+      }
+      return Status::Failed("the signature of " + std::string(digest) +
+                            " verified, but ssh-keygen named a key that is not trusted (" + said +
+                            ")");
+    }
+  }
+  // Why not: is it a well-formed signature, in our namespace, over this digest (by the key it
+  // names)? Only then is the answer that no trusted key made it.
   Result<SubprocessOutput> check =
       RunSshKeygen({"-Y", "check-novalidate", "-n", std::string(kSignatureNamespace), "-s",
                     signature_file.string()},
@@ -223,34 +300,12 @@ Result<std::string> VerifyDigest(std::string_view digest, std::string_view signa
   }
   if (keys.empty()) {
     return Status::Failed("the module " + std::string(digest) +
-                          " is signed by no trusted key: no trusted_keys in the config file");
+                          " is signed by no trusted key: no trusted_keys in the config file "
+                          "match it");
   }
-  // 2. Which trusted key made it?
-  Result<SubprocessOutput> found = RunSshKeygen(
-      {"-Y", "find-principals", "-s", signature_file.string(), "-f", signers_file.string()}, "");
-  if (!found.ok()) return found.status();
-  const std::string principal = found->exit.success() ? LastLine(found->out) : "";
-  size_t index = keys.size();
-  if (principal.rfind("key-", 0) == 0 && principal.size() < 12) {
-    index = static_cast<size_t>(std::strtoul(principal.c_str() + 4, nullptr, 10));
-  }
-  if (index >= keys.size()) {
-    return Status::Failed("the module " + std::string(digest) +
-                          " is signed by no trusted key; add its signer's public key to "
-                          "trusted_keys in the config file if you trust it");
-  }
-  // 3. The full check against that key alone.
-  Result<SubprocessOutput> verified =
-      RunSshKeygen({"-Y", "verify", "-f", signers_file.string(), "-I", principal, "-n",
-                    std::string(kSignatureNamespace), "-s", signature_file.string()},
-                   digest);
-  if (!verified.ok()) return verified.status();
-  if (!verified->exit.success()) {
-    return Status::Failed("the signature of " + std::string(digest) +
-                          " does not verify with the trusted key it names (ssh-keygen: " +
-                          LastLine(verified->err) + ")");
-  }
-  return public_keys[index];
+  return Status::Failed("the module " + std::string(digest) +
+                        " is signed by no trusted key; add its signer's public key to "
+                        "trusted_keys in the config file if you trust it");
 }
 
 }  // namespace host::modules
