@@ -33,7 +33,10 @@ std::vector<std::string> SandboxCommand(const SandboxSpec& spec) {
       // No capabilities even where bubblewrap runs as root.
       "--cap-drop", "ALL",
       // Ends when the runtime's spawner thread (and so bubblewrap) ends.
-      "--die-with-parent"};
+      "--die-with-parent",
+      // A session of its own: no controlling terminal, so /dev/tty cannot read the user's
+      // typing or push keystrokes into their shell (TIOCSTI).
+      "--new-session"};
   std::error_code error;
   for (const char* folder : kSystemFolders) {
     if (fs::is_symlink(folder, error)) {

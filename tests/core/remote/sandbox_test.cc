@@ -121,6 +121,22 @@ TEST_F(SandboxTest, TheEngineRefusesASandboxedModuleTheCoreCallsThatReachTheHost
   EXPECT_EQ(through_host.find("top secret"), std::string::npos);
 }
 
+TEST_F(SandboxTest, ASandboxedModuleThatCrashesIsStartedAgainInANewSandbox) {
+  std::unique_ptr<Runtime> engine = MakeEngine(true);
+  Result<const ModuleInfo*> loaded = engine->Load(test::TestModule("gxx"));
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  Result<v1::Value> crashed = engine->Call(test::MakeCall("gxx", "Gxx", "crash", {}));
+  ASSERT_FALSE(crashed.ok());
+  EXPECT_NE(crashed.status().message().find("The next call starts the module again"),
+            std::string::npos)
+      << crashed.status().message();
+  // gxx -> cmod -> lcxx, each sandboxed.
+  Result<v1::Value> greeted =
+      engine->Call(test::MakeCall("gxx", "Gxx", "greet", {{"name", Str("ada")}}));
+  ASSERT_TRUE(greeted.ok()) << greeted.status().message();
+  EXPECT_EQ(greeted->string_value(), "[ADA!]");
+}
+
 TEST(SandboxedCallTest, CallsThatReachTheHostAreRefusedWhateverTheyAreCalledOn) {
   using remote::CheckSandboxedCall;
   EXPECT_FALSE(CheckSandboxedCall("core", "Query", "", "host").ok());
