@@ -54,13 +54,18 @@ std::vector<std::string> SandboxCommand(const SandboxSpec& spec) {
     shown.push_back(spec.command[0]);
   }
   for (const fs::path& path : shown) {
+    // Shown where the command names it (through any symlink of the host's), holding what the
+    // symlinks lead to; never the whole root.
     const fs::path real = fs::weakly_canonical(path, error);
-    if (error || !fs::exists(real, error)) continue;  // what does not exist is not shown
-    Add(&args, {"--ro-bind", real.string(), real.string()});
+    if (error || !fs::exists(real, error) || real == real.root_path()) continue;
+    const fs::path where = fs::absolute(path, error).lexically_normal();
+    if (error) continue;
+    Add(&args, {"--ro-bind", real.string(), where.string()});
   }
   Add(&args, {"--bind", spec.module_socket_dir.string(), kSandboxModuleSocketDir, "--bind",
               spec.engine_socket.string(), kSandboxEngineSocket});
-  if (!spec.dir.empty()) Add(&args, {"--chdir", fs::weakly_canonical(spec.dir, error).string()});
+  if (!spec.dir.empty())
+    Add(&args, {"--chdir", fs::absolute(spec.dir, error).lexically_normal().string()});
   args.push_back("--");
   args.insert(args.end(), spec.command.begin(), spec.command.end());
   return args;

@@ -34,6 +34,8 @@ TEST(TrustTest, UnpinnedUnsignedRemoteModuleIsSandboxed) {
   const TrustDecision decision = DecideRunMode(Remote("github.com/acme/modules/probe"), Keys());
   EXPECT_EQ(decision.mode, RunMode::kSandboxed);
   EXPECT_EQ(decision.reason, "sandboxed: not pinned and not signed by a trusted key");
+  EXPECT_EQ(RunModeName(decision.mode), "sandboxed");
+  EXPECT_EQ(RunModeName(RunMode::kInProcess), "in process");
 }
 
 TEST(TrustTest, PinnedRemoteModuleRunsInProcess) {

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -135,6 +136,30 @@ TEST_F(SandboxTest, ASandboxedModuleThatCrashesIsStartedAgainInANewSandbox) {
       engine->Call(test::MakeCall("gxx", "Gxx", "greet", {{"name", Str("ada")}}));
   ASSERT_TRUE(greeted.ok()) << greeted.status().message();
   EXPECT_EQ(greeted->string_value(), "[ADA!]");
+}
+
+TEST(SandboxCommandTest, ShowsNeitherTheRootNorWhatDoesNotExistNorTheHostsConfig) {
+  remote::SandboxSpec spec;
+  spec.command = {"/usr/bin/env"};
+  spec.dir = "/";
+  spec.read_only = {"/", "/usr/..", "/no/such/folder"};
+  spec.engine_socket = "/run/engine.sock";
+  spec.module_socket_dir = "/run/module";
+  const std::vector<std::string> args = remote::SandboxCommand(spec);
+  ASSERT_FALSE(args.empty());
+  EXPECT_EQ(args[0], "bwrap");
+  for (size_t i = 0; i + 2 < args.size(); ++i) {
+    if (args[i] != "--ro-bind" && args[i] != "--bind" && args[i] != "--ro-bind-try") continue;
+    EXPECT_NE(args[i + 1], "/") << "the whole root is shown";
+    EXPECT_NE(args[i + 1], "/no/such/folder");
+    EXPECT_NE(args[i + 1], "/etc");
+    EXPECT_NE(args[i + 1].rfind("/root", 0), 0u);
+    EXPECT_NE(args[i + 1].rfind("/home", 0), 0u);
+  }
+  EXPECT_NE(std::find(args.begin(), args.end(), "--unshare-all"), args.end());
+  EXPECT_NE(std::find(args.begin(), args.end(), "--cap-drop"), args.end());
+  EXPECT_EQ(args[args.size() - 2], "--");
+  EXPECT_EQ(args.back(), "/usr/bin/env");
 }
 
 TEST(SandboxedCallTest, CallsThatReachTheHostAreRefusedWhateverTheyAreCalledOn) {
