@@ -62,8 +62,19 @@ std::vector<std::string> SandboxCommand(const SandboxSpec& spec) {
     if (error) continue;
     Add(&args, {"--ro-bind", real.string(), where.string()});
   }
-  Add(&args, {"--bind", spec.module_socket_dir.string(), kSandboxModuleSocketDir, "--bind",
-              spec.engine_socket.string(), kSandboxEngineSocket});
+  for (const fs::path& path : spec.writable) {
+    const fs::path real = fs::weakly_canonical(path, error);
+    if (error || !fs::is_directory(real, error) || real == real.root_path()) continue;
+    const fs::path where = fs::absolute(path, error).lexically_normal();
+    if (error) continue;
+    Add(&args, {"--bind", real.string(), where.string()});
+  }
+  if (!spec.module_socket_dir.empty()) {
+    Add(&args, {"--bind", spec.module_socket_dir.string(), kSandboxModuleSocketDir});
+  }
+  if (!spec.engine_socket.empty()) {
+    Add(&args, {"--bind", spec.engine_socket.string(), kSandboxEngineSocket});
+  }
   if (!spec.dir.empty())
     Add(&args, {"--chdir", fs::absolute(spec.dir, error).lexically_normal().string()});
   args.push_back("--");
@@ -85,15 +96,18 @@ Status CheckSandboxedCall(const std::string& module, const std::string& object,
                        "(trusted_keys) if it needs the host");
 }
 
-std::vector<std::string> SandboxEnvironment() {
+std::vector<std::string> SandboxEnvironment(bool with_sockets) {
   std::vector<std::string> env = {
       "PATH=/usr/local/bin:/usr/bin:/bin",
       "HOME=/tmp",
       "TMPDIR=/tmp",
       "LANG=C.UTF-8",
-      std::string("HOST_MODULE_SOCKET=unix://") + kSandboxModuleSocketDir + "/module.sock",
-      std::string("HOST_ENGINE_SOCKET=unix://") + kSandboxEngineSocket,
   };
+  if (with_sockets) {
+    env.push_back(std::string("HOST_MODULE_SOCKET=unix://") + kSandboxModuleSocketDir +
+                  "/module.sock");
+    env.push_back(std::string("HOST_ENGINE_SOCKET=unix://") + kSandboxEngineSocket);
+  }
   // Where host's own files are, for `host module-serve`; not a secret, and shown read-only.
   if (const char* prefix = std::getenv("HOST_PREFIX"); prefix != nullptr && *prefix != '\0') {
     env.push_back(std::string("HOST_PREFIX=") + prefix);

@@ -24,8 +24,12 @@ struct SandboxSpec {
   // More folders and files it may read, at the same paths: its module folder, its shared
   // object's folder, the host binary and plugins that `host module-serve` needs.
   std::vector<std::filesystem::path> read_only;
-  std::filesystem::path engine_socket;      // the Engine service's socket outside
-  std::filesystem::path module_socket_dir;  // an empty private folder for its own socket
+  // Folders it may write, at the same paths (a build folder); nothing else outside its /tmp.
+  std::vector<std::filesystem::path> writable;
+  // The Engine service's socket outside, and an empty private folder for its own socket; both
+  // empty for a process that serves nothing (a build).
+  std::filesystem::path engine_socket;
+  std::filesystem::path module_socket_dir;
 };
 
 // The bubblewrap command line (starting with "bwrap") that runs spec.command confined.
@@ -39,8 +43,9 @@ Status CheckSandboxedCall(const std::string& module, const std::string& object,
                           const std::string& receiver_type, const std::string& function);
 
 // The whole environment of a sandboxed process: PATH, HOME and TMPDIR on its private /tmp,
-// LANG, the two socket addresses, HOST_PREFIX when set; nothing else of the parent's.
-std::vector<std::string> SandboxEnvironment();
+// LANG, the two socket addresses (with_sockets), HOST_PREFIX when set; nothing else of the
+// parent's.
+std::vector<std::string> SandboxEnvironment(bool with_sockets = true);
 
 }  // namespace host::remote
 

@@ -138,6 +138,56 @@ TEST_F(SandboxTest, ASandboxedModuleThatCrashesIsStartedAgainInANewSandbox) {
   EXPECT_EQ(greeted->string_value(), "[ADA!]");
 }
 
+// A C module built from source whose CMakeLists.txt writes a host file when it can see one.
+std::string WriteBuildProbe(const std::string& dir, const std::string& secret,
+                            const std::string& written) {
+  const std::string folder = dir + "/buildprobe";
+  fs::create_directories(folder);
+  std::ofstream(folder + "/module.json") << "{\"name\": \"buildprobe\", \"version\": \"0.1.0\", "
+                                            "\"sdk\": \"c\"}\n";
+  std::ofstream(folder + "/CMakeLists.txt")
+      << "cmake_minimum_required(VERSION 3.20)\n"
+         "project(buildprobe C)\n"
+         "include(${HOST_SDK_DIR}/HostModule.cmake)\n"
+         "if(EXISTS \""
+      << secret << "\")\n  file(WRITE \"" << written
+      << "\" \"the build saw the host\")\nendif()\n"
+         "host_add_module(buildprobe SOURCES probe.c LANGUAGE C)\n";
+  std::ofstream(folder + "/probe.c")
+      << "#include \"host/module_c.h\"\n"
+         "static host_status hello(hostc_call* call) {\n"
+         "  return hostc_return_string(call, hostc_arg_string(call, \"name\"));\n"
+         "}\n"
+         "static const hostc_arg hello_args[] = {HOSTC_ARG(\"name\", \"String\", \"Who.\")};\n"
+         "static const hostc_function functions[] = {\n"
+         "    HOSTC_FUNCTION(\"hello\", hello, hello_args, \"String\", HOSTC_CACHE_NEVER, "
+         "\"Hi.\"),\n"
+         "};\n"
+         "HOSTC_MODULE(\"buildprobe\", \"0.1.0\", \"Probes its build.\", functions);\n";
+  return folder;
+}
+
+TEST_F(SandboxTest, ASandboxedModuleIsBuiltInTheSandbox) {
+  const std::string written = dir_ + "/written-by-the-build";
+  {
+    std::unique_ptr<Runtime> engine = MakeEngine(true);
+    Result<const ModuleInfo*> loaded =
+        engine->Load(WriteBuildProbe(dir_ + "/sandboxed", secret_file_, written));
+    ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+    Result<v1::Value> hello =
+        engine->Call(test::MakeCall("buildprobe", "Buildprobe", "hello", {{"name", Str("hi")}}));
+    ASSERT_TRUE(hello.ok()) << hello.status().message();
+    EXPECT_EQ(hello->string_value(), "hi");
+    EXPECT_FALSE(fs::exists(written)) << "the sandboxed build saw and wrote host files";
+  }
+  // The same module built outside the sandbox sees the host: the probe works.
+  std::unique_ptr<Runtime> engine = MakeEngine(false);
+  Result<const ModuleInfo*> loaded =
+      engine->Load(WriteBuildProbe(dir_ + "/trusted", secret_file_, written));
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  EXPECT_TRUE(fs::exists(written));
+}
+
 TEST(SandboxCommandTest, ShowsNeitherTheRootNorWhatDoesNotExistNorTheHostsConfig) {
   remote::SandboxSpec spec;
   spec.command = {"/usr/bin/env"};
