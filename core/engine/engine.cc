@@ -207,9 +207,8 @@ Result<const ModuleInfo*> Runtime::LoadAt(std::string_view ref, const fs::path& 
       return static_cast<const ModuleInfo*>(nullptr);
     }
     if (manifest->command.empty()) {
-      if (auto s = EnsureBuilt(
-              *manifest, BuildOptions{options_.sdk_cmake_dir, options_.progress, options_.sandbox});
-          !s.ok()) {
+      BuildOptions build{options_.sdk_cmake_dir, options_.progress, options_.sandbox, {}};
+      if (auto s = EnsureBuilt(*manifest, build); !s.ok()) {
         return s;
       }
     }

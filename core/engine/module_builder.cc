@@ -102,6 +102,7 @@ std::vector<std::string> SandboxedBuild(const Manifest& manifest, const BuildOpt
                     InstallPrefix() / "lib",    InstallPrefix() / "share" / "host",
                     InstallPrefix() / "include"};
   for (const fs::path& path : SdkPaths(options.sdk_cmake_dir)) spec.read_only.push_back(path);
+  for (const fs::path& path : options.read_only) spec.read_only.push_back(path);
   for (const auto& dep : manifest.dependencies) {
     // Relative sources are folders beside the module; the engine resolves the others.
     if (!dep.source.empty() && dep.source.front() == '.') {

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "core/base/status.h"
 #include "registry/manifest.h"
@@ -20,6 +21,9 @@ struct BuildOptions {
   // signed by a trusted key: no network, its sources, its dependencies' folders and the SDK
   // read-only, only its build folder writable.
   bool sandboxed = false;
+  // More folders a sandboxed build reads: its remote dependencies' folders (relative ones,
+  // "../lcxx", are added from module.json).
+  std::vector<std::filesystem::path> read_only;
 };
 
 // The digest of every file under a module's source folder, except build output and hidden files.
