@@ -50,6 +50,16 @@ host_status Fail(const std::string& message, host_buffer* error) {
   return HOST_STATUS_ERROR;
 }
 
+// Replaces the control characters of a sandboxed process's output but newline and tab with '?',
+// so that it cannot drive the user's terminal (escape sequences that set the clipboard, retitle
+// the window or rewrite what was printed).
+void ShowControlsPlainly(char* bytes, size_t size) {
+  for (size_t i = 0; i < size; ++i) {
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) bytes[i] = '?';
+  }
+}
+
 // The path of a unix:// address.
 fs::path EngineSocketPath(std::string_view address) {
   constexpr std::string_view kScheme = "unix://";
@@ -154,11 +164,12 @@ Status ModuleProcess::Launch(DescribedModule* described) {
     std::lock_guard tail(output_mutex_);
     output_tail_.clear();
   }
-  output_reader_ = std::thread([this, fd = std::move(output_read)] {
+  output_reader_ = std::thread([this, fd = std::move(output_read), plain = spec_.sandboxed] {
     char chunk[4096];
     ssize_t n = 0;
     while ((n = read(fd.get(), chunk, sizeof chunk)) > 0 || (n < 0 && errno == EINTR)) {
       if (n <= 0) continue;
+      if (plain) ShowControlsPlainly(chunk, static_cast<size_t>(n));
       (void)!write(STDERR_FILENO, chunk, static_cast<size_t>(n));
       std::lock_guard tail(output_mutex_);
       output_tail_.append(chunk, static_cast<size_t>(n));

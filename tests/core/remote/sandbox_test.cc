@@ -138,6 +138,19 @@ TEST_F(SandboxTest, ASandboxedModuleThatCrashesIsStartedAgainInANewSandbox) {
   EXPECT_EQ(greeted->string_value(), "[ADA!]");
 }
 
+TEST_F(SandboxTest, ASandboxedModuleCannotDriveTheTerminal) {
+  for (const bool sandbox : {false, true}) {
+    std::unique_ptr<Runtime> engine = MakeEngine(sandbox);
+    ASSERT_TRUE(engine->Load(test::TestModule("sbox")).ok());
+    Result<v1::Value> crashed = engine->Call(test::MakeCall("sbox", "Sbox", "crash_loudly", {}));
+    ASSERT_FALSE(crashed.ok());
+    const std::string& message = crashed.status().message();
+    EXPECT_NE(message.find("boom"), std::string::npos) << message;
+    // Its output, on the terminal and in the error, carries no escape sequence when sandboxed.
+    EXPECT_EQ(message.find('\033') == std::string::npos, sandbox) << message;
+  }
+}
+
 // A C module built from source whose CMakeLists.txt writes a host file when it can see one.
 std::string WriteBuildProbe(const std::string& dir, const std::string& secret,
                             const std::string& written) {

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -126,6 +127,14 @@ static host_status host_file(hostc_call* call) {
   return hostc_return_string(call, hostc_format(call, "%s", hostc_value_string(contents)));
 }
 
+/* Writes a terminal escape sequence (OSC 52: set the clipboard) and a line, then crashes. */
+static host_status crash_loudly(hostc_call* call) {
+  static const char kNoise[] = "\033]52;c;cHduZWQ=\007boom\n";
+  (void)call;
+  (void)!write(STDERR_FILENO, kNoise, sizeof kNoise - 1);
+  abort();
+}
+
 static const hostc_arg path_args[] = {
     HOSTC_ARG("path", "String", "The file to read."),
 };
@@ -143,6 +152,8 @@ static const hostc_function functions[] = {
                    "Connects to 127.0.0.1:port: \"connected\", or \"errno N\"."),
     HOSTC_FUNCTION("relay", relay, relay_args, "String", HOSTC_CACHE_NEVER,
                    "Brackets text with lcxx, stores it in a core Directory and reads it back."),
+    HOSTC_FUNCTION_NO_ARGS("crash_loudly", crash_loudly, "String", HOSTC_CACHE_NEVER,
+                           "Writes a terminal escape sequence to stderr and crashes."),
     HOSTC_FUNCTION("host_file", host_file, path_args, "String", HOSTC_CACHE_NEVER,
                    "Reads a file through the core Host type: its contents, or \"refused: ...\"."),
 };
