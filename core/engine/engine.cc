@@ -207,8 +207,8 @@ Result<const ModuleInfo*> Runtime::LoadAt(std::string_view ref, const fs::path& 
       return static_cast<const ModuleInfo*>(nullptr);
     }
     if (manifest->command.empty()) {
-      if (auto s = EnsureBuilt(*manifest, BuildOptions{options_.sdk_cmake_dir, options_.progress});
-          !s.ok()) {
+      BuildOptions build{options_.sdk_cmake_dir, options_.progress, options_.sandbox, {}};
+      if (auto s = EnsureBuilt(*manifest, build); !s.ok()) {
         return s;
       }
     }
@@ -243,9 +243,10 @@ Result<const ModuleInfo*> Runtime::LoadAt(std::string_view ref, const fs::path& 
   if (auto it = loaded_paths_.find(object); it != loaded_paths_.end()) {
     return registry_.FindModule(it->second);
   }
-  Result<std::unique_ptr<LoadedModule>> module = command || options_.isolate
-                                                     ? LoadProcess(manifest, location->object)
-                                                     : LoadSharedModule(location->object, &kApi);
+  const bool sandboxed = options_.sandbox;
+  Result<std::unique_ptr<LoadedModule>> module =
+      command || options_.isolate || sandboxed ? LoadProcess(manifest, location->object, sandboxed)
+                                               : LoadSharedModule(location->object, &kApi);
   if (!module.ok()) return module.status();
   v1::ModuleDef def = (*module)->def();
   if (manifest) {
@@ -270,7 +271,7 @@ Result<const ModuleInfo*> Runtime::LoadAt(std::string_view ref, const fs::path& 
 }
 
 Result<std::unique_ptr<LoadedModule>> Runtime::LoadProcess(const Manifest* manifest,
-                                                           const fs::path& object) {
+                                                           const fs::path& object, bool sandboxed) {
   remote::ProcessSpec spec;
   fs::path absolute;  // of object, for a shared object served by a process
   const bool by_command = manifest && !manifest->command.empty();
@@ -293,6 +294,14 @@ Result<std::unique_ptr<LoadedModule>> Runtime::LoadProcess(const Manifest* manif
     spec.dir = absolute.parent_path();
   }
   if (manifest) spec.call_timeout = SecondsToMilliseconds(manifest->call_timeout);
+  spec.sandboxed = sandboxed;
+  if (sandboxed) {
+    if (manifest) spec.read_only.push_back(manifest->dir());
+    if (!by_command) {  // `host module-serve` and its plugins
+      spec.read_only.push_back(InstallPrefix() / "bin" / "host");
+      spec.read_only.push_back(InstallPrefix() / "lib" / "host");
+    }
+  }
   if (!module_host_) {
     Result<std::unique_ptr<remote::ModuleHost>> started =
         remote::ModuleHost::Start([this](const remote::ModuleHost& host) {

@@ -37,6 +37,9 @@ struct RuntimeOptions {
   // Run every shared-object module in a process of its own (`host --isolate`), so a module that
   // crashes cannot take the engine down. Modules with runtime.command always run in their own.
   bool isolate = false;
+  // Run every module out of process in the sandbox (core/remote/sandbox.h: no network, no host
+  // files but its own folder), as modules that are neither pinned nor signed by a trusted key run.
+  bool sandbox = false;
   // The largest result, in bytes, a module function may return (and have stored); unset: the
   // config file's max_result_size.
   std::optional<uint64_t> max_result_size;
@@ -101,9 +104,10 @@ class Runtime {
                                    std::vector<std::string>* loading);
 
   // Starts a module's process: manifest's runtime.command, or `host module-serve` on the shared
-  // object at object.
+  // object at object; in the sandbox when sandboxed.
   Result<std::unique_ptr<LoadedModule>> LoadProcess(const Manifest* manifest,
-                                                    const std::filesystem::path& object);
+                                                    const std::filesystem::path& object,
+                                                    bool sandboxed);
 
   RuntimeOptions options_;
   std::string result_limit_origin_;  // where max_result_size came from, for its error

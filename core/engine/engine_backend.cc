@@ -2,6 +2,8 @@
 
 #include <mutex>
 
+#include "core/remote/sandbox.h"
+
 namespace host::remote {
 
 Result<std::string> LocalEngineBackend::Load(const std::string& ref) {
@@ -44,7 +46,8 @@ ChainOutcome LocalEngineBackend::Call(const std::vector<WireStep>& steps,
 
 bool LocalEngineBackend::Log(int, const std::string&, const std::string&) { return false; }
 
-ChainOutcome RunChain(const Runtime& engine, const std::vector<WireStep>& steps, int depth) {
+ChainOutcome RunChain(const Runtime& engine, const std::vector<WireStep>& steps, int depth,
+                      bool sandboxed) {
   ChainOutcome outcome;
   std::vector<v1::Call> calls(steps.size());
   for (size_t i = 0; i < steps.size(); ++i) {
@@ -68,6 +71,15 @@ ChainOutcome RunChain(const Runtime& engine, const std::vector<WireStep>& steps,
         return outcome;
       }
       *calls[i].mutable_receiver() = std::move(*value.mutable_object_value());
+    }
+    if (sandboxed) {
+      const v1::Call& call = calls[i];
+      if (Status s = CheckSandboxedCall(call.module(), call.object(), call.receiver().type_name(),
+                                        call.function());
+          !s.ok()) {
+        outcome.status = s;
+        return outcome;
+      }
     }
     Result<v1::Value> result = depth < 0 ? engine.Call(std::move(calls[i]))
                                          : engine.CallAt(std::move(calls[i]), depth + 1);

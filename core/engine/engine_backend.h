@@ -36,8 +36,10 @@ Result<std::vector<std::string>> DescribeModules(const TypeRegistry& registry,
                                                  const std::vector<std::string>& names);
 
 // Runs a chain of calls on engine: at the top (depth < 0: secrets scrubbed from the result, as
-// Runtime::Call does) or nested in a call of that depth, for a module process.
-ChainOutcome RunChain(const Runtime& engine, const std::vector<WireStep>& steps, int depth);
+// Runtime::Call does) or nested in a call of that depth, for a module process. sandboxed: for a
+// sandboxed module process, whose calls that reach the host are refused (CheckSandboxedCall).
+ChainOutcome RunChain(const Runtime& engine, const std::vector<WireStep>& steps, int depth,
+                      bool sandboxed = false);
 
 }  // namespace host::remote
 

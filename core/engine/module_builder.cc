@@ -8,12 +8,15 @@
 #include <chrono>
 #include <deque>
 #include <fstream>
+#include <string_view>
 #include <vector>
 
 #include "core/base/file_lock.h"
+#include "core/base/install_prefix.h"
 #include "core/base/sha256.h"
 #include "core/base/subprocess.h"
 #include "core/base/unique_fd.h"
+#include "core/remote/sandbox.h"
 
 namespace host {
 namespace fs = std::filesystem;
@@ -46,11 +49,13 @@ std::string SourceDigest(const fs::path& source_dir) {
   return sha.Digest();
 }
 
-int RunLogged(const std::vector<std::string>& argv, const fs::path& log) {
+int RunLogged(const std::vector<std::string>& argv, const fs::path& log,
+              const std::vector<std::string>* env) {
   UniqueFd out(open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
   if (!out.ok()) return 127;
   SubprocessSpec spec;
   spec.argv = argv;
+  if (env != nullptr) spec.env = *env;
   spec.stdio = {ChildStream::Null(), ChildStream::Fd(out.get()), ChildStream::Fd(out.get())};
   Result<Subprocess> started = Subprocess::Start(spec);
   if (!started.ok()) {
@@ -64,6 +69,49 @@ int RunLogged(const std::vector<std::string>& argv, const fs::path& log) {
 }
 
 namespace {
+
+// The absolute paths HostSdkPaths.cmake (beside HostModule.cmake) names: the SDK's headers and
+// libraries and the host binary, which a build reads.
+std::vector<fs::path> SdkPaths(const fs::path& sdk_cmake_dir) {
+  std::vector<fs::path> paths;
+  std::ifstream in(sdk_cmake_dir / "HostSdkPaths.cmake");
+  for (std::string line; std::getline(in, line);) {
+    const size_t open = line.find('"');
+    const size_t close = line.rfind('"');
+    if (open == std::string::npos || close <= open) continue;
+    std::string_view list(line.data() + open + 1, close - open - 1);
+    while (!list.empty()) {
+      const size_t end = std::min(list.find(';'), list.size());
+      const std::string_view item = list.substr(0, end);
+      if (!item.empty() && item.front() == '/') paths.emplace_back(item);
+      list.remove_prefix(std::min(end + 1, list.size()));
+    }
+  }
+  return paths;
+}
+
+// Turns a CMake command into one run in the sandbox: the module's sources, its manifest's and
+// local dependencies' folders, the SDK and host's own files read-only; build writable.
+std::vector<std::string> SandboxedBuild(const Manifest& manifest, const BuildOptions& options,
+                                        const fs::path& build, std::vector<std::string> argv) {
+  remote::SandboxSpec spec;
+  spec.command = std::move(argv);
+  spec.dir = build;
+  spec.read_only = {manifest.source_dir(),      manifest.dir(),
+                    options.sdk_cmake_dir,      InstallPrefix() / "bin",
+                    InstallPrefix() / "lib",    InstallPrefix() / "share" / "host",
+                    InstallPrefix() / "include"};
+  for (const fs::path& path : SdkPaths(options.sdk_cmake_dir)) spec.read_only.push_back(path);
+  for (const fs::path& path : options.read_only) spec.read_only.push_back(path);
+  for (const auto& dep : manifest.dependencies) {
+    // Relative sources are folders beside the module; the engine resolves the others.
+    if (!dep.source.empty() && dep.source.front() == '.') {
+      spec.read_only.push_back(manifest.dir() / dep.source);
+    }
+  }
+  spec.writable = {build};
+  return remote::SandboxCommand(spec);
+}
 
 std::string Tail(const fs::path& log, size_t lines) {
   std::ifstream in(log);
@@ -113,19 +161,24 @@ Status EnsureBuilt(const Manifest& manifest, const BuildOptions& options) {
   }
   const fs::path log = build / "host-build.log";
   fs::remove(log, ec);
+  const std::vector<std::string> sandbox_env = remote::SandboxEnvironment(false);
+  const std::vector<std::string>* env = options.sandboxed ? &sandbox_env : nullptr;
+  auto command = [&](std::vector<std::string> argv) {
+    return options.sandboxed ? SandboxedBuild(manifest, options, build, std::move(argv)) : argv;
+  };
   if (!fs::exists(build / "CMakeCache.txt", ec)) {
-    int rc =
-        RunLogged({"cmake", "-S", source.string(), "-B", build.string(),
-                   "-DCMAKE_BUILD_TYPE=Release", "-DHOST_SDK_DIR=" + options.sdk_cmake_dir.string(),
-                   "-DHOST_MODULE_MANIFEST=" + manifest.file.string()},
-                  log);
+    int rc = RunLogged(
+        command({"cmake", "-S", source.string(), "-B", build.string(), "-DCMAKE_BUILD_TYPE=Release",
+                 "-DHOST_SDK_DIR=" + options.sdk_cmake_dir.string(),
+                 "-DHOST_MODULE_MANIFEST=" + manifest.file.string()}),
+        log, env);
     if (rc != 0) {
       return Status::Failed("building module '" + manifest.name +
                             "' failed: CMake could not configure it (exit " + std::to_string(rc) +
                             "). Last lines of " + log.string() + ":" + Tail(log, 20));
     }
   }
-  int rc = RunLogged({"cmake", "--build", build.string(), "-j2"}, log);
+  int rc = RunLogged(command({"cmake", "--build", build.string(), "-j2"}), log, env);
   if (rc != 0) {
     return Status::Failed("building module '" + manifest.name + "' failed (exit " +
                           std::to_string(rc) + "). Last lines of " + log.string() + ":" +

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "core/base/status.h"
 #include "registry/manifest.h"
@@ -16,6 +17,13 @@ namespace host {
 struct BuildOptions {
   std::filesystem::path sdk_cmake_dir;  // holds HostModule.cmake
   std::ostream* progress = nullptr;     // null: silent
+  // Run CMake in the sandbox (core/remote/sandbox.h), for a module that is neither pinned nor
+  // signed by a trusted key: no network, its sources, its dependencies' folders and the SDK
+  // read-only, only its build folder writable.
+  bool sandboxed = false;
+  // More folders a sandboxed build reads: its remote dependencies' folders (relative ones,
+  // "../lcxx", are added from module.json).
+  std::vector<std::filesystem::path> read_only;
 };
 
 // The digest of every file under a module's source folder, except build output and hidden files.
@@ -25,8 +33,10 @@ std::string SourceDigest(const std::filesystem::path& source_dir);
 // builds of one module by several processes are serialized with a lock file.
 Status EnsureBuilt(const Manifest& manifest, const BuildOptions& options);
 
-// Runs argv with stdout and stderr appended to log; returns the exit code (or 128+signal).
-int RunLogged(const std::vector<std::string>& argv, const std::filesystem::path& log);
+// Runs argv with stdout and stderr appended to log, in env (null: the parent's environment);
+// returns the exit code (or 128+signal).
+int RunLogged(const std::vector<std::string>& argv, const std::filesystem::path& log,
+              const std::vector<std::string>* env = nullptr);
 
 }  // namespace host
 

@@ -23,7 +23,8 @@ class ModuleEngineBackend final : public EngineBackend {
 
   ChainOutcome Call(const std::vector<WireStep>& steps, const std::string& context) override {
     host_context ctx{};
-    if (!host_.Find(context, &ctx)) {
+    bool sandboxed = false;
+    if (!host_.Find(context, &ctx, &sandboxed)) {
       ChainOutcome outcome;
       outcome.malformed = true;
       outcome.status = Status::Usage(
@@ -32,7 +33,7 @@ class ModuleEngineBackend final : public EngineBackend {
                           : "the call context is unknown or its invoke has returned");
       return outcome;
     }
-    return RunChain(engine_, steps, ctx.depth);
+    return RunChain(engine_, steps, ctx.depth, sandboxed);
   }
 
   bool Log(int level, const std::string& message, const std::string& context) override {

@@ -94,10 +94,10 @@ pid_t ModuleHost::Spawn(const std::function<pid_t()>& start) {
   return pid.get();
 }
 
-std::string ModuleHost::Enter(const host_context& ctx) {
+std::string ModuleHost::Enter(const host_context& ctx, bool sandboxed) {
   std::string context = secret_ + "-" + std::to_string(++invokes_);
   std::lock_guard lock(contexts_mutex_);
-  contexts_.emplace(context, ctx);
+  contexts_.emplace(context, Invoke{ctx, sandboxed});
   return context;
 }
 
@@ -106,11 +106,12 @@ void ModuleHost::Leave(const std::string& context) {
   contexts_.erase(context);
 }
 
-bool ModuleHost::Find(const std::string& context, host_context* ctx) const {
+bool ModuleHost::Find(const std::string& context, host_context* ctx, bool* sandboxed) const {
   std::lock_guard lock(contexts_mutex_);
   auto found = contexts_.find(context);
   if (found == contexts_.end()) return false;
-  *ctx = found->second;
+  *ctx = found->second.ctx;
+  if (sandboxed != nullptr) *sandboxed = found->second.sandboxed;
   return true;
 }
 

@@ -50,11 +50,13 @@ class ModuleHost {
   pid_t Spawn(const std::function<pid_t()>& start);
 
   // Registers the call in progress for an invoke; returns the context the module passes back.
-  std::string Enter(const host_context& ctx);
+  // sandboxed: the invoke runs in a sandboxed process, whose calls the engine confines.
+  std::string Enter(const host_context& ctx, bool sandboxed = false);
   // Ends an invoke's context: calls made with it are refused from now on.
   void Leave(const std::string& context);
-  // The call in progress behind a context; false when none.
-  bool Find(const std::string& context, host_context* ctx) const;
+  // The call in progress behind a context, and whether its process is sandboxed (when
+  // sandboxed is not null); false when none.
+  bool Find(const std::string& context, host_context* ctx, bool* sandboxed = nullptr) const;
 
  private:
   ModuleHost() = default;
@@ -70,7 +72,11 @@ class ModuleHost {
   std::string secret_;  // unguessable prefix of every context
   std::atomic<uint64_t> invokes_{0};
   mutable std::mutex contexts_mutex_;
-  std::unordered_map<std::string, host_context> contexts_;
+  struct Invoke {
+    host_context ctx;
+    bool sandboxed;
+  };
+  std::unordered_map<std::string, Invoke> contexts_;
 
   std::mutex spawn_mutex_;
   std::condition_variable spawn_ready_;

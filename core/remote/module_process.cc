@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -10,8 +11,10 @@
 #include <optional>
 #include <string_view>
 
+#include "core/base/best_effort.h"
 #include "core/base/subprocess.h"
 #include "core/base/unique_fd.h"
+#include "core/remote/sandbox.h"
 #include "host/v1/wire.pb.h"
 
 extern char** environ;
@@ -47,6 +50,23 @@ host_status Fail(const std::string& message, host_buffer* error) {
   return HOST_STATUS_ERROR;
 }
 
+// Replaces the control characters of a sandboxed process's output but newline and tab with '?',
+// so that it cannot drive the user's terminal (escape sequences that set the clipboard, retitle
+// the window or rewrite what was printed).
+void ShowControlsPlainly(char* bytes, size_t size) {
+  for (size_t i = 0; i < size; ++i) {
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) bytes[i] = '?';
+  }
+}
+
+// The path of a unix:// address.
+fs::path EngineSocketPath(std::string_view address) {
+  constexpr std::string_view kScheme = "unix://";
+  if (address.rfind(kScheme, 0) == 0) address.remove_prefix(kScheme.size());
+  return fs::path(address);
+}
+
 // Waits up to wait for pid to end; true (with *status) when it did.
 bool Reap(pid_t pid, int* status, std::chrono::milliseconds wait) {
   const auto until = Clock::now() + wait;
@@ -74,28 +94,52 @@ ModuleProcess::~ModuleProcess() {
 }
 
 Status ModuleProcess::Launch(DescribedModule* described) {
-  const fs::path socket = host_->NewModuleSocket();
+  fs::path socket = host_->NewModuleSocket();
   SubprocessSpec process;
   process.argv = spec_.command;
   process.dir = spec_.dir;
   process.parent_death_signal = SIGKILL;  // the module ends with the runtime's spawner thread
   process.own_process_group = true;       // a terminal's Ctrl-C reaches the runtime, which stops it
   std::vector<std::string>& env = process.env.emplace();
-  for (char** entry = environ; *entry != nullptr; ++entry) {
-    const std::string_view text(*entry);
-    if (text.rfind("HOST_MODULE_SOCKET=", 0) != 0 && text.rfind("HOST_ENGINE_SOCKET=", 0) != 0) {
-      env.emplace_back(text);
+  if (spec_.sandboxed) {
+    // A folder of its own for its socket: it sees the engine's socket and nothing of the other
+    // module processes.
+    sandbox_dir_ = fs::path(socket).replace_extension("");
+    if (mkdir(sandbox_dir_.c_str(), 0700) != 0) {
+      const int error = errno;
+      sandbox_dir_.clear();
+      return Status::Failed(spec_.label + ": cannot make its socket folder " +
+                            fs::path(socket).replace_extension("").string() + ": " +
+                            std::strerror(error));
     }
+    socket = sandbox_dir_ / "module.sock";
+    SandboxSpec sandbox;
+    sandbox.command = spec_.command;
+    sandbox.dir = spec_.dir;
+    sandbox.read_only = spec_.read_only;
+    sandbox.engine_socket = EngineSocketPath(host_->engine_address());
+    sandbox.module_socket_dir = sandbox_dir_;
+    process.argv = SandboxCommand(sandbox);
+    process.dir.clear();  // bubblewrap changes to it inside
+    env = SandboxEnvironment();
+  } else {
+    for (char** entry = environ; *entry != nullptr; ++entry) {
+      const std::string_view text(*entry);
+      if (text.rfind("HOST_MODULE_SOCKET=", 0) != 0 && text.rfind("HOST_ENGINE_SOCKET=", 0) != 0) {
+        env.emplace_back(text);
+      }
+    }
+    env.push_back("HOST_MODULE_SOCKET=unix://" + socket.string());
+    env.push_back("HOST_ENGINE_SOCKET=" + host_->engine_address());
   }
-  env.push_back("HOST_MODULE_SOCKET=unix://" + socket.string());
-  env.push_back("HOST_ENGINE_SOCKET=" + host_->engine_address());
 
   int output[2];
   if (pipe2(output, O_CLOEXEC) != 0) return Status::Failed(spec_.label + ": cannot make a pipe");
   UniqueFd output_read(output[0]);
   UniqueFd output_write(output[1]);
-  process.stdio = {ChildStream::Inherit(), ChildStream::Fd(output_write.get()),
-                   ChildStream::Fd(output_write.get())};
+  // A sandboxed process gets no terminal: it could push keystrokes into it (TIOCSTI).
+  process.stdio = {spec_.sandboxed ? ChildStream::Null() : ChildStream::Inherit(),
+                   ChildStream::Fd(output_write.get()), ChildStream::Fd(output_write.get())};
   // Forked on the spawner thread: the parent-death signal follows the thread that forks.
   std::optional<Result<Subprocess>> started;
   bool cannot_run = false;
@@ -108,7 +152,11 @@ Status ModuleProcess::Launch(DescribedModule* described) {
     if (!started || started->ok()) return Status::Failed(spec_.label + ": cannot start a process");
     return Status::Failed(
         spec_.label + ": " + started->status().message() +
-        (cannot_run ? "; install it or correct runtime.command in module.json" : ""));
+        (!cannot_run ? ""
+         : spec_.sandboxed
+             ? "; install bubblewrap (bwrap): modules neither pinned in the lock file nor signed "
+               "by a trusted key run in its sandbox"
+             : "; install it or correct runtime.command in module.json"));
   }
   pid_ = pid;
   group_ = pid;
@@ -116,11 +164,12 @@ Status ModuleProcess::Launch(DescribedModule* described) {
     std::lock_guard tail(output_mutex_);
     output_tail_.clear();
   }
-  output_reader_ = std::thread([this, fd = std::move(output_read)] {
+  output_reader_ = std::thread([this, fd = std::move(output_read), plain = spec_.sandboxed] {
     char chunk[4096];
     ssize_t n = 0;
     while ((n = read(fd.get(), chunk, sizeof chunk)) > 0 || (n < 0 && errno == EINTR)) {
       if (n <= 0) continue;
+      if (plain) ShowControlsPlainly(chunk, static_cast<size_t>(n));
       (void)!write(STDERR_FILENO, chunk, static_cast<size_t>(n));
       std::lock_guard tail(output_mutex_);
       output_tail_.append(chunk, static_cast<size_t>(n));
@@ -186,6 +235,8 @@ std::string ModuleProcess::Stop(std::chrono::milliseconds grace) {
   if (group_ > 0) kill(-group_, SIGKILL);  // nothing it started keeps the output pipe open
   group_ = -1;
   if (output_reader_.joinable()) output_reader_.join();
+  if (!sandbox_dir_.empty()) RemoveTreeBestEffort(sandbox_dir_);
+  sandbox_dir_.clear();
   return how;
 }
 
@@ -219,7 +270,7 @@ host_status ModuleProcess::Invoke(host_context* ctx, host_bytes call, host_buffe
     client = client_;
     generation = generation_;
   }
-  const std::string context = host_->Enter(*ctx);
+  const std::string context = host_->Enter(*ctx, spec_.sandboxed);
   InvokeOutcome outcome =
       client->Invoke(std::string_view(reinterpret_cast<const char*>(call.data), call.size), context,
                      spec_.call_timeout);

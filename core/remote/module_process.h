@@ -25,6 +25,12 @@ struct ProcessSpec {
   std::filesystem::path dir;  // the working folder
   std::chrono::milliseconds start_timeout{10000};
   std::chrono::milliseconds call_timeout{600000};  // zero: no limit
+  // Run it in the sandbox (core/remote/sandbox.h): no network, no host files but the system
+  // folders, dir and read_only, its own socket folder and the engine's socket.
+  bool sandboxed = false;
+  // What a sandboxed process may read besides dir: its module folder, the host binary and
+  // plugins `host module-serve` needs.
+  std::vector<std::filesystem::path> read_only;
 };
 
 // One module process. Calls may run concurrently; a crash or a hang fails the calls in flight
@@ -61,6 +67,7 @@ class ModuleProcess final : public ModuleConnection {
   pid_t group_ = -1;                      // its process group, until killed
   std::shared_ptr<ModuleClient> client_;  // null: not running
   uint64_t generation_ = 0;               // counts launches
+  std::filesystem::path sandbox_dir_;     // a sandboxed process's socket folder, while running
   std::thread output_reader_;
   mutable std::mutex output_mutex_;
   std::string output_tail_;
