@@ -17,8 +17,11 @@
 #include "core/engine/call_chain.h"
 #include "core/engine/module_builder.h"
 #include "core/engine/module_engine_backend.h"
+#include "core/engine/remote_modules.h"
 #include "core/images/config.h"
 #include "core/loader/call_context.h"
+#include "core/modules/lock_file.h"
+#include "core/modules/module_ref.h"
 #include "core/remote/module_process.h"
 #include "host/scratch_arena.h"
 #include "registry/call_digest.h"
@@ -148,6 +151,8 @@ Runtime::Runtime(RuntimeOptions options)
   if (options_.sdk_cmake_dir.empty()) {
     options_.sdk_cmake_dir = InstallPrefix() / "share" / "host" / "cmake";
   }
+  // The git token is scrubbed like any secret wherever text leaves the engine.
+  if (!options_.git_token.empty()) (void)core_->secrets().Add("git-token", options_.git_token);
   Result<std::unique_ptr<LoadedModule>> core = LoadBuiltinModule(&CoreModuleInit, &kApi);
   Result<const ModuleInfo*> info =
       core.ok() ? registry_.AddModule((*core)->def()) : Result<const ModuleInfo*>(core.status());
@@ -193,12 +198,124 @@ Result<const ModuleInfo*> Runtime::Load(std::string_view ref) {
   return LoadAt(ref, cwd, &loading);
 }
 
+Result<RemoteModules*> Runtime::Remotes() {
+  if (!remotes_) {
+    Result<images::Config> config = images::LoadConfig();
+    if (!config.ok()) return config.status();
+    RemoteModuleOptions remote;
+    remote.state_dir = options_.state_dir;
+    remote.locked = options_.locked;
+    remote.refresh = options_.refresh_remote;
+    remote.git_token = options_.git_token;
+    remote.trust = options_.trust_remote;
+    remotes_ = std::make_unique<RemoteModules>(std::move(remote), std::move(*config));
+  }
+  return remotes_.get();
+}
+
+Status Runtime::UseLockOf(const fs::path& module_dir) {
+  Result<RemoteModules*> remotes = Remotes();
+  if (!remotes.ok()) return remotes.status();
+  return (*remotes)->AddLock(module_dir, /*trusted=*/true);
+}
+
+namespace {
+
+// Whether path, once made lexically normal, stays inside root.
+bool StaysInside(const fs::path& path, const fs::path& root) {
+  const std::string relative = path.lexically_normal().lexically_relative(root).generic_string();
+  return !relative.empty() && relative != ".." && relative.rfind("../", 0) != 0;
+}
+
+// Checks what a fetched module's module.json points at: its sources, its built object and its
+// dependencies stay inside its own folder (builds and sandboxes show exactly those folders), and
+// a dependency is a remote reference or a name on the module path, never a path.
+Status CheckFetchedManifest(const Manifest& manifest, std::string_view ref) {
+  const fs::path& dir = manifest.dir();
+  const std::string named = "module '" + manifest.name + "' (" + std::string(ref) + ")";
+  if (manifest.source.size() > 0 &&
+      (fs::path(manifest.source).is_absolute() || !StaysInside(manifest.source_dir(), dir))) {
+    return Status::Failed(named + ": its \"source\" " + manifest.source +
+                          " leaves the module's folder; nothing of it was loaded");
+  }
+  if (fs::path(manifest.object).is_absolute() || !StaysInside(manifest.object_path(), dir)) {
+    return Status::Failed(named + ": its \"object\" " + manifest.object +
+                          " leaves the module's folder; nothing of it was loaded");
+  }
+  for (const auto& dep : manifest.dependencies) {
+    Result<modules::ModuleRef> parsed = modules::ParseModuleRef(dep.source);
+    const bool remote = parsed.ok() && parsed->kind != modules::RefKind::kLocal;
+    const bool plain_name = dep.source.find('/') == std::string::npos &&
+                            dep.source.rfind(".", 0) != 0 && !dep.source.ends_with(".so");
+    if (!remote && !plain_name) {
+      return Status::Failed(named + " depends on '" + dep.name + "' at " + dep.source +
+                            ", a path; a fetched module names its dependencies by reference "
+                            "(github.com/..., oci://...) or by a name on the module path");
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<ModuleLocation> Runtime::LocateRemote(std::string_view ref, bool user_written,
+                                             const RemoteModule** remote) {
+  Result<RemoteModules*> remotes = Remotes();
+  if (!remotes.ok()) return remotes.status();
+  Result<RemoteModule> resolved = (*remotes)->Resolve(ref, user_written);
+  if (!resolved.ok()) return resolved.status();
+  const RemoteModule& module = (*remotes)->resolved().find(ref)->second;
+  Result<Manifest> manifest = LoadManifest(module.fetched.dir / "module.json");
+  if (!manifest.ok()) return manifest.status().Prefixed(std::string(ref) + ": ");
+  if (module.pinned && module.entry.name != manifest->name) {
+    return Status::Failed(std::string(ref) + " is pinned in host.lock as the module '" +
+                          module.entry.name + "' but its module.json names '" + manifest->name +
+                          "'; run 'host update' to pin it again");
+  }
+  if (Status s = CheckFetchedManifest(*manifest, ref); !s.ok()) return s;
+  // The lock file of a remote module pins its own remote dependencies (the user's pins first),
+  // choosing their versions and hashes but never trusting them.
+  if (Status s = (*remotes)->AddLock(module.fetched.dir, /*trusted=*/false); !s.ok()) return s;
+  ModuleLocation location;
+  location.object =
+      module.fetched.prebuilt.empty() ? manifest->object_path() : module.fetched.prebuilt;
+  location.manifest = std::move(*manifest);
+  *remote = &module;
+  return location;
+}
+
 Result<const ModuleInfo*> Runtime::LoadAt(std::string_view ref, const fs::path& base,
-                                          std::vector<std::string>* loading) {
+                                          std::vector<std::string>* loading, bool from_remote) {
   if (const ModuleInfo* known = registry_.FindModule(ref)) return known;
-  Result<ModuleLocation> location = ResolveModule(ref, base, options_.module_path);
+  std::error_code exists_error;
+  const RemoteModule* remote = nullptr;
+  // What a fetched module names is judged by its text alone: its folder's files decide nothing.
+  bool is_remote = false;
+  if (from_remote) {
+    Result<modules::ModuleRef> parsed = modules::ParseModuleRef(ref);
+    is_remote = parsed.ok() && parsed->kind != modules::RefKind::kLocal;
+  } else {
+    is_remote = modules::IsRemoteRef(ref) && !fs::exists(base / ref, exists_error);
+  }
+  Result<ModuleLocation> location =
+      is_remote ? LocateRemote(ref, !from_remote, &remote)
+                : ResolveModule(ref, from_remote ? fs::path() : base, options_.module_path);
   if (!location.ok()) return location.status();
   const Manifest* manifest = location->manifest ? &*location->manifest : nullptr;
+  if (manifest && !remote) {
+    // A local module's host.lock pins the remote modules it (and what it loads) depends on.
+    Result<RemoteModules*> remotes =
+        fs::exists(manifest->dir() / modules::kLockFileName, exists_error)
+            ? Remotes()
+            : Result<RemoteModules*>(nullptr);
+    if (!remotes.ok()) return remotes.status();
+    if (*remotes != nullptr) {
+      if (Status s = (*remotes)->AddLock(manifest->dir(), /*trusted=*/!from_remote); !s.ok()) {
+        return s;
+      }
+    }
+  }
+  const bool sandboxed = options_.sandbox || (remote != nullptr && remote->sandboxed);
   if (manifest) {
     if (const ModuleInfo* known = registry_.FindModule(manifest->name)) return known;
     if (std::find(loading->begin(), loading->end(), manifest->name) != loading->end()) {
@@ -206,15 +323,19 @@ Result<const ModuleInfo*> Runtime::LoadAt(std::string_view ref, const fs::path& 
       // through linking. The module that started the cycle finishes loading it.
       return static_cast<const ModuleInfo*>(nullptr);
     }
-    if (manifest->command.empty()) {
-      BuildOptions build{options_.sdk_cmake_dir, options_.progress, options_.sandbox, {}};
+    const bool prebuilt = remote != nullptr && !remote->fetched.prebuilt.empty();
+    if (manifest->command.empty() && !prebuilt) {
+      // A sandboxed module's sources are built in the sandbox too: its build scripts are its code.
+      BuildOptions build{options_.sdk_cmake_dir, options_.progress, sandboxed, {}};
+      build.check_object = remote != nullptr;
       if (auto s = EnsureBuilt(*manifest, build); !s.ok()) {
         return s;
       }
     }
     loading->push_back(manifest->name);
     for (const auto& dep : manifest->dependencies) {
-      Result<const ModuleInfo*> loaded = LoadAt(dep.source, manifest->dir(), loading);
+      Result<const ModuleInfo*> loaded =
+          LoadAt(dep.source, manifest->dir(), loading, from_remote || remote != nullptr);
       if (!loaded.ok()) {
         return loaded.status().Prefixed("module '" + manifest->name + "' depends on '" + dep.name +
                                         "', which cannot be loaded: ");
@@ -243,7 +364,6 @@ Result<const ModuleInfo*> Runtime::LoadAt(std::string_view ref, const fs::path& 
   if (auto it = loaded_paths_.find(object); it != loaded_paths_.end()) {
     return registry_.FindModule(it->second);
   }
-  const bool sandboxed = options_.sandbox;
   Result<std::unique_ptr<LoadedModule>> module =
       command || options_.isolate || sandboxed ? LoadProcess(manifest, location->object, sandboxed)
                                                : LoadSharedModule(location->object, &kApi);
@@ -266,6 +386,11 @@ Result<const ModuleInfo*> Runtime::LoadAt(std::string_view ref, const fs::path& 
                                   " has an invalid schema: ");
   }
   loaded_paths_[object] = (*info)->def.name();
+  if (remote != nullptr) {
+    const_cast<RemoteModule*>(remote)->entry.name = (*info)->def.name();
+    remote_loaded_[remote->ref.text] = remote;
+    run_modes_[(*info)->def.name()] = remote->mode;
+  }
   modules_.emplace((*info)->def.name(), std::move(*module));
   return info;
 }
@@ -273,6 +398,7 @@ Result<const ModuleInfo*> Runtime::LoadAt(std::string_view ref, const fs::path& 
 Result<std::unique_ptr<LoadedModule>> Runtime::LoadProcess(const Manifest* manifest,
                                                            const fs::path& object, bool sandboxed) {
   remote::ProcessSpec spec;
+  spec.sandboxed = sandboxed;
   fs::path absolute;  // of object, for a shared object served by a process
   const bool by_command = manifest && !manifest->command.empty();
   if (by_command) {

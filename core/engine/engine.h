@@ -43,7 +43,19 @@ struct RuntimeOptions {
   // The largest result, in bytes, a module function may return (and have stored); unset: the
   // config file's max_result_size.
   std::optional<uint64_t> max_result_size;
+  // Every remote module must be pinned by a lock file (`--locked`, HOST_LOCKED=1).
+  bool locked = false;
+  // Remote references are resolved at their source again, ignoring pins (host update).
+  bool refresh_remote = false;
+  // A token for git servers, from a secret; never written anywhere.
+  std::string git_token;
+  // Remote modules loaded by this engine are trusted (in process, built from source) even when
+  // no lock pins them: host install and host update, which pin what they load.
+  bool trust_remote = false;
 };
+
+class RemoteModules;
+struct RemoteModule;
 
 // Loads modules and runs calls. Loading is single-threaded; calls may run from many threads.
 class Runtime {
@@ -68,6 +80,14 @@ class Runtime {
   // scrubbed from the result and from errors.
   Result<v1::Value> Call(v1::Call call) const;
 
+  // Takes the pins of the host.lock beside a module's module.json without loading the module.
+  Status UseLockOf(const std::filesystem::path& module_dir);
+  // The remote modules loaded, by reference as written (what install records in host.lock).
+  const std::map<std::string, const RemoteModule*>& remote_modules() const {
+    return remote_loaded_;
+  }
+  // How each loaded remote module runs, by module name: "in process (...)" or "sandboxed (...)".
+  const std::map<std::string, std::string, std::less<>>& run_modes() const { return run_modes_; }
   // The state of the core types (secrets, stores).
   CoreServices& core() const { return *core_; }
 
@@ -100,14 +120,21 @@ class Runtime {
                            host_bytes call_bytes, const MemberInfo& member, host_buffer* result,
                            host_buffer* error) const;
 
+  // Loads ref (relative to base) and its dependencies. from_remote: a fetched module names it,
+  // so it must be a remote reference or a name on the module path, never a path.
   Result<const ModuleInfo*> LoadAt(std::string_view ref, const std::filesystem::path& base,
-                                   std::vector<std::string>* loading);
+                                   std::vector<std::string>* loading, bool from_remote = false);
 
   // Starts a module's process: manifest's runtime.command, or `host module-serve` on the shared
   // object at object; in the sandbox when sandboxed.
   Result<std::unique_ptr<LoadedModule>> LoadProcess(const Manifest* manifest,
                                                     const std::filesystem::path& object,
                                                     bool sandboxed);
+  // Resolves a remote reference into a location (its fetched folder), remembering how it runs.
+  Result<ModuleLocation> LocateRemote(std::string_view ref, bool user_written,
+                                      const RemoteModule** remote);
+  // The remote module resolver, made on first use (it reads the config file).
+  Result<RemoteModules*> Remotes();
 
   RuntimeOptions options_;
   std::string result_limit_origin_;  // where max_result_size came from, for its error
@@ -117,6 +144,9 @@ class Runtime {
   std::unique_ptr<remote::ModuleHost> module_host_;  // serves module processes; outlives them
   std::map<std::string, std::unique_ptr<LoadedModule>, std::less<>> modules_;
   std::map<std::string, std::string, std::less<>> loaded_paths_;  // object path -> module name
+  std::unique_ptr<RemoteModules> remotes_;
+  std::map<std::string, const RemoteModule*> remote_loaded_;
+  std::map<std::string, std::string, std::less<>> run_modes_;
 };
 
 }  // namespace host

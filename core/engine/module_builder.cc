@@ -137,13 +137,27 @@ Status EnsureBuilt(const Manifest& manifest, const BuildOptions& options) {
   std::ifstream manifest_in(manifest.file, std::ios::binary);
   std::string digest = SourceDigest(source) + "+" +
                        Sha256Hex(std::string((std::istreambuf_iterator<char>(manifest_in)), {}));
+  // The stamp: the sources' digest, then the digest of the object built from them.
+  std::string recorded_object;
   auto up_to_date = [&] {
     std::ifstream in(stamp);
     std::string recorded;
     std::getline(in, recorded);
+    std::getline(in, recorded_object);
     return recorded == digest && fs::exists(manifest.object_path(), ec);
   };
-  if (up_to_date()) return {};
+  auto object_digest = [&] {
+    std::ifstream in(manifest.object_path(), std::ios::binary);
+    return Sha256Hex(std::string((std::istreambuf_iterator<char>(in)), {}));
+  };
+  auto checked = [&]() -> Status {
+    if (!options.check_object || recorded_object == object_digest()) return {};
+    return Status::Failed("module '" + manifest.name + "': its built object " +
+                          manifest.object_path().string() +
+                          " was changed since host built it; nothing of it was loaded. Remove " +
+                          build.string() + " to build it again");
+  };
+  if (up_to_date()) return checked();
 
   fs::create_directories(build, ec);
   if (ec) {
@@ -152,7 +166,7 @@ Status EnsureBuilt(const Manifest& manifest, const BuildOptions& options) {
   }
   Result<FileLock> lock = FileLock::Acquire(build / ".host-build.lock");
   if (!lock.ok()) return lock.status();
-  if (up_to_date()) return {};  // another process built it while we waited
+  if (up_to_date()) return checked();  // another process built it while we waited
 
   auto started = std::chrono::steady_clock::now();
   if (options.progress) {
@@ -193,7 +207,7 @@ Status EnsureBuilt(const Manifest& manifest, const BuildOptions& options) {
   tmp += ".tmp";
   {
     std::ofstream out(tmp, std::ios::trunc);
-    out << digest << "\n";
+    out << digest << "\n" << object_digest() << "\n";
   }
   fs::rename(tmp, stamp, ec);
   if (options.progress) {

@@ -24,6 +24,9 @@ struct BuildOptions {
   // More folders a sandboxed build reads: its remote dependencies' folders (relative ones,
   // "../lcxx", are added from module.json).
   std::vector<std::filesystem::path> read_only;
+  // Check the built object against the digest recorded when host built it (a fetched module,
+  // whose build lives in the state folder): a changed one is an error, never loaded.
+  bool check_object = false;
 };
 
 // The digest of every file under a module's source folder, except build output and hidden files.

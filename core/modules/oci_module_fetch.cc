@@ -14,6 +14,7 @@
 #include "core/modules/module_archive.h"
 #include "core/modules/oci_module.h"
 #include "core/modules/oci_module_parts.h"
+#include "core/modules/oci_module_store.h"
 #include "host/abi.h"
 
 namespace host::modules {
@@ -53,26 +54,6 @@ Result<json> ParseObject(const std::string& body, const std::string& what) {
   return root;
 }
 
-// Where a tag's resolution is remembered.
-fs::path TagMemory(const fs::path& oci_dir, const OciModuleRef& ref) {
-  const std::string key = OciRepositoryName(ref) + ":" + ref.tag;
-  return oci_dir / "tags" / images::DigestHex(images::DigestOf(key));
-}
-
-// The remembered digest of ref's tag, or "".
-std::string RememberedDigest(const fs::path& file) {
-  std::error_code ec;
-  if (fs::file_size(file, ec) > 200 || ec) return {};
-  std::FILE* in = std::fopen(file.c_str(), "r");
-  if (in == nullptr) return {};
-  char buffer[256] = {0};
-  const size_t got = std::fread(buffer, 1, sizeof(buffer) - 1, in);
-  std::fclose(in);
-  std::string digest(buffer, got);
-  digest = digest.substr(0, digest.find('\n'));
-  return images::IsSha256Digest(digest) ? digest : std::string();
-}
-
 // Writes a file by temp + rename, so that readers see the old or the new one whole.
 Status ReplaceFile(const fs::path& file, std::string_view bytes) {
   std::error_code ec;
@@ -85,74 +66,6 @@ Status ReplaceFile(const fs::path& file, std::string_view bytes) {
     return Status::Failed("cannot store " + file.string() + ": " + ec.message());
   }
   return {};
-}
-
-// The bytes of a stored file (at most limit), or "" when it cannot be read.
-std::string ReadStored(const fs::path& file, uintmax_t limit) {
-  std::error_code ec;
-  if (fs::file_size(file, ec) > limit || ec) return {};
-  std::ifstream in(file, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-}
-
-// The stored shared object, checked from the pin down: index.json hashes to the pinned digest,
-// binary.json to a binary entry of that index, and the object to binary.json's layer. An edited
-// or missing file is an error: nothing falls back to a source build in its place.
-Result<fs::path> CheckedPrebuilt(const fs::path& stored, const std::string& digest,
-                                 const std::string& shown) {
-  std::error_code ec;
-  if (!fs::exists(stored / "binary.json", ec)) return fs::path();  // none matched this host
-  const std::string fix =
-      "; remove " + stored.string() + " and run again to fetch " + shown + " anew";
-  const std::string index = ReadStored(stored / "index.json", 4 << 20);
-  const std::string binary = ReadStored(stored / "binary.json", 4 << 20);
-  std::string object_digest;
-  if (images::DigestOf(index) == digest) {
-    json root = json::parse(index, nullptr, false);
-    json manifest = json::parse(binary, nullptr, false);
-    bool listed = false;
-    if (root.is_object() && root["manifests"].is_array()) {
-      for (const json& entry : root["manifests"]) {
-        listed =
-            listed || (entry.is_object() && JsonText(entry, "digest") == images::DigestOf(binary));
-      }
-    }
-    if (listed && manifest.is_object() && manifest["layers"].is_array() &&
-        manifest["layers"].size() == 1 && manifest["layers"][0].is_object()) {
-      object_digest = JsonText(manifest["layers"][0], "digest");
-    }
-  }
-  if (object_digest.empty()) {
-    return Status::Failed("the stored module " + shown + " (" + digest + ") was changed on disk: " +
-                          "its index or binary manifest no longer matches the pin" + fix);
-  }
-  fs::path object;
-  for (const auto& entry : fs::directory_iterator(stored / "prebuilt", ec)) object = entry.path();
-  const std::string actual =
-      object.empty() ? "nothing" : images::DigestOf(ReadStored(object, kMaxBinaryBytes));
-  if (actual != object_digest) {
-    return Status::Failed("the stored module " + shown + " (" + digest +
-                          ") was changed on disk: its shared object " +
-                          (object.empty() ? (stored / "prebuilt").string() : object.string()) +
-                          " hashes to " + actual + ", not " + object_digest + fix);
-  }
-  return object;
-}
-
-// What a stored folder gives.
-Result<FetchedModule> FromStore(const fs::path& stored, const std::string& digest,
-                                const std::string& resolved, const std::string& shown) {
-  FetchedModule module;
-  module.dir = stored / "source";
-  module.pin = digest;
-  module.resolved = resolved;
-  Result<std::string> hash = ContentHash(module.dir);
-  if (!hash.ok()) return hash.status();
-  module.hash = *hash;
-  Result<fs::path> prebuilt = CheckedPrebuilt(stored, digest, shown);
-  if (!prebuilt.ok()) return prebuilt.status();
-  module.prebuilt = *prebuilt;
-  return module;
 }
 
 // A file name for the shared object from the artifact's annotation (untrusted): its last part
@@ -285,8 +198,8 @@ Result<FetchedModule> FetchOciModule(const OciModuleRef& ref, const FetchOptions
   const std::string resolved = ref.tag.empty() ? digest : ref.tag;
   if (digest.empty()) {
     if (ref.tag.empty()) return Status::Usage(shown + " names neither a tag nor a digest");
-    const fs::path memory = TagMemory(oci_dir, ref);
-    if (!options.refresh) digest = RememberedDigest(memory);
+    const fs::path memory = OciTagMemory(oci_dir, ref);
+    if (!options.refresh) digest = RememberedOciDigest(memory);
     if (digest.empty()) {
       if (options.offline) {
         return Status::Failed(shown + " was never resolved here and the network may not be used " +
@@ -302,7 +215,9 @@ Result<FetchedModule> FetchOciModule(const OciModuleRef& ref, const FetchOptions
   if (Status s = images::CheckDigest(digest); !s.ok()) return s.Prefixed(shown + ": ");
   const fs::path stored = oci_dir / images::DigestHex(digest);
   std::error_code ec;
-  if (fs::is_directory(stored / "source", ec)) return FromStore(stored, digest, resolved, shown);
+  if (fs::is_directory(stored / "source", ec)) {
+    return StoredOciModule(stored, digest, resolved, shown);
+  }
   if (options.offline) {
     return Status::Failed(shown + " (" + digest + ") is not stored here and the network may not " +
                           "be used (--locked or offline); run it once online to fetch it");
@@ -324,7 +239,7 @@ Result<FetchedModule> FetchOciModule(const OciModuleRef& ref, const FetchOptions
       return Status::Failed("cannot store " + stored.string() + ": " + ec.message());
     }
   }
-  return FromStore(stored, digest, resolved, shown);
+  return StoredOciModule(stored, digest, resolved, shown);
 }
 
 }  // namespace host::modules
