@@ -13,9 +13,7 @@
 
 namespace host::cli {
 namespace fs = std::filesystem;
-namespace {
 
-// Writes text to path through a temporary file and a rename, so readers never see half a file.
 Status WriteAtomically(const fs::path& path, const std::string& text) {
   std::error_code ec;
   if (path.has_parent_path()) fs::create_directories(path.parent_path(), ec);
@@ -30,6 +28,8 @@ Status WriteAtomically(const fs::path& path, const std::string& text) {
   if (ec) return Status::Failed("cannot write " + path.string() + ": " + ec.message());
   return {};
 }
+
+namespace {
 
 std::string Replace(std::string text, const std::string& from, const std::string& to) {
   for (size_t pos = 0; (pos = text.find(from, pos)) != std::string::npos; pos += to.size()) {
@@ -187,7 +187,7 @@ int RunInit(const std::vector<std::string>& args) {
 }
 
 int RunCodegen(const std::vector<std::string>& args, bool quiet) {
-  std::string module, output, ns = "deps";
+  std::string module, output, lock_dir, ns = "deps";
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--namespace" && i + 1 < args.size()) {
       ns = args[++i];
@@ -195,9 +195,13 @@ int RunCodegen(const std::vector<std::string>& args, bool quiet) {
       module = args[++i];
     } else if (args[i] == "--output" && i + 1 < args.size()) {
       output = args[++i];
+    } else if (args[i] == "--lock" && i + 1 < args.size()) {
+      lock_dir = args[++i];
     } else if (args[i] == "-h" || args[i] == "--help") {
       std::cout << "Write the typed C++ client of a module.\n\nUsage:\n  host codegen --module "
-                   "MODULE --output FILE [--namespace NS]\n\nNS defaults to deps.\n";
+                   "MODULE --output FILE [--namespace NS] [--lock DIR]\n\nNS defaults to deps. "
+                   "With --lock, "
+                   "remote modules are taken at the versions DIR/host.lock pins.\n";
       return 0;
     } else {
       return Report(Status::Usage("codegen: unexpected '" + args[i] +
@@ -209,7 +213,13 @@ int RunCodegen(const std::vector<std::string>& args, bool quiet) {
   }
   RuntimeOptions options;
   options.progress = quiet ? nullptr : &std::cerr;
+  // A module's build runs codegen for its dependencies: building it trusts them, at the versions
+  // its host.lock pins.
+  options.trust_remote = true;
   Runtime engine(options);
+  if (!lock_dir.empty()) {
+    if (Status s = engine.UseLockOf(lock_dir); !s.ok()) return Report(s);
+  }
   Result<const ModuleInfo*> info = engine.Load(module);
   if (!info.ok()) return Report(info.status());
   std::string text =
@@ -219,78 +229,6 @@ int RunCodegen(const std::vector<std::string>& args, bool quiet) {
   old << existing.rdbuf();
   if (existing && old.str() == text) return 0;  // unchanged: keep the timestamp, skip rebuilds
   return Report(WriteAtomically(output, text));
-}
-
-int RunInstall(const std::vector<std::string>& args, const std::string& module_dir, bool quiet) {
-  if (args.size() != 1 || args[0].rfind("-", 0) == 0) {
-    if (args.size() == 1 && (args[0] == "-h" || args[0] == "--help")) {
-      std::cout << "Add a dependency to a module and generate its typed client.\n\nUsage:\n  host "
-                   "[-m DIR] install SOURCE\n\nSOURCE is a module name on the module path or a "
-                   "folder holding module.json.\n";
-      return 0;
-    }
-    return Report(Status::Usage("usage: host [-m DIR] install SOURCE"));
-  }
-  std::error_code ec;
-  const fs::path cwd = fs::current_path(ec);
-  if (ec) {
-    return Report(Status::Failed("cannot read the current folder (" + ec.message() +
-                                 "); cd into an existing folder"));
-  }
-  fs::path dir = module_dir.empty() ? cwd : fs::path(module_dir);
-  fs::path manifest_file = dir / "module.json";
-  Result<Manifest> manifest = LoadManifest(manifest_file);
-  if (!manifest.ok()) return Report(manifest.status());
-
-  RuntimeOptions options;
-  options.progress = quiet ? nullptr : &std::cerr;
-  Runtime engine(options);
-  std::string source = args[0];
-  fs::path as_path = fs::path(source).is_absolute() ? fs::path(source) : cwd / source;
-  // A path (folder or shared object) is recorded relative to module.json; a name as it is.
-  bool is_path = fs::exists(as_path, ec) &&
-                 (fs::is_directory(as_path, ec) || source.find('/') != std::string::npos ||
-                  source.rfind(".", 0) == 0);
-  Result<const ModuleInfo*> dep = engine.Load(is_path ? as_path.string() : source);
-  if (!dep.ok()) return Report(dep.status());
-  const std::string dep_name = (*dep)->def.name();
-  if (dep_name == manifest->name) {
-    return Report(Status::Usage("a module cannot depend on itself"));
-  }
-  std::string recorded =
-      is_path ? fs::relative(as_path, dir.is_absolute() ? dir : cwd / dir, ec).generic_string()
-              : source;
-  if (is_path && recorded.rfind(".", 0) != 0) recorded = "./" + recorded;
-
-  std::ifstream in(manifest_file);
-  nlohmann::json doc = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-  if (!doc.is_object()) {
-    return Report(Status::Failed(manifest_file.string() + " changed while it was read; try again"));
-  }
-  nlohmann::json& deps = doc["dependencies"];
-  if (!deps.is_array()) deps = nlohmann::json::array();
-  bool replaced = false;
-  for (auto& d : deps) {
-    if (d.value("name", "") == dep_name) {
-      d["source"] = recorded;
-      replaced = true;
-    }
-  }
-  if (!replaced) deps.push_back({{"name", dep_name}, {"source", recorded}});
-  std::string text = doc.dump(2) + "\n";
-  if (Result<Manifest> check = ParseManifest(text, manifest_file); !check.ok()) {
-    return Report(check.status());
-  }
-  fs::path client = manifest->object_path().parent_path() / "host_gen" / manifest->name / "deps" /
-                    (dep_name + ".h");
-  const std::string text_of_client =
-      GenerateCppClient((*dep)->def, "deps", &engine.registry().FindModule("core")->def);
-  if (auto s = WriteAtomically(client, text_of_client); !s.ok()) return Report(s);
-  if (auto s = WriteAtomically(manifest_file, text); !s.ok()) return Report(s);
-  std::cout << (replaced ? "Updated" : "Added") << " dependency '" << dep_name << "' (" << recorded
-            << ") in " << manifest_file.string() << "\nUse it with #include \"deps/" << dep_name
-            << ".h\" and deps::" << SnakeCase(dep_name) << "()\n";
-  return 0;
 }
 
 }  // namespace host::cli

@@ -22,6 +22,7 @@ constexpr ValueOption kValueOptions[] = {
     {"-m", "--mod", true, "a module name or path", &GlobalOptions::module},
     {"-o", "--output", false, "a host path", &GlobalOptions::output},
     {"", "--engine", true, "unix:///PATH or tcp://HOST:PORT", &GlobalOptions::engine},
+    {"", "--git-token", true, "a secret such as env://GITHUB_TOKEN", &GlobalOptions::git_token},
 };
 
 }  // namespace
@@ -56,6 +57,7 @@ Result<bool> TakeGlobal(const std::vector<std::string>& args, size_t* i, GlobalO
   if (a == "-q" || a == "--quiet") return options->quiet = true;
   if (a == "-h" || a == "--help") return options->help = true;
   if (a == "--isolate") return options->isolate = true;
+  if (a == "--locked") return options->locked = true;
   return false;
 }
 

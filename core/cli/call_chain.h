@@ -19,9 +19,11 @@ struct GlobalOptions {
   bool json = false;
   bool quiet = false;
   bool help = false;
-  bool isolate = false;  // --isolate or HOST_ISOLATE=1: shared-object modules in processes
-  std::string output;    // -o: where to export a resulting Container, Directory or File
-  std::string engine;    // --engine: the address of a remote engine (else HOST_ENGINE)
+  bool isolate = false;   // --isolate or HOST_ISOLATE=1: shared-object modules in processes
+  std::string output;     // -o: where to export a resulting Container, Directory or File
+  std::string engine;     // --engine: the address of a remote engine (else HOST_ENGINE)
+  bool locked = false;    // --locked or HOST_LOCKED=1: remote modules only as host.lock pins them
+  std::string git_token;  // --git-token: a secret URI for git servers (else HOST_GIT_TOKEN)
 };
 
 // One step of a chain: the member called and the flag texts given to it.

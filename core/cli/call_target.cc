@@ -18,6 +18,9 @@ class Local final : public CallTarget {
   }
   const TypeRegistry& registry() const override { return engine_.registry(); }
   Result<v1::Value> Call(v1::Call call) const override { return engine_.Call(std::move(call)); }
+  std::map<std::string, std::string, std::less<>> RunModes() const override {
+    return engine_.run_modes();
+  }
   Result<v1::Value> CallChain(std::vector<v1::Call> calls) const override {
     v1::Value value;
     for (size_t i = 0; i < calls.size(); ++i) {

@@ -3,6 +3,7 @@
 #ifndef HOST_CLI_CALL_TARGET_H_
 #define HOST_CLI_CALL_TARGET_H_
 
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,6 +24,9 @@ class CallTarget {
   virtual Result<v1::Value> Call(v1::Call call) const = 0;
   // Runs calls in order, each after the first on the previous result, in one round trip.
   virtual Result<v1::Value> CallChain(std::vector<v1::Call> calls) const = 0;
+  // How each loaded remote module runs, by module name (empty for a remote engine, which
+  // decides for itself).
+  virtual std::map<std::string, std::string, std::less<>> RunModes() const { return {}; }
 };
 
 // The engine in this process.

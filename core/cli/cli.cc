@@ -10,13 +10,17 @@
 #include <map>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 #include "core/base/names.h"
 #include "core/cli/authoring.h"
 #include "core/cli/cache_command.h"
 #include "core/cli/call_chain.h"
 #include "core/cli/call_target.h"
+#include "core/cli/dependency_commands.h"
 #include "core/cli/help.h"
 #include "core/cli/module_serve_command.h"
+#include "core/cli/remote_options.h"
 #include "core/cli/publish_command.h"
 #include "core/cli/serve_command.h"
 #include "core/engine/core_object_text.h"
@@ -50,7 +54,11 @@ Result<std::unique_ptr<CallTarget>> OpenEngine(const GlobalOptions& options) {
   const char* from_environment = std::getenv("HOST_ENGINE");
   std::string address =
       options.engine.empty() && from_environment ? from_environment : options.engine;
-  if (address.empty()) return LocalTarget(MakeEngineOptions(options));
+  if (address.empty()) {
+    RuntimeOptions engine = MakeEngineOptions(options);
+    if (Status s = ApplyRemoteOptions(options, &engine); !s.ok()) return s;
+    return LocalTarget(std::move(engine));
+  }
   const char* token = std::getenv("HOST_ENGINE_TOKEN");
   return RemoteTarget(address, token ? token : "");
 }
@@ -88,6 +96,23 @@ int RunFunctions(const std::vector<std::string>& args, GlobalOptions options) {
     }
     object = next;
   }
+  const auto modes = engine.RunModes();
+  if (options.json) {
+    nlohmann::json modules = nlohmann::json::array();
+    for (const auto& [name, mode] : modes) modules.push_back({{"name", name}, {"mode", mode}});
+    nlohmann::json functions = nlohmann::json::array();
+    for (const auto& [cli_name, member] : object->members) {
+      functions.push_back({{"name", cli_name}, {"description", member.description()}});
+    }
+    std::cout << nlohmann::json{{"object", object->def->name()},
+                                {"remoteModules", modules},
+                                {"functions", functions}}
+                     .dump(2)
+              << "\n";
+    return 0;
+  }
+  for (const auto& [name, mode] : modes) std::cout << "Module " << name << ": " << mode << "\n";
+  if (!modes.empty()) std::cout << "\n";
   std::cout << FunctionsTable(*object);
   return 0;
 }
@@ -238,15 +263,18 @@ int Main(int argc, char** argv) {
   if (command == "functions") return RunFunctions(rest, options);
   if (command == "call") return RunCall(rest, options);
   if (command == "init") return RunInit(rest);
-  if (command == "install") return RunInstall(rest, options.module, options.quiet);
+  if (command == "install") return RunInstall(rest, options);
+  if (command == "update") return RunUpdate(rest, options);
+  if (command == "uninstall") return RunUninstall(rest, options);
   if (command == "publish") return RunPublish(rest, options);
   if (command == "codegen") return RunCodegen(rest, options.quiet);
   if (command == "cache") return RunCache(rest);
   if (command == "serve") return RunServe(rest, MakeEngineOptions(options));
   if (command == "module-serve") return RunModuleServe(rest);
   return Report(Status::Usage("unknown command '" + command + "'" +
-                              DidYouMean(command, {"functions", "call", "init", "install",
-                                                   "publish", "codegen", "cache", "serve"}) +
+                              DidYouMean(command, {"functions", "call", "init", "install", "update",
+                                                   "uninstall", "publish", "codegen", "cache",
+                                                   "serve"}) +
                               "\nRun 'host --help' for the commands."));
 }
 

@@ -32,7 +32,9 @@ Usage:
   host -m MODULE call [ARGUMENTS] FUNCTION [ARGUMENTS] [FUNCTION [ARGUMENTS]]...
   host init --name NAME [--sdk cpp|c] [DIR]
   host [-m MODULE] install SOURCE
-  host [-m DIR] publish oci://REGISTRY/NS/NAME:VERSION [--allow-dirty] [--force]
+  host [-m MODULE] update [NAME]
+  host [-m MODULE] uninstall NAME
+  host [-m DIR] publish oci://REGISTRY/NS/NAME:VERSION [--allow-dirty] [--force] [--sign KEY]
   host codegen --module MODULE --output FILE
   host cache du | prune [--keep SIZE] | verify [--repair]
   host serve --listen unix:///PATH | tcp://127.0.0.1:PORT [--token-file FILE]
@@ -42,7 +44,9 @@ Commands:
   functions   List the functions of a module's main object, or of the object a chain returns
   call        Call a function, or a chain of functions, and print the result
   init        Create a new module that builds and runs as it is
-  install     Add a dependency to a module and generate its typed client
+  install     Add a dependency to a module, pin it in host.lock, generate its typed client
+  update      Move remote dependencies' pins to the newest versions their references allow
+  uninstall   Remove a dependency, its pins and its typed client
   publish     Publish a module (files, schema, this platform's binary) to an OCI registry
   codegen     Write the typed C++ client of a module (used by module builds)
   cache       Show or reduce what the state folder holds
@@ -50,8 +54,9 @@ Commands:
   module-serve  Serve one shared-object module in a process of its own (started by --isolate)
 
 Options:
-  -m, --mod MODULE   A module name on the module path, a folder holding module.json, or a
-                     shared object
+  -m, --mod MODULE   A module name on the module path, a folder holding module.json, a
+                     shared object, a git reference (github.com/OWNER/REPO[/SUB][@VERSION])
+                     or an OCI reference (oci://REGISTRY/NAMESPACE/NAME:TAG)
   --json             Print the result as JSON
   -o, --output PATH  Write a resulting Container (as an OCI image tarball), Directory or File
                      to the host
@@ -60,6 +65,8 @@ Options:
                      or tcp://HOST:PORT (default: $HOST_ENGINE; else an engine in-process)
   --isolate          Run every shared-object module in a process of its own, so a module
                      that crashes fails its calls instead of host (also HOST_ISOLATE=1)
+  --locked           Use remote modules only as host.lock pins them; fail if a command
+                     would change the lock (also HOST_LOCKED=1)
   -h, --help         Show help; after a function name, that function's help
   --version          Print the version
 
@@ -70,6 +77,7 @@ Environment:
   HOST_ENGINE_TOKEN  The bearer token sent to a remote engine on tcp
   HOST_SERVE_TOKEN   The token 'host serve' requires on tcp (or --token-file)
   HOST_ISOLATE       1: as --isolate
+  HOST_LOCKED        1: as --locked
 
 Exit codes: 0 success, 1 a function or module failed, 2 usage error.
 )";

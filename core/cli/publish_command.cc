@@ -6,6 +6,7 @@
 #include "core/cli/cli.h"
 #include "core/images/config.h"
 #include "core/modules/oci_module_plugin.h"
+#include "core/modules/signature.h"
 #include "registry/manifest.h"
 #include "registry/schema_json.h"
 
@@ -20,10 +21,13 @@ object module, the binary built for this platform, as one image index.
 
 Usage:
   host [-m DIR] publish oci://REGISTRY/NAMESPACE/NAME:VERSION [--allow-dirty] [--force]
+      [--sign KEY]
 
 Options:
   --allow-dirty   Publish although the module's git tree has uncommitted changes
   --force         Move VERSION when the registry holds other content under it
+  --sign KEY      Sign the published index's digest with an SSH key (a private key file, or the
+                  .pub of a key in ssh-agent) and push the signature as sha256-<digest>.sig
 )";
 
 }  // namespace
@@ -45,7 +49,16 @@ Result<modules::OciModuleRef> ParsePublishTarget(const std::string& text) {
 int RunPublish(const std::vector<std::string>& args, const GlobalOptions& options) {
   modules::PublishRequest request;
   std::string target;
-  for (const std::string& arg : args) {
+  std::string sign_key;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "--sign") {
+      if (i + 1 >= args.size() || args[i + 1].empty()) {
+        return Report(Status::Usage("--sign needs an SSH key file\n" + std::string(kPublishHelp)));
+      }
+      sign_key = args[++i];
+      continue;
+    }
     if (arg == "--help" || arg == "-h") {
       std::cout << kPublishHelp;
       return 0;
@@ -102,6 +115,20 @@ int RunPublish(const std::vector<std::string>& args, const GlobalOptions& option
   if (!ops.ok()) return Report(ops.status());
   Result<std::string> published = (*ops)->publish(request, *config, runtime.state_dir);
   if (!published.ok()) return Report(published.status());
+  if (!sign_key.empty()) {
+    const std::string digest = published->substr(published->rfind('@') + 1);
+    Result<std::string> signature = modules::SignDigest(sign_key, digest);
+    if (!signature.ok()) {
+      return Report(signature.status().Prefixed("publish: " + *published +
+                                                " was pushed, but signing it failed: "));
+    }
+    if (Status s =
+            (*ops)->push_signature(request.target, digest, *signature, *config, runtime.state_dir);
+        !s.ok()) {
+      return Report(s.Prefixed("publish: " + *published + " was pushed, but its signature not: "));
+    }
+    if (!options.quiet) std::cerr << "host: signed " << digest << " with " << sign_key << "\n";
+  }
   std::cout << *published << "\n";
   return 0;
 }

@@ -223,22 +223,26 @@ Result<Config> ParseConfig(std::string_view text, const fs::path& source) {
       const json& entry = (*it)[i];
       const std::string where = "trusted_keys/" + std::to_string(i);
       if (!entry.is_object() || !entry.contains("key") || !entry["key"].is_string() ||
-          entry["key"].get<std::string>().rfind("ssh-", 0) != 0) {
+          (entry["key"].get<std::string>().rfind("ssh-", 0) != 0 &&
+           entry["key"].get<std::string>().rfind("ecdsa-", 0) != 0 &&
+           entry["key"].get<std::string>().rfind("sk-", 0) != 0)) {
         return FieldError(source, where + "/key",
                           "an OpenSSH public key line (ssh-ed25519 AAAA...)");
       }
       Config::TrustedKey key;
       key.key = entry["key"].get<std::string>();
-      if (auto s = entry.find("sources"); s != entry.end()) {
-        if (!s->is_array()) return FieldError(source, where + "/sources", "a list of patterns");
-        for (const auto& p : *s) {
-          if (!p.is_string() || p.get<std::string>().empty()) {
-            return FieldError(source, where + "/sources", "a list of non-empty patterns");
-          }
-          key.sources.push_back(p.get<std::string>());
+      // The patterns are required: a key trusted for every module is rarely what is meant.
+      auto s = entry.find("sources");
+      if (s == entry.end() || !s->is_array() || s->empty()) {
+        return FieldError(source, where + "/sources",
+                          "a non-empty list of the references the key may sign, such as "
+                          "[\"github.com/acme/*\"] (\"*\" for every module)");
+      }
+      for (const auto& p : *s) {
+        if (!p.is_string() || p.get<std::string>().empty()) {
+          return FieldError(source, where + "/sources", "a list of non-empty patterns");
         }
-      } else {
-        key.sources.push_back("*");
+        key.sources.push_back(p.get<std::string>());
       }
       config.trusted_keys.push_back(std::move(key));
     }

@@ -92,6 +92,7 @@ function(host_add_module name)
       add_custom_command(
         OUTPUT ${gen}/deps/${dep_name}.h
         COMMAND ${host_exe} codegen --module ${dep_source} --output ${gen}/deps/${dep_name}.h
+                --lock ${manifest_dir}
         DEPENDS ${depends}
         COMMENT "Generating the typed client of module ${dep_name} for ${name}")
       target_sources(${name} PRIVATE ${gen}/deps/${dep_name}.h)
