@@ -17,6 +17,8 @@ namespace {
 
 // The environment variable the inline credential helper reads the token from.
 constexpr char kTokenVariable[] = "HOST_GIT_TOKEN";
+// The host (with port) the token may be given to, as git's credential request names it.
+constexpr char kTokenHostVariable[] = "HOST_GIT_TOKEN_HOST";
 
 // What the child does before exec: a session of its own (no controlling terminal, so neither git
 // nor ssh can prompt; its process group is killed on timeout) and a cap on the files it writes.
@@ -44,6 +46,7 @@ bool DroppedVariable(std::string_view entry) {
                                                   "GIT_TERMINAL_PROMPT=",
                                                   "GIT_ALTERNATE_OBJECT_DIRECTORIES=",
                                                   "HOST_GIT_TOKEN=",
+                                                  "HOST_GIT_TOKEN_HOST=",
                                                   "GIT_TRACE=",
                                                   "GIT_TRACE_PACKET=",
                                                   "GIT_TRACE_CURL=",
@@ -65,8 +68,36 @@ void Append(std::string& sink, const char* data, size_t size, size_t cap, bool* 
 
 }  // namespace
 
+std::string TokenHost(std::string_view url) {
+  bool https = url.rfind("https://", 0) == 0;
+  bool http = url.rfind("http://", 0) == 0;
+  if (!https && !http) return {};
+  url.remove_prefix(https ? 8 : 7);
+  std::string_view authority = url.substr(0, url.find('/'));
+  if (const size_t at = authority.rfind('@'); at != std::string_view::npos) {
+    authority.remove_prefix(at + 1);
+  }
+  std::string_view name = authority;
+  if (!name.empty() && name.front() == '[') {
+    name = name.substr(0, name.find(']') + 1);
+  } else {
+    name = name.substr(0, name.find(':'));
+  }
+  const bool dotted =
+      !name.empty() && name.find_first_not_of("0123456789.") == std::string_view::npos;
+  const bool loopback =
+      name == "localhost" || name == "[::1]" || (dotted && name.rfind("127.", 0) == 0);
+  if (authority.empty() || (http && !loopback)) return {};
+  return std::string(authority);
+}
+
 Result<GitOutput> RunGit(const std::vector<std::string>& args, const std::filesystem::path& dir,
-                         std::string_view token, const GitCommandLimits& limits) {
+                         std::string_view token, const GitCommandLimits& limits,
+                         std::string_view url) {
+  // A token goes only to the host of the URL this command is for, over https (or plain http on
+  // loopback): never to a redirect's host or another server a repository names.
+  const std::string token_host = token.empty() ? std::string() : TokenHost(url);
+  if (token_host.empty()) token = {};
   SubprocessSpec spec;
   spec.argv = {"git"};
   auto config = [&](const std::string& setting) {
@@ -77,8 +108,10 @@ Result<GitOutput> RunGit(const std::vector<std::string>& args, const std::filesy
     // The token reaches git through this process's environment only: never argv, never a file.
     config("credential.helper=");
     config(
-        "credential.helper=!f() { test \"$1\" = get && printf 'username=x-access-token\\n"
-        "password=%s\\n' \"$" +
+        "credential.helper=!f() { test \"$1\" = get || return 0; h=; while IFS= read -r l; do "
+        "case \"$l\" in host=*) h=${l#host=};; esac; done; test \"$h\" = \"$" +
+        std::string(kTokenHostVariable) +
+        "\" && printf 'username=x-access-token\\npassword=%s\\n' \"$" +
         std::string(kTokenVariable) + "\"; }; f");
   }
   config("http.lowSpeedLimit=" + std::to_string(limits.low_speed_limit));
@@ -93,7 +126,10 @@ Result<GitOutput> RunGit(const std::vector<std::string>& args, const std::filesy
     if (!DroppedVariable(*entry)) env.emplace_back(*entry);
   }
   env.emplace_back("GIT_TERMINAL_PROMPT=0");
-  if (!token.empty()) env.push_back(std::string(kTokenVariable) + "=" + std::string(token));
+  if (!token.empty()) {
+    env.push_back(std::string(kTokenVariable) + "=" + std::string(token));
+    env.push_back(std::string(kTokenHostVariable) + "=" + token_host);
+  }
   spec.env = std::move(env);
   spec.dir = dir;
   spec.stdio = {ChildStream::Null(), ChildStream::Pipe(), ChildStream::Pipe()};

@@ -37,7 +37,12 @@ struct GitOutput {
 // non-empty, the token in the child's environment only and an inline credential helper that
 // reads it. Fails only when git cannot be started; a failing git is a GitOutput without success.
 Result<GitOutput> RunGit(const std::vector<std::string>& args, const std::filesystem::path& dir,
-                         std::string_view token, const GitCommandLimits& limits);
+                         std::string_view token, const GitCommandLimits& limits,
+                         std::string_view url = {});
+
+// The host (with its port) of url that may be given a token: an https URL's, or a plain http
+// URL's on loopback; "" for anything else (ssh, file, http elsewhere), which gets no token.
+std::string TokenHost(std::string_view url);
 
 // The last lines (at most max_lines) of git's stderr, with the token and any credentials in URLs
 // ("https://user:secret@host") replaced by "***"; for error messages.

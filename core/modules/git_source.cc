@@ -132,7 +132,7 @@ Status GitFailed(const std::string& what, const std::string& url, const GitOutpu
 Result<GitOutput> Git(const std::vector<std::string>& args, const fs::path& dir,
                       const std::string& what, const std::string& url, const FetchOptions& options,
                       const GitFetchLimits& limits) {
-  Result<GitOutput> output = RunGit(args, dir, options.token, limits.command);
+  Result<GitOutput> output = RunGit(args, dir, options.token, limits.command, url);
   if (!output.ok()) return output.status();
   if (!output->success) return GitFailed(what, url, *output, options);
   return output;
@@ -142,12 +142,12 @@ Result<GitOutput> Git(const std::vector<std::string>& args, const fs::path& dir,
 Result<RemoteRefs> ListRemote(const GitModuleRef& ref, const FetchOptions& options,
                               const GitFetchLimits& limits, bool* git_suffix) {
   Result<GitOutput> output =
-      RunGit({"ls-remote", "--symref", ref.url}, {}, options.token, limits.command);
+      RunGit({"ls-remote", "--symref", ref.url}, {}, options.token, limits.command, ref.url);
   if (!output.ok()) return output.status();
   *git_suffix = false;
   if (!output->success && ref.try_git_suffix && !output->timed_out && !IsAuthFailure(*output)) {
-    Result<GitOutput> retry =
-        RunGit({"ls-remote", "--symref", ref.url + ".git"}, {}, options.token, limits.command);
+    Result<GitOutput> retry = RunGit({"ls-remote", "--symref", ref.url + ".git"}, {}, options.token,
+                                     limits.command, ref.url);
     if (!retry.ok()) return retry.status();
     if (retry->success) {
       output = std::move(retry);

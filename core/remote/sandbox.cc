@@ -82,14 +82,36 @@ std::vector<std::string> SandboxCommand(const SandboxSpec& spec) {
   return args;
 }
 
+namespace {
+
+// A name as the registry matches it whatever its spelling (kebab, snake or camel case):
+// lowercase letters and digits only.
+std::string Folded(const std::string& name) {
+  std::string out;
+  for (char c : name) {
+    if (c >= 'A' && c <= 'Z') out += static_cast<char>(c - 'A' + 'a');
+    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) out += c;
+  }
+  return out;
+}
+
+}  // namespace
+
 Status CheckSandboxedCall(const std::string& module, const std::string& object,
                           const std::string& receiver_type, const std::string& function) {
-  if (module != "core") return {};
-  const std::string& type = object.empty() ? receiver_type : object;
-  const bool host = type == "Host" || receiver_type == "Host" ||
-                    (type == "Query" && (function == "host" || function == "secret"));
-  if (!host && function != "export") return {};
-  return Status::Usage("a sandboxed module may not call core " + type + "." + function +
+  // The module a call names is not trusted: the registry resolves the object whatever module is
+  // named, so the object and function decide, in any spelling. Object type names are global, so
+  // no module can define another Host or Query.
+  (void)module;
+  const std::string type = Folded(object.empty() ? receiver_type : object);
+  const std::string receiver = Folded(receiver_type);
+  const std::string fn = Folded(function);
+  const bool host = type == "host" || receiver == "host" ||
+                    ((type == "query" || (type.empty() && receiver.empty())) &&
+                     (fn == "host" || fn == "secret" || fn == "setsecret"));
+  if (!host && fn != "export") return {};
+  const std::string shown = (object.empty() ? receiver_type : object) + "." + function;
+  return Status::Usage("a sandboxed module may not call core " + shown +
                        ": it reads or writes the host's files or environment. The module runs "
                        "sandboxed because it is neither pinned in the lock file nor signed by a "
                        "trusted key; install it (host install) or trust its signer "
