@@ -225,3 +225,29 @@ TEST(Config, UnpackingLimitsAndRegistryTimeout) {
 
 }  // namespace
 }  // namespace host::images
+
+namespace host::images {
+namespace {
+
+TEST(Config, ModuleSourcesAndTrustedKeys) {
+  Result<Config> config = ParseConfig(
+      R"({"module_sources": {"github.com/acme": "http://127.0.0.1:8080/git/acme"},
+          "trusted_keys": [{"key": "ssh-ed25519 AAAA k", "sources": ["oci://r/acme/*"]},
+                           {"key": "ecdsa-sha2-nistp256 AAAA k", "sources": ["*"]}]})",
+      "/c.json");
+  ASSERT_TRUE(config.ok()) << config.status().message();
+  EXPECT_EQ(config->module_sources.at("github.com/acme"), "http://127.0.0.1:8080/git/acme");
+  ASSERT_EQ(config->trusted_keys.size(), 2u);
+  EXPECT_EQ(config->trusted_keys[0].sources, std::vector<std::string>{"oci://r/acme/*"});
+  for (const char* bad : {R"({"module_sources": {"a": 1}})", R"({"module_sources": []})",
+                          R"({"trusted_keys": [{"key": "ssh-ed25519 AAAA"}]})",
+                          R"({"trusted_keys": [{"key": "ssh-ed25519 AAAA", "sources": []}]})",
+                          R"({"trusted_keys": [{"key": "hello", "sources": ["*"]}]})"}) {
+    Result<Config> refused = ParseConfig(bad, "/c.json");
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_NE(refused.status().message().find("/c.json"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace host::images

@@ -1,4 +1,5 @@
 #include "core/modules/git_refs.h"
+#include "core/modules/git_command.h"
 
 #include <string>
 
@@ -94,6 +95,21 @@ TEST(GitRefsTest, SemVer) {
   EXPECT_FALSE(ParseSemVer("v01.2.3"));
   EXPECT_FALSE(ParseSemVer("v1.2.3-"));
   EXPECT_FALSE(ParseSemVer("v1.2.99999999999999999999"));
+}
+
+// A token goes only to an https host, or plain http on loopback; never ssh, file or plain http
+// elsewhere, where it would cross the network in clear.
+TEST(GitRefsTest, TokensGoOnlyToHttpsOrLoopback) {
+  EXPECT_EQ(TokenHost("https://github.com/acme/modules"), "github.com");
+  EXPECT_EQ(TokenHost("https://user@git.example.com:8443/a/b.git"), "git.example.com:8443");
+  EXPECT_EQ(TokenHost("http://127.0.0.1:8080/git/acme"), "127.0.0.1:8080");
+  EXPECT_EQ(TokenHost("http://localhost/x"), "localhost");
+  EXPECT_EQ(TokenHost("http://[::1]:99/x"), "[::1]:99");
+  EXPECT_EQ(TokenHost("http://evil.example.com/acme"), "");
+  EXPECT_EQ(TokenHost("http://127.0.0.1.evil.com/acme"), "");
+  EXPECT_EQ(TokenHost("ssh://git@github.com/acme/m"), "");
+  EXPECT_EQ(TokenHost("file:///srv/git"), "");
+  EXPECT_EQ(TokenHost("https:///nohost"), "");
 }
 
 }  // namespace

@@ -236,6 +236,15 @@ TEST(SandboxedCallTest, CallsThatReachTheHostAreRefusedWhateverTheyAreCalledOn) 
   EXPECT_FALSE(CheckSandboxedCall("core", "Directory", "Directory", "export").ok());
   EXPECT_FALSE(CheckSandboxedCall("core", "", "File", "export").ok());
   EXPECT_FALSE(CheckSandboxedCall("core", "Container", "Container", "export").ok());
+  // The module a call names decides nothing (the registry finds the object whatever it says),
+  // and names match in any spelling.
+  EXPECT_FALSE(CheckSandboxedCall("x", "Query", "", "host").ok());
+  EXPECT_FALSE(CheckSandboxedCall("lcxx", "Host", "", "file").ok());
+  EXPECT_FALSE(CheckSandboxedCall("x", "", "Host", "directory").ok());
+  EXPECT_FALSE(CheckSandboxedCall("x", "", "", "host").ok());
+  EXPECT_FALSE(CheckSandboxedCall("x", "Directory", "Directory", "Export").ok());
+  EXPECT_FALSE(CheckSandboxedCall("core", "Query", "", "Secret").ok());
+  EXPECT_FALSE(CheckSandboxedCall("core", "Query", "", "set_secret").ok());
   // Everything else of the core types, and other modules, go through.
   EXPECT_TRUE(CheckSandboxedCall("core", "Query", "", "directory").ok());
   EXPECT_TRUE(CheckSandboxedCall("core", "", "Directory", "with-new-file").ok());
