@@ -20,8 +20,8 @@
 #include "core/cli/dependency_commands.h"
 #include "core/cli/help.h"
 #include "core/cli/module_serve_command.h"
-#include "core/cli/remote_options.h"
 #include "core/cli/publish_command.h"
+#include "core/cli/remote_options.h"
 #include "core/cli/serve_command.h"
 #include "core/engine/core_object_text.h"
 #include "core/engine/engine.h"
@@ -271,11 +271,11 @@ int Main(int argc, char** argv) {
   if (command == "cache") return RunCache(rest);
   if (command == "serve") return RunServe(rest, MakeEngineOptions(options));
   if (command == "module-serve") return RunModuleServe(rest);
-  return Report(Status::Usage("unknown command '" + command + "'" +
-                              DidYouMean(command, {"functions", "call", "init", "install", "update",
-                                                   "uninstall", "publish", "codegen", "cache",
-                                                   "serve"}) +
-                              "\nRun 'host --help' for the commands."));
+  return Report(
+      Status::Usage("unknown command '" + command + "'" +
+                    DidYouMean(command, {"functions", "call", "init", "install", "update",
+                                         "uninstall", "publish", "codegen", "cache", "serve"}) +
+                    "\nRun 'host --help' for the commands."));
 }
 
 }  // namespace host::cli
