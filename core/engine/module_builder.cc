@@ -144,6 +144,8 @@ Status EnsureBuilt(const Manifest& manifest, const BuildOptions& options) {
     std::string recorded;
     std::getline(in, recorded);
     std::getline(in, recorded_object);
+    // A stamp without the object's digest (written by an older host) means: build again.
+    if (options.check_object && recorded_object.empty()) return false;
     return recorded == digest && fs::exists(manifest.object_path(), ec);
   };
   auto object_digest = [&] {

@@ -343,5 +343,25 @@ TEST_F(RemoteModulesTest, AFetchedModuleCannotReachOutOfItsFolderOrVouchForItsDe
   EXPECT_TRUE(Has(ran.err, "leaves the module's folder")) << ran.err;
 }
 
+// The typed client of a remote dependency works as a local one's: a C++ module calls it.
+TEST_F(RemoteModulesTest, ATypedClientCallsARemoteDependency) {
+  ASSERT_EQ(Host({"init", "--name", "caller"}, "state", root_).exit_code, 0);
+  const std::string app = root_ + "/caller";
+  Ran ran = Host({"install", "github.com/acme/mods/greet@v1"}, "state", app);
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_TRUE(Has(ran.out, "#include \"deps/greeter.h\"")) << ran.out;
+  std::string source = Read(app + "/src/main.cpp");
+  source.replace(source.find("#include <string>"), 17,
+                 "#include <string>\n\n#include \"deps/greeter.h\"");
+  const std::string body = "return greeting + \", \" + name + \"!\";";
+  ASSERT_NE(source.find(body), std::string::npos);
+  source.replace(source.find(body), body.size(),
+                 "return deps::greeter().hello(name) + \" via \" + greeting;");
+  std::ofstream(app + "/src/main.cpp", std::ios::trunc) << source;
+  ran = Host({"-m", ".", "call", "hello", "--name", "z"}, "state", app);
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ran.out, "Howdy, z! via Hello\n");
+}
+
 }  // namespace
 }  // namespace host
