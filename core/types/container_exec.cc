@@ -155,7 +155,10 @@ Result<ContainerState> Exec(CoreCall& c, const ContainerState& parent) {
     // Leases keep the layers under a step; should one still vanish (a prune by something that
     // ignores them), the step saw a broken filesystem and its result must not be kept. That is
     // also the cause to report when preparing the step failed on the missing layer.
-    if (Identities(mounted) != lower) {
+    // A layer already missing when the step started (it was there when the step was keyed)
+    // vanished the same way.
+    const bool missing = std::find(lower.begin(), lower.end(), FolderIdentity{0, 0}) != lower.end();
+    if (missing || Identities(mounted) != lower) {
       return Status::Failed(
           "a layer under the step was removed from the state folder while the step ran; its "
           "result was not kept; run again");
