@@ -42,6 +42,29 @@ Result<RuntimeOptions> EngineOptions(const GlobalOptions& options, bool refresh)
   return engine;
 }
 
+// The module a command works on: its folder, its module.json and its host.lock.
+struct ModuleFiles {
+  fs::path dir;
+  fs::path manifest_file;
+  Manifest manifest;
+  modules::LockFile lock;
+};
+
+Result<ModuleFiles> ReadModuleFiles(const GlobalOptions& options) {
+  Result<fs::path> dir = ModuleFolder(options);
+  if (!dir.ok()) return dir.status();
+  ModuleFiles files;
+  files.dir = *dir;
+  files.manifest_file = *dir / "module.json";
+  Result<Manifest> manifest = LoadManifest(files.manifest_file);
+  if (!manifest.ok()) return manifest.status();
+  files.manifest = std::move(*manifest);
+  Result<modules::LockFile> lock = modules::LoadLockFile(*dir);
+  if (!lock.ok()) return lock.status();
+  files.lock = std::move(*lock);
+  return files;
+}
+
 // Reads module.json as JSON, to change its dependencies and write it back.
 Result<nlohmann::json> ReadManifestJson(const fs::path& file) {
   std::ifstream in(file);
@@ -110,13 +133,12 @@ int RunInstall(const std::vector<std::string>& args, const GlobalOptions& option
     }
     return Report(Status::Usage("usage: host [-m DIR] install SOURCE"));
   }
-  Result<fs::path> dir = ModuleFolder(options);
-  if (!dir.ok()) return Report(dir.status());
-  const fs::path manifest_file = *dir / "module.json";
-  Result<Manifest> manifest = LoadManifest(manifest_file);
-  if (!manifest.ok()) return Report(manifest.status());
-  Result<modules::LockFile> lock = modules::LoadLockFile(*dir);
-  if (!lock.ok()) return Report(lock.status());
+  Result<ModuleFiles> files = ReadModuleFiles(options);
+  if (!files.ok()) return Report(files.status());
+  const fs::path* dir = &files->dir;
+  const fs::path& manifest_file = files->manifest_file;
+  const Manifest* manifest = &files->manifest;
+  const modules::LockFile* lock = &files->lock;
 
   Result<RuntimeOptions> engine_options = EngineOptions(options, /*refresh=*/false);
   if (!engine_options.ok()) return Report(engine_options.status());
@@ -178,13 +200,12 @@ int RunUpdate(const std::vector<std::string>& args, const GlobalOptions& options
     }
     return Report(Status::Usage("usage: host [-m DIR] update [NAME]"));
   }
-  Result<fs::path> dir = ModuleFolder(options);
-  if (!dir.ok()) return Report(dir.status());
-  const fs::path manifest_file = *dir / "module.json";
-  Result<Manifest> manifest = LoadManifest(manifest_file);
-  if (!manifest.ok()) return Report(manifest.status());
-  Result<modules::LockFile> lock = modules::LoadLockFile(*dir);
-  if (!lock.ok()) return Report(lock.status());
+  Result<ModuleFiles> files = ReadModuleFiles(options);
+  if (!files.ok()) return Report(files.status());
+  const fs::path* dir = &files->dir;
+  const fs::path& manifest_file = files->manifest_file;
+  const Manifest* manifest = &files->manifest;
+  const modules::LockFile* lock = &files->lock;
   const std::string only = args.empty() ? "" : args[0];
   Result<RuntimeOptions> engine_options = EngineOptions(options, /*refresh=*/true);
   if (!engine_options.ok()) return Report(engine_options.status());
@@ -233,13 +254,12 @@ int RunUninstall(const std::vector<std::string>& args, const GlobalOptions& opti
     return Report(Status::Usage("usage: host [-m DIR] uninstall NAME"));
   }
   const std::string name = args[0];
-  Result<fs::path> dir = ModuleFolder(options);
-  if (!dir.ok()) return Report(dir.status());
-  const fs::path manifest_file = *dir / "module.json";
-  Result<Manifest> manifest = LoadManifest(manifest_file);
-  if (!manifest.ok()) return Report(manifest.status());
-  Result<modules::LockFile> lock = modules::LoadLockFile(*dir);
-  if (!lock.ok()) return Report(lock.status());
+  Result<ModuleFiles> files = ReadModuleFiles(options);
+  if (!files.ok()) return Report(files.status());
+  const fs::path* dir = &files->dir;
+  const fs::path& manifest_file = files->manifest_file;
+  const Manifest* manifest = &files->manifest;
+  const modules::LockFile* lock = &files->lock;
   Result<nlohmann::json> doc = ReadManifestJson(manifest_file);
   if (!doc.ok()) return Report(doc.status());
   nlohmann::json& deps = (*doc)["dependencies"];

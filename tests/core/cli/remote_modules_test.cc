@@ -46,7 +46,7 @@ class RemoteModulesTest : public ::testing::Test {
                                root_ + R"(/publisher-state HOST_CONFIG=)" + root_ +
                                R"(/config.json
       g() { git -c user.name=t -c user.email=t@t -c init.defaultBranch=main "$@"; }
-      cd )" + root_ + R"( && mkdir work && cd work && g init -q mods && cd mods
+      cd )" + root_ + R"( && mkdir upstream && cd upstream && g init -q mods && cd mods
       $H init --name greeter --sdk c greet >/dev/null
       g add -A && g commit -qm greet && g tag greet/v1.0.0
       (cd greet && $H -q publish oci://)" +
@@ -105,7 +105,7 @@ class RemoteModulesTest : public ::testing::Test {
 
   // Moves tag to a new commit of the repository (a changed greeting) on the server.
   void MoveTag(const std::string& tag) {
-    const std::string script = "set -e; cd " + root_ + "/work/mods && " +
+    const std::string script = "set -e; cd " + root_ + "/upstream/mods && " +
                                "sed -i 's/Howdy/Evil/' greet/src/main.c && "
                                "git -c user.name=t -c user.email=t@t commit -qam evil && "
                                "git tag -f " +
@@ -181,11 +181,12 @@ TEST_F(RemoteModulesTest, AChangedStoreIsRefusedWithBothHashes) {
   EXPECT_EQ(ran.out, "");
 
   // The stored files restored: the pin holds again.
-  ASSERT_EQ(test::Run({"bash", "-c",
-                       "cd " + root_ + "/work/mods && git show greet/v1.1.0:greet/src/main.c > " +
-                           (stored / "src" / "main.c").string()})
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      test::Run({"bash", "-c",
+                 "cd " + root_ + "/upstream/mods && git show greet/v1.1.0:greet/src/main.c > " +
+                     (stored / "src" / "main.c").string()})
+          .exit_code,
+      0);
   ran = Host({"-m", ".", "call", "hello"}, "state", app);
   ASSERT_EQ(ran.exit_code, 0) << ran.err;
   // A built object replaced in the store is not loaded either.
@@ -214,7 +215,7 @@ TEST_F(RemoteModulesTest, UpdateMovesAConstraintAndUninstallRemovesThePin) {
   EXPECT_TRUE(Has(ran.out, "is the newest")) << ran.out;
   // A new release: --locked refuses to move the pin and leaves the lock as it was.
   Ran tagged = test::Run({"bash", "-c",
-                          "set -e; cd " + root_ + "/work/mods && git tag greet/v1.2.0 && " +
+                          "set -e; cd " + root_ + "/upstream/mods && git tag greet/v1.2.0 && " +
                               "git push -q " + root_ + "/git/public/acme/mods.git greet/v1.2.0"});
   ASSERT_EQ(tagged.exit_code, 0) << tagged.err;
   const std::string before = Read(app + "/host.lock");
@@ -254,7 +255,7 @@ TEST_F(RemoteModulesTest, UnpinnedModulesAreSandboxedAndSignedOnesTrusted) {
           .exit_code,
       0);
   ASSERT_EQ(test::Run({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", other}).exit_code, 0);
-  ran = Host({"-m", root_ + "/work/mods/greet", "publish",
+  ran = Host({"-m", root_ + "/upstream/mods/greet", "publish",
               "oci://" + registry_ + "/acme/greeter:1.1.0", "--sign", key},
              "publisher-state");
   ASSERT_EQ(ran.exit_code, 0) << ran.err;
@@ -283,8 +284,8 @@ TEST_F(RemoteModulesTest, UnpinnedModulesAreSandboxedAndSignedOnesTrusted) {
 
 TEST_F(RemoteModulesTest, APrivateRepositoryTakesATokenFromASecret) {
   const std::string script = "set -e; mkdir -p " + root_ +
-                             "/git/private/acme && git clone -q --bare " + root_ + "/work/mods " +
-                             root_ + "/git/private/acme/secret.git";
+                             "/git/private/acme && git clone -q --bare " + root_ +
+                             "/upstream/mods " + root_ + "/git/private/acme/secret.git";
   ASSERT_EQ(test::Run({"bash", "-c", script}).exit_code, 0);
   const std::string token = Read(root_ + "/git/token");  // 48 hex digits, no newline
   ASSERT_FALSE(token.empty());
@@ -309,7 +310,7 @@ TEST_F(RemoteModulesTest, AFetchedModuleCannotReachOutOfItsFolderOrVouchForItsDe
   ASSERT_EQ(Host({"install", "github.com/acme/mods/greet@v1.0.0"}, "state", app).exit_code, 0);
   const std::string script =
       "set -e; H=" + std::string(HOST_BINARY) + "; cd " + root_ +
-      "/work/mods && g() { git -c user.name=t -c user.email=t@t \"$@\"; }; "
+      "/upstream/mods && g() { git -c user.name=t -c user.email=t@t \"$@\"; }; "
       "$H init --name voucher --sdk c voucher >/dev/null && "
       "sed -i 's|\"dependencies\": \\[\\]|\"dependencies\": [{\"name\": "
       "\"greeter\", \"source\": \"github.com/acme/mods/greet@v1.0.0\"}]|' "
