@@ -20,11 +20,11 @@ enum class RefKind {
 
 // A module in a git repository.
 struct GitModuleRef {
-  std::string repo;     // canonical name: "github.com/acme/modules" (no scheme, no .git)
-  std::string url;      // what git is given, after rewrites: "https://github.com/acme/modules",
-                        // "ssh://git@host:2222/acme/modules.git", "http://127.0.0.1:8080/git/..."
-  bool try_git_suffix;  // whether url + ".git" is tried when url is refused
-  std::string subpath;  // the module's folder in the repository; "" for its top
+  std::string repo;  // canonical name: "github.com/acme/modules" (no scheme, no .git)
+  std::string url;   // what git is given, after rewrites: "https://github.com/acme/modules",
+                     // "ssh://git@host:2222/acme/modules.git", "http://127.0.0.1:8080/git/..."
+  bool try_git_suffix = false;  // whether url + ".git" is tried when url is refused
+  std::string subpath;          // the module's folder in the repository; "" for its top
   std::string version;  // as written after '@': "v1.2.0", "v1", "main", "3f2a9c1"; "" = default
                         // branch
 };
