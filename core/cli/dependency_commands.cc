@@ -135,15 +135,15 @@ int RunInstall(const std::vector<std::string>& args, const GlobalOptions& option
   }
   Result<ModuleFiles> files = ReadModuleFiles(options);
   if (!files.ok()) return Report(files.status());
-  const fs::path* dir = &files->dir;
+  const fs::path& dir = files->dir;
   const fs::path& manifest_file = files->manifest_file;
-  const Manifest* manifest = &files->manifest;
-  const modules::LockFile* lock = &files->lock;
+  const Manifest& manifest = files->manifest;
+  const modules::LockFile& lock = files->lock;
 
   Result<RuntimeOptions> engine_options = EngineOptions(options, /*refresh=*/false);
   if (!engine_options.ok()) return Report(engine_options.status());
   Runtime engine(std::move(*engine_options));
-  if (Status s = engine.UseLockOf(*dir); !s.ok()) return Report(s);
+  if (Status s = engine.UseLockOf(dir); !s.ok()) return Report(s);
   std::error_code ec;
   const fs::path cwd = fs::current_path(ec);
   std::string source = args[0];
@@ -156,10 +156,10 @@ int RunInstall(const std::vector<std::string>& args, const GlobalOptions& option
   Result<const ModuleInfo*> dep = engine.Load(is_path ? as_path.string() : source);
   if (!dep.ok()) return Report(dep.status());
   const std::string dep_name = (*dep)->def.name();
-  if (dep_name == manifest->name) {
+  if (dep_name == manifest.name) {
     return Report(Status::Usage("a module cannot depend on itself"));
   }
-  std::string recorded = is_path ? fs::relative(as_path, *dir, ec).generic_string() : source;
+  std::string recorded = is_path ? fs::relative(as_path, dir, ec).generic_string() : source;
   if (is_path && recorded.rfind(".", 0) != 0) recorded = "./" + recorded;
 
   Result<nlohmann::json> doc = ReadManifestJson(manifest_file);
@@ -174,15 +174,15 @@ int RunInstall(const std::vector<std::string>& args, const GlobalOptions& option
     }
   }
   if (!replaced) deps.push_back({{"name", dep_name}, {"source", recorded}});
-  const modules::LockFile after = MergedLock(*lock, engine);
-  if (Status s = SaveLock(*dir, *lock, after, options); !s.ok()) return Report(s);
-  if (auto s = WriteClient(*manifest, engine, **dep); !s.ok()) return Report(s);
+  const modules::LockFile after = MergedLock(lock, engine);
+  if (Status s = SaveLock(dir, lock, after, options); !s.ok()) return Report(s);
+  if (auto s = WriteClient(manifest, engine, **dep); !s.ok()) return Report(s);
   if (auto s = WriteManifestJson(manifest_file, *doc); !s.ok()) return Report(s);
   std::cout << (replaced ? "Updated" : "Added") << " dependency '" << dep_name << "' (" << recorded
             << ") in " << manifest_file.string() << "\n";
   if (auto it = engine.remote_modules().find(recorded); it != engine.remote_modules().end()) {
     std::cout << "Pinned " << Shown(it->second->entry) << " in "
-              << (*dir / modules::kLockFileName).string() << "\n";
+              << (dir / modules::kLockFileName).string() << "\n";
   }
   std::cout << "Use it with #include \"deps/" << dep_name
             << ".h\" and deps::" << SnakeCase(dep_name) << "()\n";
@@ -202,18 +202,18 @@ int RunUpdate(const std::vector<std::string>& args, const GlobalOptions& options
   }
   Result<ModuleFiles> files = ReadModuleFiles(options);
   if (!files.ok()) return Report(files.status());
-  const fs::path* dir = &files->dir;
+  const fs::path& dir = files->dir;
   const fs::path& manifest_file = files->manifest_file;
-  const Manifest* manifest = &files->manifest;
-  const modules::LockFile* lock = &files->lock;
+  const Manifest& manifest = files->manifest;
+  const modules::LockFile& lock = files->lock;
   const std::string only = args.empty() ? "" : args[0];
   Result<RuntimeOptions> engine_options = EngineOptions(options, /*refresh=*/true);
   if (!engine_options.ok()) return Report(engine_options.status());
   Runtime engine(std::move(*engine_options));
-  if (Status s = engine.UseLockOf(*dir); !s.ok()) return Report(s);
+  if (Status s = engine.UseLockOf(dir); !s.ok()) return Report(s);
   bool found = only.empty();
-  modules::LockFile after = *lock;
-  for (const auto& dep : manifest->dependencies) {
+  modules::LockFile after = lock;
+  for (const auto& dep : manifest.dependencies) {
     if (!modules::IsRemoteRef(dep.source) || (!only.empty() && dep.name != only)) continue;
     found = true;
     Result<const ModuleInfo*> loaded = engine.Load(dep.source);
@@ -221,8 +221,8 @@ int RunUpdate(const std::vector<std::string>& args, const GlobalOptions& options
     const auto& resolved = engine.remote_modules();
     auto it = resolved.find(dep.source);
     if (it == resolved.end()) continue;
-    auto old = lock->entries.find(dep.source);
-    if (old == lock->entries.end()) {
+    auto old = lock.entries.find(dep.source);
+    if (old == lock.entries.end()) {
       std::cout << dep.name << ": pinned " << Shown(it->second->entry) << "\n";
     } else if (old->second.pin == it->second->entry.pin) {
       std::cout << dep.name << ": " << Shown(old->second) << " is the newest\n";
@@ -233,14 +233,14 @@ int RunUpdate(const std::vector<std::string>& args, const GlobalOptions& options
       std::cout << dep.name << ": " << Shown(old->second) << " -> " << Shown(it->second->entry)
                 << "\n";
     }
-    if (auto s = WriteClient(*manifest, engine, **loaded); !s.ok()) return Report(s);
+    if (auto s = WriteClient(manifest, engine, **loaded); !s.ok()) return Report(s);
   }
   if (!found) {
-    return Report(Status::Usage("module '" + manifest->name + "' has no remote dependency '" +
-                                only + "'; see the dependencies in " + manifest_file.string()));
+    return Report(Status::Usage("module '" + manifest.name + "' has no remote dependency '" + only +
+                                "'; see the dependencies in " + manifest_file.string()));
   }
   after = MergedLock(after, engine);
-  if (Status s = SaveLock(*dir, *lock, after, options); !s.ok()) return Report(s);
+  if (Status s = SaveLock(dir, lock, after, options); !s.ok()) return Report(s);
   return 0;
 }
 
@@ -256,10 +256,10 @@ int RunUninstall(const std::vector<std::string>& args, const GlobalOptions& opti
   const std::string name = args[0];
   Result<ModuleFiles> files = ReadModuleFiles(options);
   if (!files.ok()) return Report(files.status());
-  const fs::path* dir = &files->dir;
+  const fs::path& dir = files->dir;
   const fs::path& manifest_file = files->manifest_file;
-  const Manifest* manifest = &files->manifest;
-  const modules::LockFile* lock = &files->lock;
+  const Manifest& manifest = files->manifest;
+  const modules::LockFile& lock = files->lock;
   Result<nlohmann::json> doc = ReadManifestJson(manifest_file);
   if (!doc.ok()) return Report(doc.status());
   nlohmann::json& deps = (*doc)["dependencies"];
@@ -274,15 +274,15 @@ int RunUninstall(const std::vector<std::string>& args, const GlobalOptions& opti
     }
   }
   if (source.empty()) {
-    return Report(Status::Usage("module '" + manifest->name + "' has no dependency '" + name +
+    return Report(Status::Usage("module '" + manifest.name + "' has no dependency '" + name +
                                 "'; see the dependencies in " + manifest_file.string()));
   }
-  modules::LockFile after = *lock;
+  modules::LockFile after = lock;
   after.entries.erase(source);
-  if (Status s = SaveLock(*dir, *lock, after, options); !s.ok()) return Report(s);
+  if (Status s = SaveLock(dir, lock, after, options); !s.ok()) return Report(s);
   if (auto s = WriteManifestJson(manifest_file, *doc); !s.ok()) return Report(s);
   std::error_code ec;
-  fs::remove(ClientPath(*manifest, name), ec);
+  fs::remove(ClientPath(manifest, name), ec);
   std::cout << "Removed dependency '" << name << "' (" << source << ") from "
             << manifest_file.string() << "\n";
   return 0;

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <tuple>
 
+#include "core/base/names.h"
+
 namespace host::modules {
 namespace {
 
@@ -37,21 +39,6 @@ std::optional<std::pair<uint64_t, std::optional<uint64_t>>> ParseConstraint(std:
   const std::string_view minor = text.substr(dot + 1);
   if (!IsDigits(minor)) return std::nullopt;
   return std::make_pair(Number(major), std::optional<uint64_t>(Number(minor)));
-}
-
-size_t EditDistance(std::string_view a, std::string_view b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
 }
 
 std::string Listed(const std::vector<std::string>& names) {
