@@ -21,6 +21,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// How old a step folder without its lock file must be to count as abandoned: its owner names the
+// lock a few system calls after creating the folder.
+constexpr auto kUnlockedFolderAge = std::chrono::minutes(10);
+
 // The entries of a folder; empty when it cannot be read. Listing first, with the non-throwing
 // increment, keeps a folder that changes or fails under us from throwing out of the loop.
 std::vector<fs::path> Entries(const fs::path& dir) {
@@ -96,7 +100,17 @@ int CleanAbandonedSteps(const fs::path& tmp_dir, const OciRuntime& runtime) {
   for (const fs::path& folder : Entries(tmp_dir)) {
     if (folder.filename().string().rfind("step-", 0) != 0) continue;
     UniqueFd lock(open((folder / "owner.lock").c_str(), O_RDWR | O_CLOEXEC));
-    if (!lock.ok()) continue;  // being created right now, or not ours
+    if (!lock.ok()) {
+      // Being created right now, or its owner died before it named its lock: such a folder holds
+      // nothing that runs, and is removed once it is old enough not to be the first.
+      std::error_code age_error;
+      const auto written = fs::last_write_time(folder, age_error);
+      if (!age_error && fs::file_time_type::clock::now() - written > kUnlockedFolderAge) {
+        fs::remove_all(folder, ec);
+        if (!ec) ++removed;
+      }
+      continue;
+    }
     if (flock(lock.get(), LOCK_EX | LOCK_NB) != 0) continue;
     // We hold the lock now: nobody else will touch the folder while we clean it.
     const fs::path state = folder / "bundle" / "state";

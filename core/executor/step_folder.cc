@@ -45,9 +45,12 @@ Status StepFolder::Create(const fs::path& tmp_dir, const fs::path& root_like) {
   }
   root_ = pattern;
   // The kernel drops this lock when the process dies, however it dies: a folder whose lock can be
-  // taken is abandoned (see CleanAbandonedSteps).
-  owner_fd_ = open((root_ / "owner.lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-  if (owner_fd_ < 0 || flock(owner_fd_, LOCK_EX) != 0) {
+  // taken is abandoned (see CleanAbandonedSteps). The lock file is locked before it gets its
+  // name, so that no other process can find it unlocked while this one lives.
+  const fs::path unnamed = root_ / "owner.lock.new";
+  owner_fd_ = open(unnamed.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (owner_fd_ < 0 || flock(owner_fd_, LOCK_EX) != 0 ||
+      rename(unnamed.c_str(), (root_ / "owner.lock").c_str()) != 0) {
     return Status::Failed("cannot lock " + (root_ / "owner.lock").string() + ": " +
                           strerror(errno));
   }

@@ -2,11 +2,13 @@
 # Crash consistency, as LevelDB and SQLite test it: host is killed with SIGKILL at random moments
 # while it pulls, runs steps, builds directories, exports and writes its caches; afterwards
 # `host cache verify` must find nothing corrupt and the same pipelines must give the right result.
-# Usage: kill_loop.sh HOST_BINARY [KILLS] [SECONDS]   (defaults: 300 kills, at most 240 s)
+# Then several processes run the pipelines at once for CONCURRENT seconds.
+# Usage: kill_loop.sh HOST_BINARY [KILLS] [SECONDS] [CONCURRENT]   (defaults: 300, 240 s, 40 s)
 set -euo pipefail
 host=$1
 kills=${2:-300}
 budget=${3:-240}
+concurrent=${4:-40}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 fixtures=$top/tests/fixtures/images
 work=$(mktemp -d)
@@ -21,22 +23,30 @@ export HOST_CONFIG=$work/config.json HOST_STATE_DIR=$work/state
 mkdir -p "$work/src/sub" "$work/out"
 for i in $(seq 1 40); do echo "file $i" >"$work/src/sub/f$i"; done
 
-# Pipeline N, by kind: what it prints when it completes.
-pipeline() {
+# The arguments of host for pipeline N, by kind.
+pipeline_args() {
   local n=$1
   case $((n % 5)) in
-    0) "$host" -q call container from --address "$address/busybox:latest" \
-         with-env-variable --name N --value "$n" \
-         with-exec --args sh,-c,'for i in 1 2 3 4 5 6 7 8; do echo $N-$i > /f$i; done; cat /f8' stdout ;;
-    1) "$host" -q call container from --address "$address/busybox:latest" \
-         with-mounted-directory --path /src --source "$work/src" \
-         with-exec --args sh,-c,"ls /src/sub | wc -l; echo $n" stdout ;;
-    2) "$host" -q call host directory --path "$work/src" with-new-file --path "n$n" \
-         --contents "$n" file --path "n$n" contents ;;
-    3) "$host" -q call container from --address "$address/busybox:latest" \
-         with-new-file --path /n --contents "$n" export --path "$work/out/image$((n % 3)).tar" \
-         >/dev/null && echo "$n" ;;
-    4) "$host" -q cache prune --keep 1MB >/dev/null && echo "$n" ;;
+    0) args=(-q call container from --address "$address/busybox:latest"
+         with-env-variable --name N --value "$n"
+         with-exec --args sh,-c,'for i in 1 2 3 4 5 6 7 8; do echo $N-$i > /f$i; done; cat /f8' stdout) ;;
+    1) args=(-q call container from --address "$address/busybox:latest"
+         with-mounted-directory --path /src --source "$work/src"
+         with-exec --args sh,-c,"ls /src/sub | wc -l; echo $n" stdout) ;;
+    2) args=(-q call host directory --path "$work/src" with-new-file --path "n$n"
+         --contents "$n" file --path "n$n" contents) ;;
+    3) args=(-q call container from --address "$address/busybox:latest"
+         with-new-file --path /n --contents "$n" export --path "$work/out/image$((n % 3)).tar") ;;
+    4) args=(-q cache prune --keep 1MB) ;;
+  esac
+}
+# Pipeline N run to the end: what it prints when it completes.
+pipeline() {
+  local n=$1 args
+  pipeline_args "$n"
+  case $((n % 5)) in
+    3 | 4) "$host" "${args[@]}" >/dev/null && echo "$n" ;;
+    *) "$host" "${args[@]}" ;;
   esac
 }
 expected() {
@@ -47,13 +57,24 @@ expected() {
     *) echo "$n" ;;
   esac
 }
+# On a failure, what the state folder and the processes looked like.
+diagnose() {
+  echo "kill_loop: host processes still running:"
+  pgrep -a -f "$host" | head -n 20 || true
+  echo "kill_loop: the image's layers:"
+  for layer in "$HOST_STATE_DIR"/layers/*; do
+    [ -d "$layer" ] && echo "$layer: $(ls "$layer/bin" 2>&1 | wc -l) entries in bin, sh: $(ls -l "$layer/bin/sh" 2>&1)"
+  done
+}
 
 start=$SECONDS
 done_kills=0
 n=0
 while [ "$done_kills" -lt "$kills" ] && [ $((SECONDS - start)) -lt "$budget" ]; do
   n=$((n + 1))
-  pipeline "$n" >/dev/null 2>&1 &
+  pipeline_args "$n"
+  # host itself is the background job (a simple command: no shell between), so the kill hits it.
+  "$host" "${args[@]}" >/dev/null 2>&1 &
   pid=$!
   # A random moment in the first 400 ms (pulls, steps and exports all fit in that on a warm run).
   sleep "0.$(printf '%03d' $((RANDOM % 400)))"
@@ -69,6 +90,23 @@ if ! "$host" cache verify; then
   exit 1
 fi
 failed=0
+# Concurrency: several processes run pipelines on the same state folder at once, each checking what
+# it gets (the kill phase above runs one process at a time).
+worker() {
+  local w=$1 end=$((SECONDS + concurrent)) n=$(($1 * 100000)) got
+  while [ "$SECONDS" -lt "$end" ]; do
+    n=$((n + 1))
+    got=$(pipeline "$n" 2>&1) || { echo "kill_loop: concurrent pipeline $n failed: $got"; return 1; }
+    [ "$got" = "$(expected "$n")" ] || { echo "kill_loop: concurrent pipeline $n printed '$got'"; return 1; }
+  done
+}
+workers=()
+for w in 1 2 3 4; do
+  worker "$w" &
+  workers+=($!)
+done
+for pid in "${workers[@]}"; do wait "$pid" || failed=1; done
+echo "kill_loop: 4 processes ran pipelines concurrently for $concurrent s"
 for m in 5 6 7 8 10; do  # one pipeline of each kind, run to the end this time
   got=$(pipeline "$m" 2>"$work/err") || { echo "kill_loop: pipeline $m failed:"; cat "$work/err"; failed=1; continue; }
   if [ "$got" != "$(expected "$m")" ]; then
@@ -77,5 +115,6 @@ for m in 5 6 7 8 10; do  # one pipeline of each kind, run to the end this time
   fi
 done
 "$host" cache verify >/dev/null || { echo "kill_loop: corrupt entries after the checks" >&2; failed=1; }
+[ "$failed" = 0 ] || diagnose
 [ "$failed" = 0 ] && echo "kill_loop: 1 passed, 0 failed" || echo "kill_loop: 0 passed, 1 failed"
 exit "$failed"
