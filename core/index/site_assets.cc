@@ -22,6 +22,7 @@ main{max-width:1080px;margin:0 auto;padding:1.2rem 1rem 3rem}
 h1{font-size:1.7rem;margin:.2rem 0 .3rem}h2{font-size:1.2rem;margin:1.6rem 0 .6rem}
 h3{font-size:1.02rem;margin:1.1rem 0 .3rem}
 .lead{color:var(--muted);margin:.2rem 0 1rem}
+.card>h2:first-child,.card>h1:first-child{margin-top:0}
 .card{background:var(--card);border:1px solid var(--line);border-radius:var(--radius);
 padding:1rem 1.2rem;margin:0 0 1rem;box-shadow:0 1px 2px rgba(16,24,40,.04)}
 .grid{display:grid;grid-template-columns:minmax(0,1fr) 300px;gap:1rem}
@@ -105,7 +106,8 @@ std::string_view SearchJs() {
     for (var i = 0; i < items.length; i++) {
       var m = items[i];
       var fns = (m.functions || []).join(' '), args = (m.arguments || []).join(' ');
-      out.push({m: m, name: String(m.name || '').toLowerCase(),
+      var lower = String(m.name || '').toLowerCase();
+      out.push({m: m, name: lower, tokens: lower.split(/[^a-z0-9]+/).filter(Boolean),
                 hay: [m.name, m.description, fns, args].join('\n').toLowerCase(),
                 plats: ' ' + (m.platforms || []).join(' ') + ' '});
     }
@@ -132,6 +134,31 @@ std::string_view SearchJs() {
       return r.json();
     }).then(done, fail);
   }
+  // Whether a and the first lb characters of b are at most one edit (insert, delete, replace)
+  // apart.
+  function oneEdit(a, b, lb) {
+    var la = a.length, i = 0, j = 0, edits = 0;
+    if (Math.abs(la - lb) > 1) return false;
+    while (i < la && j < lb) {
+      if (a[i] === b[j]) { i++; j++; continue; }
+      if (++edits > 1) return false;
+      if (la > lb) i++; else if (lb > la) j++; else { i++; j++; }
+    }
+    return edits + (la - i) + (lb - j) <= 1;
+  }
+  // Whether a query word of 4 or more letters is a typo of the start of a word of the name
+  // ("pull" finds "pulumi").
+  function nearName(e, word) {
+    if (word.length < 4) return false;
+    for (var t = 0; t < e.tokens.length; t++) {
+      var token = e.tokens[t];
+      if (token.charCodeAt(0) !== word.charCodeAt(0)) continue;  // typos keep the first letter
+      for (var len = word.length - 1; len <= word.length + 1 && len <= token.length; len++) {
+        if (oneEdit(word, token, len)) return true;
+      }
+    }
+    return false;
+  }
   function abiOk(m, want) {
     if (!want) return true;
     if (!m.abi) return true;  // built from source: any host
@@ -150,15 +177,18 @@ std::string_view SearchJs() {
     var words = q.split(/\s+/).filter(Boolean);
     var hits = [];
     for (var i = 0; i < modules.length; i++) {
-      var e = modules[i], ok = true, inName = 0;
+      var e = modules[i], ok = true, inName = 0, near = 0;
       for (var w = 0; w < words.length; w++) {
-        if (e.hay.indexOf(words[w]) < 0) { ok = false; break; }
-        if (e.name.indexOf(words[w]) >= 0) inName++;
+        if (e.name.indexOf(words[w]) >= 0) { inName++; continue; }
+        if (e.hay.indexOf(words[w]) >= 0) continue;
+        if (nearName(e, words[w])) { near++; continue; }
+        ok = false;
+        break;
       }
       if (!ok) continue;
       if (plat && e.plats.indexOf(' ' + plat + ' ') < 0) continue;
       if (!abiOk(e.m, want)) continue;
-      var rank = words.length && inName === words.length ? 0 : inName ? 1 : 2;
+      var rank = words.length && inName === words.length ? 0 : inName || near ? 1 : 2;
       if (e.name === q) rank = -1;
       hits.push({e: e, rank: rank});
     }
