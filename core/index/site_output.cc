@@ -80,6 +80,11 @@ Result<SiteOutput> SiteOutput::Begin(const fs::path& target_in) {
                            "replace it (choose an empty or new folder)");
     }
   }
+  fs::create_directories(target.parent_path(), error);
+  if (error) {
+    return Status::Failed("site folder: could not create " + target.parent_path().string() + ": " +
+                          error.message());
+  }
   fs::path building =
       target.parent_path() / ("." + target.filename().string() + ".building-" + RandomHex(12));
   if (!fs::create_directory(building, error) || error) {

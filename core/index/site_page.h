@@ -37,8 +37,9 @@ std::vector<std::string> Platforms(const nlohmann::json& version);
 // The host ABI range of a version's binaries ("3", "3–5"), or "" when it has none.
 std::string AbiRange(const nlohmann::json& version);
 
-// Writes modules/<slug>/... : the latest page, one page per version and the API diff pages.
 class SiteOutput;
+
+// Writes modules/<slug>/... : the latest page, one page per version and the API diff pages.
 Status WriteModulePages(const SiteModel& model, size_t module, const SiteOptions& options,
                         SiteOutput& output);
 

@@ -520,6 +520,10 @@ TEST_F(SiteTest, RefusesAFolderThatIsNotASite) {
   fs::remove(out_ / "thesis.txt");
   Write(Catalog());
   EXPECT_TRUE(fs::exists(out_ / "index.html"));
+  // A folder whose parents do not exist yet is created.
+  ASSERT_TRUE(WriteSite(Catalog(), dir_ / "a/b/site/", SiteOptions{}).ok());
+  EXPECT_TRUE(fs::exists(dir_ / "a/b/site/index.html"));
+  EXPECT_TRUE(fs::exists(dir_ / "a/b/site" / kSiteMarker));
 }
 
 TEST_F(SiteTest, CatalogsOfTheWrongShape) {
