@@ -328,6 +328,48 @@ def oci_layout(layout):
             put("layer", "layout-" + name[:12], data)
 
 
+def index_site():
+    """Catalogs as the crawler writes them (docs: the catalog JSON), and odd shapes."""
+    schema = {"name": "pulumi", "main_object": "Pulumi", "objects": [
+        {"name": "Pulumi", "description": "Pulumi stacks.",
+         "constructor": {"args": [{"name": "v", "cli_name": "v", "type": "String"}]},
+         "fields": [{"name": "n", "cli_name": "n", "type": "Int"}],
+         "functions": [{"name": "preview", "cli_name": "preview", "returns": "String",
+                        "args": [{"name": "src", "cli_name": "src", "type": "Directory"},
+                                 {"name": "x", "cli_name": "x", "type": "Int?", "default": 3}]}]}],
+        "enums": [{"name": "Part", "values": [{"name": "MAJOR"}]}]}
+    def version(v, yanked=None, state="signed"):
+        return {"version": v, "tag": "v" + v, "digest": D1,
+                "ref": "oci://r:5000/mods/pulumi:v" + v + "@" + D1,
+                "created": "2026-12-01T10:00:00Z", "description": "Runs Pulumi <b>",
+                "license": "MIT", "source": "https://github.com/acme/mods", "revision": "abc",
+                "readme": "# Hi\n<script>x</script>\n[a](javascript:1)\n| a |\n|---|\n| b |\n",
+                "schema": schema, "dependencies": ["oci://r:5000/mods/semver:v1@" + D1],
+                "platforms": [{"os": "linux", "architecture": "amd64", "abi": 3}],
+                "hostAbi": {"min": 3, "max": 4},
+                "signature": {"state": state, "fingerprint": "SHA256:k", "trusted": True,
+                              "problem": "bad"},
+                "yanked": yanked}
+    catalog = {"catalogVersion": 1, "generated": "2026-12-07T13:00:00Z",
+               "registries": ["r:5000/mods"], "problems": ["r:5000/mods/x: broken"],
+               "modules": [
+                   {"name": "pulumi", "repository": "r:5000/mods/pulumi",
+                    "versions": [version("1.3.0-rc.1"), version("1.2.0"),
+                                 version("1.1.0", {"reason": "broken"}, "invalid")]},
+                   {"name": "semver", "repository": "r:5000/mods/semver",
+                    "versions": [version("1.0.0", None, "unsigned")]},
+                   {"name": "pulumi", "repository": "other/pulumi",
+                    "versions": [version("../../etc")]}]}
+    put("index_site", "catalog", json.dumps(catalog).encode())
+    put("index_site", "odd", json.dumps({"catalogVersion": 1, "modules": [
+        1, {"name": ".."}, {"name": "a", "versions": [{"version": "."}, {"version": 2}]}]}).encode())
+    put("index_markdown", "readme",
+        b"# T\n\n<img src=x onerror=y>\n\n* [a](vbscript:x)\n\n~~s~~ www.example.com\n"
+        b"\x00" + json.dumps(schema).encode())
+    put("index_markdown", "schemas", json.dumps(schema).encode() + b"\n" +
+        json.dumps({"objects": [{"name": "Pulumi"}]}).encode())
+
+
 if __name__ == "__main__":
     manifest()
     oci_manifest()
@@ -340,5 +382,6 @@ if __name__ == "__main__":
     store_size_index()
     source_index()
     module_ref()
+    index_site()
     if len(sys.argv) > 1:
         oci_layout(sys.argv[1])
