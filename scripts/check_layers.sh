@@ -20,7 +20,7 @@ layers=(
   "core/index:core/base registry core/images core/modules"
   "core/engine:core/base registry core/loader core/remote core/types core/images core/modules"
   "core/codegen:core/base"
-  "core/cli:core/base registry core/loader core/remote core/types core/images core/engine core/codegen core/modules"
+  "core/cli:core/base registry core/loader core/remote core/types core/images core/engine core/codegen core/modules core/index"
   "core/api:core/base registry core/loader core/remote core/types core/engine core/codegen core/modules"
   "sdk:"
   "modules:"

@@ -18,7 +18,8 @@ packages=(build-essential cmake ninja-build pkg-config git
   libc++abi-14-dev clang-format
   libarchive-dev crun runc busybox-static libcurl4-openssl-dev libzstd-dev libssl-dev
   docker-registry skopeo curl umoci gh python3 openssl podman lighttpd
-  openssh-client bubblewrap)
+  openssh-client bubblewrap libcmark-gfm-dev libcmark-gfm-extensions-dev libmicrohttpd-dev
+  chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -44,6 +45,16 @@ if [ "$(cat "$node_sdk/node_modules/.host-lock-digest" 2>/dev/null)" != "$lock_d
   echo "setup: installing the npm packages of sdk/node"
   (cd "$node_sdk" && npm ci --no-audit --no-fund --loglevel=error)
   echo "$lock_digest" >"$node_sdk/node_modules/.host-lock-digest"
+fi
+
+# playwright-core, which drives Debian's Chromium in the index site's browser tests (it downloads
+# no browser of its own).
+site_tests=$top/tests/index_site
+lock_digest=$(sha256sum "$site_tests/package-lock.json" | cut -d' ' -f1)
+if [ "$(cat "$site_tests/node_modules/.host-lock-digest" 2>/dev/null)" != "$lock_digest" ]; then
+  echo "setup: installing the npm packages of tests/index_site"
+  (cd "$site_tests" && npm ci --no-audit --no-fund --loglevel=error)
+  echo "$lock_digest" >"$site_tests/node_modules/.host-lock-digest"
 fi
 
 $no_build && exit 0

@@ -19,6 +19,7 @@
 #include "core/cli/call_target.h"
 #include "core/cli/dependency_commands.h"
 #include "core/cli/help.h"
+#include "core/cli/index_command.h"
 #include "core/cli/module_serve_command.h"
 #include "core/cli/publish_command.h"
 #include "core/cli/remote_options.h"
@@ -267,15 +268,16 @@ int Main(int argc, char** argv) {
   if (command == "update") return RunUpdate(rest, options);
   if (command == "uninstall") return RunUninstall(rest, options);
   if (command == "publish") return RunPublish(rest, options);
+  if (command == "index") return RunIndex(rest);
   if (command == "codegen") return RunCodegen(rest, options.quiet);
   if (command == "cache") return RunCache(rest);
   if (command == "serve") return RunServe(rest, MakeEngineOptions(options));
   if (command == "module-serve") return RunModuleServe(rest);
-  return Report(
-      Status::Usage("unknown command '" + command + "'" +
-                    DidYouMean(command, {"functions", "call", "init", "install", "update",
-                                         "uninstall", "publish", "codegen", "cache", "serve"}) +
-                    "\nRun 'host --help' for the commands."));
+  return Report(Status::Usage(
+      "unknown command '" + command + "'" +
+      DidYouMean(command, {"functions", "call", "init", "install", "update", "uninstall", "publish",
+                           "index", "codegen", "cache", "serve"}) +
+      "\nRun 'host --help' for the commands."));
 }
 
 }  // namespace host::cli
