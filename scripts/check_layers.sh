@@ -17,6 +17,7 @@ layers=(
   "core/types:core/base registry core/loader core/executor"
   "core/containers:core/base core/images core/executor core/types"
   "core/modules:core/base registry core/images"
+  "core/index:core/base registry core/images core/modules"
   "core/engine:core/base registry core/loader core/remote core/types core/images core/modules"
   "core/codegen:core/base"
   "core/cli:core/base registry core/loader core/remote core/types core/images core/engine core/codegen core/modules"

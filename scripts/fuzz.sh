@@ -10,7 +10,8 @@ build=${1:-$top/build-fuzz}
 seconds=${2:-15}
 case $build in /*) ;; *) build=$PWD/$build ;; esac
 targets=(manifest cli_args cli_chain wire_value oci_manifest host_config layer path_filter
-  store_size_index source_index lock_file module_ref module_archive link_header)
+  store_size_index source_index lock_file module_ref module_archive link_header
+  sshsig)
 
 launcher=()
 if command -v ccache >/dev/null; then

@@ -35,6 +35,7 @@ Usage:
   host [-m MODULE] update [NAME]
   host [-m MODULE] uninstall NAME
   host [-m DIR] publish oci://REGISTRY/NS/NAME:VERSION [--allow-dirty] [--force] [--sign KEY]
+  host yank [--undo] oci://REGISTRY/NS/NAME:VERSION [--reason TEXT]
   host codegen --module MODULE --output FILE
   host cache du | prune [--keep SIZE] | verify [--repair]
   host serve --listen unix:///PATH | tcp://127.0.0.1:PORT [--token-file FILE]
@@ -48,6 +49,7 @@ Commands:
   update      Move remote dependencies' pins to the newest versions their references allow
   uninstall   Remove a dependency, its pins and its typed client
   publish     Publish a module (files, schema, this platform's binary) to an OCI registry
+  yank        Mark a published version yanked, with a reason (--undo restores it)
   codegen     Write the typed C++ client of a module (used by module builds)
   cache       Show or reduce what the state folder holds
   serve       Serve the engine over gRPC to other processes (host --engine, embedders)
