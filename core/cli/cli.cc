@@ -24,6 +24,7 @@
 #include "core/cli/publish_command.h"
 #include "core/cli/remote_options.h"
 #include "core/cli/serve_command.h"
+#include "core/cli/yank_command.h"
 #include "core/engine/core_object_text.h"
 #include "core/engine/engine.h"
 #include "registry/value_text.h"
@@ -269,6 +270,7 @@ int Main(int argc, char** argv) {
   if (command == "uninstall") return RunUninstall(rest, options);
   if (command == "publish") return RunPublish(rest, options);
   if (command == "index") return RunIndex(rest);
+  if (command == "yank") return RunYank(rest, options);
   if (command == "codegen") return RunCodegen(rest, options.quiet);
   if (command == "cache") return RunCache(rest);
   if (command == "serve") return RunServe(rest, MakeEngineOptions(options));
@@ -276,7 +278,7 @@ int Main(int argc, char** argv) {
   return Report(Status::Usage(
       "unknown command '" + command + "'" +
       DidYouMean(command, {"functions", "call", "init", "install", "update", "uninstall", "publish",
-                           "index", "codegen", "cache", "serve"}) +
+                           "index", "yank", "codegen", "cache", "serve"}) +
       "\nRun 'host --help' for the commands."));
 }
 

@@ -37,6 +37,7 @@ Usage:
   host [-m DIR] publish oci://REGISTRY/NS/NAME:VERSION [--allow-dirty] [--force] [--sign KEY]
   host index build --registry REGISTRY[/NS] ... [--out DIR]
   host index serve --listen HOST:PORT [--registry REGISTRY[/NS] ...] [--out DIR]
+  host yank [--undo] oci://REGISTRY/NS/NAME:VERSION [--reason TEXT]
   host codegen --module MODULE --output FILE
   host cache du | prune [--keep SIZE] | verify [--repair]
   host serve --listen unix:///PATH | tcp://127.0.0.1:PORT [--token-file FILE]
@@ -51,6 +52,7 @@ Commands:
   uninstall   Remove a dependency, its pins and its typed client
   publish     Publish a module (files, schema, this platform's binary) to an OCI registry
   index       Build or serve the module index web site from OCI registries
+  yank        Mark a published version yanked, with a reason (--undo restores it)
   codegen     Write the typed C++ client of a module (used by module builds)
   cache       Show or reduce what the state folder holds
   serve       Serve the engine over gRPC to other processes (host --engine, embedders)

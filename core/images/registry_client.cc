@@ -19,6 +19,7 @@
 #include "core/base/file_lock.h"
 #include "core/base/file_write.h"
 #include "core/images/digest.h"
+#include "core/images/link_header.h"
 
 namespace host::images {
 using nlohmann::json;
@@ -36,6 +37,9 @@ constexpr char kUserAgent[] = "host/0.1";
 constexpr int kMaxTries = 4;
 constexpr std::chrono::milliseconds kFirstBackoff{500};
 constexpr std::chrono::seconds kMaxRetryAfter{30};
+// A repository list or tag list holds at most this many names, read in at most this many pages.
+constexpr size_t kMaxListedNames = 100000;
+constexpr int kMaxListPages = 10000;
 
 // Where requests for a registry go: a mirror, or the registry itself.
 struct Endpoint {
@@ -75,6 +79,7 @@ struct Response {
   std::string retry_after;  // the Retry-After header, or empty
   std::string location;     // the Location header (uploads), or empty
   std::string digest;       // the Docker-Content-Digest header, or empty
+  std::string link;         // the Link header (list pagination), or empty
   std::string url;          // the effective URL, after redirects
   bool timed_out = false;   // the transfer failed because the server went silent
   int tries = 1;            // how many times the request was sent
@@ -225,6 +230,31 @@ std::string HostOfUrl(std::string_view url) {
   return std::string(url.substr(0, url.find('/')));
 }
 
+// True for the "not found" usage errors of a 404.
+bool IsNotFoundStatus(const Status& status) {
+  return status.kind() == ErrorKind::kUsage && status.message().rfind("not found", 0) == 0;
+}
+
+// Whether name is a repository path the distribution API allows ("acme/mods/pulumi"): lowercase
+// letters, digits and separators, no empty or dot-only component.
+bool IsRepositoryPath(std::string_view name) {
+  if (name.empty() || name.size() > 255) return false;
+  size_t start = 0;
+  while (start <= name.size()) {
+    size_t end = name.find('/', start);
+    if (end == std::string_view::npos) end = name.size();
+    const std::string_view part = name.substr(start, end - start);
+    if (part.empty() || part.find_first_not_of(".") == std::string_view::npos) return false;
+    for (char c : part) {
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')) {
+        return false;
+      }
+    }
+    start = end + 1;
+  }
+  return true;
+}
+
 // Reusable curl handles: a handle keeps its connections, so requests to one registry share them.
 class HandlePool {
  public:
@@ -297,6 +327,16 @@ struct RegistryClient::State {
   Result<Response> Request(const Endpoint& endpoint, const ImageReference& ref,
                            const std::string& path, const std::string& accept, BlobWriter* sink,
                            int64_t limit, const Outgoing* out = nullptr);
+  // Request with the token scope given ("registry:catalog:*").
+  Result<Response> RequestScoped(const Endpoint& endpoint, const std::string& scope,
+                                 const std::string& path, const std::string& accept,
+                                 BlobWriter* sink, int64_t limit, const Outgoing* out = nullptr);
+  // Every name of a paginated list (the catalog or a repository's tags): GET first_path, then
+  // each rel="next" page on the same endpoint, the array member of each page appended.
+  Result<std::vector<std::string>> List(const Endpoint& endpoint, const std::string& scope,
+                                        const std::string& first_path, const char* member,
+                                        const std::string& what);
+  int page_size = 1000;  // the n asked per page
   // What answers a WWW-Authenticate challenge: Basic credentials, or a token from the realm.
   Result<Authorization> Authenticate(const Endpoint& endpoint, const std::string& challenge_text,
                                      const std::string& scope);
@@ -419,6 +459,7 @@ Status RegistryClient::State::Transfer(const std::string& url, const Endpoint& e
     response->retry_after = Header(handle, "Retry-After");
     response->location = Header(handle, "Location");
     response->digest = Header(handle, "Docker-Content-Digest");
+    response->link = Header(handle, "Link");
   }
   curl_easy_setopt(handle, CURLOPT_HTTPHEADER, nullptr);
   curl_slist_free_all(header_list);
@@ -491,6 +532,14 @@ Result<Response> RegistryClient::State::Request(const Endpoint& endpoint, const 
                                                 const Outgoing* out) {
   const std::string scope =
       "repository:" + ref.repository + (out != nullptr ? ":pull,push" : ":pull");
+  return RequestScoped(endpoint, scope, path, accept, sink, limit, out);
+}
+
+Result<Response> RegistryClient::State::RequestScoped(const Endpoint& endpoint,
+                                                      const std::string& scope,
+                                                      const std::string& path,
+                                                      const std::string& accept, BlobWriter* sink,
+                                                      int64_t limit, const Outgoing* out) {
   const std::string key = endpoint.base + " " + scope;
   Authorization auth;
   {
@@ -839,6 +888,92 @@ Result<std::string> RegistryClient::PutManifest(const ImageReference& ref, std::
                           "; it changed the document, so its digest cannot be pinned");
   }
   return digest;
+}
+
+Result<std::vector<std::string>> RegistryClient::State::List(const Endpoint& endpoint,
+                                                             const std::string& scope,
+                                                             const std::string& first_path,
+                                                             const char* member,
+                                                             const std::string& what) {
+  std::vector<std::string> names;
+  std::string path = first_path;
+  for (int page = 0;; ++page) {
+    if (page == kMaxListPages) {
+      return Status::Failed(what + ": " + endpoint.Name() + " sent more than " +
+                            std::to_string(kMaxListPages) + " pages; the list is not read");
+    }
+    Result<Response> response =
+        RequestScoped(endpoint, scope, path, "application/json", nullptr, -1);
+    if (!response.ok()) return response.status().Prefixed(what + ": ");
+    if (response->status == 404) {
+      return Status::Usage("not found: " + endpoint.Name() + " answered HTTP 404 " +
+                           ErrorSummary(response->body) + " for " + response->url);
+    }
+    if (response->status == 401 || response->status == 403) {
+      return AuthFailure(endpoint, *response).Prefixed(what + ": ");
+    }
+    if (response->status != 200) return HttpFailure(endpoint, *response).Prefixed(what + ": ");
+    json root = json::parse(response->body, nullptr, false);
+    if (!root.is_object()) {
+      return Status::Failed(what + ": " + response->url + " answered with no JSON object");
+    }
+    auto list = root.find(member);
+    size_t added = 0;
+    if (list != root.end() && !list->is_null()) {  // distribution sends "tags": null when none
+      if (!list->is_array()) {
+        return Status::Failed(what + ": \"" + member + "\" of " + response->url +
+                              " is not an array");
+      }
+      if (names.size() + list->size() > kMaxListedNames) {
+        return Status::Failed(what + ": " + endpoint.Name() + " lists more than " +
+                              std::to_string(kMaxListedNames) + " names; the list is not read");
+      }
+      for (const json& name : *list) {
+        if (!name.is_string()) {
+          return Status::Failed(what + ": " + response->url + " lists a name that is no string");
+        }
+        names.push_back(name.get<std::string>());
+        ++added;
+      }
+    }
+    Result<std::string> next = NextPagePath(response->link, HostOfUrl(endpoint.base), path);
+    if (!next.ok()) return next.status().Prefixed(what + ": ");
+    if (next->empty()) return names;
+    if (added == 0) {
+      return Status::Failed(what + ": " + response->url +
+                            " sent an empty page that links to another; the list is not read");
+    }
+    path = std::move(*next);
+  }
+}
+
+void RegistryClient::set_page_size(int n) { state_->page_size = n < 1 ? 1 : n; }
+
+Result<std::vector<std::string>> RegistryClient::ListRepositories(const std::string& registry) {
+  if (registry.empty() || registry.find_first_of("/?# ") != std::string::npos) {
+    return Status::Usage("\"" + registry + "\" is not a registry name (HOST[:PORT])");
+  }
+  const Endpoint endpoint = state_->EndpointsFor(registry).back();
+  const std::string what = "listing the repositories of " + endpoint.Name();
+  Result<std::vector<std::string>> names =
+      state_->List(endpoint, "registry:catalog:*",
+                   "/v2/_catalog?n=" + std::to_string(state_->page_size), "repositories", what);
+  if (!names.ok() && IsNotFoundStatus(names.status())) {
+    return Status::Usage(what + ": it has no catalog API (" + names.status().message() +
+                         "); name the repositories to read instead");
+  }
+  return names;
+}
+
+Result<std::vector<std::string>> RegistryClient::ListTags(const ImageReference& repo) {
+  if (!IsRepositoryPath(repo.repository)) {
+    return Status::Usage("\"" + repo.repository + "\" is not a repository name");
+  }
+  const Endpoint endpoint = state_->EndpointsFor(repo.registry).back();
+  return state_->List(
+      endpoint, "repository:" + repo.repository + ":pull",
+      "/v2/" + repo.repository + "/tags/list?n=" + std::to_string(state_->page_size), "tags",
+      "listing the tags of " + repo.registry + "/" + repo.repository);
 }
 
 }  // namespace host::images

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/base/status.h"
 #include "core/images/config.h"
@@ -59,6 +60,21 @@ class RegistryClient {
   // tag is empty); its blobs and children must be there. Returns its digest ("sha256:...").
   Result<std::string> PutManifest(const ImageReference& ref, std::string_view tag,
                                   std::string_view media_type, std::string_view body);
+
+  // Lists go to the registry itself (never a mirror).
+
+  // The names of every repository of registry ("HOST[:PORT]"): GET /v2/_catalog?n=1000 and the
+  // pages its Link headers name (on the same registry and endpoint only), at most 100,000 names.
+  // A registry without the catalog API (HTTP 404) is a usage error saying so.
+  Result<std::vector<std::string>> ListRepositories(const std::string& registry);
+
+  // The tags of repo's repository (its tag and digest are ignored): GET
+  // /v2/<name>/tags/list?n=1000 and the following pages, at most 100,000 tags. An unknown
+  // repository is a usage error starting "not found".
+  Result<std::vector<std::string>> ListTags(const ImageReference& repo);
+
+  // The n asked per page of a list (1000 unless set; at least 1): for tests of pagination.
+  void set_page_size(int n);
 
   // The configuration in use.
   const Config& config() const;

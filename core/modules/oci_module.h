@@ -3,14 +3,23 @@
 //
 // The artifact (all documents are pushed as sent; Debian's docker-registry keeps them so):
 //   index (application/vnd.oci.image.index.v1+json, artifactType application/vnd.host.module.v1,
-//          annotations org.opencontainers.image.{version,source,revision,licenses} when known)
-//   ├─ source manifest (annotation vnd.host.module.part=source): layers
-//   │    [0] the module's files, a deterministic tar.gz (kModuleSourceType)
-//   │    [1] the module's schema JSON, readable without loading code (kModuleSchemaType)
+//          annotations org.opencontainers.image.{version,source,revision,licenses,created,
+//          description} when known, and vnd.host.module.dependencies: module.json's dependency
+//          references as a JSON array text, left out when there are none)
+//   ├─ source manifest (annotation vnd.host.module.part=source): layers, found by media type
+//   │    the module's files, a deterministic tar.gz (kModuleSourceType)
+//   │    the module's schema JSON, readable without loading code (kModuleSchemaType)
+//   │    the module's README when it has one, at most 1 MiB (kModuleReadmeType; older artifacts
+//   │    have none)
 //   └─ one binary manifest per platform (platform {os, architecture}; annotations
 //        vnd.host.module.part=binary, the ABI version, glibc version and object path): layer
 //        [0] the prebuilt shared object (kModuleBinaryType)
 // Every child's config is the OCI empty descriptor ("{}").
+// Beside it, tagged after its digest (Debian's registry has no referrers API):
+//   sha256-<hex>.sig    a signature (kModuleSignatureArtifactType), one SSHSIG layer
+//   sha256-<hex>.yank   whether the version is yanked (kModuleYankArtifactType), no layer but the
+//                       empty one; annotations vnd.host.module.yanked ("true" or "false") and
+//                       vnd.host.module.yanked.reason
 #ifndef HOST_MODULES_OCI_MODULE_H_
 #define HOST_MODULES_OCI_MODULE_H_
 
@@ -31,12 +40,17 @@ inline constexpr char kModuleArtifactType[] = "application/vnd.host.module.v1";
 inline constexpr char kModuleSourceType[] = "application/vnd.host.module.source.v1.tar+gzip";
 inline constexpr char kModuleSchemaType[] = "application/vnd.host.module.schema.v1+json";
 inline constexpr char kModuleBinaryType[] = "application/vnd.host.module.binary.v1";
+inline constexpr char kModuleReadmeType[] = "application/vnd.host.module.readme.v1+markdown";
+inline constexpr char kModuleYankArtifactType[] = "application/vnd.host.module.yank.v1";
 inline constexpr char kModuleSignatureArtifactType[] = "application/vnd.host.module.signature.v1";
 inline constexpr char kModuleSignatureType[] = "application/vnd.host.module.signature.v1.sshsig";
 inline constexpr char kPartAnnotation[] = "vnd.host.module.part";      // "source" or "binary"
 inline constexpr char kAbiAnnotation[] = "vnd.host.module.abi";        // HOST_ABI_VERSION, decimal
 inline constexpr char kGlibcAnnotation[] = "vnd.host.module.glibc";    // glibc it was built on
 inline constexpr char kObjectAnnotation[] = "vnd.host.module.object";  // module.json's "object"
+inline constexpr char kDependenciesAnnotation[] = "vnd.host.module.dependencies";
+inline constexpr char kYankedAnnotation[] = "vnd.host.module.yanked";  // "true" or "false"
+inline constexpr char kYankReasonAnnotation[] = "vnd.host.module.yanked.reason";
 
 // What to publish and where.
 struct PublishRequest {
@@ -63,6 +77,17 @@ Result<std::string> PublishModule(const PublishRequest& request, images::Registr
 // "sha256-<hex>.sig" (Debian's registry has no referrers API). Replaces an earlier signature.
 Status PushSignature(images::RegistryClient& client, const OciModuleRef& repo,
                      std::string_view index_digest, std::string_view signature_bytes);
+
+// Marks the version index_digest of repo yanked (with reason, required, at most 1,000
+// characters) or, with yanked false, restored: an artifact tagged "sha256-<hex>.yank" (see the
+// layout above), replacing an earlier one.
+Status PushYank(images::RegistryClient& client, const OciModuleRef& repo,
+                std::string_view index_digest, bool yanked, std::string_view reason);
+
+// Resolves ref (a tag or a digest) to a published module's index and pushes its yank artifact
+// (PushYank). Returns the index digest. Anything but a module index is a usage error.
+Result<std::string> YankModule(images::RegistryClient& client, const OciModuleRef& ref, bool yanked,
+                               std::string_view reason);
 
 // The signature bytes stored for index_digest, or nullopt when there are none. Blobs pass
 // through the content store under state_dir, checked against their digests.

@@ -31,7 +31,14 @@ Result<std::optional<std::string>> FetchSignatureOp(const OciModuleRef& repo,
   return FetchSignature(client, repo, index_digest, state_dir);
 }
 
-constexpr OciModuleOps kOps = {Publish, Fetch, PushSignatureOp, FetchSignatureOp};
+Result<std::string> PushYankOp(const OciModuleRef& ref, bool yanked, std::string_view reason,
+                               const images::Config& config,
+                               const std::filesystem::path& state_dir) {
+  images::RegistryClient client(config, state_dir / "registries");
+  return YankModule(client, ref, yanked, reason);
+}
+
+constexpr OciModuleOps kOps = {Publish, Fetch, PushSignatureOp, FetchSignatureOp, PushYankOp};
 
 }  // namespace
 }  // namespace host::modules

@@ -35,6 +35,10 @@ struct OciModuleOps {
                                                         std::string_view index_digest,
                                                         const images::Config& config,
                                                         const std::filesystem::path& state_dir);
+  // YankModule.
+  Result<std::string> (*push_yank)(const OciModuleRef& ref, bool yanked, std::string_view reason,
+                                   const images::Config& config,
+                                   const std::filesystem::path& state_dir);
 };
 
 // The plugin's entry point: returns its table (static; never freed).

@@ -1,4 +1,7 @@
-// PublishModule, PushSignature and FetchSignature (core/modules/oci_module.h).
+// PublishModule, PushSignature, PushYank, YankModule and FetchSignature
+// (core/modules/oci_module.h).
+#include <chrono>
+#include <ctime>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -11,6 +14,7 @@
 #include "core/modules/oci_module.h"
 #include "core/modules/oci_module_parts.h"
 #include "host/abi.h"
+#include "registry/manifest.h"
 
 namespace host::modules {
 namespace fs = std::filesystem;
@@ -21,6 +25,10 @@ namespace {
 // The largest shared object and signature published or fetched.
 constexpr uint64_t kMaxBinaryBytes = uint64_t{512} << 20;
 constexpr int64_t kMaxSignatureBytes = 64 << 10;
+// The largest README published (the index site shows it whole).
+constexpr uint64_t kMaxReadmeBytes = uint64_t{1} << 20;
+// The largest yank reason stored.
+constexpr size_t kMaxYankReasonBytes = 1000;
 
 // A blob to push: its bytes and descriptor.
 struct Blob {
@@ -122,6 +130,46 @@ Result<std::string> ReadWhole(const fs::path& file, uint64_t limit) {
   return bytes;
 }
 
+// The module's README in dir (README.md, else README, else readme.md), or "" when it has none; a
+// README over kMaxReadmeBytes is an error.
+Result<std::string> ReadReadme(const fs::path& dir) {
+  for (const char* name : {"README.md", "README", "readme.md"}) {
+    std::error_code ec;
+    const fs::path file = dir / name;
+    if (!fs::is_regular_file(file, ec)) continue;
+    Result<std::string> bytes = ReadWhole(file, kMaxReadmeBytes);
+    if (!bytes.ok()) {
+      return bytes.status().Prefixed("the README is published for the module index and must be " +
+                                     std::string("at most 1 MiB; shorten it: "));
+    }
+    return bytes;
+  }
+  return std::string();
+}
+
+// The current time as RFC 3339 UTC: "2026-12-07T13:00:00Z".
+std::string NowRfc3339() {
+  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  char text[32];
+  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &utc);
+  return text;
+}
+
+// The dependency references of module.json as written (each one's source, else its name), as a
+// JSON array text; "" when it has none.
+Result<std::string> DependenciesText(const fs::path& dir) {
+  Result<Manifest> manifest = LoadManifest(dir / "module.json");
+  if (!manifest.ok()) return manifest.status();
+  if (manifest->dependencies.empty()) return std::string();
+  json references = json::array();
+  for (const Dependency& dependency : manifest->dependencies) {
+    references.push_back(dependency.source);
+  }
+  return references.dump();
+}
+
 // The digest of the source part of a published index, or "".
 std::string SourceDigestOf(const std::string& index_body) {
   json index = json::parse(index_body, nullptr, false);
@@ -162,12 +210,21 @@ Result<std::string> PublishModule(const PublishRequest& request, images::Registr
   const Blob empty = MakeBlob("{}", kEmptyConfigType);
   const Blob source = MakeBlob(std::move(*tarball), kModuleSourceType);
   const Blob schema = MakeBlob(request.schema_json, kModuleSchemaType);
-  const Blob source_manifest = MakeManifest(
-      kModuleArtifactType, empty,
+  Result<std::string> readme_text = ReadReadme(dir);
+  if (!readme_text.ok()) return readme_text.status().Prefixed("publishing " + name + ": ");
+  Result<std::string> dependencies = DependenciesText(dir);
+  if (!dependencies.ok()) return dependencies.status().Prefixed("publishing " + name + ": ");
+  json source_layers =
       json::array({source.Descriptor({{"org.opencontainers.image.title", "source"}}),
-                   schema.Descriptor({{"org.opencontainers.image.title", "schema.json"}})}),
-      {{kPartAnnotation, "source"}});
+                   schema.Descriptor({{"org.opencontainers.image.title", "schema.json"}})});
   std::vector<Blob> blobs = {empty, source, schema};
+  if (!readme_text->empty()) {
+    const Blob readme = MakeBlob(std::move(*readme_text), kModuleReadmeType);
+    source_layers.push_back(readme.Descriptor({{"org.opencontainers.image.title", "README.md"}}));
+    blobs.push_back(readme);
+  }
+  const Blob source_manifest =
+      MakeManifest(kModuleArtifactType, empty, source_layers, {{kPartAnnotation, "source"}});
   std::vector<Blob> children = {source_manifest};
   json manifests = json::array({source_manifest.Descriptor({{kPartAnnotation, "source"}})});
   if (!request.prebuilt.empty()) {
@@ -198,6 +255,12 @@ Result<std::string> PublishModule(const PublishRequest& request, images::Registr
   if (!request.licenses.empty()) {
     annotations["org.opencontainers.image.licenses"] = request.licenses;
   }
+  annotations["org.opencontainers.image.created"] = NowRfc3339();
+  const json schema_root = json::parse(request.schema_json, nullptr, false);
+  if (const std::string description = JsonText(schema_root, "description"); !description.empty()) {
+    annotations["org.opencontainers.image.description"] = description;
+  }
+  if (!dependencies->empty()) annotations[kDependenciesAnnotation] = *dependencies;
   json index_json = {{"schemaVersion", 2},
                      {"mediaType", images::kOciIndexType},
                      {"artifactType", kModuleArtifactType},
@@ -274,6 +337,61 @@ Status PushSignature(images::RegistryClient& client, const OciModuleRef& repo,
   Result<std::string> pushed =
       client.PutManifest(ref, *tag, images::kOciManifestType, manifest.dump());
   return pushed.ok() ? Status() : pushed.status().Prefixed(what);
+}
+
+Status PushYank(images::RegistryClient& client, const OciModuleRef& repo,
+                std::string_view index_digest, bool yanked, std::string_view reason) {
+  if (Status s = images::CheckDigest(index_digest); !s.ok()) return s;
+  if (yanked && reason.empty()) {
+    return Status::Usage("yanking needs a reason (--reason TEXT) that users of the version read");
+  }
+  if (reason.size() > kMaxYankReasonBytes) {
+    return Status::Usage("a yank reason is at most " + std::to_string(kMaxYankReasonBytes) +
+                         " characters, got " + std::to_string(reason.size()));
+  }
+  const std::string tag = "sha256-" + images::DigestHex(index_digest) + ".yank";
+  const images::ImageReference ref = ToImageReference(repo);
+  const Blob empty = MakeBlob("{}", kEmptyConfigType);
+  json manifest = {{"schemaVersion", 2},
+                   {"mediaType", images::kOciManifestType},
+                   {"artifactType", kModuleYankArtifactType},
+                   {"config", empty.Descriptor()},
+                   {"layers", json::array({empty.Descriptor()})},
+                   {"annotations",
+                    {{kYankedAnnotation, yanked ? "true" : "false"},
+                     {kYankReasonAnnotation, yanked ? std::string(reason) : std::string()},
+                     {"vnd.host.module.yanked.digest", std::string(index_digest)}}}};
+  const std::string what = std::string(yanked ? "yanking " : "restoring ") +
+                           OciRepositoryName(repo) + "@" + std::string(index_digest) + ": ";
+  if (Status s = client.PushBlob(ref, empty.digest, empty.bytes); !s.ok()) {
+    return s.Prefixed(what);
+  }
+  Result<std::string> pushed =
+      client.PutManifest(ref, tag, images::kOciManifestType, manifest.dump());
+  return pushed.ok() ? Status() : pushed.status().Prefixed(what);
+}
+
+Result<std::string> YankModule(images::RegistryClient& client, const OciModuleRef& ref, bool yanked,
+                               std::string_view reason) {
+  const std::string shown =
+      "oci://" + OciRepositoryName(ref) + (ref.digest.empty() ? ":" + ref.tag : "@" + ref.digest);
+  if (yanked && reason.empty()) {
+    return Status::Usage("yanking " + shown + " needs a reason: --reason TEXT");
+  }
+  if (reason.size() > kMaxYankReasonBytes) {
+    return Status::Usage("a yank reason is at most " + std::to_string(kMaxYankReasonBytes) +
+                         " characters, got " + std::to_string(reason.size()));
+  }
+  Result<images::FetchedManifest> index =
+      client.GetManifest(ToImageReference(ref), ref.digest.empty() ? ref.tag : ref.digest);
+  if (!index.ok()) return index.status().Prefixed(shown + ": ");
+  json root = json::parse(index->body, nullptr, false);
+  if (JsonText(root, "artifactType") != kModuleArtifactType) {
+    return Status::Usage(shown + " is not a published host module (an OCI index with " +
+                         "artifactType " + kModuleArtifactType + ")");
+  }
+  if (Status s = PushYank(client, ref, index->digest, yanked, reason); !s.ok()) return s;
+  return index->digest;
 }
 
 Result<std::optional<std::string>> FetchSignature(images::RegistryClient& client,

@@ -46,57 +46,6 @@ bool IsBase64(std::string_view text) {
 constexpr std::string_view kBase64Alphabet =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-// Decodes base64 (padding optional); nullopt when text is not base64.
-std::optional<std::string> DecodeBase64(std::string_view text) {
-  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
-  std::string out;
-  uint32_t bits = 0;
-  int count = 0;
-  for (char c : text) {
-    const size_t value = kBase64Alphabet.find(c);
-    if (value == std::string_view::npos) return std::nullopt;
-    bits = (bits << 6) | static_cast<uint32_t>(value);
-    count += 6;
-    if (count >= 8) {
-      count -= 8;
-      out.push_back(static_cast<char>((bits >> count) & 0xff));
-    }
-  }
-  return out;
-}
-
-// Encodes bytes as base64 without padding, as OpenSSH prints fingerprints.
-std::string EncodeBase64(std::string_view bytes) {
-  std::string out;
-  uint32_t bits = 0;
-  int count = 0;
-  for (unsigned char c : bytes) {
-    bits = (bits << 8) | c;
-    count += 8;
-    while (count >= 6) {
-      count -= 6;
-      out.push_back(kBase64Alphabet[(bits >> count) & 0x3f]);
-    }
-  }
-  if (count > 0) out.push_back(kBase64Alphabet[(bits << (6 - count)) & 0x3f]);
-  return out;
-}
-
-// OpenSSH's fingerprint of a "TYPE BASE64" key: "SHA256:" and the unpadded base64 of the
-// SHA-256 of the key blob; "" when the blob is not base64.
-std::string Fingerprint(std::string_view key) {
-  const size_t space = key.find(' ');
-  if (space == std::string_view::npos) return "";
-  std::optional<std::string> blob = DecodeBase64(key.substr(space + 1));
-  if (!blob) return "";
-  const std::string hex = Sha256Hex(*blob);
-  std::string raw;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    raw.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
-  }
-  return "SHA256:" + EncodeBase64(raw);
-}
-
 // The words of a line split at spaces and tabs.
 std::vector<std::string_view> Words(std::string_view line) {
   std::vector<std::string_view> words;
@@ -178,6 +127,53 @@ class PrivateFolder {
 };
 
 }  // namespace
+
+std::optional<std::string> DecodeBase64(std::string_view text) {
+  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
+  std::string out;
+  uint32_t bits = 0;
+  int count = 0;
+  for (char c : text) {
+    const size_t value = kBase64Alphabet.find(c);
+    if (value == std::string_view::npos) return std::nullopt;
+    bits = (bits << 6) | static_cast<uint32_t>(value);
+    count += 6;
+    if (count >= 8) {
+      count -= 8;
+      out.push_back(static_cast<char>((bits >> count) & 0xff));
+    }
+  }
+  return out;
+}
+
+std::string EncodeBase64(std::string_view bytes) {
+  std::string out;
+  uint32_t bits = 0;
+  int count = 0;
+  for (unsigned char c : bytes) {
+    bits = (bits << 8) | c;
+    count += 8;
+    while (count >= 6) {
+      count -= 6;
+      out.push_back(kBase64Alphabet[(bits >> count) & 0x3f]);
+    }
+  }
+  if (count > 0) out.push_back(kBase64Alphabet[(bits << (6 - count)) & 0x3f]);
+  return out;
+}
+
+std::string Fingerprint(std::string_view key) {
+  const size_t space = key.find(' ');
+  if (space == std::string_view::npos) return "";
+  std::optional<std::string> blob = DecodeBase64(key.substr(space + 1));
+  if (!blob) return "";
+  const std::string hex = Sha256Hex(*blob);
+  std::string raw;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
+    raw.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+  }
+  return "SHA256:" + EncodeBase64(raw);
+}
 
 bool IsSignableDigest(std::string_view digest) {
   constexpr std::string_view kPrefix = "sha256:";

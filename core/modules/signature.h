@@ -4,6 +4,7 @@
 #define HOST_MODULES_SIGNATURE_H_
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,16 @@ inline constexpr std::string_view kSignatureNamespace = "host-module";
 
 // Whether digest is a manifest digest as signatures cover it: "sha256:" and 64 lowercase hex.
 bool IsSignableDigest(std::string_view digest);
+
+// Decodes base64 (padding optional); nullopt when text is not base64.
+std::optional<std::string> DecodeBase64(std::string_view text);
+
+// Encodes bytes as base64 without padding, as OpenSSH prints fingerprints.
+std::string EncodeBase64(std::string_view bytes);
+
+// OpenSSH's fingerprint of a "TYPE BASE64" key: "SHA256:" and the unpadded base64 of the
+// SHA-256 of the key blob; "" when the blob is not base64.
+std::string Fingerprint(std::string_view key);
 
 // Signs digest (the message is exactly its text, no newline) with the SSH key at key: a private
 // key file, or a public key (.pub) whose private half an ssh-agent holds. Returns the armored
