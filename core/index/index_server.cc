@@ -320,6 +320,8 @@ Result<std::unique_ptr<IndexServer>> IndexServer::Start(ServerOptions options) {
   auto state = std::make_unique<State>();
   state->options = std::move(options);
   state->host = address->first;
+  state->builds = state->options.builds_before;
+  if (state->builds > 0) state->last_build = Rfc3339(std::chrono::system_clock::now());
   const bool v6 = state->host.find(':') != std::string::npos;
   sockaddr_in v4{};
   sockaddr_in6 v6addr{};

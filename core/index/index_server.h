@@ -22,6 +22,7 @@ struct ServerOptions {
   std::chrono::seconds interval{0};  // rebuild this often; 0: only on request
   std::chrono::seconds min_gap{2};   // requested rebuilds start at most this often
   std::ostream* log = nullptr;       // one line per build; nothing when null
+  int builds_before = 0;             // builds made before the server started (for /-/status)
 };
 
 // Serves GET and HEAD of the site's files (a gzip sibling when the client takes one), GET

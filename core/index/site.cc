@@ -22,6 +22,7 @@ std::string PageHtml(const SiteOptions& options, const std::string& title, const
   html.reserve(body.size() + 2048);
   html += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
   html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
+  html += "<link rel=\"icon\" href=\"data:,\">\n";  // no request for /favicon.ico
   html += "<meta http-equiv=\"Content-Security-Policy\" content=\"";
   html += kContentSecurityPolicy;
   html += "\">\n<meta name=\"referrer\" content=\"no-referrer\">\n<title>" + Escape(title) +
