@@ -4,6 +4,7 @@
 #define HOST_BENCH_INDEX_MODULES_H_
 
 #include <atomic>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <mutex>

@@ -548,6 +548,24 @@ TEST_F(CrawlTest, TheYankCommandNeedsAReasonAndRestoresWithUndo) {
   EXPECT_TRUE(Contains(help.out, "--reason TEXT")) << help.out;
 }
 
+TEST(CrawlOptionsTest, BadRegistriesAreUsageErrorsAndNoReachableRegistryIsAnError) {
+  const fs::path state = test::TempDir();
+  images::RegistryClient client{images::Config{}};
+  CrawlOptions options;
+  options.state_dir = state;
+  EXPECT_EQ(CrawlRegistries(options, client).status().kind(), ErrorKind::kUsage);
+  for (const char* bad : {"http://r.example", "r.example/Upper", "r.example/a//b", "bad host"}) {
+    options.registries = {bad};
+    Result<json> crawled = CrawlRegistries(options, client);
+    EXPECT_EQ(crawled.status().kind(), ErrorKind::kUsage) << bad;
+  }
+  options.registries = {"127.0.0.1:1/mods"};  // nothing listens there
+  Result<json> crawled = CrawlRegistries(options, client);
+  ASSERT_FALSE(crawled.ok());
+  EXPECT_TRUE(Contains(crawled.status().message(), "127.0.0.1:1")) << crawled.status().message();
+  fs::remove_all(state);
+}
+
 TEST(CrawlPartsTest, VersionTagsFollowSemverPrecedence) {
   EXPECT_FALSE(ParseVersionTag("latest"));
   EXPECT_FALSE(ParseVersionTag("1.2"));
