@@ -73,7 +73,7 @@ Status BlobWriter::Commit(std::string_view digest) {
   }
   struct stat written {};
   const bool measured = fstat(fd_.get(), &written) == 0;
-  if (fsync(fd_.get()) != 0 || fd_.Close() != 0) {
+  if ((sync_ && fsync(fd_.get()) != 0) || fd_.Close() != 0) {
     std::string error = Errno();
     Discard();
     return Status::Failed("cannot sync blob " + std::string(digest) + ": " + error);
@@ -85,7 +85,7 @@ Status BlobWriter::Commit(std::string_view digest) {
     return Status::Failed("cannot store blob " + target.string() + ": " + error);
   }
   temp_.clear();
-  SyncDir(blobs_dir_);
+  if (sync_) SyncDir(blobs_dir_);
   // blobs_dir_ is <state>/blobs/sha256.
   if (measured)
     RecordStoreEntry(blobs_dir_.parent_path().parent_path(), "blobs", DiskBytesOf(written));
@@ -128,7 +128,8 @@ Result<std::unique_ptr<BlobWriter>> ContentStore::NewWriter(std::string_view dig
     unlink(pattern.c_str());
     return Status::Failed("cannot set the mode of " + pattern + ": " + error);
   }
-  return std::unique_ptr<BlobWriter>(new BlobWriter(fd, pattern, blobs_dir_));
+  return std::unique_ptr<BlobWriter>(
+      new BlobWriter(fd, pattern, blobs_dir_, durability_ == Durability::kSynced));
 }
 
 }  // namespace host::images

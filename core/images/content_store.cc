@@ -21,8 +21,10 @@ std::string Errno() { return std::strerror(errno); }
 
 }  // namespace
 
-ContentStore::ContentStore(fs::path state_dir)
-    : state_dir_(std::move(state_dir)), blobs_dir_(state_dir_ / "blobs" / "sha256") {}
+ContentStore::ContentStore(fs::path state_dir, Durability durability)
+    : state_dir_(std::move(state_dir)),
+      blobs_dir_(state_dir_ / "blobs" / "sha256"),
+      durability_(durability) {}
 
 bool ContentStore::Has(std::string_view digest) const {
   if (!IsSha256Digest(digest)) return false;

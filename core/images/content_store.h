@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/base/file_write.h"
 #include "core/base/status.h"
 #include "core/base/unique_fd.h"
 #include "core/images/sha256_stream.h"
@@ -32,13 +33,14 @@ class BlobWriter {
 
  private:
   friend class ContentStore;
-  BlobWriter(int fd, std::filesystem::path temp, std::filesystem::path blobs_dir)
-      : fd_(fd), temp_(std::move(temp)), blobs_dir_(std::move(blobs_dir)) {}
+  BlobWriter(int fd, std::filesystem::path temp, std::filesystem::path blobs_dir, bool sync)
+      : fd_(fd), temp_(std::move(temp)), blobs_dir_(std::move(blobs_dir)), sync_(sync) {}
   void Discard();
 
   UniqueFd fd_;
   std::filesystem::path temp_;
   std::filesystem::path blobs_dir_;
+  bool sync_ = true;  // fsync the blob and its folder before and after the rename
   Sha256Stream sha_;
   uint64_t size_ = 0;
 };
@@ -49,8 +51,11 @@ class BlobWriter {
 // BlobWriter, in blob_writer.cc) hashes with OpenSSL.
 class ContentStore {
  public:
-  // A store rooted at state_dir (blobs live in state_dir/blobs/sha256).
-  explicit ContentStore(std::filesystem::path state_dir);
+  // A store rooted at state_dir (blobs live in state_dir/blobs/sha256). With
+  // Durability::kPageCache, committed blobs are not synced to disk: for caches whose blobs can be
+  // fetched again (a blob a crash left torn fails Read's digest check and is removed).
+  explicit ContentStore(std::filesystem::path state_dir,
+                        Durability durability = Durability::kSynced);
 
   // True if the blob with this digest is stored.
   bool Has(std::string_view digest) const;
@@ -81,6 +86,7 @@ class ContentStore {
  private:
   std::filesystem::path state_dir_;
   std::filesystem::path blobs_dir_;
+  Durability durability_ = Durability::kSynced;
 };
 
 }  // namespace host::images

@@ -115,7 +115,8 @@ Result<json> CrawlRegistries(const CrawlOptions& options, images::RegistryClient
     return Status::Failed("cannot create the crawl's state folder " + options.state_dir.string() +
                           ": " + ec.message());
   }
-  const images::ContentStore store(options.state_dir);
+  // A cache: blobs are not synced (a torn one fails its digest check and is fetched again).
+  const images::ContentStore store(options.state_dir, Durability::kPageCache);
   Problems problems(kMaxCrawlProblems);
   const int parallel = std::clamp(options.parallel, 1, 64);
 

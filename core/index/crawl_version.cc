@@ -1,6 +1,7 @@
 // ReadVersion (core/index/crawl_parts.h): one module version's catalog entry from its index, the
 // source manifest's schema and README, and the signature and yank artifacts beside it.
 #include <cstdlib>
+#include <optional>
 
 #include "core/images/digest.h"
 #include "core/images/oci_manifest.h"
@@ -93,12 +94,34 @@ Result<json> ManifestByDigest(CrawlContext& context, const images::ImageReferenc
 // A blob's bytes through the content store (fetched once, checked against its digest and size).
 Result<std::string> BlobBytes(CrawlContext& context, const images::ImageReference& ref,
                               const images::Descriptor& blob, const std::string& what) {
-  if (Status s = context.client->FetchBlob(ref, blob, *context.store); !s.ok()) {
-    return s.Prefixed(what + ": ");
+  Result<std::string> bytes = Status::Failed("not read");
+  // Twice: a cached blob that fails its digest check (torn by a crash) is removed by Read and
+  // fetched again.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    if (Status s = context.client->FetchBlob(ref, blob, *context.store); !s.ok()) {
+      return s.Prefixed(what + ": ");
+    }
+    bytes = context.store->Read(blob.digest);
+    if (bytes.ok()) return bytes;
   }
-  Result<std::string> bytes = context.store->Read(blob.digest);
-  if (!bytes.ok()) return bytes.status().Prefixed(what + ": ");
-  return bytes;
+  return bytes.status().Prefixed(what + ": ");
+}
+
+// A layer's bytes: embedded in its descriptor ("data", checked against its digest and size), else
+// fetched as a blob through the content store.
+Result<std::string> LayerBytes(CrawlContext& context, const images::ImageReference& ref,
+                               const json& layer, int64_t limit, const std::string& what) {
+  Result<images::Descriptor> blob = ToDescriptor(layer, limit, what);
+  if (!blob.ok()) return blob.status();
+  const std::string data = Text(layer, "data");
+  if (data.empty()) return BlobBytes(context, ref, *blob, what + " " + blob->digest);
+  std::optional<std::string> bytes = mods::DecodeBase64(data);
+  if (!bytes || bytes->size() != static_cast<uint64_t>(blob->size) ||
+      images::DigestOf(*bytes) != blob->digest) {
+    return Status::Failed(what + " " + blob->digest +
+                          ": the bytes embedded in its descriptor do not match its digest");
+  }
+  return std::move(*bytes);
 }
 
 // The manifest a tag names (signature and yank artifacts), parsed.
@@ -305,10 +328,8 @@ json ReadVersion(const VersionToRead& version, CrawlContext& context) {
       const std::string type = Text((*layers)[i], "mediaType");
       if (type == mods::kModuleSchemaType && !schema_seen) {
         schema_seen = true;
-        Result<images::Descriptor> blob = ToDescriptor((*layers)[i], kMaxSchemaBytes, "its schema");
         Result<std::string> bytes =
-            blob.ok() ? BlobBytes(context, ref, *blob, "its schema " + blob->digest)
-                      : Result<std::string>(blob.status());
+            LayerBytes(context, ref, (*layers)[i], kMaxSchemaBytes, "its schema");
         if (!bytes.ok()) {
           context.problems->Add(where + ": " + bytes.status().message());
           continue;
@@ -324,10 +345,8 @@ json ReadVersion(const VersionToRead& version, CrawlContext& context) {
         }
       } else if (type == mods::kModuleReadmeType && !readme_seen) {
         readme_seen = true;
-        Result<images::Descriptor> blob = ToDescriptor((*layers)[i], kMaxReadmeBytes, "its README");
         Result<std::string> bytes =
-            blob.ok() ? BlobBytes(context, ref, *blob, "its README " + blob->digest)
-                      : Result<std::string>(blob.status());
+            LayerBytes(context, ref, (*layers)[i], kMaxReadmeBytes, "its README");
         if (!bytes.ok()) {
           context.problems->Add(where + ": " + bytes.status().message());
           continue;

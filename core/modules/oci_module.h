@@ -11,6 +11,8 @@
 //   │    the module's schema JSON, readable without loading code (kModuleSchemaType)
 //   │    the module's README when it has one, at most 1 MiB (kModuleReadmeType; older artifacts
 //   │    have none)
+//   │    (the schema's and README's descriptors embed their bytes as "data", base64, when they
+//   │    are at most 256 KiB, so that the module index reads them with the manifest)
 //   └─ one binary manifest per platform (platform {os, architecture}; annotations
 //        vnd.host.module.part=binary, the ABI version, glibc version and object path): layer
 //        [0] the prebuilt shared object (kModuleBinaryType)

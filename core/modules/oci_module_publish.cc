@@ -13,6 +13,7 @@
 #include "core/modules/module_archive.h"
 #include "core/modules/oci_module.h"
 #include "core/modules/oci_module_parts.h"
+#include "core/modules/signature.h"
 #include "host/abi.h"
 #include "registry/manifest.h"
 
@@ -27,8 +28,17 @@ constexpr uint64_t kMaxBinaryBytes = uint64_t{512} << 20;
 constexpr int64_t kMaxSignatureBytes = 64 << 10;
 // The largest README published (the index site shows it whole).
 constexpr uint64_t kMaxReadmeBytes = uint64_t{1} << 20;
+// The largest schema or README embedded in the source manifest's descriptor.
+constexpr size_t kMaxEmbeddedBytes = size_t{256} << 10;
 // The largest yank reason stored.
 constexpr size_t kMaxYankReasonBytes = 1000;
+
+// Standard base64 with padding, as descriptors' "data" holds it.
+std::string EncodeBase64Padded(std::string_view bytes) {
+  std::string out = EncodeBase64(bytes);
+  while (out.size() % 4 != 0) out.push_back('=');
+  return out;
+}
 
 // A blob to push: its bytes and descriptor.
 struct Blob {
@@ -49,6 +59,14 @@ Blob MakeBlob(std::string bytes, std::string media_type) {
   blob.bytes = std::move(bytes);
   blob.media_type = std::move(media_type);
   return blob;
+}
+
+// descriptor with blob's bytes embedded as its "data" (OCI image-spec 1.1) when they are at most
+// kMaxEmbeddedBytes, so that readers of the manifest (the module index) need not fetch the blob;
+// the blob is pushed all the same.
+json Embedded(const Blob& blob, json descriptor) {
+  if (blob.bytes.size() <= kMaxEmbeddedBytes) descriptor["data"] = EncodeBase64Padded(blob.bytes);
+  return descriptor;
 }
 
 // An OCI image manifest with the empty config, the given layers and annotations.
@@ -214,13 +232,14 @@ Result<std::string> PublishModule(const PublishRequest& request, images::Registr
   if (!readme_text.ok()) return readme_text.status().Prefixed("publishing " + name + ": ");
   Result<std::string> dependencies = DependenciesText(dir);
   if (!dependencies.ok()) return dependencies.status().Prefixed("publishing " + name + ": ");
-  json source_layers =
-      json::array({source.Descriptor({{"org.opencontainers.image.title", "source"}}),
-                   schema.Descriptor({{"org.opencontainers.image.title", "schema.json"}})});
+  json source_layers = json::array(
+      {source.Descriptor({{"org.opencontainers.image.title", "source"}}),
+       Embedded(schema, schema.Descriptor({{"org.opencontainers.image.title", "schema.json"}}))});
   std::vector<Blob> blobs = {empty, source, schema};
   if (!readme_text->empty()) {
     const Blob readme = MakeBlob(std::move(*readme_text), kModuleReadmeType);
-    source_layers.push_back(readme.Descriptor({{"org.opencontainers.image.title", "README.md"}}));
+    source_layers.push_back(
+        Embedded(readme, readme.Descriptor({{"org.opencontainers.image.title", "README.md"}})));
     blobs.push_back(readme);
   }
   const Blob source_manifest =

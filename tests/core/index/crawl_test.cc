@@ -163,6 +163,19 @@ class CrawlTest : public ::testing::Test {
            "sha256" / hex.substr(0, 2) / hex / "data";
   }
 
+  // The digest of the source manifest of index_digest.
+  std::string SourceManifest(const std::string& name, const std::string& index_digest) {
+    images::RegistryClient client{images::Config{}};
+    images::ImageReference ref;
+    ref.registry = address();
+    ref.repository = ns_ + "/" + name;
+    json index = json::parse(client.GetManifest(ref, index_digest)->body);
+    for (const json& entry : index["manifests"]) {
+      if (entry["annotations"][modules::kPartAnnotation] == "source") return entry["digest"];
+    }
+    return "";
+  }
+
   // The layer of the source manifest of index_digest with media_type.
   std::string SourceLayer(const std::string& name, const std::string& index_digest,
                           const std::string& media_type) {
@@ -389,7 +402,9 @@ TEST_F(CrawlTest, ListsOfManyPagesAreReadWhole) {
 
 TEST_F(CrawlTest, ABrokenSchemaBlobIsAProblemAndTheVersionIsStillListed) {
   const fs::path dir = MakeModule("broken", "# broken\n");
-  const std::string digest = Publish(dir, "broken", "1.0.0", Schema("broken", "Broken."));
+  // Over 256 KiB: a blob of its own, not embedded in the source manifest.
+  const std::string digest =
+      Publish(dir, "broken", "1.0.0", Schema("broken", std::string(300 << 10, 'b')));
   ASSERT_FALSE(digest.empty());
   const std::string schema = SourceLayer("broken", digest, modules::kModuleSchemaType);
   ASSERT_FALSE(schema.empty());
@@ -408,16 +423,68 @@ TEST_F(CrawlTest, ABrokenSchemaBlobIsAProblemAndTheVersionIsStillListed) {
   EXPECT_TRUE(Contains(problem, schema)) << problem;
 }
 
+TEST_F(CrawlTest, AnEmbeddedSchemaThatDoesNotMatchItsDigestIsAProblem) {
+  const fs::path dir = MakeModule("liar", "# liar\n");
+  const std::string digest = Publish(dir, "liar", "1.0.0", Schema("liar", "Honest."));
+  ASSERT_FALSE(digest.empty());
+  // The same artifact, but its source manifest embeds other bytes under the schema's digest.
+  images::RegistryClient client{images::Config{}};
+  images::ImageReference ref;
+  ref.registry = address();
+  ref.repository = ns_ + "/liar";
+  json index = json::parse(client.GetManifest(ref, digest)->body);
+  json source = json::parse(client.GetManifest(ref, SourceManifest("liar", digest))->body);
+  bool changed = false;
+  for (json& layer : source["layers"]) {
+    if (layer["mediaType"] != modules::kModuleSchemaType) continue;
+    ASSERT_TRUE(layer.contains("data"));
+    const std::string lie = Schema("liar", "Lies.");
+    std::string data = modules::EncodeBase64(lie);
+    while (data.size() % 4 != 0) data.push_back('=');
+    layer["data"] = data;
+    layer["size"] = lie.size();
+    changed = true;
+  }
+  ASSERT_TRUE(changed);
+  Result<std::string> pushed = client.PutManifest(ref, "", images::kOciManifestType, source.dump());
+  ASSERT_TRUE(pushed.ok()) << pushed.status().message();
+  for (json& entry : index["manifests"]) {
+    if (entry["annotations"][modules::kPartAnnotation] != "source") continue;
+    entry["digest"] = *pushed;
+    entry["size"] = source.dump().size();
+  }
+  ASSERT_TRUE(client.PutManifest(ref, "2.0.0", images::kOciIndexType, index.dump()).ok());
+
+  Result<json> catalog = Crawl();
+  ASSERT_TRUE(catalog.ok()) << catalog.status().message();
+  const json versions = Module(*catalog, "liar")["versions"];
+  ASSERT_EQ(versions.size(), 2u) << catalog->dump(2);
+  EXPECT_TRUE(versions[0]["schema"].is_null());
+  EXPECT_EQ(versions[1]["schema"]["description"], "Honest.");
+  ASSERT_EQ((*catalog)["problems"].size(), 1u) << catalog->dump(2);
+  EXPECT_TRUE(Contains((*catalog)["problems"][0], "liar:2.0.0")) << (*catalog)["problems"][0];
+  EXPECT_TRUE(Contains((*catalog)["problems"][0], "do not match its digest"))
+      << (*catalog)["problems"][0];
+}
+
 TEST_F(CrawlTest, ASecondCrawlReadsChildrenAndBlobsFromItsCache) {
-  const fs::path dir = MakeModule("cached", "# cached\n");
+  // A README over 256 KiB is a blob of its own; the schema is embedded in the source manifest.
+  const std::string readme = "# cached\n" + std::string(300 << 10, 'c');
+  const fs::path dir = MakeModule("cached", readme);
   const std::string digest = Publish(dir, "cached", "1.0.0", Schema("cached", "Cached."));
   ASSERT_FALSE(digest.empty());
+  const std::string readme_blob = SourceLayer("cached", digest, modules::kModuleReadmeType);
+  const std::string source_manifest = SourceManifest("cached", digest);
+  ASSERT_FALSE(readme_blob.empty());
+  ASSERT_FALSE(source_manifest.empty());
   Result<json> first = Crawl();
   ASSERT_TRUE(first.ok()) << first.status().message();
-  // The registry loses the README and schema blobs: the second crawl does not need them.
-  for (const char* type : {modules::kModuleSchemaType, modules::kModuleReadmeType}) {
-    fs::remove(RegistryBlob(SourceLayer("cached", digest, type)));
-  }
+  EXPECT_EQ(Module(*first, "cached")["versions"][0]["readme"], readme);
+  EXPECT_EQ(Module(*first, "cached")["versions"][0]["schema"]["description"], "Cached.");
+  // The registry loses the README blob and the source manifest: the second crawl does not need
+  // them.
+  ASSERT_TRUE(fs::remove(RegistryBlob(readme_blob)));
+  ASSERT_TRUE(fs::remove(RegistryBlob(source_manifest)));
   Result<json> second = Crawl();
   ASSERT_TRUE(second.ok()) << second.status().message();
   EXPECT_EQ((*second)["problems"], json::array()) << second->dump(2);
@@ -479,6 +546,24 @@ TEST_F(CrawlTest, TheYankCommandNeedsAReasonAndRestoresWithUndo) {
   test::Ran help = test::RunHost({"yank", "--help"}, env);
   EXPECT_EQ(help.exit_code, 0);
   EXPECT_TRUE(Contains(help.out, "--reason TEXT")) << help.out;
+}
+
+TEST(CrawlOptionsTest, BadRegistriesAreUsageErrorsAndNoReachableRegistryIsAnError) {
+  const fs::path state = test::TempDir();
+  images::RegistryClient client{images::Config{}};
+  CrawlOptions options;
+  options.state_dir = state;
+  EXPECT_EQ(CrawlRegistries(options, client).status().kind(), ErrorKind::kUsage);
+  for (const char* bad : {"http://r.example", "r.example/Upper", "r.example/a//b", "bad host"}) {
+    options.registries = {bad};
+    Result<json> crawled = CrawlRegistries(options, client);
+    EXPECT_EQ(crawled.status().kind(), ErrorKind::kUsage) << bad;
+  }
+  options.registries = {"127.0.0.1:1/mods"};  // nothing listens there
+  Result<json> crawled = CrawlRegistries(options, client);
+  ASSERT_FALSE(crawled.ok());
+  EXPECT_TRUE(Contains(crawled.status().message(), "127.0.0.1:1")) << crawled.status().message();
+  fs::remove_all(state);
 }
 
 TEST(CrawlPartsTest, VersionTagsFollowSemverPrecedence) {
