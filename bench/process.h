@@ -54,6 +54,11 @@ inline std::string Output(const std::string& command) {
   return out;
 }
 
+// Writes text to path, replacing it.
+inline void WriteText(const std::string& path, const std::string& text) {
+  std::ofstream(path, std::ios::trunc) << text;
+}
+
 // The whole text of a file, or "" when it cannot be read.
 inline std::string ReadAll(const std::string& path) {
   std::ifstream in(path);
