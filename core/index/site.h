@@ -23,6 +23,8 @@ inline constexpr size_t kMaxSiteFunctions = 2000;  // per version, over all obje
 inline constexpr size_t kMaxSiteArguments = 200;   // per function
 inline constexpr size_t kModulesPerPage = 100;     // on the home and recent pages
 inline constexpr size_t kMaxDiffAllPairs = 20;     // versions up to which every pair is diffed
+inline constexpr size_t kVersionsPerPage = 20;     // versions a version page lists (versions.html
+                                                   // lists all)
 
 // Writes the site for catalog into out_dir, replacing an earlier site there atomically.
 Status WriteSite(const nlohmann::json& catalog, const std::filesystem::path& out_dir,
