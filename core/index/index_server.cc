@@ -190,9 +190,11 @@ struct IndexServer::State {
     UniqueFd file(OpenBeneath(site.get(), *relative));
     struct stat st {};
     if (file.ok() && fstat(file.get(), &st) == 0 && S_ISDIR(st.st_mode)) {
-      // A folder's pages link relatively, so they must be asked for with the trailing '/'.
+      // A folder's pages link relatively, so they must be asked for with the trailing '/'. The
+      // location is the checked path, never the request's: "//evil.example" (or "/%2Fevil...")
+      // would otherwise send the browser to another host.
       return Answer(connection, MHD_HTTP_MOVED_PERMANENTLY, "text/plain; charset=utf-8", "",
-                    {{MHD_HTTP_HEADER_LOCATION, EncodePath(url + "/")}});
+                    {{MHD_HTTP_HEADER_LOCATION, "/" + EncodePath(*relative) + "/"}});
     }
     if (!file.ok() || !S_ISREG(st.st_mode)) {
       UniqueFd missing(OpenBeneath(site.get(), "404.html"));
