@@ -19,6 +19,7 @@
 
 #include "core/base/unique_fd.h"
 #include "core/index/site_path.h"
+#include "core/index/terminal_text.h"
 
 namespace host::index {
 namespace fs = std::filesystem;
@@ -151,7 +152,8 @@ struct IndexServer::State {
           std::chrono::steady_clock::now() - started);
       if (options.log != nullptr) {
         *options.log << "host: index " << (built.ok() ? "rebuilt" : "rebuild failed") << " in "
-                     << took.count() << " ms" << (built.ok() ? "" : ": " + built.message())
+                     << took.count() << " ms"
+                     << (built.ok() ? "" : ": " + TerminalSafe(built.message()))
                      << (built.ok() ? "" : " (the previous site is still served)") << std::endl;
       }
       lock.lock();
