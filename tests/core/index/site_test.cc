@@ -541,6 +541,20 @@ TEST_F(SiteTest, AFailedBuildLeavesTheOldSite) {
   EXPECT_TRUE(fs::exists(out_ / "index.html"));
 }
 
+TEST_F(SiteTest, FilesPutInTheFolderDuringABuildAreKept) {
+  // The folder was empty when the build began; the user filled it before the build finished.
+  fs::create_directories(out_);
+  Result<SiteOutput> output = SiteOutput::Begin(out_);
+  ASSERT_TRUE(output.ok()) << output.status().message();
+  ASSERT_TRUE(output->Write("index.html", "new site").ok());
+  { std::ofstream(out_ / "thesis.txt") << "years of work"; }
+  Status status = output->Commit();
+  EXPECT_FALSE(status.ok());
+  EXPECT_NE(status.message().find(out_.string()), std::string::npos) << status.message();
+  EXPECT_EQ(Read(out_ / "thesis.txt"), "years of work");
+  EXPECT_FALSE(fs::exists(out_ / "index.html"));
+}
+
 TEST_F(SiteTest, RefusesAFolderThatIsNotASite) {
   fs::create_directories(out_);
   { std::ofstream(out_ / "thesis.txt") << "years of work"; }
