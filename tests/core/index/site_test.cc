@@ -328,6 +328,10 @@ TEST_F(SiteTest, SearchDataHoldsFunctionsAndArguments) {
   EXPECT_EQ(pulumi["url"], "modules/pulumi/index.html");
   EXPECT_EQ(pulumi["version"], "1.2.0");
   EXPECT_EQ(pulumi["date"], "2026-12-01");
+  // Modules that claim one name are told apart by repository and signature trust.
+  EXPECT_EQ(pulumi["repository"], "127.0.0.1:5000/mods/pulumi");
+  EXPECT_EQ(pulumi["trusted"], true);
+  EXPECT_EQ(search["modules"][2]["trusted"], false);
   EXPECT_EQ(pulumi["functions"], Json({"preview", "up"}));
   EXPECT_EQ(pulumi["arguments"], Json({"refresh", "src", "stack"}));
   EXPECT_EQ(pulumi["platforms"], Json({"linux/amd64"}));
