@@ -361,7 +361,14 @@ std::string VersionPage(const SiteModel& model, const SiteModule& module, size_t
   body += "</section>\n";
   const std::string readme = StringAt(v, "readme");
   if (!readme.empty()) {
-    body += "<section class=\"card readme\">" + RenderMarkdown(readme) + "</section>\n";
+    // Markdown can grow 30-fold as HTML (">>>>" nests a block quote per byte): a README whose
+    // HTML is too large is not shown, since every version page carries its own.
+    std::string html = RenderMarkdown(readme);
+    if (html.size() > kMaxReadmeHtmlBytes) {
+      html = "<p class=\"muted\">The README is too large to show here (" +
+             std::to_string(html.size() / 1024) + " KiB as HTML).</p>";
+    }
+    body += "<section class=\"card readme\">" + html + "</section>\n";
   }
   body += ApiReference(Member(v, "schema"), ref, ref_ok);
   body += DiffCard(module, index, module_dir);
@@ -413,7 +420,14 @@ std::string ChangeList(const char* title, const char* css, const std::vector<Api
   if (changes.empty()) return "";
   std::string html = "<h2>" + std::string(title) + " <span class=\"badge\">" +
                      std::to_string(changes.size()) + "</span></h2><ul class=\"changes\">";
+  size_t shown = 0;
   for (const ApiChange& change : changes) {
+    // Two schemas can differ in hundreds of thousands of places; a page says how many more.
+    if (++shown > kMaxDiffChangesShown) {
+      html += "<li class=\"muted\">… " + std::to_string(changes.size() - kMaxDiffChangesShown) +
+              " more not shown</li>";
+      break;
+    }
     html += "<li class=\"" + std::string(css) + "\"><code>" + Escape(change.subject) + "</code>" +
             (change.detail.empty() ? "" : ": " + Escape(change.detail)) + "</li>";
   }

@@ -419,6 +419,42 @@ TEST_F(SiteTest, ManyVersionsKeepEachVersionPageSmall) {
   EXPECT_NE(all.find("href=\"2.300.0/index.html\""), std::string::npos);
 }
 
+TEST_F(SiteTest, DiffPagesOfHugeSchemasStaySmall) {
+  // 10 objects of 2,000 functions each, every one returning another type in the newer version:
+  // 20,000 changes, each a line of the diff page.
+  auto schema = [](const std::string& returns) {
+    Json objects = Json::array();
+    for (int o = 0; o < 10; ++o) {
+      Json functions = Json::array();
+      for (int f = 0; f < 2000; ++f) {
+        const std::string name = "f" + std::to_string(f);
+        functions.push_back({{"name", name}, {"cli_name", name}, {"returns", returns}});
+      }
+      objects.push_back({{"name", "O" + std::to_string(o)}, {"functions", functions}});
+    }
+    return Json{{"name", "pulumi"}, {"objects", objects}};
+  };
+  Json catalog = Catalog();
+  catalog["modules"][0]["versions"][1]["schema"] = schema("Void");
+  catalog["modules"][0]["versions"][2]["schema"] = schema("String");
+  Write(catalog);
+  const std::string diff = Page("modules/pulumi/diff/1.1.0..1.2.0.html");
+  EXPECT_LT(diff.size(), 100000u);
+  EXPECT_NE(diff.find("more not shown"), std::string::npos);
+  EXPECT_NE(diff.find(">20000<"), std::string::npos);  // the count still says all
+}
+
+TEST_F(SiteTest, AReadmeThatGrowsTooMuchAsHtmlIsNotShown) {
+  // 200 KB of '>' nest 200,000 block quotes: about 5 MB of HTML on every page of the version.
+  Json catalog = Catalog();
+  catalog["modules"][0]["versions"][1]["readme"] = std::string(200000, '>') + "deep\n";
+  Write(catalog);
+  const std::string page = Page("modules/pulumi/index.html");
+  EXPECT_LT(page.size(), 200000u);
+  EXPECT_NE(page.find("The README is too large to show here"), std::string::npos);
+  EXPECT_NE(Page("modules/pulumi/1.1.0/index.html").find("<h1>Pulumi</h1>"), std::string::npos);
+}
+
 TEST_F(SiteTest, SameNameInTwoRegistriesGetsDistinctStableSlugs) {
   Json catalog = Catalog();
   Json other = catalog["modules"][0];
