@@ -254,6 +254,19 @@ struct IndexServer::State {
         return Answer(connection, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
                       "POST /-/rebuild queues a build\n", {{MHD_HTTP_HEADER_ALLOW, "POST"}});
       }
+      // A web page elsewhere may make a visitor's browser POST here (a "simple" request needs
+      // no permission): a browser names that page's origin, which must be this server's.
+      const char* origin =
+          MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_ORIGIN);
+      const char* host =
+          MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+      if (origin != nullptr &&
+          (host == nullptr || (std::string(origin) != std::string("http://") + host &&
+                               std::string(origin) != std::string("https://") + host))) {
+        return Text(
+            connection, MHD_HTTP_FORBIDDEN,
+            "a page from another site may not rebuild the index (Origin is not this server)");
+      }
       if (!options.rebuild) {
         return Text(connection, MHD_HTTP_CONFLICT,
                     "this server has no registry to rebuild from (start it with --registry)");

@@ -169,6 +169,10 @@ TEST_F(IndexServerTest, NothingOutsideTheSiteAndNoOtherMethods) {
   EXPECT_EQ(Http(port, "GET", "/-/rebuild").status, 405);
   // A server without registries has nothing to rebuild from.
   EXPECT_EQ(Http(port, "POST", "/-/rebuild").status, 409);
+  // A page of another site may not make a browser rebuild it; the site's own pages may.
+  EXPECT_EQ(Http(port, "POST", "/-/rebuild", "Origin: http://evil.example\r\n").status, 403);
+  EXPECT_EQ(Http(port, "POST", "/-/rebuild", "Origin: null\r\n").status, 403);
+  EXPECT_EQ(Http(port, "POST", "/-/rebuild", "Origin: http://127.0.0.1\r\n").status, 409);
   EXPECT_EQ(Http(port, "GET", "/index.html").status, 200);  // still serving
 }
 
