@@ -4,6 +4,8 @@
 #include <cmark-gfm-extension_api.h>
 #include <cmark-gfm.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <mutex>
 
@@ -66,6 +68,54 @@ std::string LinkOrText(std::string_view url, std::string_view label) {
   return "<a href=\"" + Escape(url) + "\" rel=\"nofollow noopener\">" + shown + "</a>";
 }
 
+namespace {
+
+// Whether a line could be a GFM table's delimiter row ("|---|:-:|", also inside block quotes and
+// list items), and how many cells it could start (its runs of '-', an upper bound).
+size_t DelimiterCells(std::string_view line) {
+  size_t runs = 0;
+  bool in_run = false;
+  for (char c : line) {
+    if (c == '-') {
+      if (!in_run) ++runs;
+      in_run = true;
+      continue;
+    }
+    in_run = false;
+    const bool allowed = c == '|' || c == ':' || c == ' ' || c == '\t' || c == '>' || c == '*' ||
+                         c == '+' || c == '.' || c == ')' || c == '\r' || (c >= '0' && c <= '9');
+    if (!allowed) return 0;
+  }
+  return runs;
+}
+
+}  // namespace
+
+size_t TableCellBound(std::string_view markdown) {
+  // A table's rows are the non-blank lines after its delimiter row, each padded to the
+  // delimiter's cell count: every non-blank line costs at most the widest delimiter row seen
+  // since the last blank line.
+  size_t total = 0, widest = 0;
+  size_t start = 0;
+  while (start < markdown.size()) {
+    size_t end = markdown.find('\n', start);
+    if (end == std::string_view::npos) end = markdown.size();
+    const std::string_view line = markdown.substr(start, end - start);
+    start = end + 1;
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) {
+      widest = 0;
+      continue;
+    }
+    const size_t cells = DelimiterCells(line);
+    // Parsing a row takes time quadratic in its width: wide tables count as too many cells.
+    if (cells > kMaxMarkdownTableColumns) return SIZE_MAX;
+    widest = std::max(widest, cells);
+    total += widest;
+    if (total > (size_t{1} << 40)) break;
+  }
+  return total;
+}
+
 std::string RenderMarkdown(std::string_view markdown) {
   static std::once_flag registered;
   std::call_once(registered, [] { cmark_gfm_core_extensions_ensure_registered(); });
@@ -73,7 +123,11 @@ std::string RenderMarkdown(std::string_view markdown) {
   const int options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8;
   cmark_parser* parser = cmark_parser_new(options);
   if (parser == nullptr) return "";
+  // cmark-gfm's tables take time quadratic in their columns and rows and pad every row to the
+  // header's width (a few KiB of Markdown make gigabytes of HTML): too many cells, no tables.
+  const bool tables = TableCellBound(markdown) <= kMaxMarkdownTableCells;
   for (const char* name : {"table", "strikethrough", "autolink", "tagfilter"}) {
+    if (!tables && std::string_view(name) == "table") continue;
     cmark_syntax_extension* extension = cmark_find_syntax_extension(name);
     if (extension != nullptr) cmark_parser_attach_syntax_extension(parser, extension);
   }

@@ -10,6 +10,7 @@
 #include "core/index/index_server.h"
 #include "core/index/site.h"
 #include "core/index/site_output.h"
+#include "core/index/terminal_text.h"
 
 namespace host::index {
 namespace {
@@ -42,7 +43,8 @@ Result<BuildSummary> Build(const BuildRequest& request, const images::Config& co
   }
   if ((*catalog)["problems"].is_array()) {
     for (const auto& problem : (*catalog)["problems"]) {
-      if (problem.is_string()) summary.problems.push_back(problem.get<std::string>());
+      // Printed on the terminal and into logs: a registry's text may hold escape sequences.
+      if (problem.is_string()) summary.problems.push_back(TerminalSafe(problem.get<std::string>()));
     }
   }
   summary.took = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -67,7 +69,7 @@ Status Serve(const ServeRequest& request, const images::Config& config) {
     Result<BuildSummary> first = Build(request.build, config);
     if (!first.ok()) {
       if (!fs::exists(request.build.out_dir / kSiteMarker, ec)) return first.status();
-      log << "host: building the index failed: " << first.status().message()
+      log << "host: building the index failed: " << TerminalSafe(first.status().message())
           << "; serving the site built before" << std::endl;
     } else {
       log << "host: index of " << first->modules << " modules, " << first->versions

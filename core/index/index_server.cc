@@ -19,6 +19,7 @@
 
 #include "core/base/unique_fd.h"
 #include "core/index/site_path.h"
+#include "core/index/terminal_text.h"
 
 namespace host::index {
 namespace fs = std::filesystem;
@@ -151,7 +152,8 @@ struct IndexServer::State {
           std::chrono::steady_clock::now() - started);
       if (options.log != nullptr) {
         *options.log << "host: index " << (built.ok() ? "rebuilt" : "rebuild failed") << " in "
-                     << took.count() << " ms" << (built.ok() ? "" : ": " + built.message())
+                     << took.count() << " ms"
+                     << (built.ok() ? "" : ": " + TerminalSafe(built.message()))
                      << (built.ok() ? "" : " (the previous site is still served)") << std::endl;
       }
       lock.lock();
@@ -190,9 +192,11 @@ struct IndexServer::State {
     UniqueFd file(OpenBeneath(site.get(), *relative));
     struct stat st {};
     if (file.ok() && fstat(file.get(), &st) == 0 && S_ISDIR(st.st_mode)) {
-      // A folder's pages link relatively, so they must be asked for with the trailing '/'.
+      // A folder's pages link relatively, so they must be asked for with the trailing '/'. The
+      // location is the checked path, never the request's: "//evil.example" (or "/%2Fevil...")
+      // would otherwise send the browser to another host.
       return Answer(connection, MHD_HTTP_MOVED_PERMANENTLY, "text/plain; charset=utf-8", "",
-                    {{MHD_HTTP_HEADER_LOCATION, EncodePath(url + "/")}});
+                    {{MHD_HTTP_HEADER_LOCATION, "/" + EncodePath(*relative) + "/"}});
     }
     if (!file.ok() || !S_ISREG(st.st_mode)) {
       UniqueFd missing(OpenBeneath(site.get(), "404.html"));
@@ -249,6 +253,19 @@ struct IndexServer::State {
       if (verb != MHD_HTTP_METHOD_POST) {
         return Answer(connection, MHD_HTTP_METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
                       "POST /-/rebuild queues a build\n", {{MHD_HTTP_HEADER_ALLOW, "POST"}});
+      }
+      // A web page elsewhere may make a visitor's browser POST here (a "simple" request needs
+      // no permission): a browser names that page's origin, which must be this server's.
+      const char* origin =
+          MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_ORIGIN);
+      const char* host =
+          MHD_lookup_connection_value(connection, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+      if (origin != nullptr &&
+          (host == nullptr || (std::string(origin) != std::string("http://") + host &&
+                               std::string(origin) != std::string("https://") + host))) {
+        return Text(
+            connection, MHD_HTTP_FORBIDDEN,
+            "a page from another site may not rebuild the index (Origin is not this server)");
       }
       if (!options.rebuild) {
         return Text(connection, MHD_HTTP_CONFLICT,

@@ -20,9 +20,11 @@ struct ServerOptions {
   std::filesystem::path site_dir;    // the built site (swapped in whole by each build)
   std::function<Status()> rebuild;   // builds the site again; empty: serve only
   std::chrono::seconds interval{0};  // rebuild this often; 0: only on request
-  std::chrono::seconds min_gap{2};   // requested rebuilds start at most this often
-  std::ostream* log = nullptr;       // one line per build; nothing when null
-  int builds_before = 0;             // builds made before the server started (for /-/status)
+  // Requested rebuilds (POST /-/rebuild, which anyone who reaches the server may send, and
+  // SIGHUP) start at most this often, so that requests cannot make it crawl without pause.
+  std::chrono::seconds min_gap{30};
+  std::ostream* log = nullptr;  // one line per build; nothing when null
+  int builds_before = 0;        // builds made before the server started (for /-/status)
 };
 
 // Serves GET and HEAD of the site's files (a gzip sibling when the client takes one), GET

@@ -1,4 +1,5 @@
 // The pages of one module: its latest version, each version, and the API diffs between versions.
+#include <algorithm>
 #include <set>
 
 #include "core/index/api_diff.h"
@@ -218,24 +219,46 @@ std::vector<std::pair<size_t, size_t>> DiffPairs(const SiteModule& module) {
   return pairs;
 }
 
-std::string VersionsCard(const SiteModule& module, size_t current, const std::string& module_dir) {
-  std::string html = "<section class=\"card\"><h2>Versions</h2><ul class=\"versions\">";
-  for (size_t i = 0; i < module.versions.size(); ++i) {
-    const SiteVersion& v = module.versions[i];
-    html += "<li>" + std::string(i == current ? "<strong>" : "") + "<a href=\"" + module_dir +
-            v.slug + "/index.html\">" + Escape(v.version) + "</a>" +
-            (i == current ? "</strong>" : "") + " <span class=\"muted\">" +
-            Escape(DisplayDate(v.created)) + "</span>";
-    if (i == module.latest) html += " <span class=\"badge ok\">latest</span>";
-    if (v.prerelease) html += " <span class=\"badge warn\">pre-release</span>";
-    if (v.yanked) {
-      html += " <span class=\"badge bad\">yanked</span> <span class=\"muted\">" +
-              Escape(Cut(StringAt(Member(*v.json, "yanked"), "reason"), 300)) + "</span>";
-    }
-    html += "</li>";
+// One version in a list of versions (HTML).
+std::string VersionItem(const SiteModule& module, size_t i, bool current,
+                        const std::string& module_dir) {
+  const SiteVersion& v = module.versions[i];
+  std::string html = "<li>" + std::string(current ? "<strong>" : "") + "<a href=\"" + module_dir +
+                     v.slug + "/index.html\">" + Escape(v.version) + "</a>" +
+                     (current ? "</strong>" : "") + " <span class=\"muted\">" +
+                     Escape(DisplayDate(v.created)) + "</span>";
+  if (i == module.latest) html += " <span class=\"badge ok\">latest</span>";
+  if (v.prerelease) html += " <span class=\"badge warn\">pre-release</span>";
+  if (v.yanked) {
+    html += " <span class=\"badge bad\">yanked</span> <span class=\"muted\">" +
+            Escape(Cut(StringAt(Member(*v.json, "yanked"), "reason"), 300)) + "</span>";
   }
-  html += "</ul></section>\n";
-  return html;
+  if (module.versions.size() > kMaxDiffAllPairs && i + 1 < module.versions.size()) {
+    html += " <a class=\"muted\" href=\"" + module_dir +
+            DiffFile(module.versions[i + 1], module.versions[i]) + "\">changes</a>";
+  }
+  return html + "</li>";
+}
+
+// The versions next to current (at most kVersionsPerPage, so that a module with many versions
+// does not make every version page list all of them), and a link to the page listing all.
+std::string VersionsCard(const SiteModule& module, size_t current, const std::string& module_dir) {
+  const size_t n = module.versions.size();
+  size_t first = current > kVersionsPerPage / 2 ? current - kVersionsPerPage / 2 : 0;
+  const size_t last = std::min(n, first + kVersionsPerPage);
+  if (last - first < kVersionsPerPage)
+    first = last > kVersionsPerPage ? last - kVersionsPerPage : 0;
+  std::string html = "<section class=\"card\"><h2>Versions</h2><ul class=\"versions\">";
+  if (module.latest < first || module.latest >= last) {
+    html += VersionItem(module, module.latest, module.latest == current, module_dir);
+  }
+  for (size_t i = first; i < last; ++i) html += VersionItem(module, i, i == current, module_dir);
+  html += "</ul>";
+  if (n > last - first) {
+    html += "<p><a href=\"" + module_dir + "versions.html\">All " + std::to_string(n) +
+            " versions</a></p>";
+  }
+  return html + "</section>\n";
 }
 
 std::string DiffCard(const SiteModule& module, size_t current, const std::string& module_dir) {
@@ -257,8 +280,14 @@ std::string DiffCard(const SiteModule& module, size_t current, const std::string
             options_from + "</select></label><label>to <select name=\"to\">" + options_to +
             "</select></label><button type=\"submit\">Compare</button></form>";
   }
-  html += "<details><summary>All comparisons</summary><ul>";
+  html +=
+      "<details><summary>" +
+      std::string(module.versions.size() <= kMaxDiffAllPairs ? "All comparisons"
+                                                             : "Comparisons with its neighbours") +
+      "</summary><ul>";
   for (const auto& [older, newer] : DiffPairs(module)) {
+    // With many versions only neighbours are diffed: this page lists the ones of its version.
+    if (module.versions.size() > kMaxDiffAllPairs && older != current && newer != current) continue;
     html += "<li><a href=\"" + module_dir +
             DiffFile(module.versions[older], module.versions[newer]) + "\">" +
             Escape(module.versions[older].version) + " → " +
@@ -332,7 +361,14 @@ std::string VersionPage(const SiteModel& model, const SiteModule& module, size_t
   body += "</section>\n";
   const std::string readme = StringAt(v, "readme");
   if (!readme.empty()) {
-    body += "<section class=\"card readme\">" + RenderMarkdown(readme) + "</section>\n";
+    // Markdown can grow 30-fold as HTML (">>>>" nests a block quote per byte): a README whose
+    // HTML is too large is not shown, since every version page carries its own.
+    std::string html = RenderMarkdown(readme);
+    if (html.size() > kMaxReadmeHtmlBytes) {
+      html = "<p class=\"muted\">The README is too large to show here (" +
+             std::to_string(html.size() / 1024) + " KiB as HTML).</p>";
+    }
+    body += "<section class=\"card readme\">" + html + "</section>\n";
   }
   body += ApiReference(Member(v, "schema"), ref, ref_ok);
   body += DiffCard(module, index, module_dir);
@@ -384,7 +420,14 @@ std::string ChangeList(const char* title, const char* css, const std::vector<Api
   if (changes.empty()) return "";
   std::string html = "<h2>" + std::string(title) + " <span class=\"badge\">" +
                      std::to_string(changes.size()) + "</span></h2><ul class=\"changes\">";
+  size_t shown = 0;
   for (const ApiChange& change : changes) {
+    // Two schemas can differ in hundreds of thousands of places; a page says how many more.
+    if (++shown > kMaxDiffChangesShown) {
+      html += "<li class=\"muted\">… " + std::to_string(changes.size() - kMaxDiffChangesShown) +
+              " more not shown</li>";
+      break;
+    }
     html += "<li class=\"" + std::string(css) + "\"><code>" + Escape(change.subject) + "</code>" +
             (change.detail.empty() ? "" : ": " + Escape(change.detail)) + "</li>";
   }
@@ -412,6 +455,21 @@ std::string DiffPage(const SiteModule& module, size_t older, size_t newer,
   return PageHtml(options, module.name + " " + from.version + " → " + to.version, root, body, "");
 }
 
+// modules/<slug>/versions.html: every version of the module, each with its changes.
+std::string VersionsPage(const SiteModule& module, const SiteOptions& options) {
+  std::string body =
+      "<p class=\"meta\"><a href=\"../../index.html\">Modules</a> / <a "
+      "href=\"index.html\">" +
+      Escape(module.name) + "</a></p><h1>" + Escape(module.name) + ": " +
+      std::to_string(module.versions.size()) +
+      " versions</h1>\n<section class=\"card\"><ul class=\"versions\">";
+  for (size_t i = 0; i < module.versions.size(); ++i) {
+    body += VersionItem(module, i, false, "");
+  }
+  body += "</ul></section>\n";
+  return PageHtml(options, module.name + " versions", "../../", body, "");
+}
+
 }  // namespace
 
 Status WriteModulePages(const SiteModel& model, size_t index, const SiteOptions& options,
@@ -427,6 +485,11 @@ Status WriteModulePages(const SiteModel& model, size_t index, const SiteOptions&
     if (Status s = output.Write(dir + module.versions[i].slug + "/index.html",
                                 VersionPage(model, module, i, options, "../../../", "../"));
         !s.ok()) {
+      return s;
+    }
+  }
+  if (module.versions.size() > kVersionsPerPage) {
+    if (Status s = output.Write(dir + "versions.html", VersionsPage(module, options)); !s.ok()) {
       return s;
     }
   }

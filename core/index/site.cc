@@ -286,7 +286,11 @@ Status WriteSearchData(const SiteModel& model, SiteOutput& output) {
   Json modules = Json::array();
   for (const SiteModule& module : model.modules) {
     const SiteVersion& latest = module.Latest();
+    // The repository and whether the signature is trusted tell apart modules that claim the
+    // same name (a schema's name is whatever its publisher wrote).
     Json entry = {{"name", module.name},
+                  {"repository", module.repository},
+                  {"trusted", BoolAt(Member(*latest.json, "signature"), "trusted")},
                   {"description", Cut(StringAt(*latest.json, "description"), 300)},
                   {"url", ModuleUrl(module)},
                   {"version", latest.version},

@@ -201,9 +201,15 @@ std::string_view SearchJs() {
       var ps = m.platforms || [];
       for (var p = 0; p < ps.length && p < 8; p++) plats += '<span class="badge plat">' + esc(ps[p]) + '</span>';
       if (!ps.length) plats = '<span class="badge">source</span>';
+      var sig = m.signature === 'signed'
+        ? (m.trusted === true ? '<span class="badge ok">signed · trusted</span>'
+                              : '<span class="badge warn">signed · untrusted key</span>')
+        : m.signature === 'invalid' ? '<span class="badge bad">invalid signature</span>'
+                                    : '<span class="badge">unsigned</span>';
       html += '<li><div class="head"><a class="name" href="' + esc(m.url) + '">' + esc(m.name) +
-        '</a><span class="badge">' + esc(m.version) + '</span></div><div class="desc">' +
-        esc(m.description) + '</div><div class="meta"><span>' + esc(m.date) + '</span>' + plats +
+        '</a><span class="badge">' + esc(m.version) + '</span>' + sig +
+        '</div><div class="desc">' + esc(m.description) + '</div><div class="meta"><span>' +
+        esc(m.repository || '') + '</span><span>' + esc(m.date) + '</span>' + plats +
         '</div></li>';
     }
     results.innerHTML = html;

@@ -55,6 +55,14 @@ bool SafeRelative(std::string_view relative) {
   return true;
 }
 
+// Whether folder (not a link) is empty or holds the site marker.
+bool ReplaceableSite(const fs::path& folder) {
+  std::error_code error;
+  if (!fs::is_directory(fs::symlink_status(folder, error))) return false;
+  if (fs::is_empty(folder, error) && !error) return true;
+  return fs::is_regular_file(fs::symlink_status(folder / kSiteMarker, error));
+}
+
 }  // namespace
 
 Result<SiteOutput> SiteOutput::Begin(const fs::path& target_in) {
@@ -153,13 +161,26 @@ Status SiteOutput::Commit() {
     return Status::Failed("site: could not move " + building_.string() + " to " + target_.string() +
                           ": " + std::strerror(errno));
   }
-  // The target exists (checked by Begin to be empty or an earlier site): swap the two at once, so
-  // a server sees either the old site or the new one, then remove the old one.
+  // The target exists. Begin checked that it was empty or an earlier site, but a build takes a
+  // while: check again, so that files put there since are never removed.
+  if (!ReplaceableSite(target_)) {
+    return Status::Usage("site folder " + target_.string() +
+                         " has been filled with files that are not a site since the build began; "
+                         "refusing to replace it (choose an empty or new folder)");
+  }
+  // Swap the two at once, so a server sees either the old site or the new one, then remove the
+  // old one (unless it turns out, after all, not to be a site).
   if (::renameat2(AT_FDCWD, building_.c_str(), AT_FDCWD, target_.c_str(), RENAME_EXCHANGE) != 0) {
     return Status::Failed("site: could not swap " + building_.string() + " with " +
                           target_.string() + ": " + std::strerror(errno));
   }
   committed_ = true;
+  if (!ReplaceableSite(building_)) {
+    return Status::Failed(
+        "site: the new site is in place, but the folder it replaced was not a "
+        "site when swapped out; it was kept at " +
+        building_.string());
+  }
   std::error_code error;
   fs::remove_all(building_, error);
   if (error) {

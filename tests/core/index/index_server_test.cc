@@ -124,6 +124,14 @@ TEST_F(IndexServerTest, ServesTheSiteWithItsHeaders) {
   Reply folder = Http(port, "GET", "/modules/pulumi");
   EXPECT_EQ(folder.status, 301);
   EXPECT_EQ(folder.headers["location"], "/modules/pulumi/");
+  // The location is the site's own path: "//modules" must not become a link to host "modules".
+  for (const char* other_host : {"//modules", "/%2Fmodules", "//modules/pulumi"}) {
+    Reply redirect = Http(port, "GET", other_host);
+    EXPECT_EQ(redirect.status, 301) << other_host;
+    const std::string location = redirect.headers["location"];
+    EXPECT_EQ(location.substr(0, 1), "/") << other_host;
+    EXPECT_NE(location.substr(0, 2), "//") << other_host << " redirects to " << location;
+  }
   Reply head = Http(port, "HEAD", "/modules/pulumi/");
   EXPECT_EQ(head.status, 200);
   EXPECT_EQ(head.body, "");
@@ -161,6 +169,10 @@ TEST_F(IndexServerTest, NothingOutsideTheSiteAndNoOtherMethods) {
   EXPECT_EQ(Http(port, "GET", "/-/rebuild").status, 405);
   // A server without registries has nothing to rebuild from.
   EXPECT_EQ(Http(port, "POST", "/-/rebuild").status, 409);
+  // A page of another site may not make a browser rebuild it; the site's own pages may.
+  EXPECT_EQ(Http(port, "POST", "/-/rebuild", "Origin: http://evil.example\r\n").status, 403);
+  EXPECT_EQ(Http(port, "POST", "/-/rebuild", "Origin: null\r\n").status, 403);
+  EXPECT_EQ(Http(port, "POST", "/-/rebuild", "Origin: http://127.0.0.1\r\n").status, 409);
   EXPECT_EQ(Http(port, "GET", "/index.html").status, 200);  // still serving
 }
 
@@ -188,6 +200,33 @@ TEST_F(IndexServerTest, RebuildsOnRequestAndKeepsServingWhenABuildFails) {
   EXPECT_EQ(status.status, 200);
   EXPECT_NE(status.body.find("\"builds\":3"), std::string::npos) << status.body;
   EXPECT_NE(status.body.find("\"failures\":1"), std::string::npos) << status.body;
+}
+
+TEST_F(IndexServerTest, RequestsCannotMakeItCrawlWithoutPause) {
+  // Anyone who reaches the server may POST /-/rebuild: by default a second requested build waits
+  // well beyond a few seconds after the first, however often it is asked for.
+  std::atomic<int> calls{0};
+  ServerOptions options;
+  options.listen = "127.0.0.1:0";
+  options.site_dir = site_;
+  options.rebuild = [&]() -> Status {
+    ++calls;
+    return {};
+  };
+  Result<std::unique_ptr<IndexServer>> server = IndexServer::Start(std::move(options));
+  ASSERT_TRUE(server.ok()) << server.status().message();
+  const int port = PortOf((*server)->url());
+  EXPECT_EQ(Http(port, "POST", "/-/rebuild").status, 202);
+  for (int i = 0; i < 500 && calls < 1; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(calls.load(), 1);
+  for (int i = 0; i < 35; ++i) {
+    EXPECT_EQ(Http(port, "POST", "/-/rebuild").status, 202);
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(calls.load(), 1);
+  EXPECT_NE(Http(port, "GET", "/-/status").body.find("\"queued\":true"), std::string::npos);
 }
 
 TEST_F(IndexServerTest, RebuildsOnItsSchedule) {

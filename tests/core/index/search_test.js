@@ -13,6 +13,8 @@ const modules = [];
 for (let i = 0; i < 1000; i++) {
   modules.push({
     name: i === 500 ? 'pulumi' : 'mod' + i,
+    repository: i === 500 ? 'reg/<b>acme</b>/pulumi' : 'reg/mods/mod' + i,
+    trusted: i === 500,
     description: 'Module ' + i + ' runs a tool with care and builds things in containers.',
     url: 'modules/m' + i + '/index.html', version: '1.0.' + i, date: '2026-11-01',
     functions: Array.from({length: 30}, (_, j) => 'build' + j).concat(i % 7 === 0 ? ['preview'] : []),
@@ -58,6 +60,14 @@ setTimeout(() => {
   assert.strictEqual(fetched, 1);
   let r = search('pull');
   assert.deepStrictEqual(r.names, ['pulumi'], 'a typo of a name finds it');
+  // A result shows its repository (escaped) and whether its signer is trusted, so that two
+  // modules claiming one name are told apart.
+  assert.ok(els.results.innerHTML.includes('<span>reg/&lt;b&gt;acme&lt;/b&gt;/pulumi</span>'),
+            els.results.innerHTML);
+  assert.ok(els.results.innerHTML.includes('signed · trusted'), els.results.innerHTML);
+  assert.ok(search('mod1 ').names.length > 0);
+  assert.ok(!els.results.innerHTML.includes('signed · trusted') &&
+            els.results.innerHTML.includes('signed · untrusted key'), 'untrusted is said');
   r = search('preview');
   assert.strictEqual(r.names[0], 'previewer', 'name matches rank first');
   assert.ok(r.names.includes('mod0') && !r.names.includes('mod1'), 'function names are searched');

@@ -160,7 +160,10 @@ TEST_F(SiteTest, PagesExistAndEveryRelativeLinkResolves) {
     EXPECT_EQ(html.find("style="), std::string::npos) << entry.path();
     for (std::sregex_iterator it(html.begin(), html.end(), link), end; it != end; ++it) {
       std::string target = (*it)[1];
-      if (target.rfind("http", 0) == 0 || target.empty() || target[0] == '#') continue;
+      if (target.rfind("http", 0) == 0 || target.empty() || target[0] == '#' ||
+          target == "data:,") {
+        continue;
+      }
       EXPECT_NE(target[0], '/') << "absolute link " << target << " in " << entry.path();
       target = target.substr(0, target.find('#'));
       EXPECT_TRUE(fs::exists(entry.path().parent_path() / target))
@@ -325,6 +328,10 @@ TEST_F(SiteTest, SearchDataHoldsFunctionsAndArguments) {
   EXPECT_EQ(pulumi["url"], "modules/pulumi/index.html");
   EXPECT_EQ(pulumi["version"], "1.2.0");
   EXPECT_EQ(pulumi["date"], "2026-12-01");
+  // Modules that claim one name are told apart by repository and signature trust.
+  EXPECT_EQ(pulumi["repository"], "127.0.0.1:5000/mods/pulumi");
+  EXPECT_EQ(pulumi["trusted"], true);
+  EXPECT_EQ(search["modules"][2]["trusted"], false);
   EXPECT_EQ(pulumi["functions"], Json({"preview", "up"}));
   EXPECT_EQ(pulumi["arguments"], Json({"refresh", "src", "stack"}));
   EXPECT_EQ(pulumi["platforms"], Json({"linux/amd64"}));
@@ -378,6 +385,74 @@ TEST_F(SiteTest, ManyVersionsDiffOnlyNeighbours) {
   }
   EXPECT_EQ(diffs, 29u);
   EXPECT_EQ(Page("modules/pulumi/index.html").find("diff-form"), std::string::npos);
+}
+
+TEST_F(SiteTest, ManyVersionsKeepEachVersionPageSmall) {
+  // Every version page listing every version (and every neighbour diff) makes a module with n
+  // versions cost n^2 bytes: 1,000 tags of one repository would write gigabytes.
+  Json catalog = Catalog();
+  Json versions = Json::array();
+  for (int i = 300; i >= 1; --i) {
+    Json version = Version("2." + std::to_string(i) + ".0", kDigest, nullptr);
+    version["readme"] = "";
+    versions.push_back(std::move(version));
+  }
+  catalog["modules"][0]["versions"] = versions;
+  Write(catalog);
+  size_t largest = 0, pages = 0;
+  for (const auto& entry : fs::directory_iterator(out_ / "modules/pulumi")) {
+    if (!entry.is_directory() || entry.path().filename() == "diff") continue;
+    largest = std::max<size_t>(largest, fs::file_size(entry.path() / "index.html"));
+    ++pages;
+  }
+  EXPECT_EQ(pages, 300u);
+  EXPECT_LT(largest, 20000u);
+  const std::string middle = Page("modules/pulumi/2.150.0/index.html");
+  EXPECT_NE(middle.find("href=\"../2.145.0/index.html\""), std::string::npos);
+  EXPECT_EQ(middle.find("href=\"../2.1.0/index.html\""), std::string::npos);
+  EXPECT_NE(middle.find("href=\"../diff/2.149.0..2.150.0.html\""), std::string::npos);
+  EXPECT_EQ(middle.find("href=\"../diff/2.1.0..2.2.0.html\""), std::string::npos);
+  EXPECT_NE(middle.find("href=\"../versions.html\""), std::string::npos);
+  const std::string all = Page("modules/pulumi/versions.html");
+  EXPECT_NE(all.find("href=\"2.1.0/index.html\""), std::string::npos);
+  EXPECT_NE(all.find("href=\"diff/2.1.0..2.2.0.html\""), std::string::npos);
+  EXPECT_NE(all.find("href=\"2.300.0/index.html\""), std::string::npos);
+}
+
+TEST_F(SiteTest, DiffPagesOfHugeSchemasStaySmall) {
+  // 10 objects of 2,000 functions each, every one returning another type in the newer version:
+  // 20,000 changes, each a line of the diff page.
+  auto schema = [](const std::string& returns) {
+    Json objects = Json::array();
+    for (int o = 0; o < 10; ++o) {
+      Json functions = Json::array();
+      for (int f = 0; f < 2000; ++f) {
+        const std::string name = "f" + std::to_string(f);
+        functions.push_back({{"name", name}, {"cli_name", name}, {"returns", returns}});
+      }
+      objects.push_back({{"name", "O" + std::to_string(o)}, {"functions", functions}});
+    }
+    return Json{{"name", "pulumi"}, {"objects", objects}};
+  };
+  Json catalog = Catalog();
+  catalog["modules"][0]["versions"][1]["schema"] = schema("Void");
+  catalog["modules"][0]["versions"][2]["schema"] = schema("String");
+  Write(catalog);
+  const std::string diff = Page("modules/pulumi/diff/1.1.0..1.2.0.html");
+  EXPECT_LT(diff.size(), 100000u);
+  EXPECT_NE(diff.find("more not shown"), std::string::npos);
+  EXPECT_NE(diff.find(">20000<"), std::string::npos);  // the count still says all
+}
+
+TEST_F(SiteTest, AReadmeThatGrowsTooMuchAsHtmlIsNotShown) {
+  // 200 KB of '>' nest 200,000 block quotes: about 5 MB of HTML on every page of the version.
+  Json catalog = Catalog();
+  catalog["modules"][0]["versions"][1]["readme"] = std::string(200000, '>') + "deep\n";
+  Write(catalog);
+  const std::string page = Page("modules/pulumi/index.html");
+  EXPECT_LT(page.size(), 200000u);
+  EXPECT_NE(page.find("The README is too large to show here"), std::string::npos);
+  EXPECT_NE(Page("modules/pulumi/1.1.0/index.html").find("<h1>Pulumi</h1>"), std::string::npos);
 }
 
 TEST_F(SiteTest, SameNameInTwoRegistriesGetsDistinctStableSlugs) {
@@ -504,6 +579,20 @@ TEST_F(SiteTest, AFailedBuildLeavesTheOldSite) {
     EXPECT_FALSE(status.ok());
   }
   EXPECT_TRUE(fs::exists(out_ / "index.html"));
+}
+
+TEST_F(SiteTest, FilesPutInTheFolderDuringABuildAreKept) {
+  // The folder was empty when the build began; the user filled it before the build finished.
+  fs::create_directories(out_);
+  Result<SiteOutput> output = SiteOutput::Begin(out_);
+  ASSERT_TRUE(output.ok()) << output.status().message();
+  ASSERT_TRUE(output->Write("index.html", "new site").ok());
+  { std::ofstream(out_ / "thesis.txt") << "years of work"; }
+  Status status = output->Commit();
+  EXPECT_FALSE(status.ok());
+  EXPECT_NE(status.message().find(out_.string()), std::string::npos) << status.message();
+  EXPECT_EQ(Read(out_ / "thesis.txt"), "years of work");
+  EXPECT_FALSE(fs::exists(out_ / "index.html"));
 }
 
 TEST_F(SiteTest, RefusesAFolderThatIsNotASite) {
