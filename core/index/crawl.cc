@@ -187,6 +187,15 @@ Result<json> CrawlRegistries(const CrawlOptions& options, images::RegistryClient
             repository.version_tags.push_back({tag, *version});
           }
         }
+        if (repository.version_tags.size() > kMaxCrawledVersions) {
+          // The newest ones: what the site shows, and what users install.
+          std::stable_sort(
+              repository.version_tags.begin(), repository.version_tags.end(),
+              [](const auto& a, const auto& b) { return NewerThan(a.second, b.second); });
+          repository.version_tags.resize(kMaxCrawledVersions);
+          problems.Add(where + ": more than " + std::to_string(kMaxCrawledVersions) +
+                       " version tags; only the newest ones are read");
+        }
         repository.listed = true;
       },
       [&](size_t i, const std::string& what) {
@@ -196,7 +205,17 @@ Result<json> CrawlRegistries(const CrawlOptions& options, images::RegistryClient
   // The semver tags, resolved to their indexes; anything but a module index is left out.
   std::vector<std::pair<size_t, size_t>> tag_jobs;  // repository, version tag
   for (size_t r = 0; r < repositories.size(); ++r) {
-    for (size_t t = 0; t < repositories[r].version_tags.size(); ++t) tag_jobs.push_back({r, t});
+    for (size_t t = 0; t < repositories[r].version_tags.size(); ++t) {
+      if (tag_jobs.size() == kMaxCrawledTotalVersions) {
+        problems.Add(repositories[r].registry + "/" + repositories[r].name +
+                     ": the index reads at " + "most " + std::to_string(kMaxCrawledTotalVersions) +
+                     " versions in all; this repository's later ones and the repositories after "
+                     "it are left out");
+        break;
+      }
+      tag_jobs.push_back({r, t});
+    }
+    if (tag_jobs.size() == kMaxCrawledTotalVersions) break;
   }
   std::vector<std::optional<Resolved>> resolved(tag_jobs.size());
   ParallelFor(
@@ -240,18 +259,34 @@ Result<json> CrawlRegistries(const CrawlOptions& options, images::RegistryClient
                      repository.version_tags[tag_jobs[i].second].first + ": " + what);
       });
 
-  // "1.2.0" and "v1.2.0" naming one index are one version (listed under the "v" tag).
-  std::map<std::tuple<size_t, std::string, std::string>, size_t> unique;  // repo, version, digest
+  // "1.2.0" and "v1.2.0" are one version, listed under the "v" tag. Naming two indexes, they
+  // are a problem, and the "v" tag's index is the one listed (host install takes a version as
+  // written, so either could be meant; the index shows one, and says so).
+  std::map<std::pair<size_t, std::string>, size_t> unique;  // repository, version
   std::vector<VersionToRead> versions;
   std::vector<size_t> version_repository;
   for (std::optional<Resolved>& entry : resolved) {
     if (!entry) continue;
-    const auto key = std::make_tuple(entry->repository, entry->version.version, entry->digest);
+    const auto key = std::make_pair(entry->repository, entry->version.version);
+    const Repository& repository = repositories[entry->repository];
     if (auto found = unique.find(key); found != unique.end()) {
-      if (entry->tag[0] == 'v') versions[found->second].tag = entry->tag;
+      VersionToRead& kept = versions[found->second];
+      const bool prefer_new = entry->tag[0] == 'v' && kept.tag[0] != 'v';
+      if (kept.digest != entry->digest) {
+        const std::string listed = prefer_new ? entry->tag : kept.tag;
+        problems.Add(repository.registry + "/" + repository.name + ": the tags " + kept.tag +
+                     " and " + entry->tag + " name different indexes; only " + listed +
+                     " is listed");
+        if (!prefer_new) continue;
+        kept.digest = entry->digest;
+        kept.index = std::move(entry->index);
+        const std::string hex = images::DigestHex(entry->digest);
+        kept.has_signature = repository.tags.count("sha256-" + hex + ".sig") > 0;
+        kept.has_yank = repository.tags.count("sha256-" + hex + ".yank") > 0;
+      }
+      if (prefer_new) kept.tag = entry->tag;
       continue;
     }
-    const Repository& repository = repositories[entry->repository];
     VersionToRead version;
     version.registry = repository.registry;
     version.repository = repository.name;

@@ -26,6 +26,9 @@ struct CrawlOptions {
 inline constexpr size_t kMaxCrawledRepositories = 10000;
 inline constexpr size_t kMaxCrawledTags = 10000;
 inline constexpr size_t kMaxCrawlProblems = 1000;
+// The most versions read: of one repository (its newest), and in all.
+inline constexpr size_t kMaxCrawledVersions = 1000;
+inline constexpr size_t kMaxCrawledTotalVersions = 50000;
 
 // Reads every module artifact under the registries into the catalog JSON (see the contract):
 // lists repositories and tags, resolves the semver tags, and reads each module index's source

@@ -214,6 +214,13 @@ json ReadYank(const VersionToRead& version, CrawlContext& context,
     context.problems->Add(where + ": the tag " + tag + " holds no yank marker");
     return nullptr;
   }
+  // The tag names the index; a marker that says it is about another one is not believed.
+  const std::string about = Annotation(*manifest, mods::kYankDigestAnnotation);
+  if (!about.empty() && about != version.digest) {
+    context.problems->Add(where + ": the yank marker " + tag + " is about another index (" +
+                          ValidUtf8(about.substr(0, 80)) + "); it is ignored");
+    return nullptr;
+  }
   const std::string yanked = Annotation(*manifest, mods::kYankedAnnotation);
   if (yanked == "false") return nullptr;
   if (yanked != "true") {

@@ -53,6 +53,7 @@ inline constexpr char kObjectAnnotation[] = "vnd.host.module.object";  // module
 inline constexpr char kDependenciesAnnotation[] = "vnd.host.module.dependencies";
 inline constexpr char kYankedAnnotation[] = "vnd.host.module.yanked";  // "true" or "false"
 inline constexpr char kYankReasonAnnotation[] = "vnd.host.module.yanked.reason";
+inline constexpr char kYankDigestAnnotation[] = "vnd.host.module.yanked.digest";  // the index
 
 // What to publish and where.
 struct PublishRequest {

@@ -379,7 +379,7 @@ Status PushYank(images::RegistryClient& client, const OciModuleRef& repo,
                    {"annotations",
                     {{kYankedAnnotation, yanked ? "true" : "false"},
                      {kYankReasonAnnotation, yanked ? std::string(reason) : std::string()},
-                     {"vnd.host.module.yanked.digest", std::string(index_digest)}}}};
+                     {kYankDigestAnnotation, std::string(index_digest)}}}};
   const std::string what = std::string(yanked ? "yanking " : "restoring ") +
                            OciRepositoryName(repo) + "@" + std::string(index_digest) + ": ";
   if (Status s = client.PushBlob(ref, empty.digest, empty.bytes); !s.ok()) {

@@ -264,6 +264,24 @@ TEST_F(CrawlTest, AModuleWithoutReadmeOrDependenciesHasEmptyOnesAndItsRepository
   EXPECT_EQ(module["versions"][0]["description"], "");
 }
 
+TEST_F(CrawlTest, TwoTagsOfOneVersionNamingDifferentIndexesListOneAndSaySo) {
+  const fs::path dir = MakeModule("twin", "");
+  const std::string plain = Publish(dir, "twin", "1.2.0", Schema("twin", "Plain tag."));
+  const std::string prefixed = Publish(dir, "twin", "v1.2.0", Schema("twin", "The v tag."));
+  ASSERT_FALSE(plain.empty());
+  ASSERT_FALSE(prefixed.empty());
+  ASSERT_NE(plain, prefixed);
+  Result<json> catalog = Crawl();
+  ASSERT_TRUE(catalog.ok()) << catalog.status().message();
+  const json module = Module(*catalog, "twin");
+  ASSERT_FALSE(module.is_null()) << catalog->dump(2);
+  ASSERT_EQ(module["versions"].size(), 1u) << module.dump(2);
+  EXPECT_EQ(module["versions"][0]["tag"], "v1.2.0");
+  EXPECT_EQ(module["versions"][0]["digest"], prefixed);
+  EXPECT_NE((*catalog)["problems"].dump().find("name different indexes"), std::string::npos)
+      << (*catalog)["problems"].dump();
+}
+
 TEST_F(CrawlTest, SignaturesAreSignedInvalidOrTrustedByTheConfig) {
   const fs::path dir = MakeModule("gh", "# gh\n");
   const std::string good = Publish(dir, "gh", "1.0.0", Schema("gh", "GitHub."));
