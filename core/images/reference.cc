@@ -142,4 +142,22 @@ Result<ImageReference> ParseImageReference(std::string_view text) {
   return ref;
 }
 
+bool IsRepositoryPath(std::string_view name) {
+  if (name.empty() || name.size() > 255) return false;
+  size_t start = 0;
+  while (start <= name.size()) {
+    size_t end = name.find('/', start);
+    if (end == std::string_view::npos) end = name.size();
+    const std::string_view part = name.substr(start, end - start);
+    if (part.empty() || part.find_first_not_of(".") == std::string_view::npos) return false;
+    for (char c : part) {
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')) {
+        return false;
+      }
+    }
+    start = end + 1;
+  }
+  return true;
+}
+
 }  // namespace host::images

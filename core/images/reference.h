@@ -25,6 +25,10 @@ struct ImageReference {
 // Parses a reference; malformed ones are usage errors that say what is wrong.
 Result<ImageReference> ParseImageReference(std::string_view text);
 
+// Whether name is a repository path the distribution API allows ("acme/mods/pulumi"): lowercase
+// letters, digits and separators, no empty or dot-only component, at most 255 characters.
+bool IsRepositoryPath(std::string_view name);
+
 }  // namespace host::images
 
 #endif  // HOST_IMAGES_REFERENCE_H_

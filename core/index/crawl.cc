@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "core/base/time_text.h"
 #include "core/images/digest.h"
 #include "core/images/oci_manifest.h"
 #include "core/index/crawl_parts.h"
@@ -35,34 +36,6 @@ struct Repository {
   bool listed = false;
 };
 
-std::string NowRfc3339() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
-
-// Whether name is a repository path as the distribution API allows it.
-bool IsRepositoryPath(std::string_view name) {
-  if (name.empty() || name.size() > 255) return false;
-  size_t start = 0;
-  while (start <= name.size()) {
-    size_t end = name.find('/', start);
-    if (end == std::string_view::npos) end = name.size();
-    const std::string_view part = name.substr(start, end - start);
-    if (part.empty() || part.find_first_not_of('.') == std::string_view::npos) return false;
-    for (char c : part) {
-      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-')) {
-        return false;
-      }
-    }
-    start = end + 1;
-  }
-  return true;
-}
-
 // "REGISTRY" or "REGISTRY/NAMESPACE" (an "oci://" in front is allowed).
 Result<Source> ParseSource(std::string text) {
   if (text.rfind("oci://", 0) == 0) text.erase(0, 6);
@@ -74,7 +47,7 @@ Result<Source> ParseSource(std::string text) {
   const bool registry_ok = !out.registry.empty() && out.registry.size() <= 255 &&
                            out.registry.find_first_of(" ?#@\\\"") == std::string::npos &&
                            out.registry.find("://") == std::string::npos;
-  if (!registry_ok || (!out.prefix.empty() && !IsRepositoryPath(out.prefix))) {
+  if (!registry_ok || (!out.prefix.empty() && !images::IsRepositoryPath(out.prefix))) {
     return Status::Usage("\"" + text + "\" is not a registry to crawl: give REGISTRY[:PORT] or " +
                          "REGISTRY[:PORT]/NAMESPACE");
   }
@@ -139,7 +112,7 @@ Result<json> CrawlRegistries(const CrawlOptions& options, images::RegistryClient
     size_t taken = 0;
     for (const std::string& name : *catalogs[i]) {
       if (!UnderPrefix(name, sources[i].prefix)) continue;
-      if (!IsRepositoryPath(name)) {
+      if (!images::IsRepositoryPath(name)) {
         problems.Add(sources[i].registry + ": the catalog lists \"" + name.substr(0, 300) +
                      "\", which is no repository name");
         continue;
@@ -354,7 +327,7 @@ Result<json> CrawlRegistries(const CrawlOptions& options, images::RegistryClient
   json registries = json::array();
   for (const std::string& text : options.registries) registries.push_back(text);
   return json{{"catalogVersion", 1},
-              {"generated", NowRfc3339()},
+              {"generated", Rfc3339Utc()},
               {"registries", std::move(registries)},
               {"problems", problems.ToJson()},
               {"modules", std::move(modules)}};

@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/base/time_text.h"
 #include "core/base/unique_fd.h"
 #include "core/index/site_path.h"
 #include "core/index/terminal_text.h"
@@ -35,15 +36,6 @@ constexpr unsigned kConnectionLimit = 512;
 constexpr unsigned kPerAddressLimit = 64;
 constexpr unsigned kTimeoutSeconds = 30;
 constexpr unsigned kThreads = 4;
-
-std::string Rfc3339(std::chrono::system_clock::time_point at) {
-  const std::time_t t = std::chrono::system_clock::to_time_t(at);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char text[32];
-  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return text;
-}
 
 // Percent-encodes a decoded path for a Location header: all but unreserved characters and '/'.
 std::string EncodePath(std::string_view path) {
@@ -165,7 +157,7 @@ struct IndexServer::State {
       } else {
         last_error.clear();
       }
-      last_build = Rfc3339(std::chrono::system_clock::now());
+      last_build = Rfc3339Utc();
       next_scheduled = std::chrono::steady_clock::now() + options.interval;
     }
   }
@@ -338,7 +330,7 @@ Result<std::unique_ptr<IndexServer>> IndexServer::Start(ServerOptions options) {
   state->options = std::move(options);
   state->host = address->first;
   state->builds = state->options.builds_before;
-  if (state->builds > 0) state->last_build = Rfc3339(std::chrono::system_clock::now());
+  if (state->builds > 0) state->last_build = Rfc3339Utc();
   const bool v6 = state->host.find(':') != std::string::npos;
   sockaddr_in v4{};
   sockaddr_in6 v6addr{};

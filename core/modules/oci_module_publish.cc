@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/base/subprocess.h"
+#include "core/base/time_text.h"
 #include "core/images/content_store.h"
 #include "core/images/digest.h"
 #include "core/images/oci_manifest.h"
@@ -165,16 +166,6 @@ Result<std::string> ReadReadme(const fs::path& dir) {
   return std::string();
 }
 
-// The current time as RFC 3339 UTC: "2026-12-07T13:00:00Z".
-std::string NowRfc3339() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char text[32];
-  std::strftime(text, sizeof(text), "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return text;
-}
-
 // The dependency references of module.json as written (each one's source, else its name), as a
 // JSON array text; "" when it has none.
 Result<std::string> DependenciesText(const fs::path& dir) {
@@ -274,7 +265,7 @@ Result<std::string> PublishModule(const PublishRequest& request, images::Registr
   if (!request.licenses.empty()) {
     annotations["org.opencontainers.image.licenses"] = request.licenses;
   }
-  annotations["org.opencontainers.image.created"] = NowRfc3339();
+  annotations["org.opencontainers.image.created"] = Rfc3339Utc();
   const json schema_root = json::parse(request.schema_json, nullptr, false);
   if (const std::string description = JsonText(schema_root, "description"); !description.empty()) {
     annotations["org.opencontainers.image.description"] = description;
