@@ -86,6 +86,13 @@ Result<ModuleLocation> ResolveModule(std::string_view ref, const fs::path& base,
       }
     }
   }
+  // A folder of that name right here is the likely meaning: a bare name is looked up on the
+  // module path, a path is what reaches a folder.
+  if (fs::exists(fs::path(std::string(ref)) / "module.json", ec)) {
+    return Status::Usage("unknown module '" + std::string(ref) + "'; the folder ./" +
+                         std::string(ref) + " holds a module: use -m ./" + std::string(ref) +
+                         " (a bare name is looked up on the module path)");
+  }
   std::string available;
   for (const auto& name : seen) available += (available.empty() ? "" : ", ") + name;
   std::string searched;

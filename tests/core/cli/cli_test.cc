@@ -122,6 +122,16 @@ TEST(Cli, UsageErrorsExitTwoWithSuggestions) {
   }
 }
 
+TEST(Cli, ABareNameOfAFolderHereSuggestsItsPath) {
+  const std::string dir = test::TempDir();
+  std::filesystem::create_directories(dir + "/greeter");
+  std::ofstream(dir + "/greeter/module.json") << R"({"name": "greeter", "object": "g.so"})";
+  test::Ran ran = RunHost({"-m", "greeter", "functions"}, {}, dir);
+  EXPECT_EQ(ran.exit_code, 2) << ran.err;
+  EXPECT_NE(ran.err.find("use -m ./greeter"), std::string::npos) << ran.err;
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Cli, FailuresExitOne) {
   test::Ran ran =
       RunHost({"-m", test::TestModule("gxx"), "call", "fail", "--message", "deploy refused"});
