@@ -27,9 +27,14 @@ std::string Text(const json& object, const char* key) {
 // The bytes of a stored file (at most limit), or "" when it cannot be read.
 std::string ReadStored(const fs::path& file, uintmax_t limit) {
   std::error_code ec;
-  if (fs::file_size(file, ec) > limit || ec) return {};
+  const uintmax_t size = fs::file_size(file, ec);
+  if (size > limit || ec) return {};
+  // One read of the known size: this runs on every load of a pinned module.
+  std::string bytes(static_cast<size_t>(size), '\0');
   std::ifstream in(file, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  bytes.resize(static_cast<size_t>(in.gcount()));
+  return bytes;
 }
 
 // The stored shared object, checked from the pin down: index.json hashes to the pinned digest,
