@@ -37,25 +37,21 @@ if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends nodejs npm
 fi
-# The npm packages of the Node.js SDK, as package-lock.json pins them: only when node_modules is
-# missing or was installed from another package-lock.json.
-node_sdk=$top/sdk/node
-lock_digest=$(sha256sum "$node_sdk/package-lock.json" | cut -d' ' -f1)
-if [ "$(cat "$node_sdk/node_modules/.host-lock-digest" 2>/dev/null)" != "$lock_digest" ]; then
-  echo "setup: installing the npm packages of sdk/node"
-  (cd "$node_sdk" && npm ci --no-audit --no-fund --loglevel=error)
-  echo "$lock_digest" >"$node_sdk/node_modules/.host-lock-digest"
-fi
-
+# npm_ci DIR: the npm packages of DIR as its package-lock.json pins them, installed only when
+# node_modules is missing or was installed from another package-lock.json.
+npm_ci() {
+  local dir=$1 digest
+  digest=$(sha256sum "$dir/package-lock.json" | cut -d' ' -f1)
+  if [ "$(cat "$dir/node_modules/.host-lock-digest" 2>/dev/null)" != "$digest" ]; then
+    echo "setup: installing the npm packages of ${dir#"$top"/}"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    echo "$digest" >"$dir/node_modules/.host-lock-digest"
+  fi
+}
+npm_ci "$top/sdk/node"
 # playwright-core, which drives Debian's Chromium in the index site's browser tests (it downloads
 # no browser of its own).
-site_tests=$top/tests/index_site
-lock_digest=$(sha256sum "$site_tests/package-lock.json" | cut -d' ' -f1)
-if [ "$(cat "$site_tests/node_modules/.host-lock-digest" 2>/dev/null)" != "$lock_digest" ]; then
-  echo "setup: installing the npm packages of tests/index_site"
-  (cd "$site_tests" && npm ci --no-audit --no-fund --loglevel=error)
-  echo "$lock_digest" >"$site_tests/node_modules/.host-lock-digest"
-fi
+npm_ci "$top/tests/index_site"
 
 $no_build && exit 0
 cmake -S "$top" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

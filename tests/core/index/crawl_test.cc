@@ -183,10 +183,9 @@ class CrawlTest : public ::testing::Test {
     images::ImageReference ref;
     ref.registry = address();
     ref.repository = ns_ + "/" + name;
-    json index = json::parse(client.GetManifest(ref, index_digest)->body);
-    for (const json& entry : index["manifests"]) {
-      if (entry["annotations"][modules::kPartAnnotation] != "source") continue;
-      json source = json::parse(client.GetManifest(ref, entry["digest"].get<std::string>())->body);
+    const std::string source_digest = SourceManifest(name, index_digest);
+    if (!source_digest.empty()) {
+      json source = json::parse(client.GetManifest(ref, source_digest)->body);
       for (const json& layer : source["layers"]) {
         if (layer["mediaType"] == media_type) return layer["digest"];
       }
