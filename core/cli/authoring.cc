@@ -8,6 +8,7 @@
 #include "core/base/names.h"
 #include "core/cli/cli.h"
 #include "core/codegen/cpp_client.h"
+#include "core/codegen/languages.h"
 #include "core/engine/engine.h"
 #include "registry/manifest.h"
 
@@ -29,86 +30,6 @@ Status WriteAtomically(const fs::path& path, const std::string& text) {
   return {};
 }
 
-namespace {
-
-std::string Replace(std::string text, const std::string& from, const std::string& to) {
-  for (size_t pos = 0; (pos = text.find(from, pos)) != std::string::npos; pos += to.size()) {
-    text.replace(pos, from.size(), to);
-  }
-  return text;
-}
-
-const char* kCMakeTemplate = R"(cmake_minimum_required(VERSION 3.25)
-project(@NAME@ LANGUAGES C CXX)
-
-set(CMAKE_CXX_STANDARD 20)
-set(CMAKE_CXX_STANDARD_REQUIRED ON)
-
-# host passes HOST_SDK_DIR when it builds the module; set it yourself to build by hand.
-if(NOT HOST_SDK_DIR)
-  set(HOST_SDK_DIR $ENV{HOST_SDK_DIR})
-endif()
-include(${HOST_SDK_DIR}/HostModule.cmake)
-
-host_add_module(@NAME@ SOURCES @SOURCE@ LANGUAGE @LANGUAGE@)
-)";
-
-const char* kCppTemplate =
-    R"(// The @NAME@ module. Each registered member function is a typed function callers can chain:
-//   host -m . call with-greeting --text Hi hello --name you
-#include <host/module.h>
-
-#include <string>
-
-// The module's main object: its public fields are its state, its functions return results or a
-// changed copy of itself.
-struct @OBJECT@ {
-  std::string greeting = "Hello";
-
-  @OBJECT@ with_greeting(const std::string& text) const {
-    @OBJECT@ copy = *this;
-    copy.greeting = text;
-    return copy;
-  }
-
-  std::string hello(const std::string& name) const { return greeting + ", " + name + "!"; }
-};
-
-HOST_MODULE("@NAME@", m) {
-  m.description("A new module: describe what it is for.");
-  m.object<@OBJECT@>("@OBJECT@", "The main object of the @NAME@ module.")
-      .field("greeting", &@OBJECT@::greeting, "The greeting hello uses.")
-      .function("with_greeting", &@OBJECT@::with_greeting, "Uses another greeting.",
-                {host::arg("text", "The new greeting.")})
-      .function("hello", &@OBJECT@::hello, "Greets someone.",
-                {host::arg("name", "Who to greet.").def("world")});
-}
-)";
-
-const char* kCTemplate = R"(/* The @NAME@ module, in plain C:
- *   host -m . call hello --name you
- */
-#include <host/module_c.h>
-
-/* Greets someone. */
-static host_status hello(hostc_call* call) {
-  return hostc_return_string(call, hostc_format(call, "Hello, %s!", hostc_arg_string(call, "name")));
-}
-
-static const hostc_arg hello_args[] = {
-    HOSTC_ARG_DEFAULT("name", "String", "world", "Who to greet."),
-};
-
-static const hostc_function functions[] = {
-    HOSTC_FUNCTION("hello", hello, hello_args, "String", HOSTC_CACHE_PERSISTENT,
-                   "Greets someone."),
-};
-
-HOSTC_MODULE("@NAME@", "0.1.0", "A new module: describe what it is for.", functions);
-)";
-
-}  // namespace
-
 int RunInit(const std::vector<std::string>& args) {
   std::string name, sdk = "cpp", dir;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -119,7 +40,9 @@ int RunInit(const std::vector<std::string>& args) {
     };
     if (a == "-h" || a == "--help") {
       std::cout << "Create a module that builds and runs as it is.\n\nUsage:\n  host init --name "
-                   "NAME [--sdk cpp|c] [DIR]\n\nDIR defaults to ./NAME; nothing there is "
+                   "NAME [--sdk "
+                << LanguageChoices(true, false)
+                << "] [DIR]\n\n--sdk defaults to cpp. DIR defaults to ./NAME; nothing there is "
                    "overwritten.\n";
       return 0;
     }
@@ -146,27 +69,30 @@ int RunInit(const std::vector<std::string>& args) {
                                 "' is not valid: use lowercase letters, digits and '-', starting "
                                 "with a letter"));
   }
-  if (sdk != "cpp" && sdk != "c") {
-    return Report(Status::Usage("--sdk must be cpp or c, got '" + sdk + "'"));
+  const ModuleLanguage* language = FindLanguage(sdk);
+  if (language == nullptr || language->init_files == nullptr) {
+    return Report(Status::Usage("--sdk must be one of " + LanguageChoices(true, false) + ", got '" +
+                                sdk + "'"));
   }
   fs::path root = dir.empty() ? fs::path(name) : fs::path(dir);
-  const std::string source = sdk == "c" ? "src/main.c" : "src/main.cpp";
-  const std::string object = PascalCase(name);
-  std::vector<std::pair<fs::path, std::string>> files = {
-      {"module.json", nlohmann::json{{"name", name},
-                                     {"version", "0.1.0"},
-                                     {"description", "A new module: describe what it is for."},
-                                     {"sdk", sdk},
-                                     {"dependencies", nlohmann::json::array()}}
-                              .dump(2) +
-                          "\n"},
-      {"CMakeLists.txt",
-       Replace(Replace(Replace(kCMakeTemplate, "@NAME@", name), "@SOURCE@", source), "@LANGUAGE@",
-               sdk == "c" ? "C" : "CXX")},
-      {source, Replace(Replace(sdk == "c" ? kCTemplate : kCppTemplate, "@NAME@", name), "@OBJECT@",
-                       object)},
-      {".gitignore", "/build/\n"},
-  };
+  std::vector<InitFile> files = language->init_files(name, PascalCase(name));
+  // module.json first, unless the language writes its own (a process module's runtime).
+  bool has_manifest = false;
+  for (const auto& file : files) has_manifest = has_manifest || file.first == "module.json";
+  if (!has_manifest) {
+    files.insert(
+        files.begin(),
+        {"module.json", nlohmann::json{{"name", name},
+                                       {"version", "0.1.0"},
+                                       {"description", "A new module: describe what it is for."},
+                                       {"sdk", sdk},
+                                       {"dependencies", nlohmann::json::array()}}
+                                .dump(2) +
+                            "\n"});
+  }
+  bool has_ignore = false;
+  for (const auto& file : files) has_ignore = has_ignore || file.first == ".gitignore";
+  if (!has_ignore) files.push_back({".gitignore", "/build/\n"});
   std::error_code ec;
   for (const auto& [file, text] : files) {
     if (fs::exists(root / file, ec)) {
@@ -187,10 +113,12 @@ int RunInit(const std::vector<std::string>& args) {
 }
 
 int RunCodegen(const std::vector<std::string>& args, bool quiet) {
-  std::string module, output, lock_dir, ns = "deps";
+  std::string module, output, lock_dir, ns = "deps", lang = "cpp";
   for (size_t i = 0; i < args.size(); ++i) {
     if (args[i] == "--namespace" && i + 1 < args.size()) {
       ns = args[++i];
+    } else if (args[i] == "--lang" && i + 1 < args.size()) {
+      lang = args[++i];
     } else if (args[i] == "--module" && i + 1 < args.size()) {
       module = args[++i];
     } else if (args[i] == "--output" && i + 1 < args.size()) {
@@ -198,10 +126,12 @@ int RunCodegen(const std::vector<std::string>& args, bool quiet) {
     } else if (args[i] == "--lock" && i + 1 < args.size()) {
       lock_dir = args[++i];
     } else if (args[i] == "-h" || args[i] == "--help") {
-      std::cout << "Write the typed C++ client of a module.\n\nUsage:\n  host codegen --module "
-                   "MODULE --output FILE [--namespace NS] [--lock DIR]\n\nNS defaults to deps. "
-                   "With --lock, "
-                   "remote modules are taken at the versions DIR/host.lock pins.\n";
+      std::cout << "Write the typed client of a module.\n\nUsage:\n  host codegen --module "
+                   "MODULE --output FILE [--lang "
+                << LanguageChoices(false, true)
+                << "] [--namespace NS] [--lock DIR]\n\n--lang defaults to cpp. NS (C++ only) "
+                   "defaults to deps. With --lock, remote modules are taken at the versions "
+                   "DIR/host.lock pins.\n";
       return 0;
     } else {
       return Report(Status::Usage("codegen: unexpected '" + args[i] +
@@ -210,6 +140,14 @@ int RunCodegen(const std::vector<std::string>& args, bool quiet) {
   }
   if (module.empty() || output.empty()) {
     return Report(Status::Usage("codegen needs --module MODULE and --output FILE"));
+  }
+  const ModuleLanguage* language = FindLanguage(lang);
+  if (language == nullptr || language->client == nullptr) {
+    return Report(Status::Usage("--lang must be one of " + LanguageChoices(false, true) +
+                                ", got '" + lang + "'"));
+  }
+  if (ns != "deps" && language != &kCppLanguage) {
+    return Report(Status::Usage("--namespace applies to C++ clients only (--lang cpp)"));
   }
   RuntimeOptions options;
   options.progress = quiet ? nullptr : &std::cerr;
@@ -222,8 +160,9 @@ int RunCodegen(const std::vector<std::string>& args, bool quiet) {
   }
   Result<const ModuleInfo*> info = engine.Load(module);
   if (!info.ok()) return Report(info.status());
-  std::string text =
-      GenerateCppClient((*info)->def, ns, &engine.registry().FindModule("core")->def);
+  const v1::ModuleDef* core = &engine.registry().FindModule("core")->def;
+  std::string text = language == &kCppLanguage ? GenerateCppClient((*info)->def, ns, core)
+                                               : language->client((*info)->def, core);
   std::ifstream existing(output, std::ios::binary);
   std::ostringstream old;
   old << existing.rdbuf();

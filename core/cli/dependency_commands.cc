@@ -9,7 +9,7 @@
 #include "core/cli/authoring.h"
 #include "core/cli/cli.h"
 #include "core/cli/remote_options.h"
-#include "core/codegen/cpp_client.h"
+#include "core/codegen/languages.h"
 #include "core/engine/engine.h"
 #include "core/engine/remote_modules.h"
 #include "core/modules/lock_file.h"
@@ -82,16 +82,28 @@ Status WriteManifestJson(const fs::path& file, const nlohmann::json& doc) {
   return WriteAtomically(file, text);
 }
 
-// Where a dependency's typed client is generated for a module.
-fs::path ClientPath(const Manifest& manifest, const std::string& dep_name) {
-  return manifest.object_path().parent_path() / "host_gen" / manifest.name / "deps" /
-         (dep_name + ".h");
+// The language of a module, from its manifest's "sdk" (C++ when it names none).
+const ModuleLanguage* LanguageOf(const Manifest& manifest) {
+  const ModuleLanguage* language = FindLanguage(manifest.sdk.empty() ? "cpp" : manifest.sdk);
+  return language != nullptr && language->client != nullptr ? language : nullptr;
 }
 
+// Where a dependency's typed client is generated for a module; empty when its language has none.
+fs::path ClientPath(const Manifest& manifest, const std::string& dep_name) {
+  const ModuleLanguage* language = LanguageOf(manifest);
+  if (language == nullptr) return {};
+  const fs::path base =
+      manifest.command.empty() ? manifest.object_path().parent_path() : manifest.dir();
+  return base / language->client_path(manifest.name, dep_name);
+}
+
+// Writes the typed client of dep for the module, in the module's language (none for a language
+// without clients).
 Status WriteClient(const Manifest& manifest, const Runtime& engine, const ModuleInfo& dep) {
-  return WriteAtomically(
-      ClientPath(manifest, dep.def.name()),
-      GenerateCppClient(dep.def, "deps", &engine.registry().FindModule("core")->def));
+  const ModuleLanguage* language = LanguageOf(manifest);
+  if (language == nullptr) return {};
+  return WriteAtomically(ClientPath(manifest, dep.def.name()),
+                         language->client(dep.def, &engine.registry().FindModule("core")->def));
 }
 
 // The lock after this run: the pins the engine resolved, over those kept from before.
@@ -184,8 +196,9 @@ int RunInstall(const std::vector<std::string>& args, const GlobalOptions& option
     std::cout << "Pinned " << Shown(it->second->entry) << " in "
               << (dir / modules::kLockFileName).string() << "\n";
   }
-  std::cout << "Use it with #include \"deps/" << dep_name
-            << ".h\" and deps::" << SnakeCase(dep_name) << "()\n";
+  if (const ModuleLanguage* language = LanguageOf(manifest)) {
+    std::cout << language->usage(dep_name) << "\n";
+  }
   return 0;
 }
 
@@ -282,7 +295,7 @@ int RunUninstall(const std::vector<std::string>& args, const GlobalOptions& opti
   if (Status s = SaveLock(dir, lock, after, options); !s.ok()) return Report(s);
   if (auto s = WriteManifestJson(manifest_file, *doc); !s.ok()) return Report(s);
   std::error_code ec;
-  fs::remove(ClientPath(manifest, name), ec);
+  if (fs::path client = ClientPath(manifest, name); !client.empty()) fs::remove(client, ec);
   std::cout << "Removed dependency '" << name << "' (" << source << ") from "
             << manifest_file.string() << "\n";
   return 0;
