@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/base/file_lock.h"
+#include "core/base/file_write.h"
 #include "core/base/install_prefix.h"
 #include "core/base/sha256.h"
 #include "core/base/subprocess.h"
@@ -114,10 +115,16 @@ std::vector<std::string> SandboxedBuild(const Manifest& manifest, const BuildOpt
   return remote::SandboxCommand(spec);
 }
 
-// The whole text of a small file; empty when it cannot be read.
-std::string ReadSmallFile(const fs::path& file) {
+// The text of a record host wrote in a build folder: its first 64 KiB, and only from a regular file
+// (a link or a device planted in a fetched module's folder reads as empty).
+std::string ReadRecord(const fs::path& file) {
+  std::error_code ec;
+  if (!fs::is_regular_file(fs::symlink_status(file, ec))) return "";
   std::ifstream in(file, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
+  std::string text(64 * 1024, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  return text;
 }
 
 // The value of PATH in env, or in this process's environment when env is null.
@@ -169,7 +176,7 @@ Status EnsureBuilt(const Manifest& manifest, const BuildOptions& options) {
     std::getline(in, recorded_object);
     // A stamp without the object's digest (written by an older host) means: build again.
     if (options.check_object && recorded_object.empty()) return false;
-    return recorded == digest && ReadSmallFile(configured_with) == compilers.Text() &&
+    return recorded == digest && ReadRecord(configured_with) == compilers.Text() &&
            fs::exists(manifest.object_path(), ec);
   };
   auto object_digest = [&] {
@@ -209,8 +216,7 @@ Status EnsureBuilt(const Manifest& manifest, const BuildOptions& options) {
   auto command = [&](std::vector<std::string> argv) {
     return options.sandboxed ? SandboxedBuild(manifest, options, build, std::move(argv)) : argv;
   };
-  if (fs::exists(build / "CMakeCache.txt", ec) &&
-      ReadSmallFile(configured_with) != compilers.Text()) {
+  if (fs::exists(build / "CMakeCache.txt", ec) && ReadRecord(configured_with) != compilers.Text()) {
     // Configured with other compilers or flags (or by a host that did not record them): start
     // from a fresh cache, as `cmake --fresh` does, so that CMake reads them again.
     std::error_code remove_error;
@@ -238,10 +244,10 @@ Status EnsureBuilt(const Manifest& manifest, const BuildOptions& options) {
                             ")" + (unrunnable.empty() ? "" : ": " + unrunnable) +
                             ". Last lines of " + log.string() + ":" + Tail(log, 20));
     }
+    // Best effort: without the record, the next load configures afresh again.
     fs::path record = configured_with;
     record += ".tmp";
-    std::ofstream(record, std::ios::trunc) << compilers.Text();
-    fs::rename(record, configured_with, ec);
+    if (WriteWholeFile(record, compilers.Text()).ok()) fs::rename(record, configured_with, ec);
   }
   int rc = RunLogged(command({"cmake", "--build", build.string(), "-j2"}), log, env);
   if (rc != 0) {

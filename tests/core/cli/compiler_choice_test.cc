@@ -205,5 +205,22 @@ TEST_F(CompilerChoiceTest, ACompilerThatDoesNotExistIsNamedWithTheVariable) {
   EXPECT_EQ(ran.out, "Hello, world!\n");
 }
 
+// The record of the configured compilers lies in a folder a fetched module's files may reach: a
+// link there is neither read through (a device would never end) nor written through.
+TEST_F(CompilerChoiceTest, ALinkInPlaceOfTheCompilerRecordIsNeitherReadNorWrittenThrough) {
+  const std::string mod = Init("linked");
+  ASSERT_EQ(Call(mod, {"CC=clang"}).exit_code, 0);
+  const std::string victim = dir_ + "/victim";
+  std::ofstream(victim) << "keep";
+  fs::remove(mod + "/build/.host-compilers");
+  fs::create_symlink("/dev/zero", mod + "/build/.host-compilers");
+  fs::create_symlink(victim, mod + "/build/.host-compilers.tmp");
+  test::Ran ran = Call(mod, {"CC=clang"});
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_TRUE(Has(ran.err, "host: building module 'linked'")) << ran.err;
+  EXPECT_EQ(Read(victim), "keep");
+  EXPECT_TRUE(Has(Comment(mod + "/build/liblinked.so"), "clang version"));
+}
+
 }  // namespace
 }  // namespace host
