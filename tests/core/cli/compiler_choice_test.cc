@@ -28,7 +28,6 @@ std::string Read(const fs::path& file) {
 
 // A C++ module over the C SDK (which any C++ compiler and standard library can use): its hello
 // says which compiler and standard library built it.
-// TODO(after the header-only C++ SDK): the same with the C++ SDK (LANGUAGE CXX).
 constexpr const char* kCxxOverCSource = R"(#include <host/module_c.h>
 
 #include <string>
@@ -157,7 +156,6 @@ TEST_F(CompilerChoiceTest, AChangedCcIsUsedAtTheNextBuild) {
 }
 
 // The C SDK takes any C++ standard library: clang++ with libc++ from CXX and the flags alone.
-// TODO(after the header-only C++ SDK): the same module in C++ with the C++ SDK.
 TEST_F(CompilerChoiceTest, ClangWithLibcxxFromTheEnvironment) {
   const std::string mod = CxxModule();
   test::Ran ran =
@@ -167,6 +165,22 @@ TEST_F(CompilerChoiceTest, ClangWithLibcxxFromTheEnvironment) {
   const std::string needed = test::Run({"readelf", "-d", mod + "/build/libcxxmod.so"}).out;
   EXPECT_TRUE(Has(needed, "libc++.so")) << needed;
   EXPECT_FALSE(Has(needed, "libstdc++")) << needed;
+}
+
+// The C++ SDK is header-only: a module host init writes builds with clang++ against libc++ from
+// the environment alone, and needs neither libstdc++ nor the protobuf runtime.
+TEST_F(CompilerChoiceTest, ACppSdkModuleBuildsWithClangAndLibcxx) {
+  test::Ran ran = RunHost({"init", "--name", "cpplibcxx"}, {}, dir_);
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  const std::string mod = dir_ + "/cpplibcxx";
+  ran = RunHost({"-m", mod, "call", "hello", "--name", "clang"},
+                {"CC=clang", "CXX=clang++", "CXXFLAGS=-stdlib=libc++", "LDFLAGS=-stdlib=libc++"});
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ran.out, "Hello, clang!\n");
+  const std::string needed = test::Run({"readelf", "-d", mod + "/build/libcpplibcxx.so"}).out;
+  EXPECT_TRUE(Has(needed, "libc++.so")) << needed;
+  EXPECT_FALSE(Has(needed, "libstdc++")) << needed;
+  EXPECT_FALSE(Has(needed, "libprotobuf")) << needed;
 }
 
 TEST_F(CompilerChoiceTest, TheModulesOwnCompilerChoiceIsKept) {
