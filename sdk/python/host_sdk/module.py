@@ -5,7 +5,6 @@ described by their docstrings."""
 import asyncio
 import copy
 import dataclasses
-import enum
 import inspect
 import keyword
 import re
@@ -69,6 +68,7 @@ def object_type(cls=None, *, name=None):
     fields, its @function methods its functions, its docstring its description."""
 
     def wrap(c):
+        doc = c.__dict__.get("__doc__")  # before dataclass() makes one up
         own = c.__dict__.get("__annotations__", {})
         for attr in own:
             if attr.startswith("_"):
@@ -81,7 +81,7 @@ def object_type(cls=None, *, name=None):
                     default_factory=lambda v=current: copy.deepcopy(v)))
         if not dataclasses.is_dataclass(c) or "__dataclass_fields__" not in c.__dict__:
             c = dataclasses.dataclass(c)
-        c._host_object = {"name": name or c.__name__}
+        c._host_object = {"name": name or c.__name__, "doc": doc}
         _object_classes.append(c)
         return c
 
@@ -98,6 +98,11 @@ def _object_name(cls):
     if cls is client.ClientObject:
         return ""
     return None
+
+
+def _own_doc(cls):
+    """The docstring a class itself declares (not one inherited), cleaned."""
+    return _doc_parts(cls.__dict__.get("__doc__"))[0]
 
 
 def _doc_parts(doc):
@@ -177,20 +182,12 @@ class Schema:
         for obj in self.objects.values():
             self.definition.objects.append(self._object_def(obj))
         for name_, cls in self.enums.items():
-            d = self.definition.enums.add(name=name_, description=_doc_parts(cls.__doc__)[0]
-                                          if cls.__doc__ != enum.Enum.__doc__ and
-                                          cls.__doc__ is not None and
-                                          not cls.__doc__.startswith("An enumeration")
-                                          else "")
+            d = self.definition.enums.add(name=name_, description=_own_doc(cls))
             for member in cls:
                 d.values.add(name=values.enum_wire_name(member))
 
-    def _resolve(self, cls):
-        name = _object_name(cls)
-        return name
-
     def _type(self, hint, where, owner, allow_void=False):
-        ty = t.from_hint(hint, where, self._resolve, owner, allow_void)
+        ty = t.from_hint(hint, where, _object_name, owner, allow_void)
         self._note_enums(ty, where)
         return ty
 
@@ -204,17 +201,12 @@ class Schema:
             if len(ty.cls) == 0:
                 raise TypeError(f"{where}: enum {ty.name} has no values")
             self.enums[ty.name] = ty.cls
-        elif ty.kind == t.OBJECT and ty.cls is not None and "_host_object" in ty.cls.__dict__:
-            if ty.cls not in [o.cls for o in self.objects.values()] and \
-                    ty.cls not in _object_classes:
-                raise TypeError(f"{where}: {ty.cls.__name__} is not an @object_type class")
 
     def _read_object(self, cls):
         obj = _Object()
         obj.name, obj.cls = _object_name(cls), cls
         where = f"object '{obj.name}'"
-        obj.description = _doc_parts(cls.__doc__)[0] if cls.__doc__ and not \
-            cls.__doc__.startswith(cls.__name__ + "(") else ""
+        obj.description = _doc_parts(cls._host_object["doc"])[0]
         try:
             hints = typing.get_type_hints(cls, include_extras=True)
         except Exception as error:
