@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/base/names.h"
+#include "core/codegen/languages.h"
 
 namespace host {
 namespace {
@@ -89,7 +90,10 @@ uint32_t NextCodePoint(const std::string& text, size_t* i) {
 class Generator {
  public:
   Generator(const v1::ModuleDef& def, const v1::ModuleDef* core) : def_(def) {
-    (void)core;  // core types are host_sdk.ClientObject values, like other modules' objects
+    if (core != nullptr && core != &def && core->name() != def.name()) {
+      for (const auto& o : core->objects()) core_objects_[o.name()] = PyIdentifier(o.name());
+      for (const auto& e : core->enums()) core_enums_[e.name()] = PyIdentifier(e.name());
+    }
     std::set<std::string> reserved = kKeywords;
     reserved.insert(kTopLevel.begin(), kTopLevel.end());
     top_ = Scope(reserved);
@@ -104,7 +108,7 @@ class Generator {
                                "call goes through the host's graph.") +
                       "\n\nfrom __future__ import annotations\n\nimport enum as _host_enum\n"
                       "import typing as _host_typing\n\nimport host_sdk.client as _host_client\n"
-                      "import host_sdk.types as _host_types\n";
+                      "import host_sdk.types as _host_types\n@CORE_IMPORT@";
     for (const auto& e : def_.enums()) out += Enum(e);
     for (const auto& o : def_.objects()) out += Object(o);
     for (const auto& o : def_.objects()) {
@@ -123,10 +127,20 @@ class Generator {
     for (size_t i = 0; i < types_.size(); ++i) {
       out += "_host_T" + std::to_string(i) + " = " + types_[i] + "\n";
     }
-    return out;
+    return ReplaceAll(out, "@CORE_IMPORT@",
+                      uses_core_ ? "import host_sdk.core as _host_core\n" : "");
   }
 
  private:
+  // The Python class of a core type, or "" when name is not one.
+  std::string CoreClass(const std::map<std::string, std::string>& types,
+                        const std::string& name) const {
+    auto it = types.find(name);
+    if (it == types.end()) return "";
+    uses_core_ = true;
+    return "_host_core." + it->second;
+  }
+
   static v1::TypeRef ObjectType(const std::string& name) {
     v1::TypeRef t;
     t.set_kind(v1::TYPE_KIND_OBJECT);
@@ -148,8 +162,12 @@ class Generator {
         {v1::TYPE_KIND_LIST, "LIST"},     {v1::TYPE_KIND_OBJECT, "OBJECT"}};
     auto kind = kKinds.find(t.kind());
     std::string cls = "None";
-    if (t.kind() == v1::TYPE_KIND_ENUM && enums_.count(t.name())) cls = enums_.at(t.name());
-    if (t.kind() == v1::TYPE_KIND_OBJECT && objects_.count(t.name())) cls = objects_.at(t.name());
+    if (t.kind() == v1::TYPE_KIND_ENUM) {
+      cls = enums_.count(t.name()) ? enums_.at(t.name()) : CoreClass(core_enums_, t.name());
+    } else if (t.kind() == v1::TYPE_KIND_OBJECT) {
+      cls = objects_.count(t.name()) ? objects_.at(t.name()) : CoreClass(core_objects_, t.name());
+    }
+    if (cls.empty()) cls = "None";
     return "_host_types.Type(" +
            (kind == kKinds.end() ? std::to_string(t.kind()) : "_host_types." + kind->second) +
            ", " + PyString(t.name()) + ", " +
@@ -186,10 +204,13 @@ class Generator {
       case v1::TYPE_KIND_VOID:
         return "None";
       case v1::TYPE_KIND_ENUM:
-        base = enums_.count(t.name()) ? enums_.at(t.name()) : "str";
+        base = enums_.count(t.name()) ? enums_.at(t.name()) : CoreClass(core_enums_, t.name());
+        if (base.empty()) base = "str";
         break;
       case v1::TYPE_KIND_OBJECT:
-        base = objects_.count(t.name()) ? objects_.at(t.name()) : "_host_client.ClientObject";
+        base =
+            objects_.count(t.name()) ? objects_.at(t.name()) : CoreClass(core_objects_, t.name());
+        if (base.empty()) base = "_host_client.ClientObject";
         break;
       case v1::TYPE_KIND_LIST:
         base = "list[" + Annotation(t.element()) + "]";
@@ -264,9 +285,12 @@ class Generator {
 
   const v1::ModuleDef& def_;
   Scope top_;
-  std::map<std::string, std::string> enums_;    // schema name -> Python class
-  std::map<std::string, std::string> objects_;  // schema name -> Python class
-  std::vector<std::string> types_;              // the _host_T<n> expressions
+  std::map<std::string, std::string> enums_;         // schema name -> Python class
+  std::map<std::string, std::string> objects_;       // schema name -> Python class
+  std::vector<std::string> types_;                   // the _host_T<n> expressions
+  std::map<std::string, std::string> core_objects_;  // core type name -> its class in
+  std::map<std::string, std::string> core_enums_;    // host_sdk.core (the core's own client)
+  mutable bool uses_core_ = false;                   // whether the client imports host_sdk.core
 };
 
 }  // namespace

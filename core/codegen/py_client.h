@@ -11,8 +11,9 @@ namespace host {
 
 // The Python source of the client of module def: a class per object type (a subclass of
 // host_sdk.ClientObject), an enum.Enum per enum, and a function named after the module that
-// constructs its main object. Objects of other modules and of the core module (core: its schema)
-// are host_sdk.ClientObject values; enums of other modules are strings.
+// constructs its main object. Types of the core module (core: its schema) are the classes of
+// host_sdk.core, the core's own client; objects of other modules are host_sdk.ClientObject
+// values and their enums strings.
 std::string GeneratePyClient(const v1::ModuleDef& def, const v1::ModuleDef* core);
 
 // A Python identifier for a name of a schema: characters other than letters, digits and '_'

@@ -95,8 +95,6 @@ def _object_name(cls):
         return info["name"]
     if issubclass(cls, client.ClientObject) and cls._host_type:
         return cls._host_type
-    if cls is client.ClientObject:
-        return ""
     return None
 
 

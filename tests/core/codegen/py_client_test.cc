@@ -105,6 +105,24 @@ print(inspect.signature(m.import_))
   fs::remove_all(dir);
 }
 
+TEST(PyClient, CoreTypesAreTheClassesOfHostSdkCore) {
+  v1::ModuleDef core;
+  core.set_name("core");
+  core.add_objects()->set_name("Container");
+  const std::string with_core = GeneratePyClient(HostileSchema(), &core);
+  EXPECT_NE(with_core.find("import host_sdk.core as _host_core\n"), std::string::npos) << with_core;
+  EXPECT_NE(with_core.find("def box(self) -> _host_core.Container:"), std::string::npos)
+      << with_core;
+  EXPECT_NE(with_core.find("_host_types.Type(_host_types.OBJECT, \"Container\", None, False, "
+                           "_host_core.Container)"),
+            std::string::npos)
+      << with_core;
+  // Without the core schema the type is an object the client does not describe.
+  const std::string without = GeneratePyClient(HostileSchema(), nullptr);
+  EXPECT_EQ(without.find("_host_core"), std::string::npos);
+  EXPECT_NE(without.find("def box(self) -> _host_client.ClientObject:"), std::string::npos);
+}
+
 TEST(PyClient, IdentifiersAndStringsAreSafe) {
   EXPECT_EQ(PyIdentifier("with-greeting"), "with_greeting");
   EXPECT_EQ(PyIdentifier("lambda"), "lambda_");

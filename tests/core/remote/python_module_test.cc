@@ -130,6 +130,16 @@ TEST_F(PythonModuleTest, PythonCallsCppThroughATypedClient) {
       << client;
 }
 
+TEST_F(PythonModuleTest, CoreTypesThroughTheSdksCoreClient) {
+  // host_sdk.core, generated from the core schema: a directory made and read in Python.
+  EXPECT_EQ(Pymod({"notes-size", "--text", "hello"}), "5\n");
+  // A core object as an argument, from a folder given on the command line.
+  const fs::path notes = fs::path(dir_) / "notes";
+  fs::create_directories(notes);
+  std::ofstream(notes / "notes.txt") << "from disk";
+  EXPECT_EQ(Pymod({"read-notes", "--d", notes.string()}), "from disk\n");
+}
+
 TEST_F(PythonModuleTest, PythonCallsCppCallsNodeCallsPython) {
   // pymod (Python) -> pycxx (C++, typed C++ client) -> pyjs (Node.js) -> pyleaf (Python).
   EXPECT_EQ(Pymod({"chain", "--text", "x"}), "cxx(js(<py:x>))\n");

@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 from host_sdk import CallError, Doc, UsageError, constructor, field, function, object_type, serve
 
 from deps.pycxx import Pycxx, pycxx
+from host_sdk.core import Directory, core
 
 log = logging.getLogger("pymod")
 
@@ -170,6 +171,16 @@ class Pymod:
             return pycxx()._call("missing", [], None)
         except CallError as error:
             return f"{error.kind}: {error}"
+
+    @function(cache="never")
+    def notes_size(self, text: str) -> int:
+        """The size of a file made through host_sdk.core, the core types' client."""
+        return core().directory().with_new_file("notes.txt", text).file("notes.txt").size()
+
+    @function
+    def read_notes(self, d: Directory) -> str:
+        """The notes.txt of a directory passed in."""
+        return d.file("notes.txt").contents()
 
     @function(cache="never")
     def time_cxx(self, n: int) -> float:
