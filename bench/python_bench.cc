@@ -128,7 +128,7 @@ int main() {
   bool ok = host::bench::Figure("Python module start (load: process, import, describe), median",
                                 start, 3.0, "s");
   ok = host::bench::Figure("call from the engine to a Python module (3 strings), median", to_python,
-                           2000.0, "us") &&
+                           3000.0, "us") &&
        ok;
   ok = host::bench::Figure("call from Python to a C++ module (typed client), mean", to_cpp, 3000.0,
                            "us") &&
