@@ -116,12 +116,14 @@ TEST_F(PythonModuleTest, LoggingGoesToTheHost) {
   EXPECT_EQ(ran.out, "hi\n");
   EXPECT_NE(ran.err.find("info: note: hi"), std::string::npos) << ran.err;
   EXPECT_NE(ran.err.find("warning: careful: hi"), std::string::npos) << ran.err;
-  EXPECT_EQ(ran.err.find("hidden"), std::string::npos) << ran.err;  // debug is dropped
+  EXPECT_EQ(ran.err.find("hidden"), std::string::npos) << ran.err;            // debug is dropped
+  EXPECT_NE(ran.err.find("error: plain: hi"), std::string::npos) << ran.err;  // host_sdk.log
 }
 
 TEST_F(PythonModuleTest, PythonCallsCppThroughATypedClient) {
   EXPECT_EQ(Pymod({"cxx", "--values", "1,2,3", "--factor", "2", "--label", "L"}), "12.0 L abc\n");
   EXPECT_EQ(Pymod({"cxx", "--values", "1"}), "1.0 cxx abc\n");
+  EXPECT_EQ(Pymod({"untyped", "--text", "t"}), "Pycxx/t\n");  // host_sdk.call, no client
   const std::string client = ReadFile(test::TestModule("pymod") + "/deps/pycxx.py");
   EXPECT_NE(client.find("class Pycxx(_host_client.ClientObject):"), std::string::npos) << client;
   EXPECT_NE(client.find("def total(self, values: list[int], factor: "

@@ -7,6 +7,7 @@ import logging
 import time
 from typing import Annotated, Optional
 
+import host_sdk
 from host_sdk import CallError, Doc, UsageError, constructor, field, function, object_type, serve
 
 from deps.pycxx import Pycxx, pycxx
@@ -146,7 +147,15 @@ class Pymod:
         log.info("note: %s", text)
         log.warning("careful: %s", text)
         log.debug("hidden: %s", text)
+        host_sdk.log(f"plain: {text}", "error")
         return text
+
+    @function(cache="never")
+    def untyped(self, text: str) -> str:
+        """Calls pycxx without its client: host_sdk.call, arguments typed by their values."""
+        made = host_sdk.call("pycxx", "with_label", {"text": text})
+        return host_sdk.call("pycxx", "echo", {"a": made.host_type, "b": "/", "c": text},
+                             receiver=made)
 
     @function
     def chain(self, text: str) -> str:
