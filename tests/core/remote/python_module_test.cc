@@ -7,6 +7,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/engine/engine.h"
+#include "tests/support/calls.h"
 #include "tests/support/run.h"
 
 namespace host {
@@ -176,6 +178,40 @@ TEST_F(PythonModuleTest, InitMakesAWorkingModuleAndInstallWritesATypedClient) {
   ran = Host({"-m", "./py-greet", "call", "via", "--text", "t"}, dir_);
   EXPECT_EQ(ran.exit_code, 0) << ran.err;
   EXPECT_EQ(ran.out, "t(js(<py:t>))\n");
+}
+
+TEST_F(PythonModuleTest, AModuleFromInitRunsSandboxed) {
+  // As a remote module would run: in bubblewrap, its folder and the system folders read-only.
+  ASSERT_EQ(Host({"init", "--sdk", "python", "--name", "boxed"}, dir_).exit_code, 0);
+  const fs::path main = fs::path(dir_) / "boxed" / "main.py";
+  std::string text = ReadFile(main);
+  text.replace(text.find("\n\nserve()"), 9,
+               "\n    @function\n    def sees(self, path: str) -> bool:\n"
+               "        import os\n        return os.path.exists(path)\n\n\nserve()");
+  std::ofstream(main) << text;
+  const std::string outside = dir_ + "/outside.txt";
+  std::ofstream(outside) << "not for the module";
+  RuntimeOptions options;
+  options.state_dir = dir_ + "/state";
+  options.sandbox = true;
+  Runtime engine(options);
+  Result<const ModuleInfo*> loaded = engine.Load(dir_ + "/boxed");
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  Result<v1::Value> value =
+      engine.Call(test::MakeCall("boxed", "Boxed", "hello", {{"name", test::Str("box")}}));
+  ASSERT_TRUE(value.ok()) << value.status().message();
+  EXPECT_EQ(value->string_value(), "Hello, box!");
+  // The file beside its folder is not there for it (it is, unsandboxed: see the last call).
+  value = engine.Call(test::MakeCall("boxed", "Boxed", "sees", {{"path", test::Str(outside)}}));
+  ASSERT_TRUE(value.ok()) << value.status().message();
+  EXPECT_FALSE(value->bool_value());
+  options.sandbox = false;
+  options.state_dir = dir_ + "/state2";
+  Runtime open(options);
+  ASSERT_TRUE(open.Load(dir_ + "/boxed").ok());
+  value = open.Call(test::MakeCall("boxed", "Boxed", "sees", {{"path", test::Str(outside)}}));
+  ASSERT_TRUE(value.ok()) << value.status().message();
+  EXPECT_TRUE(value->bool_value());
 }
 
 TEST_F(PythonModuleTest, AModuleDeclaredWronglyIsReportedWithTheReason) {
