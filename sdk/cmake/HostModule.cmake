@@ -2,7 +2,7 @@
 #
 # Builds a host module: a shared object exporting only the entry symbol, linked to the C++ SDK
 # (LANGUAGE CXX, the default) or the C SDK (LANGUAGE C). For each dependency in module.json it
-# generates a typed C++ client, included as "deps/<name>.h". With OUTPUT_DIR, the object and a copy
+# generates a typed client in the module's language (C++ or C), included as "deps/<name>.h". With OUTPUT_DIR, the object and a copy
 # of module.json naming it are written there (a ready-to-load module folder); without it, the
 # object is written to the build folder, where module.json's "object" field (default
 # build/lib<name>.so) points.
@@ -73,8 +73,12 @@ function(host_add_module name)
   endif()
 
   string(JSON ndeps ERROR_VARIABLE no_deps LENGTH "${manifest}" dependencies)
-  if(NOT no_deps AND ndeps GREATER 0 AND NOT ARG_LANGUAGE STREQUAL "C")
+  if(NOT no_deps AND ndeps GREATER 0)
     set(gen ${CMAKE_CURRENT_BINARY_DIR}/host_gen/${name})
+    set(lang cpp)
+    if(ARG_LANGUAGE STREQUAL "C")
+      set(lang c)  # typed C clients, over the C SDK
+    endif()
     math(EXPR last "${ndeps} - 1")
     foreach(i RANGE ${last})
       string(JSON dep_name GET "${manifest}" dependencies ${i} name)
@@ -91,7 +95,8 @@ function(host_add_module name)
       endif()
       add_custom_command(
         OUTPUT ${gen}/deps/${dep_name}.h
-        COMMAND ${host_exe} codegen --module ${dep_source} --output ${gen}/deps/${dep_name}.h
+        COMMAND ${host_exe} codegen --lang ${lang} --module ${dep_source}
+                --output ${gen}/deps/${dep_name}.h
                 --lock ${manifest_dir}
         DEPENDS ${depends}
         COMMENT "Generating the typed client of module ${dep_name} for ${name}")

@@ -33,6 +33,7 @@ static void protobuf_free(void* data, void* pointer) {
 
 void hostc_arena_init(hostc_arena* arena) {
   arena->blocks = NULL;
+  arena->spare = NULL;
   arena->allocator.alloc = protobuf_alloc;
   arena->allocator.free = protobuf_free;
   arena->allocator.allocator_data = arena;
@@ -45,7 +46,32 @@ void hostc_arena_release(hostc_arena* arena) {
     free(block);
     block = next;
   }
+  free(arena->spare);
   arena->blocks = NULL;
+  arena->spare = NULL;
+}
+
+hostc_arena_mark hostc_arena_get_mark(const hostc_arena* arena) {
+  hostc_arena_mark mark;
+  mark.block = arena->blocks;
+  mark.used = arena->blocks != NULL ? arena->blocks->used : 0;
+  return mark;
+}
+
+void hostc_arena_release_to(hostc_arena* arena, hostc_arena_mark mark) {
+  /* Blocks are a stack (newest first), so everything after the mark is in front of it. */
+  while (arena->blocks != NULL && arena->blocks != mark.block) {
+    hostc_arena_block* block = arena->blocks;
+    arena->blocks = block->next;
+    if (arena->spare == NULL && block->size == ARENA_BLOCK_PAYLOAD) {
+      arena->spare = block; /* kept for the next allocation: a loop of scopes mallocs nothing */
+    } else {
+      free(block);
+    }
+  }
+  if (arena->blocks != NULL) {
+    arena->blocks->used = mark.used;
+  }
 }
 
 void* hostc_arena_alloc(hostc_arena* arena, size_t size) {
@@ -59,20 +85,20 @@ void* hostc_arena_alloc(hostc_arena* arena, size_t size) {
                       : (size + ARENA_ALIGNMENT - 1) / ARENA_ALIGNMENT * ARENA_ALIGNMENT;
   if (block == NULL || block->size - block->used < rounded) {
     payload = rounded > ARENA_BLOCK_PAYLOAD ? rounded : ARENA_BLOCK_PAYLOAD;
-    block = (hostc_arena_block*)malloc(ARENA_HEADER_SIZE + payload);
-    if (block == NULL) {
-      return NULL;
+    if (payload == ARENA_BLOCK_PAYLOAD && arena->spare != NULL) {
+      block = arena->spare;
+      arena->spare = NULL;
+    } else {
+      block = (hostc_arena_block*)malloc(ARENA_HEADER_SIZE + payload);
+      if (block == NULL) {
+        return NULL;
+      }
     }
     block->size = payload;
     block->used = 0;
-    if (rounded > ARENA_BLOCK_PAYLOAD && arena->blocks != NULL) {
-      /* Keep the current block in front: its free space stays usable. */
-      block->next = arena->blocks->next;
-      arena->blocks->next = block;
-    } else {
-      block->next = arena->blocks;
-      arena->blocks = block;
-    }
+    /* Always in front, so that releasing to a mark pops blocks in the order they came. */
+    block->next = arena->blocks;
+    arena->blocks = block;
   }
   block->used += rounded;
   return (char*)block + ARENA_HEADER_SIZE + block->used - rounded;
