@@ -63,6 +63,10 @@ std::string Comment(const std::string& text, const std::string& indent) {
     char c = text[i];
     if (c == '*' && i + 1 < text.size() && text[i + 1] == '/') {
       safe += "* ";
+    } else if (c == '/' && i + 1 < text.size() && text[i + 1] == '*') {
+      safe += "/ ";  // "/*" inside a comment is a warning
+    } else if (c == '?' && i + 1 < text.size() && text[i + 1] == '?') {
+      safe += "? ";  // a trigraph such as ??/ would become a backslash in C99
     } else if (c == '\r' || (static_cast<unsigned char>(c) < 0x20 && c != '\n')) {
       safe += ' ';
     } else if (c == '\\' && (i + 1 == text.size() || text[i + 1] == '\n')) {
@@ -299,7 +303,7 @@ class Generator {
         add = fmt::format(
             "{{\n    const char** names_ = (const char**)hostc_alloc(call, ({1}_count + 1) * "
             "sizeof(const char*));\n    size_t i_;\n    for (i_ = 0; names_ != NULL && i_ < "
-            "{1}_count; ++i_) {{\n      names_[i_] = {2}_name({1}[i_]);\n    }}\n    "
+            "{1}_count; ++i_) {{\n      names_[i_] = {2}({1}[i_]);\n    }}\n    "
             "hostc_request_enum_list(request_, {0}, names_, names_ != NULL ? {1}_count : 0);\n  }}",
             name, p, c.enum_name);
       } else {
