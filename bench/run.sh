@@ -7,6 +7,7 @@ status=0
 "$build/bench/startup_bench" || status=1
 "$build/bench/call_bench" || status=1
 "$build/bench/process_call_bench" || status=1
+"$build/bench/nested_call_bench" || status=1
 "$build/bench/container_bench" || status=1
 "$build/bench/chain_bench" || status=1
 "$build/bench/pull_bench" || status=1

@@ -19,11 +19,20 @@ typedef struct hostc_arena_block hostc_arena_block;
 typedef struct hostc_arena {
   hostc_arena_block* blocks;    /* newest first */
   hostc_arena_block* spare;     /* one released block kept for reuse, or NULL */
+  hostc_arena_block* embedded;  /* the first block, in its owner's memory: never freed */
+  size_t block_payload;         /* the usual size of a new block */
   ProtobufCAllocator allocator; /* allocates from this arena; frees nothing */
 } hostc_arena;
 
 /* Prepares an empty arena. */
 void hostc_arena_init(hostc_arena* arena);
+
+/* The bytes of memory an embedded first block with payload usable bytes takes. */
+size_t hostc_arena_embedded_size(size_t payload);
+
+/* Prepares an arena whose first block is size bytes at memory (aligned for any type), owned by
+ * the caller: one malloc can hold an object and the memory it needs first. */
+void hostc_arena_init_embedded(hostc_arena* arena, void* memory, size_t size);
 
 /* Frees everything allocated from the arena. */
 void hostc_arena_release(hostc_arena* arena);

@@ -6,6 +6,9 @@
 
 #include "internal.h"
 
+/* The usable bytes of a request's first memory block. */
+enum { REQUEST_FIRST_BLOCK = 832 };
+
 struct hostc_request {
   hostc_call* call;               /* the function making the request */
   hostc_request* newer;           /* the neighbours in the call's list of live requests */
@@ -19,7 +22,11 @@ struct hostc_request {
 
 hostc_request* hostc_request_new(hostc_call* call, const char* module, const char* object,
                                  const char* function) {
-  hostc_request* request = (hostc_request*)malloc(sizeof(hostc_request));
+  /* The request and its first memory block are one allocation, sized for a typical call and
+   * its result; larger ones get more blocks. */
+  const size_t head = (sizeof(hostc_request) + 15) / 16 * 16;
+  const size_t block = hostc_arena_embedded_size(REQUEST_FIRST_BLOCK);
+  hostc_request* request = (hostc_request*)malloc(head + block);
   hostc_arena* arena;
   if (request == NULL) {
     call->last_error_is_oom = 1; /* what hostc_last_error reports */
@@ -35,7 +42,7 @@ hostc_request* hostc_request_new(hostc_call* call, const char* module, const cha
   }
   call->requests = request;
   arena = &request->arena;
-  hostc_arena_init(arena);
+  hostc_arena_init_embedded(arena, (char*)request + head, block);
   host__v1__call__init(&request->message);
   host__v1__object_value__init(&request->receiver);
   request->message.module = hostc_arena_strdup(arena, module ? module : "");
