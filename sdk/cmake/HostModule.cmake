@@ -1,8 +1,11 @@
-# host_add_module(NAME [SOURCES src...] [MANIFEST module.json] [OUTPUT_DIR dir] [LANGUAGE CXX|C])
+# host_add_module(NAME [SOURCES src...] [MANIFEST module.json] [OUTPUT_DIR dir] [LANGUAGE CXX|C]
+#                 [NO_CLIENTS])
 #
-# Builds a host module: a shared object exporting only the entry symbol, linked to the C++ SDK
-# (LANGUAGE CXX, the default) or the C SDK (LANGUAGE C). For each dependency in module.json it
-# generates a typed client in the module's language (C++ or C), included as "deps/<name>.h". With OUTPUT_DIR, the object and a copy
+# Builds a host module: a shared object exporting only the entry symbol, with the C++ SDK
+# (LANGUAGE CXX, the default: header-only, C++17 or later, any compiler and standard library) or
+# the C SDK (LANGUAGE C). For each dependency in module.json it generates a typed client in the
+# module's language (C++ or C), included as "deps/<name>.h"; NO_CLIENTS skips them (for a module
+# whose dependency depends on it). With OUTPUT_DIR, the object and a copy
 # of module.json naming it are written there (a ready-to-load module folder); without it, the
 # object is written to the build folder, where module.json's "object" field (default
 # build/lib<name>.so) points.
@@ -11,11 +14,10 @@ set(HOST_SDK_CMAKE_DIR ${CMAKE_CURRENT_LIST_DIR})
 
 if(NOT TARGET host_sdk AND NOT TARGET host::sdk)
   include(${CMAKE_CURRENT_LIST_DIR}/HostSdkPaths.cmake)
-  find_package(Protobuf REQUIRED)
+  # The C++ SDK is header-only: any C++17 compiler and standard library, no protobuf runtime.
   add_library(host::sdk INTERFACE IMPORTED)
   set_target_properties(host::sdk PROPERTIES
-    INTERFACE_INCLUDE_DIRECTORIES "${HOST_SDK_INCLUDE_DIRS}"
-    INTERFACE_LINK_LIBRARIES "${HOST_SDK_LIBRARIES};protobuf::libprotobuf-lite")
+    INTERFACE_INCLUDE_DIRECTORIES "${HOST_SDK_INCLUDE_DIRS}")
   find_package(PkgConfig REQUIRED)
   pkg_check_modules(HOST_PROTOBUF_C REQUIRED IMPORTED_TARGET libprotobuf-c)
   add_library(host::csdk INTERFACE IMPORTED)
@@ -25,7 +27,7 @@ if(NOT TARGET host_sdk AND NOT TARGET host::sdk)
 endif()
 
 function(host_add_module name)
-  cmake_parse_arguments(ARG "" "MANIFEST;OUTPUT_DIR;LANGUAGE" "SOURCES" ${ARGN})
+  cmake_parse_arguments(ARG "NO_CLIENTS" "MANIFEST;OUTPUT_DIR;LANGUAGE" "SOURCES" ${ARGN})
   if(NOT ARG_MANIFEST AND HOST_MODULE_MANIFEST)
     set(ARG_MANIFEST ${HOST_MODULE_MANIFEST})  # passed by host when module.json names a "source"
   elseif(NOT ARG_MANIFEST)
@@ -73,7 +75,7 @@ function(host_add_module name)
   endif()
 
   string(JSON ndeps ERROR_VARIABLE no_deps LENGTH "${manifest}" dependencies)
-  if(NOT no_deps AND ndeps GREATER 0)
+  if(NOT no_deps AND ndeps GREATER 0 AND NOT ARG_NO_CLIENTS)
     set(gen ${CMAKE_CURRENT_BINARY_DIR}/host_gen/${name})
     set(lang cpp)
     if(ARG_LANGUAGE STREQUAL "C")
