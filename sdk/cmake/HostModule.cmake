@@ -95,13 +95,22 @@ function(host_add_module name)
       if(TARGET ${dep_name})
         list(APPEND depends ${dep_name})
       endif()
+      set(codegen ${host_exe} codegen --lang ${lang} --module ${dep_source}
+                  --output ${gen}/deps/${dep_name}.h --lock ${manifest_dir})
+      if(lang STREQUAL "c")
+        # A C module builds without the clients it does not include (a fetched module's sandboxed
+        # build cannot always make them): a failed generation leaves a header that stops the
+        # compile where it is included, dated so that the next build tries again.
+        set(codegen sh -c "\"$@\" || ( mkdir -p '${gen}/deps' && printf '#error \"the typed client of module %s could not \
+be generated: see the build log\"\\n' '${dep_name}' > '${gen}/deps/${dep_name}.h' && touch -d @0 \
+'${gen}/deps/${dep_name}.h' )" sh ${codegen})
+      endif()
       add_custom_command(
         OUTPUT ${gen}/deps/${dep_name}.h
-        COMMAND ${host_exe} codegen --lang ${lang} --module ${dep_source}
-                --output ${gen}/deps/${dep_name}.h
-                --lock ${manifest_dir}
+        COMMAND ${codegen}
         DEPENDS ${depends}
-        COMMENT "Generating the typed client of module ${dep_name} for ${name}")
+        COMMENT "Generating the typed client of module ${dep_name} for ${name}"
+        VERBATIM)
       target_sources(${name} PRIVATE ${gen}/deps/${dep_name}.h)
     endforeach()
     target_include_directories(${name} PRIVATE ${gen})
