@@ -366,7 +366,8 @@ Status TypeRegistry::CheckValue(const v1::Value& value, const v1::TypeRef& type,
       if (value.kind_case() != v1::Value::kListValue) break;
       int i = 0;
       for (const auto& item : value.list_value().items()) {
-        std::string item_what = std::string(what) + "[" + std::to_string(i++) + "]";
+        // The index goes with the item: "argument 'numbers': item 0 must be Int, got a String".
+        std::string item_what = std::string(what) + ": item " + std::to_string(i++);
         if (auto s = CheckValue(item, type.element(), item_what); !s.ok()) return s;
       }
       return {};

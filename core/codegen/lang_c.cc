@@ -1,4 +1,6 @@
 // C: modules with the C SDK (<host/module_c.h>).
+#include "core/base/names.h"
+#include "core/codegen/c_client.h"
 #include "core/codegen/languages.h"
 
 namespace host {
@@ -31,8 +33,22 @@ std::vector<InitFile> InitFiles(const std::string& name, const std::string&) {
           {"src/main.c", ReplaceAll(kCTemplate, "@NAME@", name)}};
 }
 
+std::string Client(const v1::ModuleDef& def, const v1::ModuleDef* core) {
+  return GenerateCClient(def, core);
+}
+
+std::string ClientPath(const std::string& module, const std::string& dep) {
+  return "host_gen/" + module + "/deps/" + dep + ".h";
+}
+
+std::string Usage(const std::string& dep) {
+  std::string prefix = SnakeCase(dep);
+  return "Use it with #include \"deps/" + dep + ".h\" and " + prefix + "_" + PascalCase(dep) +
+         "_<function>(call, NULL, ...); see the header for each function";
+}
+
 }  // namespace
 
-const ModuleLanguage kCLanguage = {"c", "C", InitFiles, nullptr, nullptr, nullptr};
+const ModuleLanguage kCLanguage = {"c", "C", InitFiles, Client, ClientPath, Usage};
 
 }  // namespace host

@@ -1,9 +1,11 @@
-# host_add_module(NAME [SOURCES src...] [MANIFEST module.json] [OUTPUT_DIR dir] [LANGUAGE CXX|C])
+# host_add_module(NAME [SOURCES src...] [MANIFEST module.json] [OUTPUT_DIR dir] [LANGUAGE CXX|C]
+#                 [NO_CLIENTS])
 #
 # Builds a host module: a shared object exporting only the entry symbol, with the C++ SDK
 # (LANGUAGE CXX, the default: header-only, C++17 or later, any compiler and standard library) or
-# the C SDK (LANGUAGE C). For each dependency in module.json it
-# generates a typed C++ client, included as "deps/<name>.h". With OUTPUT_DIR, the object and a copy
+# the C SDK (LANGUAGE C). For each dependency in module.json it generates a typed client in the
+# module's language (C++ or C), included as "deps/<name>.h"; NO_CLIENTS skips them (for a module
+# whose dependency depends on it). With OUTPUT_DIR, the object and a copy
 # of module.json naming it are written there (a ready-to-load module folder); without it, the
 # object is written to the build folder, where module.json's "object" field (default
 # build/lib<name>.so) points.
@@ -30,7 +32,7 @@ if(NOT TARGET host_sdk AND NOT TARGET host::sdk)
 endif()
 
 function(host_add_module name)
-  cmake_parse_arguments(ARG "" "MANIFEST;OUTPUT_DIR;LANGUAGE" "SOURCES" ${ARGN})
+  cmake_parse_arguments(ARG "NO_CLIENTS" "MANIFEST;OUTPUT_DIR;LANGUAGE" "SOURCES" ${ARGN})
   if(NOT ARG_MANIFEST AND HOST_MODULE_MANIFEST)
     set(ARG_MANIFEST ${HOST_MODULE_MANIFEST})  # passed by host when module.json names a "source"
   elseif(NOT ARG_MANIFEST)
@@ -78,8 +80,12 @@ function(host_add_module name)
   endif()
 
   string(JSON ndeps ERROR_VARIABLE no_deps LENGTH "${manifest}" dependencies)
-  if(NOT no_deps AND ndeps GREATER 0 AND NOT ARG_LANGUAGE STREQUAL "C")
+  if(NOT no_deps AND ndeps GREATER 0 AND NOT ARG_NO_CLIENTS)
     set(gen ${CMAKE_CURRENT_BINARY_DIR}/host_gen/${name})
+    set(lang cpp)
+    if(ARG_LANGUAGE STREQUAL "C")
+      set(lang c)  # typed C clients, over the C SDK
+    endif()
     math(EXPR last "${ndeps} - 1")
     foreach(i RANGE ${last})
       string(JSON dep_name GET "${manifest}" dependencies ${i} name)
@@ -94,12 +100,22 @@ function(host_add_module name)
       if(TARGET ${dep_name})
         list(APPEND depends ${dep_name})
       endif()
+      set(codegen ${host_exe} codegen --lang ${lang} --module ${dep_source}
+                  --output ${gen}/deps/${dep_name}.h --lock ${manifest_dir})
+      if(lang STREQUAL "c")
+        # A C module builds without the clients it does not include (a fetched module's sandboxed
+        # build cannot always make them): a failed generation leaves a header that stops the
+        # compile where it is included, dated so that the next build tries again.
+        set(codegen sh -c "\"$@\" || ( mkdir -p '${gen}/deps' && printf '#error \"the typed client of module %s could not \
+be generated: see the build log\"\\n' '${dep_name}' > '${gen}/deps/${dep_name}.h' && touch -d @0 \
+'${gen}/deps/${dep_name}.h' )" sh ${codegen})
+      endif()
       add_custom_command(
         OUTPUT ${gen}/deps/${dep_name}.h
-        COMMAND ${host_exe} codegen --module ${dep_source} --output ${gen}/deps/${dep_name}.h
-                --lock ${manifest_dir}
+        COMMAND ${codegen}
         DEPENDS ${depends}
-        COMMENT "Generating the typed client of module ${dep_name} for ${name}")
+        COMMENT "Generating the typed client of module ${dep_name} for ${name}"
+        VERBATIM)
       target_sources(${name} PRIVATE ${gen}/deps/${dep_name}.h)
     endforeach()
     target_include_directories(${name} PRIVATE ${gen})

@@ -108,6 +108,24 @@ TEST(TypeRegistry, RejectsBadCalls) {
             "argument --mood: 'SAD' is not a value of Mood (one of: HAPPY, GRUMPY)");
 }
 
+TEST(TypeRegistry, ABadListItemIsNamedByItsIndex) {
+  TypeRegistry registry;
+  v1::TypeRef numbers = Type(v1::TYPE_KIND_LIST);
+  *numbers.mutable_element() = Type(v1::TYPE_KIND_INT);
+  v1::Value value;
+  value.mutable_list_value()->add_items()->set_int_value(1);
+  value.mutable_list_value()->add_items()->set_string_value("two");
+  EXPECT_EQ(registry.CheckValue(value, numbers, "argument 'numbers'").message(),
+            "argument 'numbers': item 1 must be Int, got a String");
+
+  v1::TypeRef matrix = Type(v1::TYPE_KIND_LIST);
+  *matrix.mutable_element() = numbers;
+  v1::Value rows;
+  *rows.mutable_list_value()->add_items() = value;
+  EXPECT_EQ(registry.CheckValue(rows, matrix, "argument --rows").message(),
+            "argument --rows: item 0: item 1 must be Int, got a String");
+}
+
 TEST(TypeRegistry, SchemaValidationNamesTheCulprit) {
   struct Case {
     std::function<void(v1::ModuleDef*)> mutate;

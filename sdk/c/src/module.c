@@ -57,9 +57,33 @@ static int may_return_nothing(const char* return_type) {
   return length > 0 && return_type[length - 1] == '?';
 }
 
+/* Turns the object types of type (and its items) that name one of module's enums into enum
+ * types: a type expression cannot tell them apart. */
+static void resolve_enums(const hostc_module* module, Host__V1__TypeRef* type) {
+  size_t i;
+  for (; type != NULL; type = type->element) {
+    if (type->kind != HOST__V1__TYPE_KIND__TYPE_KIND_OBJECT) {
+      continue;
+    }
+    for (i = 0; i < module->enum_count; ++i) {
+      if (module->enums[i].name != NULL && strcmp(module->enums[i].name, type->name) == 0) {
+        type->kind = HOST__V1__TYPE_KIND__TYPE_KIND_ENUM;
+      }
+    }
+  }
+}
+
+/* Parses a type expression of module; on failure returns NULL and sets *error (in arena). */
+static Host__V1__TypeRef* module_type(hostc_arena* arena, const hostc_module* module,
+                                      const char* expression, const char** error) {
+  Host__V1__TypeRef* type = hostc_parse_type(arena, expression, error);
+  resolve_enums(module, type);
+  return type;
+}
+
 /* Builds the FunctionDef of function; on failure returns NULL and sets *error (in arena). */
-static Host__V1__FunctionDef* build_function(hostc_arena* arena, const hostc_function* function,
-                                             const char** error) {
+static Host__V1__FunctionDef* build_function(hostc_arena* arena, const hostc_module* module,
+                                             const hostc_function* function, const char** error) {
   Host__V1__FunctionDef* def =
       (Host__V1__FunctionDef*)hostc_arena_alloc(arena, sizeof(Host__V1__FunctionDef));
   const char* problem = NULL;
@@ -82,7 +106,7 @@ static Host__V1__FunctionDef* build_function(hostc_arena* arena, const hostc_fun
     return NULL;
   }
   def->return_type =
-      hostc_parse_type(arena, function->return_type ? function->return_type : "Void", &problem);
+      module_type(arena, module, function->return_type ? function->return_type : "Void", &problem);
   if (def->return_type == NULL) {
     *error = hostc_arena_format(arena, "return type: %s", problem);
     return NULL;
@@ -119,7 +143,7 @@ static Host__V1__FunctionDef* build_function(hostc_arena* arena, const hostc_fun
     }
     arg_def->name = (char*)arg->name;
     arg_def->description = (char*)(arg->description ? arg->description : "");
-    arg_def->type = hostc_parse_type(arena, arg->type ? arg->type : "", &problem);
+    arg_def->type = module_type(arena, module, arg->type ? arg->type : "", &problem);
     if (arg_def->type == NULL) {
       *error = hostc_arena_format(arena, "argument %s: type: %s", arg->name, problem);
       return NULL;
@@ -137,80 +161,257 @@ static Host__V1__FunctionDef* build_function(hostc_arena* arena, const hostc_fun
   return def;
 }
 
+/* Builds the functions of an object into def; on failure returns 0 and sets *error (in arena). */
+static int build_functions(hostc_arena* arena, const hostc_module* module,
+                           const hostc_function* functions, size_t count, Host__V1__ObjectDef* def,
+                           const char** error) {
+  size_t i;
+  if (count > 0 && functions == NULL) {
+    *error = "function_count is set but functions is NULL";
+    return 0;
+  }
+  def->n_functions = count;
+  def->functions = (Host__V1__FunctionDef**)hostc_arena_alloc(
+      arena, (count + 1) * sizeof(Host__V1__FunctionDef*));
+  if (def->functions == NULL) {
+    *error = "out of memory";
+    return 0;
+  }
+  for (i = 0; i < count; ++i) {
+    const hostc_function* function = &functions[i];
+    const char* problem = NULL;
+    size_t j;
+    if (function->name == NULL || function->name[0] == '\0') {
+      *error = hostc_arena_format(arena, "function %d has no name", (int)i + 1);
+      return 0;
+    }
+    for (j = 0; j < i; ++j) {
+      if (strcmp(functions[j].name, function->name) == 0) {
+        *error = hostc_arena_format(arena, "function %s is declared twice", function->name);
+        return 0;
+      }
+    }
+    def->functions[i] = build_function(arena, module, function, &problem);
+    if (def->functions[i] == NULL) {
+      *error = hostc_arena_format(arena, "function %s: %s", function->name,
+                                  problem ? problem : "out of memory");
+      return 0;
+    }
+  }
+  return 1;
+}
+
+/* A new ObjectDef called name whose constructor (no arguments) returns it; NULL when out of
+ * memory. The constructor is declared rather than left absent so that readers learn its result
+ * type, as the C++ SDK's declared constructors tell them. */
+static Host__V1__ObjectDef* new_object(hostc_arena* arena, const char* name,
+                                       const char* description) {
+  Host__V1__ObjectDef* object =
+      (Host__V1__ObjectDef*)hostc_arena_alloc(arena, sizeof(Host__V1__ObjectDef));
+  Host__V1__FunctionDef* constructor =
+      (Host__V1__FunctionDef*)hostc_arena_alloc(arena, sizeof(Host__V1__FunctionDef));
+  Host__V1__TypeRef* constructed =
+      (Host__V1__TypeRef*)hostc_arena_alloc(arena, sizeof(Host__V1__TypeRef));
+  if (object == NULL || constructor == NULL || constructed == NULL) {
+    return NULL;
+  }
+  host__v1__object_def__init(object);
+  host__v1__function_def__init(constructor);
+  host__v1__type_ref__init(constructed);
+  object->name = (char*)name;
+  object->description = (char*)(description ? description : "");
+  constructed->kind = HOST__V1__TYPE_KIND__TYPE_KIND_OBJECT;
+  constructed->name = (char*)name;
+  constructor->description = object->description;
+  constructor->return_type = constructed;
+  object->constructor = constructor;
+  return object;
+}
+
+/* Builds a declared object type; on failure returns NULL and sets *error (in arena). */
+static Host__V1__ObjectDef* build_object(hostc_arena* arena, const hostc_module* module,
+                                         const hostc_object* declared, const char** error) {
+  Host__V1__ObjectDef* object = new_object(arena, declared->name, declared->description);
+  const char* problem = NULL;
+  size_t i;
+  if (object == NULL) {
+    *error = "out of memory";
+    return NULL;
+  }
+  if (declared->field_count > 0 && declared->fields == NULL) {
+    *error = "field_count is set but fields is NULL";
+    return NULL;
+  }
+  object->n_fields = declared->field_count;
+  object->fields = (Host__V1__FieldDef**)hostc_arena_alloc(
+      arena, (declared->field_count + 1) * sizeof(Host__V1__FieldDef*));
+  if (object->fields == NULL) {
+    *error = "out of memory";
+    return NULL;
+  }
+  for (i = 0; i < declared->field_count; ++i) {
+    const hostc_field* field = &declared->fields[i];
+    Host__V1__FieldDef* def = (Host__V1__FieldDef*)hostc_arena_alloc(arena, sizeof(*def));
+    if (def == NULL) {
+      *error = "out of memory";
+      return NULL;
+    }
+    host__v1__field_def__init(def);
+    if (field->name == NULL || field->name[0] == '\0') {
+      *error = hostc_arena_format(arena, "field %d has no name", (int)i + 1);
+      return NULL;
+    }
+    def->name = (char*)field->name;
+    def->description = (char*)(field->description ? field->description : "");
+    def->type = module_type(arena, module, field->type ? field->type : "", &problem);
+    if (def->type == NULL) {
+      *error = hostc_arena_format(arena, "field %s: type: %s", field->name, problem);
+      return NULL;
+    }
+    object->fields[i] = def;
+  }
+  if (!build_functions(arena, module, declared->functions, declared->function_count, object,
+                       error)) {
+    return NULL;
+  }
+  return object;
+}
+
+/* Builds a declared enum; on failure returns NULL and sets *error (in arena). */
+static Host__V1__EnumDef* build_enum(hostc_arena* arena, const hostc_enum* declared,
+                                     const char** error) {
+  Host__V1__EnumDef* def = (Host__V1__EnumDef*)hostc_arena_alloc(arena, sizeof(*def));
+  size_t i;
+  if (def == NULL) {
+    *error = "out of memory";
+    return NULL;
+  }
+  host__v1__enum_def__init(def);
+  def->name = (char*)declared->name;
+  def->description = (char*)(declared->description ? declared->description : "");
+  if (declared->value_count == 0 || declared->values == NULL) {
+    *error = "it has no values";
+    return NULL;
+  }
+  def->n_values = declared->value_count;
+  def->values = (Host__V1__EnumValueDef**)hostc_arena_alloc(
+      arena, declared->value_count * sizeof(Host__V1__EnumValueDef*));
+  if (def->values == NULL) {
+    *error = "out of memory";
+    return NULL;
+  }
+  for (i = 0; i < declared->value_count; ++i) {
+    Host__V1__EnumValueDef* value =
+        (Host__V1__EnumValueDef*)hostc_arena_alloc(arena, sizeof(Host__V1__EnumValueDef));
+    if (value == NULL) {
+      *error = "out of memory";
+      return NULL;
+    }
+    host__v1__enum_value_def__init(value);
+    if (declared->values[i].name == NULL || declared->values[i].name[0] == '\0') {
+      *error = hostc_arena_format(arena, "value %d has no name", (int)i + 1);
+      return NULL;
+    }
+    value->name = (char*)declared->values[i].name;
+    value->description =
+        (char*)(declared->values[i].description ? declared->values[i].description : "");
+    def->values[i] = value;
+  }
+  return def;
+}
+
+/* Whether name is the main object's or one of the first count declared objects' or enums'. */
+static int type_name_taken(const hostc_module* module, const char* main_object, size_t objects,
+                           size_t enums, const char* name) {
+  size_t i;
+  if (strcmp(name, main_object) == 0) {
+    return 1;
+  }
+  for (i = 0; i < objects; ++i) {
+    if (strcmp(module->objects[i].name, name) == 0) {
+      return 1;
+    }
+  }
+  for (i = 0; i < enums; ++i) {
+    if (strcmp(module->enums[i].name, name) == 0) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
 /* Builds the module's ModuleDef; on failure returns NULL and sets *error (in arena). */
 static Host__V1__ModuleDef* build_module(hostc_arena* arena, const hostc_module* module,
                                          const char* main_object, const char** error) {
   Host__V1__ModuleDef* def =
       (Host__V1__ModuleDef*)hostc_arena_alloc(arena, sizeof(Host__V1__ModuleDef));
-  Host__V1__ObjectDef* object =
-      (Host__V1__ObjectDef*)hostc_arena_alloc(arena, sizeof(Host__V1__ObjectDef));
-  Host__V1__ObjectDef** objects =
-      (Host__V1__ObjectDef**)hostc_arena_alloc(arena, sizeof(Host__V1__ObjectDef*));
-  Host__V1__FunctionDef* constructor =
-      (Host__V1__FunctionDef*)hostc_arena_alloc(arena, sizeof(Host__V1__FunctionDef));
-  Host__V1__TypeRef* constructed =
-      (Host__V1__TypeRef*)hostc_arena_alloc(arena, sizeof(Host__V1__TypeRef));
+  Host__V1__ObjectDef** objects = (Host__V1__ObjectDef**)hostc_arena_alloc(
+      arena, (module->object_count + 1) * sizeof(Host__V1__ObjectDef*));
+  Host__V1__EnumDef** enums = (Host__V1__EnumDef**)hostc_arena_alloc(
+      arena, (module->enum_count + 1) * sizeof(Host__V1__EnumDef*));
+  const char* problem = NULL;
   size_t i;
-  if (def == NULL || object == NULL || objects == NULL || constructor == NULL ||
-      constructed == NULL) {
+  if (def == NULL || objects == NULL || enums == NULL) {
     *error = "out of memory";
     return NULL;
   }
   host__v1__module_def__init(def);
-  host__v1__object_def__init(object);
   def->name = (char*)module->name;
   def->version = (char*)(module->version ? module->version : "");
   def->description = (char*)(module->description ? module->description : "");
   def->main_object = (char*)main_object;
   def->sdk = (char*)"c";
-  object->name = (char*)main_object;
-  object->description = def->description;
-  objects[0] = object;
-  def->n_objects = 1;
   def->objects = objects;
-
-  /* The constructor takes no arguments. It is declared rather than left absent so that readers
-   * learn its result type, as the C++ SDK's declared constructors tell them. */
-  host__v1__function_def__init(constructor);
-  host__v1__type_ref__init(constructed);
-  constructed->kind = HOST__V1__TYPE_KIND__TYPE_KIND_OBJECT;
-  constructed->name = (char*)main_object;
-  constructor->description = def->description;
-  constructor->return_type = constructed;
-  object->constructor = constructor;
-
-  if (module->function_count > 0 && module->functions == NULL) {
-    *error = "function_count is set but functions is NULL";
+  def->enums = enums;
+  if ((module->object_count > 0 && module->objects == NULL) ||
+      (module->enum_count > 0 && module->enums == NULL)) {
+    *error = "object_count or enum_count is set but its table is NULL";
     return NULL;
   }
-  object->n_functions = module->function_count;
-  object->functions = (Host__V1__FunctionDef**)hostc_arena_alloc(
-      arena, (module->function_count + 1) * sizeof(Host__V1__FunctionDef*));
-  if (object->functions == NULL) {
+  for (i = 0; i < module->enum_count; ++i) {
+    const char* name = module->enums[i].name;
+    if (name == NULL || name[0] == '\0') {
+      *error = hostc_arena_format(arena, "enum %d has no name", (int)i + 1);
+      return NULL;
+    }
+    if (type_name_taken(module, main_object, 0, i, name)) {
+      *error = hostc_arena_format(arena, "type %s is declared twice", name);
+      return NULL;
+    }
+    enums[i] = build_enum(arena, &module->enums[i], &problem);
+    if (enums[i] == NULL) {
+      *error = hostc_arena_format(arena, "enum %s: %s", name, problem);
+      return NULL;
+    }
+  }
+  def->n_enums = module->enum_count;
+
+  objects[0] = new_object(arena, main_object, def->description);
+  if (objects[0] == NULL) {
     *error = "out of memory";
     return NULL;
   }
-  for (i = 0; i < module->function_count; ++i) {
-    const hostc_function* function = &module->functions[i];
-    const char* problem = NULL;
-    size_t j;
-    if (function->name == NULL || function->name[0] == '\0') {
-      *error = hostc_arena_format(arena, "function %d has no name", (int)i + 1);
+  if (!build_functions(arena, module, module->functions, module->function_count, objects[0],
+                       error)) {
+    return NULL;
+  }
+  for (i = 0; i < module->object_count; ++i) {
+    const char* name = module->objects[i].name;
+    if (name == NULL || name[0] == '\0') {
+      *error = hostc_arena_format(arena, "object %d has no name", (int)i + 1);
       return NULL;
     }
-    for (j = 0; j < i; ++j) {
-      if (strcmp(module->functions[j].name, function->name) == 0) {
-        *error = hostc_arena_format(arena, "function %s is declared twice", function->name);
-        return NULL;
-      }
+    if (type_name_taken(module, main_object, i, module->enum_count, name)) {
+      *error = hostc_arena_format(arena, "type %s is declared twice", name);
+      return NULL;
     }
-    object->functions[i] = build_function(arena, function, &problem);
-    if (object->functions[i] == NULL) {
-      *error = hostc_arena_format(arena, "function %s: %s", function->name,
-                                  problem ? problem : "out of memory");
+    objects[i + 1] = build_object(arena, module, &module->objects[i], &problem);
+    if (objects[i + 1] == NULL) {
+      *error = hostc_arena_format(arena, "object %s: %s", name, problem);
       return NULL;
     }
   }
+  def->n_objects = module->object_count + 1;
   return def;
 }
 
@@ -312,11 +513,11 @@ static host_status reject(hostc_call* call, host_status status, const char* mess
   return status;
 }
 
-/* The constructor of the main object: it has no arguments and no fields. */
-static host_status construct(hostc_call* call) {
+/* The constructor of an object: it has no arguments and no fields. */
+static host_status construct(hostc_call* call, const char* type_name) {
   Host__V1__Value value = HOST__V1__VALUE__INIT;
   Host__V1__ObjectValue object = HOST__V1__OBJECT_VALUE__INIT;
-  object.type_name = g_main_object;
+  object.type_name = (char*)type_name;
   value.kind_case = HOST__V1__VALUE__KIND_OBJECT_VALUE;
   value.object_value = &object;
   if (!hostc_pack_for_host(&value.base, &call->result)) {
@@ -329,25 +530,39 @@ static host_status construct(hostc_call* call) {
 /* Finds the function a call names, or rejects the call. */
 static host_status dispatch(hostc_call* call) {
   const Host__V1__Call* message = call->message;
+  const char* type_name = g_main_object;
+  const hostc_function* functions = g_module->functions;
+  size_t function_count = g_module->function_count;
   size_t i;
   if (message->object[0] != '\0' && strcmp(message->object, g_main_object) != 0) {
-    return reject(call, HOST_STATUS_UNSUPPORTED,
-                  hostc_arena_format(&call->arena, "module %s has no object %s (only %s)",
-                                     g_module->name, message->object, g_main_object));
+    const hostc_object* object = NULL;
+    for (i = 0; i < g_module->object_count; ++i) {
+      if (strcmp(g_module->objects[i].name, message->object) == 0) {
+        object = &g_module->objects[i];
+      }
+    }
+    if (object == NULL) {
+      return reject(call, HOST_STATUS_UNSUPPORTED,
+                    hostc_arena_format(&call->arena, "module %s has no object %s", g_module->name,
+                                       message->object));
+    }
+    type_name = object->name;
+    functions = object->functions;
+    function_count = object->function_count;
   }
   if (message->function[0] == '\0') {
-    return construct(call);
+    return construct(call, type_name);
   }
-  for (i = 0; i < g_module->function_count; ++i) {
-    if (strcmp(g_module->functions[i].name, message->function) == 0) {
-      call->function = &g_module->functions[i];
+  for (i = 0; i < function_count; ++i) {
+    if (strcmp(functions[i].name, message->function) == 0) {
+      call->function = &functions[i];
       break;
     }
   }
   if (call->function == NULL) {
     return reject(call, HOST_STATUS_UNSUPPORTED,
                   hostc_arena_format(&call->arena, "object %s of module %s has no function %s",
-                                     g_main_object, g_module->name, message->function));
+                                     type_name, g_module->name, message->function));
   }
   {
     host_status status = call->function->impl(call);
@@ -398,6 +613,8 @@ static host_status invoke(host_context* context, host_bytes bytes, host_buffer* 
     *error = call.error;
     g_api->free(call.result.data);
   }
+  hostc_free_requests_from(&call, 0);
+  free(call.last_error);
   hostc_arena_release(&call.arena);
   return status;
 }

@@ -32,6 +32,9 @@ int64_t hostc_value_int(const hostc_value* value) {
 }
 
 double hostc_value_float(const hostc_value* value) {
+  if (value != NULL && value->kind_case == HOST__V1__VALUE__KIND_INT_VALUE) {
+    return (double)value->int_value; /* a Float may travel as an Int */
+  }
   if (value == NULL || value->kind_case != HOST__V1__VALUE__KIND_FLOAT_VALUE) {
     return 0.0;
   }
@@ -153,6 +156,77 @@ Host__V1__Value* hostc_new_string_list(hostc_arena* arena, const char* const* it
     }
   }
   return list;
+}
+
+Host__V1__Value* hostc_new_enum(hostc_arena* arena, const char* name) {
+  Host__V1__Value* value = hostc_new_string(arena, name);
+  if (value != NULL) {
+    value->kind_case = HOST__V1__VALUE__KIND_ENUM_VALUE;
+    value->enum_value = value->string_value;
+  }
+  return value;
+}
+
+/* A list of count items, each made by make(arena, items, i); NULL when out of memory. */
+#define HOSTC_NEW_LIST(arena, count, make_item)                       \
+  do {                                                                \
+    Host__V1__Value* list_ = hostc_new_list(arena);                   \
+    size_t i;                                                         \
+    if (list_ == NULL) {                                              \
+      return NULL;                                                    \
+    }                                                                 \
+    for (i = 0; i < (count); ++i) {                                   \
+      Host__V1__Value* item_ = (make_item);                           \
+      if (item_ == NULL || !hostc_list_append(arena, list_, item_)) { \
+        return NULL;                                                  \
+      }                                                               \
+    }                                                                 \
+    return list_;                                                     \
+  } while (0)
+
+Host__V1__Value* hostc_new_int_list(hostc_arena* arena, const int64_t* items, size_t count) {
+  HOSTC_NEW_LIST(arena, count, hostc_new_int(arena, items[i]));
+}
+
+Host__V1__Value* hostc_new_float_list(hostc_arena* arena, const double* items, size_t count) {
+  HOSTC_NEW_LIST(arena, count, hostc_new_float(arena, items[i]));
+}
+
+Host__V1__Value* hostc_new_bool_list(hostc_arena* arena, const int* items, size_t count) {
+  HOSTC_NEW_LIST(arena, count, hostc_new_bool(arena, items[i]));
+}
+
+Host__V1__Value* hostc_new_enum_list(hostc_arena* arena, const char* const* names, size_t count) {
+  HOSTC_NEW_LIST(arena, count, hostc_new_enum(arena, names[i]));
+}
+
+hostc_value* hostc_make_string(hostc_call* call, const char* text) {
+  return text != NULL ? hostc_new_string(&call->arena, text) : NULL;
+}
+
+hostc_value* hostc_make_int(hostc_call* call, int64_t number) {
+  return hostc_new_int(&call->arena, number);
+}
+
+hostc_value* hostc_make_float(hostc_call* call, double number) {
+  return hostc_new_float(&call->arena, number);
+}
+
+hostc_value* hostc_make_bool(hostc_call* call, int truth) {
+  return hostc_new_bool(&call->arena, truth);
+}
+
+hostc_value* hostc_make_enum(hostc_call* call, const char* name) {
+  return name != NULL ? hostc_new_enum(&call->arena, name) : NULL;
+}
+
+hostc_value* hostc_make_list(hostc_call* call) { return hostc_new_list(&call->arena); }
+
+int hostc_list_add(hostc_call* call, hostc_value* list, const hostc_value* item) {
+  if (list == NULL || item == NULL || list->kind_case != HOST__V1__VALUE__KIND_LIST_VALUE) {
+    return 0;
+  }
+  return hostc_list_append(&call->arena, list, (Host__V1__Value*)item);
 }
 
 int hostc_pack_for_host(const ProtobufCMessage* message, host_buffer* out) {

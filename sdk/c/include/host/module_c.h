@@ -22,9 +22,15 @@
  * DEFAULTS are written as literals of the argument's type: String verbatim (sep=","), Int "42",
  * Float "2.5", Boolean "true" or "false", lists as ["a", "b"] or [1, 2].
  *
- * MEMORY: everything the SDK hands a function (arguments, results of nested calls, memory from
- * hostc_alloc and hostc_format, requests) belongs to its hostc_call and is freed when the function
- * returns. Values passed to hostc_return_* and hostc_request_* are copied, except where stated.
+ * OBJECTS AND ENUMS of the module's own are declared with hostc_object and hostc_enum tables and
+ * HOSTC_MODULE_TYPES (see "Declaring objects and enums" below).
+ *
+ * MEMORY: what the SDK hands a function (arguments, values built with hostc_make_*, memory from
+ * hostc_alloc and hostc_format, results of typed calls) belongs to its hostc_call and is freed when
+ * the function returns, or earlier at the end of a hostc_scope. A request and the value it
+ * returned are freed by hostc_request_free (or when the function returns). A loop of a million
+ * nested calls therefore stays flat when each iteration frees its request or ends a scope.
+ * Values passed to hostc_return_* and hostc_request_* are copied, except where stated.
  *
  * THREADS: functions may run on several threads at once; a hostc_call and its requests belong to
  * the one thread running the function.
@@ -86,7 +92,41 @@ typedef struct hostc_function {
   const char* description;  /* its documentation; the first line is its summary */
 } hostc_function;
 
-/* Everything a module declares; HOSTC_MODULE makes one. */
+/* One field of an object: state that travels with the object and callers can read. */
+typedef struct hostc_field {
+  const char* name;        /* the field's name */
+  const char* type;        /* a type expression */
+  const char* description; /* one line shown to users */
+} hostc_field;
+
+/* An object type of the module besides its main object, e.g. a Point with fields x and y. Its
+ * functions read their receiver with hostc_receiver; it is constructed with no arguments (an
+ * object with no fields set) or returned by functions built with hostc_make_object. */
+typedef struct hostc_object {
+  const char* name;                /* a capitalised type name, unique across loaded modules */
+  const char* description;         /* one line about it */
+  const hostc_field* fields;       /* its fields (NULL when it has none) */
+  size_t field_count;              /* how many fields there are */
+  const hostc_function* functions; /* its functions (NULL when it has none) */
+  size_t function_count;           /* how many functions there are */
+} hostc_object;
+
+/* One value of an enum. */
+typedef struct hostc_enum_value {
+  const char* name;        /* e.g. "RED": upper case letters, digits and underscores */
+  const char* description; /* one line shown to users */
+} hostc_enum_value;
+
+/* An enum type: its values travel as their names (hostc_arg_enum, hostc_return_enum). Types that
+ * name it ("Color", "[Color]", "Color?") are enum types. */
+typedef struct hostc_enum {
+  const char* name;               /* a capitalised type name, unique across loaded modules */
+  const char* description;        /* one line about it */
+  const hostc_enum_value* values; /* its values */
+  size_t value_count;             /* how many values there are */
+} hostc_enum;
+
+/* Everything a module declares; HOSTC_MODULE or HOSTC_MODULE_TYPES makes one. */
 typedef struct hostc_module {
   const char* name;                /* the module's name, as in module.json */
   const char* version;             /* its version, as in module.json */
@@ -94,6 +134,10 @@ typedef struct hostc_module {
   const hostc_function* functions; /* the functions of its main object */
   size_t function_count;           /* how many functions there are */
   const char* build_info;          /* the toolchain that built it, for diagnostics */
+  const hostc_object* objects;     /* its other object types (NULL when none) */
+  size_t object_count;             /* how many objects there are */
+  const hostc_enum* enums;         /* its enum types (NULL when none) */
+  size_t enum_count;               /* how many enums there are */
 } hostc_module;
 
 /* An argument without a default: HOSTC_ARG("text", "String", "The text to shout."). */
@@ -112,20 +156,50 @@ typedef struct hostc_module {
 #define HOSTC_FUNCTION_NO_ARGS(name, impl, return_type, cache, description) \
   { name, impl, NULL, 0, return_type, cache, description }
 
+/* The number of elements of an array. */
+#define HOSTC_COUNT(array) (sizeof(array) / sizeof((array)[0]))
+
+/* A field: HOSTC_FIELD("x", "Int", "The horizontal position."). */
+#define HOSTC_FIELD(name, type, description) \
+  { name, type, description }
+
+/* An object type with fields and functions (both arrays, counted with sizeof). */
+#define HOSTC_OBJECT(name, fields, functions, description) \
+  { name, description, fields, HOSTC_COUNT(fields), functions, HOSTC_COUNT(functions) }
+
+/* An object type with fields only (its state, read by callers). */
+#define HOSTC_OBJECT_FIELDS(name, fields, description) \
+  { name, description, fields, HOSTC_COUNT(fields), NULL, 0 }
+
+/* An enum value: HOSTC_ENUM_VALUE("RED", "The colour of fire."). */
+#define HOSTC_ENUM_VALUE(name, description) \
+  { name, description }
+
+/* An enum whose values are the array values. */
+#define HOSTC_ENUM(name, values, description) \
+  { name, description, values, HOSTC_COUNT(values) }
+
 /* Defines the module and its exported entry host_module_init_v1; write it once, at file scope,
  * followed by a semicolon. functions is an array of hostc_function. */
-#define HOSTC_MODULE(name, version, description, functions)                        \
-  static const hostc_module hostc_module_definition_ = {                           \
-      name,                                                                        \
-      version,                                                                     \
-      description,                                                                 \
-      functions,                                                                   \
-      sizeof(functions) / sizeof((functions)[0]),                                  \
-      HOSTC_BUILD_INFO};                                                           \
-  HOSTC_EXTERN_C HOST_EXPORT host_status host_module_init_v1(host_negotiate* io);  \
-  HOSTC_EXTERN_C HOST_EXPORT host_status host_module_init_v1(host_negotiate* io) { \
-    return hostc_negotiate(&hostc_module_definition_, io);                         \
-  }                                                                                \
+#define HOSTC_MODULE(name, version, description, functions)                                   \
+  HOSTC_MODULE_DEFINE(name, version, description, functions, HOSTC_COUNT(functions), NULL, 0, \
+                      NULL, 0)
+
+/* Like HOSTC_MODULE, with arrays of hostc_object and hostc_enum too. */
+#define HOSTC_MODULE_TYPES(name, version, description, functions, objects, enums)             \
+  HOSTC_MODULE_DEFINE(name, version, description, functions, HOSTC_COUNT(functions), objects, \
+                      HOSTC_COUNT(objects), enums, HOSTC_COUNT(enums))
+
+/* The general form: each table given with its count (NULL, 0 for none). */
+#define HOSTC_MODULE_DEFINE(name, version, description, functions, function_count, objects, \
+                            object_count, enums, enum_count)                                \
+  static const hostc_module hostc_module_definition_ = {                                    \
+      name,    version,      description, functions, function_count, HOSTC_BUILD_INFO,      \
+      objects, object_count, enums,       enum_count};                                      \
+  HOSTC_EXTERN_C HOST_EXPORT host_status host_module_init_v1(host_negotiate* io);           \
+  HOSTC_EXTERN_C HOST_EXPORT host_status host_module_init_v1(host_negotiate* io) {          \
+    return hostc_negotiate(&hostc_module_definition_, io);                                  \
+  }                                                                                         \
   HOSTC_EXTERN_C host_status host_module_init_v1(host_negotiate* io)
 
 /* Answers the host's negotiation for module (called by the entry HOSTC_MODULE defines). */
@@ -163,6 +237,34 @@ double hostc_arg_float(const hostc_call* call, const char* name);
 /* The Boolean argument called name (1 or 0), or 0 when absent. */
 int hostc_arg_bool(const hostc_call* call, const char* name);
 
+/* The enum argument called name (the value's name, e.g. "RED"), or NULL when absent. */
+const char* hostc_arg_enum(const hostc_call* call, const char* name);
+
+/* The object argument called name (pass it on as a receiver or argument, read its fields with
+ * hostc_value_field), or NULL when absent. */
+const hostc_value* hostc_arg_object(const hostc_call* call, const char* name);
+
+/* The items of the [Int] argument called name, in the call's memory; *count receives how many.
+ * NULL (and *count 0) when absent or not a list of Int, or when out of memory. The other list
+ * readers below work alike. */
+const int64_t* hostc_arg_int_list(hostc_call* call, const char* name, size_t* count);
+
+/* The items of the [Float] argument called name (Int items are converted). */
+const double* hostc_arg_float_list(hostc_call* call, const char* name, size_t* count);
+
+/* The items of the [Boolean] argument called name, each 1 or 0. */
+const int* hostc_arg_bool_list(hostc_call* call, const char* name, size_t* count);
+
+/* The items of the [String] or [enum] argument called name. */
+const char* const* hostc_arg_string_list(hostc_call* call, const char* name, size_t* count);
+
+/* The items of the list-of-objects argument called name. */
+const hostc_value* const* hostc_arg_object_list(hostc_call* call, const char* name, size_t* count);
+
+/* The object the function is called on (its fields are the object's state), or NULL for a
+ * function of the main object called without one. */
+const hostc_value* hostc_receiver(hostc_call* call);
+
 /* The kind of value; HOSTC_VALUE_ABSENT for NULL. */
 hostc_value_kind hostc_value_kind_of(const hostc_value* value);
 
@@ -172,7 +274,7 @@ const char* hostc_value_string(const hostc_value* value);
 /* The number of an Int value, or 0 for any other kind. */
 int64_t hostc_value_int(const hostc_value* value);
 
-/* The number of a Float value, or 0.0 for any other kind. */
+/* The number of a Float value (or of an Int value, converted), or 0.0 for any other kind. */
 double hostc_value_float(const hostc_value* value);
 
 /* The truth of a Boolean value (1 or 0), or 0 for any other kind. */
@@ -183,6 +285,29 @@ size_t hostc_value_list_size(const hostc_value* value);
 
 /* Item index of a list value, or NULL when out of range or not a list. */
 const hostc_value* hostc_value_list_item(const hostc_value* value, size_t index);
+
+/* The items of a list of Int as an array in call's memory (see hostc_arg_int_list). */
+const int64_t* hostc_value_int_array(hostc_call* call, const hostc_value* list, size_t* count);
+
+/* The items of a list of Float as an array (Int items are converted). */
+const double* hostc_value_float_array(hostc_call* call, const hostc_value* list, size_t* count);
+
+/* The items of a list of Boolean as an array of 1 and 0. */
+const int* hostc_value_bool_array(hostc_call* call, const hostc_value* list, size_t* count);
+
+/* The items of a list of String or enum values as an array of strings. */
+const char* const* hostc_value_string_array(hostc_call* call, const hostc_value* list,
+                                            size_t* count);
+
+/* The items of a list of objects as an array of object values. */
+const hostc_value* const* hostc_value_object_array(hostc_call* call, const hostc_value* list,
+                                                   size_t* count);
+
+/* The type name of an object value ("Point", "Directory"), or NULL for any other kind. */
+const char* hostc_value_type_name(const hostc_value* value);
+
+/* The field called name of an object value, or NULL when it has none or is not an object. */
+const hostc_value* hostc_value_field(const hostc_value* object, const char* name);
 
 /* The name of the function being run. */
 const char* hostc_function_name(const hostc_call* call);
@@ -210,6 +335,32 @@ host_status hostc_return_bool(hostc_call* call, int truth);
 /* Returns count strings (copied) as a [String]. */
 host_status hostc_return_string_list(hostc_call* call, const char* const* items, size_t count);
 
+/* Returns count numbers as an [Int]. */
+host_status hostc_return_int_list(hostc_call* call, const int64_t* items, size_t count);
+
+/* Returns count numbers as a [Float]. */
+host_status hostc_return_float_list(hostc_call* call, const double* items, size_t count);
+
+/* Returns count truths (nonzero is true) as a [Boolean]. */
+host_status hostc_return_bool_list(hostc_call* call, const int* items, size_t count);
+
+/* Returns the enum value called name (e.g. "RED"); the host checks it is one of the enum's. */
+host_status hostc_return_enum(hostc_call* call, const char* name);
+
+/* Returns count enum values, by name. */
+host_status hostc_return_enum_list(hostc_call* call, const char* const* names, size_t count);
+
+/* Returns an object value (e.g. one built with hostc_make_object, or a nested call's result);
+ * fails the call when object is NULL or not an object. */
+host_status hostc_return_object(hostc_call* call, const hostc_value* object);
+
+/* Returns count object values as a list of objects. */
+host_status hostc_return_object_list(hostc_call* call, const hostc_value* const* items,
+                                     size_t count);
+
+/* Returns nothing: the absent value of an optional type (same as returning HOST_STATUS_OK). */
+host_status hostc_return_absent(hostc_call* call);
+
 /* Returns any value (copied), e.g. a nested call's result; NULL returns the absent value. */
 host_status hostc_return_value(hostc_call* call, const hostc_value* value);
 
@@ -222,7 +373,61 @@ host_status hostc_fail(hostc_call* call, const char* format, ...)
 #endif
     ;
 
+/* ---- Building values ----------------------------------------------------------------------- */
+
+/* Values for results and arguments, in the call's memory (until the function returns or the
+ * enclosing hostc_scope ends). Each returns NULL when out of memory; hostc_return_* and
+ * hostc_request_* report a NULL value as "out of memory". Text is copied. */
+
+/* A String value. */
+hostc_value* hostc_make_string(hostc_call* call, const char* text);
+
+/* An Int value. */
+hostc_value* hostc_make_int(hostc_call* call, int64_t number);
+
+/* A Float value. */
+hostc_value* hostc_make_float(hostc_call* call, double number);
+
+/* A Boolean value (nonzero is true). */
+hostc_value* hostc_make_bool(hostc_call* call, int truth);
+
+/* An enum value, by its name. */
+hostc_value* hostc_make_enum(hostc_call* call, const char* name);
+
+/* An empty list; add items with hostc_list_add. */
+hostc_value* hostc_make_list(hostc_call* call);
+
+/* Appends item (not copied) to list; returns 0 when out of memory or list is not a list. */
+int hostc_list_add(hostc_call* call, hostc_value* list, const hostc_value* item);
+
+/* An object of type type_name with no fields; set them with hostc_object_set. */
+hostc_value* hostc_make_object(hostc_call* call, const char* type_name);
+
+/* Sets field name of object to value (not copied), replacing an earlier value; returns 0 when out
+ * of memory or object is not an object. */
+int hostc_object_set(hostc_call* call, hostc_value* object, const char* name,
+                     const hostc_value* value);
+
+/* A copy of object (a receiver, say) whose fields can be changed with hostc_object_set: the way a
+ * "with_x" function returns a changed copy of its receiver. NULL when object is not an object. */
+hostc_value* hostc_object_copy(hostc_call* call, const hostc_value* object);
+
 /* ---- Memory and logging ----------------------------------------------------------------- */
+
+/* A point in the call's memory to go back to: what is allocated after hostc_scope_begin (values,
+ * hostc_alloc and hostc_format memory, results of typed calls, and requests not yet freed) is
+ * freed by hostc_scope_end. Scopes nest; end them in the reverse order of their beginnings. */
+typedef struct hostc_scope {
+  void* block_;            /* internal: the newest memory block at the beginning */
+  size_t used_;            /* internal: its bytes in use then */
+  unsigned long requests_; /* internal: the number of requests made before the scope */
+} hostc_scope;
+
+/* Begins a scope; pass the result to hostc_scope_end. */
+hostc_scope hostc_scope_begin(hostc_call* call);
+
+/* Frees what was allocated, and the requests made, since scope began. */
+void hostc_scope_end(hostc_call* call, hostc_scope scope);
 
 /* size bytes that live until the function returns, or NULL when out of memory. */
 void* hostc_alloc(hostc_call* call, size_t size);
@@ -244,7 +449,9 @@ void hostc_log(hostc_call* call, host_log_level level, const char* format, ...)
 
 /* ---- Calling other modules through the host ----------------------------------------------- */
 
-/* A call being prepared from inside a function; lives until that function returns. */
+/* A call being prepared from inside a function, with its own memory: it and the value it
+ * returned live until hostc_request_free, the end of the scope it was made in, or the function's
+ * return, whichever comes first. */
 typedef struct hostc_request hostc_request;
 
 /* Prepares a call of function on object of module, made on behalf of call. The receiver is the
@@ -272,15 +479,58 @@ void hostc_request_bool(hostc_request* request, const char* name, int truth);
 void hostc_request_string_list(hostc_request* request, const char* name, const char* const* items,
                                size_t count);
 
+/* Adds the [Int] argument name = items (copied). */
+void hostc_request_int_list(hostc_request* request, const char* name, const int64_t* items,
+                            size_t count);
+
+/* Adds the [Float] argument name = items (copied). */
+void hostc_request_float_list(hostc_request* request, const char* name, const double* items,
+                              size_t count);
+
+/* Adds the [Boolean] argument name = items (nonzero is true; copied). */
+void hostc_request_bool_list(hostc_request* request, const char* name, const int* items,
+                             size_t count);
+
+/* Adds the enum argument name = the value called value_name (copied). */
+void hostc_request_enum(hostc_request* request, const char* name, const char* value_name);
+
+/* Adds the [enum] argument name = the values called names (copied). */
+void hostc_request_enum_list(hostc_request* request, const char* name, const char* const* names,
+                             size_t count);
+
+/* Adds the object argument name = object (not copied; e.g. a nested call's result). An object
+ * NULL or not an object fails the request. */
+void hostc_request_object(hostc_request* request, const char* name, const hostc_value* object);
+
+/* Adds the list-of-objects argument name = items (the array is copied, the objects are not). */
+void hostc_request_object_list(hostc_request* request, const char* name,
+                               const hostc_value* const* items, size_t count);
+
 /* Adds the argument name = value (not copied; it must live until hostc_request_send). */
 void hostc_request_value(hostc_request* request, const char* name, const hostc_value* value);
 
 /* Makes the call through the host. On HOST_STATUS_OK *result (if result is not NULL) receives the
- * returned value, owned by the calling function's call; otherwise see hostc_request_error. */
+ * returned value, owned by the request; otherwise see hostc_request_error. */
 host_status hostc_request_send(hostc_request* request, const hostc_value** result);
 
-/* Why the request failed ("module.function failed: message"), or NULL when it has not failed. */
+/* Why the request failed ("module.function failed: message"), or NULL when it has not failed.
+ * Owned by the request. */
 const char* hostc_request_error(const hostc_request* request);
+
+/* Frees request, its memory and the value it returned, at once; NULL does nothing. */
+void hostc_request_free(hostc_request* request);
+
+/* Sends request, stores its result in call's memory and frees the request: what generated typed C
+ * clients do. On failure the call's hostc_last_error says why. The result, when not NULL,
+ * receives a copy of the returned value (absent values give NULL). */
+host_status hostc_request_finish(hostc_request* request, const hostc_value** result);
+
+/* Why the last typed call (hostc_request_finish) of call failed, or NULL when none has. */
+const char* hostc_last_error(const hostc_call* call);
+
+/* Records message (copied) as the reason hostc_last_error gives and returns HOST_STATUS_ERROR:
+ * how a typed client reports a result it cannot convert. */
+host_status hostc_set_last_error(hostc_call* call, const char* message);
 
 /* ---- Internals used by the macros above --------------------------------------------------- */
 
