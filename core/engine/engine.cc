@@ -324,7 +324,10 @@ Result<const ModuleInfo*> Runtime::LoadAt(std::string_view ref, const fs::path& 
       return static_cast<const ModuleInfo*>(nullptr);
     }
     const bool prebuilt = remote != nullptr && !remote->fetched.prebuilt.empty();
-    if (manifest->command.empty() && !prebuilt) {
+    // A module process is built too when it has a CMakeLists.txt (a Go module's binary).
+    if ((manifest->command.empty() ||
+         fs::exists(manifest->source_dir() / "CMakeLists.txt", exists_error)) &&
+        !prebuilt) {
       // A sandboxed module's sources are built in the sandbox too: its build scripts are its code.
       BuildOptions build{options_.sdk_cmake_dir, options_.progress, sandboxed, {}};
       build.check_object = remote != nullptr;
