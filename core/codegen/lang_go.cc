@@ -157,8 +157,9 @@ std::string Client(const v1::ModuleDef& def, const v1::ModuleDef*) {
     if (!supported) continue;
     const std::string call =
         "c.ctx.Call(\"" + def.name() + "\", \"" + function.name() + "\"" + args + ")";
-    out += "\n// " + PascalCase(function.name()) + ": " + CommentLine(function.description()) +
-           "\nfunc (c " + type + ") " + PascalCase(function.name()) + "(" + params + ") ";
+    out += "\n// " + PascalCase(function.name()) + " calls " + function.name() + ": " +
+           CommentLine(function.description()) + "\nfunc (c " + type + ") " +
+           PascalCase(function.name()) + "(" + params + ") ";
     if (function.return_type().kind() == v1::TYPE_KIND_VOID) {
       out += "error {\n\t_, err := " + call + "\n\treturn err\n}\n";
     } else {

@@ -30,6 +30,7 @@ type Module struct {
 	enums       map[reflect.Type]*pb.EnumDef
 	enumOrder   []reflect.Type
 	problems    []string
+	resolved    bool // fields and functions are resolved (definition ran)
 }
 
 // Object is an object type of a module: a Go struct and the methods registered as its functions.
@@ -39,6 +40,7 @@ type Object struct {
 	def       *pb.ObjectDef
 	fields    []field
 	functions map[string]*function
+	pending   []pendingFunction
 }
 
 // field is one public field of an object: the struct field it is read from and written to.
@@ -142,7 +144,8 @@ func (m *Module) Enum(value interface{}, description string, values ...EnumValue
 // Object registers a struct type (given by a value of it, e.g. Greeter{}) as an object type. The
 // first object registered is the module's main object, which `host call` starts from. Its exported
 // fields are the object's fields, named in snake_case (or by a `host:"name"` tag; `host:"-"`
-// leaves one out) and described by a `doc:"..."` tag. Register every object before Serve.
+// leaves one out) and described by a `doc:"..."` tag. Registering a type again returns the same
+// Object, to add functions to it.
 func (m *Module) Object(value interface{}, description string) *Object {
 	t := reflect.TypeOf(value)
 	for t != nil && t.Kind() == reflect.Pointer {
@@ -154,8 +157,11 @@ func (m *Module) Object(value interface{}, description string) *Object {
 		o.def = &pb.ObjectDef{}
 		return o
 	}
-	if _, seen := m.byType[t]; seen {
-		m.problem("object %s is registered twice", t.Name())
+	if known, seen := m.byType[t]; seen {
+		if description != "" {
+			known.def.Description = description
+		}
+		return known // registered again to add functions: the same object
 	}
 	o.def = &pb.ObjectDef{Name: t.Name(), Description: description}
 	m.objects = append(m.objects, o)
@@ -191,7 +197,23 @@ func (o *Object) fieldsOf() {
 // receiver are an optional *hostsdk.Ctx, then the arguments, one Arg each in order; it returns a
 // value, a value and an error, an error, or nothing. A returned error fails the call with its
 // message (a UsageError as the caller's fault).
+//
+// Types are resolved when the module is served: an object a function returns may be registered
+// after it.
 func (o *Object) Function(method interface{}, description string, options ...Option) *Object {
+	o.pending = append(o.pending, pendingFunction{method, description, options})
+	return o
+}
+
+// pendingFunction is a Function call, resolved once every type is registered.
+type pendingFunction struct {
+	method      interface{}
+	description string
+	options     []Option
+}
+
+// register resolves one Function call into the object's schema and its callable function.
+func (o *Object) register(method interface{}, description string, options ...Option) *Object {
 	m := o.module
 	spec := functionSpec{}
 	for _, option := range options {
@@ -332,9 +354,15 @@ func (m *Module) typeRef(t reflect.Type) (*pb.TypeRef, error) {
 
 // definition is the module's schema, or every registration mistake found.
 func (m *Module) definition() (*pb.ModuleDef, error) {
-	for _, o := range m.objects {
-		if o.def.Fields == nil {
+	if !m.resolved {
+		m.resolved = true
+		for _, o := range m.objects {
 			o.fieldsOf()
+		}
+		for _, o := range m.objects {
+			for _, p := range o.pending {
+				o.register(p.method, p.description, p.options...)
+			}
 		}
 	}
 	if len(m.objects) == 0 {

@@ -1,0 +1,126 @@
+// Modules written in Go with the hostsdk package: made by host init, built by host on first use,
+// taking and returning every type, failing with their errors and calling a C module.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "tests/support/run.h"
+
+namespace host {
+namespace {
+namespace fs = std::filesystem;
+using test::RunHost;
+
+// The output of a successful call of gomod, or the failure's stderr.
+std::string CallGomod(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {"-m", test::TestModule("gomod"), "call"};
+  argv.insert(argv.end(), args.begin(), args.end());
+  test::Ran ran = RunHost(argv);
+  return ran.exit_code == 0 ? ran.out : "exit " + std::to_string(ran.exit_code) + ": " + ran.err;
+}
+
+TEST(GoModuleTest, InitMakesAModuleWhoseHelloGreets) {
+  const std::string dir = test::TempDir();
+  test::Ran ran = RunHost({"init", "--name", "greeter", "--sdk", "go"}, {}, dir);
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  ran = RunHost({"-m", "./greeter", "call", "hello", "--name", "you"}, {}, dir);
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ran.out, "Hello, you!\n");
+  EXPECT_NE(ran.err.find("host: building module 'greeter'"), std::string::npos) << ran.err;
+  ran = RunHost({"-m", "./greeter", "call", "with-greeting", "--text", "Hi", "hello"}, {}, dir);
+  EXPECT_EQ(ran.out, "Hi, world!\n") << ran.err;
+  EXPECT_EQ(ran.err, "");  // built once
+  fs::remove_all(dir);
+}
+
+TEST(GoModuleTest, FunctionsTakeAndReturnEveryType) {
+  EXPECT_EQ(CallGomod({"echo", "--s", "hi", "--i", "-42", "--f", "1.5"}), "hi|-42|1.5|true\n");
+  EXPECT_EQ(
+      CallGomod({"echo", "--s", "", "--i", "9223372036854775807", "--f", "0", "--b", "false"}),
+      "|9223372036854775807|0|false\n");
+  EXPECT_EQ(CallGomod({"sum", "--numbers", "1,2,3"}), "6\n");
+  EXPECT_EQ(CallGomod({"scale", "--values", "1,2.5"}), "2.0\n5.0\n");
+  EXPECT_EQ(CallGomod({"scale", "--values", "1,2.5", "--factor", "3"}), "3.0\n7.5\n");
+  EXPECT_EQ(CallGomod({"count-true", "--flags", "true,false,true"}), "2\n");
+  EXPECT_EQ(CallGomod({"greet", "--name", "x"}), "hello, x\n");
+  EXPECT_EQ(CallGomod({"greet"}), "");  // an absent optional in and out
+  EXPECT_EQ(CallGomod({"mix", "--a", "red", "--b", "blue"}), "purple\n");
+  EXPECT_EQ(CallGomod({"small", "--n", "41"}), "42\n");
+  // Objects: a chain through the main object, and a second object type.
+  EXPECT_EQ(CallGomod({"with-tag", "--tag", "a", "with-tag", "--tag", "b", "report", "summary"}),
+            "a,b (2)\n");
+}
+
+TEST(GoModuleTest, ReturnedErrorsAndPanicsFailTheCall) {
+  EXPECT_EQ(CallGomod({"fail", "--message", "boom"}),
+            "exit 1: Error: function 'fail' of module 'gomod' failed: boom\n");
+  EXPECT_EQ(CallGomod({"mix", "--a", "red", "--b", "purple"}),
+            "exit 1: Error: function 'mix' of module 'gomod' failed: cannot mix red and purple\n");
+  // A UsageError is the caller's fault.
+  EXPECT_EQ(CallGomod({"check", "--n", "-1"}),
+            "exit 2: Error: function 'check' of module 'gomod' failed: n must be at least 0, got "
+            "-1\n");
+  EXPECT_EQ(CallGomod({"check", "--n", "1"}), "");
+  // An Int that does not fit the Go parameter's int32 is refused, not wrapped.
+  const std::string small = CallGomod({"small", "--n", "2147483648"});
+  EXPECT_EQ(small.rfind("exit 2: ", 0), 0u) << small;
+  EXPECT_NE(small.find("2147483648 does not fit in a Go int32"), std::string::npos) << small;
+  // A panic fails its call; the process goes on serving.
+  EXPECT_EQ(CallGomod({"crash"}),
+            "exit 1: Error: function 'crash' of module 'gomod' failed: panic: deliberately\n");
+}
+
+TEST(GoModuleTest, CallsTheCModuleThroughTheHost) {
+  EXPECT_EQ(CallGomod({"shout-via-c", "--text", "hi"}), "go:HI!\n");
+  EXPECT_EQ(CallGomod({"count-via-c", "--items", "a,b,c"}), "3\n");
+  const std::string missing = CallGomod({"missing-via-c"});
+  EXPECT_EQ(missing.rfind("exit 1: ", 0), 0u) << missing;
+  EXPECT_NE(missing.find("has no function"), std::string::npos) << missing;
+}
+
+TEST(GoModuleTest, InstallWritesATypedClientTheModuleCalls) {
+  const std::string dir = test::TempDir();
+  ASSERT_EQ(RunHost({"init", "--name", "loud", "--sdk", "go"}, {}, dir).exit_code, 0);
+  test::Ran ran = RunHost({"-m", "./loud", "install", test::TestModule("cmod")}, {}, dir);
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_NE(ran.out.find("Cmod(ctx)"), std::string::npos) << ran.out;
+  ASSERT_TRUE(fs::exists(dir + "/loud/cmod_client.go"));
+  std::ofstream(dir + "/loud/main.go") << R"(package main
+
+import "hostsdk"
+
+type Loud struct{}
+
+func (Loud) Shout(ctx *hostsdk.Ctx, text string, times int64) (string, error) {
+	n, err := Cmod(ctx).Count([]string{text, text})
+	if err != nil {
+		return "", err
+	}
+	loud, err := Cmod(ctx).Shout(text)
+	if err != nil {
+		return "", err
+	}
+	scaled, err := Cmod(ctx).Scale(float64(times), float64(n))
+	if err != nil {
+		return "", err
+	}
+	return loud + " x" + hostsdk.SnakeCase("A") + string(rune('0'+int(scaled))), nil
+}
+
+func main() {
+	m := hostsdk.New("loud", "0.1.0", "Calls cmod through its typed client.")
+	m.Object(Loud{}, "The main object.").Function(Loud.Shout, "Shouts.",
+		hostsdk.Arg("text", "What."), hostsdk.Arg("times", "How often."))
+	m.Serve()
+}
+)";
+  ran = RunHost({"-m", "./loud", "call", "shout", "--text", "hey", "--times", "3"}, {}, dir);
+  EXPECT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ran.out, "HEY! xa6\n");
+  fs::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace host
