@@ -23,7 +23,7 @@
 #include "core/modules/lock_file.h"
 #include "core/modules/module_ref.h"
 #include "core/remote/module_process.h"
-#include "host/scratch_arena.h"
+#include "core/base/scratch_arena.h"
 #include "registry/call_digest.h"
 
 namespace host {
