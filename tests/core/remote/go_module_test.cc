@@ -36,10 +36,11 @@ TEST(GoModuleTest, InitMakesAModuleWhoseHelloGreets) {
 }
 
 TEST(GoModuleTest, FunctionsTakeAndReturnEveryType) {
-  EXPECT_EQ(CallGomod({"echo", "--s", "hi", "--i", "-42", "--f", "1.5"}), "hi|-42|1.5|true\n");
+  EXPECT_EQ(CallGomod({"scalars", "--s", "hi", "--i", "-42", "--f", "1.5"}), "hi|-42|1.5|true\n");
   EXPECT_EQ(
-      CallGomod({"echo", "--s", "", "--i", "9223372036854775807", "--f", "0", "--b", "false"}),
+      CallGomod({"scalars", "--s", "", "--i", "9223372036854775807", "--f", "0", "--b", "false"}),
       "|9223372036854775807|0|false\n");
+  EXPECT_EQ(CallGomod({"echo", "--a", "x", "--b", "y", "--c", "z"}), "xyz\n");
   EXPECT_EQ(CallGomod({"sum", "--numbers", "1,2,3"}), "6\n");
   EXPECT_EQ(CallGomod({"scale", "--values", "1,2.5"}), "2.0\n5.0\n");
   EXPECT_EQ(CallGomod({"scale", "--values", "1,2.5", "--factor", "3"}), "3.0\n7.5\n");

@@ -26,8 +26,11 @@ type Report struct {
 	Count int    `doc:"How many tags."`
 }
 
-// Echo joins one value of each scalar type.
-func (Gomod) Echo(s string, i int64, f float64, b bool) string {
+// Echo concatenates three strings (bench/process_call_bench calls it).
+func (Gomod) Echo(a, b, c string) string { return a + b + c }
+
+// Scalars joins one value of each scalar type.
+func (Gomod) Scalars(s string, i int64, f float64, b bool) string {
 	return fmt.Sprintf("%s|%d|%g|%t", s, i, f, b)
 }
 
@@ -141,7 +144,9 @@ func main() {
 		hostsdk.EnumValue{Name: "blue", Description: "Blue."},
 		hostsdk.EnumValue{Name: "purple", Description: "Red and blue."})
 	m.Object(Gomod{}, "The main object.").
-		Function(Gomod.Echo, "Joins one value of each scalar type.",
+		Function(Gomod.Echo, "Concatenates three strings.",
+			hostsdk.Arg("a", "First."), hostsdk.Arg("b", "Second."), hostsdk.Arg("c", "Third.")).
+		Function(Gomod.Scalars, "Joins one value of each scalar type.",
 			hostsdk.Arg("s", "A string."), hostsdk.Arg("i", "An integer."),
 			hostsdk.Arg("f", "A float."), hostsdk.Arg("b", "A boolean.").Default(true)).
 		Function(Gomod.Sum, "Adds integers.", hostsdk.Arg("numbers", "The integers.")).
