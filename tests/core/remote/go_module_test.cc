@@ -123,5 +123,18 @@ func main() {
   fs::remove_all(dir);
 }
 
+TEST(GoModuleTest, AProcessModuleWhoseCommandIsNotItsObjectIsNotBuilt) {
+  const std::string dir = test::TempDir();
+  fs::create_directories(dir + "/other");
+  std::ofstream(dir + "/other/module.json")
+      << R"({"name": "other", "runtime": {"command": ["sh", "-c", "exit 3"]}})";
+  std::ofstream(dir + "/other/CMakeLists.txt") << "message(FATAL_ERROR \"must not be built\")\n";
+  test::Ran ran = RunHost({"-m", "./other", "functions"}, {}, dir);
+  EXPECT_EQ(ran.exit_code, 1);
+  EXPECT_EQ(ran.err.find("building module"), std::string::npos) << ran.err;
+  EXPECT_NE(ran.err.find("exited with code 3"), std::string::npos) << ran.err;
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace host
