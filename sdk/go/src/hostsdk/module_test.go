@@ -138,4 +138,12 @@ func TestAsDecodesPlainResults(t *testing.T) {
 	if err != nil || absent != nil {
 		t.Errorf("an absent value is a nil pointer: %v, %v", absent, err)
 	}
+	color, err := As[EnumLiteral](&pb.Value{Kind: &pb.Value_EnumValue{EnumValue: "red"}}, nil)
+	if err != nil || color != "red" {
+		t.Errorf("As[EnumLiteral] = %v, %v", color, err)
+	}
+	encoded, err := ToValue(EnumLiteral("blue"))
+	if err != nil || encoded.GetEnumValue() != "blue" {
+		t.Errorf("ToValue(EnumLiteral) = %v, %v", encoded, err)
+	}
 }

@@ -73,6 +73,14 @@ func (m *Module) decode(value *pb.Value, t reflect.Type, what string) (reflect.V
 		out.SetString(e.EnumValue)
 		return out, nil
 	}
+	if t == reflect.TypeOf(EnumLiteral("")) {
+		e, ok := value.GetKind().(*pb.Value_EnumValue)
+		if !ok {
+			return wrong("an enum value")
+		}
+		out.SetString(e.EnumValue)
+		return out, nil
+	}
 	switch t.Kind() {
 	case reflect.String:
 		s, ok := value.GetKind().(*pb.Value_StringValue)
