@@ -6,6 +6,8 @@
 #include <fstream>
 #include <iterator>
 
+#include "core/engine/engine.h"
+#include "tests/support/calls.h"
 #include "tests/support/run.h"
 
 namespace host {
@@ -133,6 +135,22 @@ TEST(GoModuleTest, AProcessModuleWhoseCommandIsNotItsObjectIsNotBuilt) {
   EXPECT_EQ(ran.exit_code, 1);
   EXPECT_EQ(ran.err.find("building module"), std::string::npos) << ran.err;
   EXPECT_NE(ran.err.find("exited with code 3"), std::string::npos) << ran.err;
+  fs::remove_all(dir);
+}
+
+TEST(GoModuleTest, BuildsAndRunsInTheSandbox) {
+  const std::string dir = test::TempDir();
+  ASSERT_EQ(RunHost({"init", "--name", "boxed", "--sdk", "go"}, {}, dir).exit_code, 0);
+  RuntimeOptions options;
+  options.state_dir = dir + "/state";
+  options.sandbox = true;  // no network; HOME is /tmp in there, so Go's cache is a fresh one
+  Runtime engine(options);
+  Result<const ModuleInfo*> loaded = engine.Load(dir + "/boxed");
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  Result<v1::Value> value =
+      engine.Call(test::MakeCall("boxed", "Boxed", "hello", {{"name", test::Str("box")}}));
+  ASSERT_TRUE(value.ok()) << value.status().message();
+  EXPECT_EQ(value->string_value(), "Hello, box!");
   fs::remove_all(dir);
 }
 
