@@ -101,7 +101,10 @@ std::string GoType(const v1::TypeRef& type) {
       base = "[]" + GoType(type.element());
       break;
     case v1::TYPE_KIND_OBJECT:
-      return "*pb.ObjectValue";  // an object is passed on as the host gave it
+      for (const char* core : {"Container", "Directory", "File", "Secret", "CacheVolume"}) {
+        if (type.name() == core) return "hostsdk." + type.name();
+      }
+      return "*pb.ObjectValue";  // another module's object is passed on as the host gave it
     default:
       return "";
   }

@@ -83,6 +83,16 @@ TEST(GoModuleTest, CallsTheCModuleThroughTheHost) {
   EXPECT_NE(missing.find("has no function"), std::string::npos) << missing;
 }
 
+TEST(GoModuleTest, CoreObjectsArePassedInAndCalled) {
+  const std::string dir = test::TempDir();
+  std::ofstream(dir + "/x.txt") << "from disk";
+  EXPECT_EQ(CallGomod({"read-file", "--dir", dir, "--path", "x.txt"}), "from disk\n");
+  const std::string missing = CallGomod({"read-file", "--dir", dir, "--path", "nope.txt"});
+  EXPECT_NE(missing.find("there is no file nope.txt"), std::string::npos) << missing;
+  EXPECT_EQ(CallGomod({"write-and-read", "--path", "a/b.txt", "--text", "hi"}), "hi\n");
+  fs::remove_all(dir);
+}
+
 TEST(GoModuleTest, InstallWritesATypedClientTheModuleCalls) {
   const std::string dir = test::TempDir();
   ASSERT_EQ(RunHost({"init", "--name", "loud", "--sdk", "go"}, {}, dir).exit_code, 0);
@@ -90,6 +100,9 @@ TEST(GoModuleTest, InstallWritesATypedClientTheModuleCalls) {
   ASSERT_EQ(ran.exit_code, 0) << ran.err;
   EXPECT_NE(ran.out.find("Cmod(ctx)"), std::string::npos) << ran.out;
   ASSERT_TRUE(fs::exists(dir + "/loud/cmod_client.go"));
+  // gomod's client has every type: it must compile too, and its enum result come back.
+  ran = RunHost({"-m", "./loud", "install", test::TestModule("gomod")}, {}, dir);
+  ASSERT_EQ(ran.exit_code, 0) << ran.err;
   std::ofstream(dir + "/loud/main.go") << R"(package main
 
 import "hostsdk"
@@ -109,7 +122,11 @@ func (Loud) Shout(ctx *hostsdk.Ctx, text string, times int64) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return loud + " x" + hostsdk.SnakeCase("A") + string(rune('0'+int(scaled))), nil
+	color, err := Gomod(ctx).Mix("red", "blue")
+	if err != nil {
+		return "", err
+	}
+	return loud + " x" + hostsdk.SnakeCase("A") + string(rune('0'+int(scaled))) + " " + string(color), nil
 }
 
 func main() {
@@ -121,7 +138,7 @@ func main() {
 )";
   ran = RunHost({"-m", "./loud", "call", "shout", "--text", "hey", "--times", "3"}, {}, dir);
   EXPECT_EQ(ran.exit_code, 0) << ran.err;
-  EXPECT_EQ(ran.out, "HEY! xa6\n");
+  EXPECT_EQ(ran.out, "HEY! xa6 purple\n");
   fs::remove_all(dir);
 }
 

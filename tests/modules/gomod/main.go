@@ -134,6 +134,29 @@ func (Gomod) MissingViaC(ctx *hostsdk.Ctx) (string, error) {
 	return hostsdk.As[string](ctx.Call("cmod", "no_such_function"))
 }
 
+// WriteAndRead writes a file into a new core Directory and reads it back, in a chain of core calls.
+func (g Gomod) WriteAndRead(ctx *hostsdk.Ctx, path, text string) (string, error) {
+	empty, err := hostsdk.As[hostsdk.Directory](ctx.Call("core", "directory"))
+	if err != nil {
+		return "", err
+	}
+	dir, err := hostsdk.As[hostsdk.Directory](ctx.CallOn("core", empty.Object, "with_new_file",
+		hostsdk.A("path", path), hostsdk.A("contents", text)))
+	if err != nil {
+		return "", err
+	}
+	return g.ReadFile(ctx, dir, path)
+}
+
+// ReadFile reads a file of a directory the caller passes.
+func (Gomod) ReadFile(ctx *hostsdk.Ctx, dir hostsdk.Directory, path string) (string, error) {
+	file, err := hostsdk.As[hostsdk.File](ctx.CallOn("core", dir.Object, "file", hostsdk.A("path", path)))
+	if err != nil {
+		return "", err
+	}
+	return hostsdk.As[string](ctx.CallOn("core", file.Object, "contents"))
+}
+
 // Crash panics.
 func (Gomod) Crash() string { panic("deliberately") }
 
@@ -163,6 +186,10 @@ func main() {
 		Function(Gomod.ShoutViaC, "Shouts through cmod.", hostsdk.Arg("text", "The text.")).
 		Function(Gomod.CountViaC, "Counts through cmod.", hostsdk.Arg("items", "The items.")).
 		Function(Gomod.MissingViaC, "Calls a function cmod lacks.").
+		Function(Gomod.WriteAndRead, "Writes a file into a new directory and reads it back.",
+			hostsdk.Arg("path", "The file's path."), hostsdk.Arg("text", "Its contents.")).
+		Function(Gomod.ReadFile, "Reads a file of a directory.",
+			hostsdk.Arg("dir", "The directory."), hostsdk.Arg("path", "The file's path.")).
 		Function(Gomod.Crash, "Panics.", hostsdk.Never)
 	m.Object(Report{}, "What the main object holds, as another object.").
 		Function(Report.Summary, "One line about the report.")

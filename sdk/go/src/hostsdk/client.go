@@ -68,17 +68,25 @@ func ToValue(value interface{}) (*pb.Value, error) {
 // Call calls function of module's main object with args and returns its result.
 func (c *Ctx) Call(module, function string, args ...NamedArg) (*pb.Value, error) {
 	call := &pb.Call{Module: module, Function: function}
+	if err := c.addArgs(call, args); err != nil {
+		return nil, err
+	}
+	return c.Chain(call)
+}
+
+// addArgs encodes args into call.
+func (c *Ctx) addArgs(call *pb.Call, args []NamedArg) error {
 	for _, arg := range args {
 		value, err := ToValue(arg.Value)
 		if err != nil {
-			return nil, fmt.Errorf("calling %s.%s, argument '%s': %w", module, function, arg.Name, err)
+			return fmt.Errorf("calling %s.%s, argument '%s': %w", call.Module, call.Function, arg.Name, err)
 		}
 		if value.GetKind() == nil {
 			continue // absent (a nil pointer): left out, so that its default applies
 		}
 		call.Args = append(call.Args, &pb.NamedValue{Name: arg.Name, Value: value})
 	}
-	return c.Chain(call)
+	return nil
 }
 
 // Chain runs calls in order, each on the previous one's result (the first on its module's main

@@ -309,6 +309,9 @@ func (m *Module) typeRef(t reflect.Type) (*pb.TypeRef, error) {
 	if def, ok := m.enums[t]; ok {
 		return &pb.TypeRef{Kind: pb.TypeKind_TYPE_KIND_ENUM, Name: def.Name}, nil
 	}
+	if name, ok := coreTypes[t]; ok {
+		return &pb.TypeRef{Kind: pb.TypeKind_TYPE_KIND_OBJECT, Name: name}, nil
+	}
 	switch t.Kind() {
 	case reflect.String:
 		if t.Name() != "string" {
@@ -349,7 +352,7 @@ func (m *Module) typeRef(t reflect.Type) (*pb.TypeRef, error) {
 		inner.Optional = true
 		return inner, nil
 	}
-	return nil, fmt.Errorf("%v has no host type: use string, int, int64, float64, bool, a slice, a pointer (optional), an Enum or an Object", t)
+	return nil, fmt.Errorf("%v has no host type: use string, int, int64, float64, bool, a slice, a pointer (optional), an Enum, an Object or a core type (hostsdk.Container, ...)", t)
 }
 
 // definition is the module's schema, or every registration mistake found.

@@ -14,6 +14,9 @@ func (m *Module) encode(v reflect.Value) (*pb.Value, error) {
 	if _, ok := m.enums[t]; ok {
 		return &pb.Value{Kind: &pb.Value_EnumValue{EnumValue: v.String()}}, nil
 	}
+	if name, ok := coreTypes[t]; ok {
+		return encodeCore(v, name)
+	}
 	switch t.Kind() {
 	case reflect.String:
 		return &pb.Value{Kind: &pb.Value_StringValue{StringValue: v.String()}}, nil
@@ -72,6 +75,9 @@ func (m *Module) decode(value *pb.Value, t reflect.Type, what string) (reflect.V
 		}
 		out.SetString(e.EnumValue)
 		return out, nil
+	}
+	if name, ok := coreTypes[t]; ok {
+		return decodeCore(value, t, name, what)
 	}
 	if t == reflect.TypeOf(EnumLiteral("")) {
 		e, ok := value.GetKind().(*pb.Value_EnumValue)
