@@ -8,6 +8,7 @@ status=0
 "$build/bench/call_bench" || status=1
 "$build/bench/toolchain_call_bench" || status=1
 "$build/bench/process_call_bench" || status=1
+if [ -x "$build/bench/python_bench" ]; then "$build/bench/python_bench" || status=1; fi
 "$build/bench/container_bench" || status=1
 "$build/bench/chain_bench" || status=1
 "$build/bench/pull_bench" || status=1

@@ -11,6 +11,7 @@
 #   share/host/proto/host/v1/              the .proto files: wire types, Engine and Module services
 #   share/host/node/                       the Node.js SDK (npm package @host/sdk), with a copy
 #                                          of the .proto files in proto/
+#   share/host/python/host_sdk/            the Python SDK, with its generated wire types
 #   lib/cmake/host/                        hostConfig.cmake: find_package(host)
 #   lib/pkgconfig/host.pc                  pkg-config host
 include(CMakePackageConfigHelpers)
@@ -43,6 +44,8 @@ install(DIRECTORY ${PROJECT_SOURCE_DIR}/sdk/node/ DESTINATION share/host/node
         PATTERN node_modules EXCLUDE)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/sdk/proto/ DESTINATION share/host/node/proto
         FILES_MATCHING PATTERN "*.proto")
+install(DIRECTORY ${HOST_PYTHON_SDK_DIR}/ DESTINATION share/host/python
+        FILES_MATCHING PATTERN "*.py" PATTERN __pycache__ EXCLUDE)
 
 write_basic_package_version_file(${CMAKE_BINARY_DIR}/cmake/hostConfigVersion.cmake
                                  VERSION ${PROJECT_VERSION} COMPATIBILITY SameMinorVersion)

@@ -17,7 +17,8 @@ packages=(build-essential cmake ninja-build pkg-config git
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev libc++-14-dev
   libc++abi-14-dev clang-format
   libarchive-dev crun runc busybox-static libcurl4-openssl-dev libzstd-dev libssl-dev
-  docker-registry skopeo curl umoci gh python3 openssl podman lighttpd
+  docker-registry skopeo curl umoci gh python3 python3-grpcio python3-protobuf openssl podman
+  lighttpd
   openssh-client bubblewrap libcmark-gfm-dev libcmark-gfm-extensions-dev libmicrohttpd-dev
   chromium)
 # Go modules (sdk/go): Go, and gRPC and protobuf for Go, built offline from /usr/share/gocode. The

@@ -34,7 +34,8 @@ std::string CMakeModuleProject(const std::string& name, const std::string& sourc
 }
 
 const std::vector<const ModuleLanguage*>& Languages() {
-  static const std::vector<const ModuleLanguage*> kAll = {&kCppLanguage, &kCLanguage, &kGoLanguage};
+  static const std::vector<const ModuleLanguage*> kAll = {&kCppLanguage, &kCLanguage,
+                                                          &kPythonLanguage, &kGoLanguage};
   return kAll;
 }
 

@@ -55,6 +55,7 @@ std::string ReplaceAll(std::string text, const std::string& from, const std::str
 // Each language's table, defined in its lang_<sdk>.cc.
 extern const ModuleLanguage kCppLanguage;
 extern const ModuleLanguage kCLanguage;
+extern const ModuleLanguage kPythonLanguage;
 extern const ModuleLanguage kGoLanguage;
 
 }  // namespace host

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The embedding tests, run by ctest (tests/embed/CMakeLists.txt) against an installed prefix.
-# Usage: embed_test.sh install|cpp|c|docs|node|cleanup BUILD_DIR WORK_DIR
+# Usage: embed_test.sh install|cpp|c|docs|node|python|cleanup BUILD_DIR WORK_DIR
 #   install  installs BUILD_DIR into WORK_DIR/prefix; starts a loopback registry holding busybox
 #            when docker-registry and skopeo are here; checks that the prefix's include folder
 #            holds public headers only
@@ -12,13 +12,16 @@
 #            runs it under valgrind (or AddressSanitizer when SANITIZE=1)
 #   node     a Node.js module and a Node.js client of `host serve`, both using the SDK from
 #            the prefix's share/host/node (its npm packages from sdk/node/node_modules)
+#   python   `host init --sdk python` with the prefix's host, which copies the SDK from the
+#            prefix's share/host/python; the new module runs, and `host install` in it writes a
+#            typed client that a call then uses
 #   cleanup  stops the registry and removes the prefix
 # Environment: CC, CXX (the compilers), SANITIZE=1 for a sanitizer build.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 images=$here/../fixtures/images
 [ $# -eq 3 ] || {
-  echo "usage: $0 install|cpp|c|docs|node|cleanup BUILD_DIR WORK_DIR" >&2
+  echo "usage: $0 install|cpp|c|docs|node|python|cleanup BUILD_DIR WORK_DIR" >&2
   exit 2
 }
 step=$1
@@ -213,6 +216,40 @@ case $step in
       exit 1
     }
     echo "ok client: $tag"
+    ;;
+  python)
+    isolate python
+    py_work=$work/python
+    rm -rf "$py_work"
+    mkdir -p "$py_work"
+    cd "$py_work"
+    "$prefix/bin/host" init --sdk python --name greet >/dev/null
+    hello=$("$prefix/bin/host" -q -m ./greet call hello --name you)
+    [ "$hello" = "Hello, you!" ] || {
+      echo "FAIL hello printed '$hello'" >&2
+      exit 1
+    }
+    (cd greet && "$prefix/bin/host" -q install semver >/dev/null)
+    # A function that calls semver through the client install wrote, before serve().
+    /usr/bin/python3 - greet/main.py <<'PY'
+import sys
+path = sys.argv[1]
+text = open(path).read()
+method = """
+    @function
+    def next_minor(self, version: str) -> str:
+        \"\"\"The next minor version, as a tag.\"\"\"
+        return semver(version).bump(Part.MINOR).tag()
+"""
+text = "from deps.semver import Part, semver\n" + text.replace("\n\nserve()", method + "\n\nserve()")
+open(path, "w").write(text)
+PY
+    tag=$("$prefix/bin/host" -q -m ./greet call next-minor --version 1.4.2)
+    [ "$tag" = "v1.5.0" ] || {
+      echo "FAIL next-minor printed '$tag'" >&2
+      exit 1
+    }
+    echo "ok python module: $hello / $tag"
     ;;
   cleanup)
     bash "$images/registry.sh" stop "$work/registry" 2>/dev/null || true
