@@ -5,7 +5,8 @@
 # ["build/NAME"]}. The build is go build in GOPATH mode (GO111MODULE=off), offline: the SDK's
 # package hostsdk comes from HOST_GO_SDK_PATH, gRPC and protobuf from HOST_GO_SYSTEM_PATH, where
 # Debian's golang-google-grpc-dev and golang-google-protobuf-dev put them.
-set(HOST_GO_SDK_PATH "@HOST_GO_SDK_PATH@")
+# The SDK's GOPATH folder sits beside this file's folder, in a build tree and once installed.
+get_filename_component(HOST_GO_SDK_PATH "${CMAKE_CURRENT_LIST_DIR}/../go" ABSOLUTE)
 set(HOST_GO_SYSTEM_PATH "/usr/share/gocode" CACHE PATH
     "Where the Go packages of gRPC and protobuf live (GOPATH layout: src/google.golang.org/...)")
 find_program(HOST_GO go)
