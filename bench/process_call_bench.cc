@@ -1,6 +1,7 @@
 // A call of a module function with three string arguments and a string result, made by the
 // engine: to the module loaded in-process, to the same shared object run as a process of its own
-// (`host --isolate`), and to the Node.js test module (when Node.js and its packages are there).
+// (`host --isolate`), and to the Node.js and Go test modules (when Node.js and its packages, and
+// Go, are there).
 // Figure: the out-of-process call's median at most 200 us, reported as a ratio to in-process.
 #include <unistd.h>
 
@@ -83,6 +84,12 @@ int main() {
     const double node = Measure(jsmod.string(), "jsmod", "Jsmod", false, state);
     std::printf("process call: Node.js module                    median %8.2f us  (%.0fx)\n", node,
                 node / in_process);
+  }
+  const std::filesystem::path gomod = std::string(HOST_TEST_MODULES) + "/gomod";
+  if (std::filesystem::exists(gomod / "main.go")) {  // Go is here (tests/modules/CMakeLists.txt)
+    const double go = Measure(gomod.string(), "gomod", "Gomod", false, state);
+    std::printf("process call: Go module                         median %8.2f us  (%.0fx)\n", go,
+                go / in_process);
   }
   std::error_code error;
   std::filesystem::remove_all(state, error);

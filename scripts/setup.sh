@@ -21,6 +21,10 @@ packages=(build-essential cmake ninja-build pkg-config git
   lighttpd
   openssh-client bubblewrap libcmark-gfm-dev libcmark-gfm-extensions-dev libmicrohttpd-dev
   chromium)
+# Go modules (sdk/go): Go, and gRPC and protobuf for Go, built offline from /usr/share/gocode. The
+# 1.5 golang/protobuf is the one gRPC's codec needs with today's generated code (1.3 panics).
+packages+=(golang-go golang-google-grpc-dev golang-google-protobuf-dev
+  golang-github-golang-protobuf-1-5-dev protoc-gen-go protoc-gen-go-grpc)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

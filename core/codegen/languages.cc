@@ -35,7 +35,7 @@ std::string CMakeModuleProject(const std::string& name, const std::string& sourc
 
 const std::vector<const ModuleLanguage*>& Languages() {
   static const std::vector<const ModuleLanguage*> kAll = {&kCppLanguage, &kCLanguage,
-                                                          &kPythonLanguage};
+                                                          &kPythonLanguage, &kGoLanguage};
   return kAll;
 }
 

@@ -56,6 +56,7 @@ std::string ReplaceAll(std::string text, const std::string& from, const std::str
 extern const ModuleLanguage kCppLanguage;
 extern const ModuleLanguage kCLanguage;
 extern const ModuleLanguage kPythonLanguage;
+extern const ModuleLanguage kGoLanguage;
 
 }  // namespace host
 

@@ -324,7 +324,12 @@ Result<const ModuleInfo*> Runtime::LoadAt(std::string_view ref, const fs::path& 
       return static_cast<const ModuleInfo*>(nullptr);
     }
     const bool prebuilt = remote != nullptr && !remote->fetched.prebuilt.empty();
-    if (manifest->command.empty() && !prebuilt) {
+    // A module process whose command runs the module's "object" (a Go module's binary) is built
+    // like a shared object.
+    const bool runs_object =
+        !manifest->command.empty() && fs::path(manifest->command.front()).lexically_normal() ==
+                                          fs::path(manifest->object).lexically_normal();
+    if ((manifest->command.empty() || runs_object) && !prebuilt) {
       // A sandboxed module's sources are built in the sandbox too: its build scripts are its code.
       BuildOptions build{options_.sdk_cmake_dir, options_.progress, sandboxed, {}};
       build.check_object = remote != nullptr;
