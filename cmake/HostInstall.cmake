@@ -3,8 +3,8 @@
 #   lib/host/modules/<name>/               the built-in modules (module.json and the .so)
 #   lib/host/*.so                          the container plugins
 #   lib/libhost.so*                        the runtime for embedding (C API and C++ API)
-#   lib/libhost_sdk.a, libhost_wire.a,     what modules link (C++ SDK, wire types, C SDK)
-#     libhost_csdk.a
+#   lib/libhost_wire.a, libhost_csdk.a     the C++ wire types (for modules on the raw ABI) and the
+#                                          C SDK; the C++ SDK is header-only
 #   include/host/                          host.h (C API), engine.h (C++ API), status.h, abi.h, the
 #                                          SDK headers, the wire types, core.h: public headers only
 #   share/host/cmake/                      HostModule.cmake, for building modules
@@ -20,7 +20,7 @@ install(TARGETS host RUNTIME DESTINATION bin)
 install(DIRECTORY ${CMAKE_BINARY_DIR}/lib/host/ DESTINATION lib/host USE_SOURCE_PERMISSIONS
         FILES_MATCHING PATTERN "*.so" PATTERN "module.json")
 install(TARGETS host_library LIBRARY DESTINATION lib)
-install(TARGETS host_sdk host_wire host_csdk ARCHIVE DESTINATION lib)
+install(TARGETS host_wire host_csdk ARCHIVE DESTINATION lib)
 
 install(FILES ${PROJECT_SOURCE_DIR}/core/api/include/host/host.h
               ${PROJECT_SOURCE_DIR}/core/api/include/host/engine.h

@@ -11,7 +11,7 @@ seconds=${2:-15}
 case $build in /*) ;; *) build=$PWD/$build ;; esac
 targets=(manifest cli_args cli_chain wire_value oci_manifest host_config layer path_filter
   store_size_index source_index lock_file module_ref module_archive index_site index_markdown
-  site_path link_header sshsig)
+  site_path link_header sshsig sdk_wire)
 
 launcher=()
 if command -v ccache >/dev/null; then

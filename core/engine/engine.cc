@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "core/base/install_prefix.h"
+#include "core/base/scratch_arena.h"
 #include "core/base/sha256.h"
 #include "core/base/size.h"
 #include "core/engine/cache_admin.h"
@@ -24,7 +25,6 @@
 #include "core/modules/module_ref.h"
 #include "core/remote/module_process.h"
 #include "core/remote/schema_cache.h"
-#include "host/scratch_arena.h"
 #include "registry/call_digest.h"
 
 namespace host {

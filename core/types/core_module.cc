@@ -3,7 +3,7 @@
 #include "core/loader/call_context.h"
 #include "core/types/core_function.h"
 #include "core/types/state_dir.h"
-#include "host/scratch_arena.h"
+#include "core/base/scratch_arena.h"
 #include "registry/call_digest.h"
 
 namespace host {

@@ -1,7 +1,8 @@
 # host_add_module(NAME [SOURCES src...] [MANIFEST module.json] [OUTPUT_DIR dir] [LANGUAGE CXX|C])
 #
-# Builds a host module: a shared object exporting only the entry symbol, linked to the C++ SDK
-# (LANGUAGE CXX, the default) or the C SDK (LANGUAGE C). For each dependency in module.json it
+# Builds a host module: a shared object exporting only the entry symbol, with the C++ SDK
+# (LANGUAGE CXX, the default: header-only, C++17 or later, any compiler and standard library) or
+# the C SDK (LANGUAGE C). For each dependency in module.json it
 # generates a typed C++ client, included as "deps/<name>.h". With OUTPUT_DIR, the object and a copy
 # of module.json naming it are written there (a ready-to-load module folder); without it, the
 # object is written to the build folder, where module.json's "object" field (default
@@ -11,11 +12,10 @@ set(HOST_SDK_CMAKE_DIR ${CMAKE_CURRENT_LIST_DIR})
 
 if(NOT TARGET host_sdk AND NOT TARGET host::sdk)
   include(${CMAKE_CURRENT_LIST_DIR}/HostSdkPaths.cmake)
-  find_package(Protobuf REQUIRED)
+  # The C++ SDK is header-only: any C++17 compiler and standard library, no protobuf runtime.
   add_library(host::sdk INTERFACE IMPORTED)
   set_target_properties(host::sdk PROPERTIES
-    INTERFACE_INCLUDE_DIRECTORIES "${HOST_SDK_INCLUDE_DIRS}"
-    INTERFACE_LINK_LIBRARIES "${HOST_SDK_LIBRARIES};protobuf::libprotobuf-lite")
+    INTERFACE_INCLUDE_DIRECTORIES "${HOST_SDK_INCLUDE_DIRS}")
   find_package(PkgConfig REQUIRED)
   pkg_check_modules(HOST_PROTOBUF_C REQUIRED IMPORTED_TARGET libprotobuf-c)
   add_library(host::csdk INTERFACE IMPORTED)

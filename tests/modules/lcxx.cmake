@@ -1,5 +1,6 @@
 # lcxx, the test module built by clang++ against libc++, cannot be compiled by this project's g++:
-# tests/modules/lcxx is a sub-project configured with clang and driven here by ExternalProject. It
+# tests/modules/lcxx is a project of its own, configured with clang and driven here by
+# ExternalProject, that builds it with this build's HostModule.cmake as a module author would. It
 # writes ${HOST_TEST_MODULES}/lcxx/{liblcxx.so,module.json}; the ALL target `lcxx` builds it.
 include(ExternalProject)
 
@@ -8,7 +9,6 @@ if(NOT HOST_TEST_MODULES)
 endif()
 find_program(HOST_CLANG clang REQUIRED)
 find_program(HOST_CLANGXX clang++ REQUIRED)
-get_filename_component(lcxx_sdk_dir ${CMAKE_CURRENT_LIST_DIR}/../../sdk ABSOLUTE)
 
 ExternalProject_Add(lcxx
   SOURCE_DIR ${CMAKE_CURRENT_LIST_DIR}/lcxx
@@ -18,10 +18,10 @@ ExternalProject_Add(lcxx
     -DCMAKE_C_COMPILER=${HOST_CLANG}
     -DCMAKE_CXX_COMPILER=${HOST_CLANGXX}
     -DCMAKE_BUILD_TYPE=${CMAKE_BUILD_TYPE}
-    -DHOST_SDK_DIR=${lcxx_sdk_dir}
-    -DPROTOC_C=${PROTOC_C}
+    -DHOST_SDK_DIR=${HOST_SDK_CMAKE_DIR}
     -DLCXX_OUTPUT_DIR=${HOST_TEST_MODULES}/lcxx
   INSTALL_COMMAND ""
-  # The sub-build tracks its own sources (lcxx.cc, sdk/c); running it every time lets it do so.
+  # The sub-build tracks its own sources and the SDK's headers; running it every time lets it.
   BUILD_ALWAYS ON
+  DEPENDS host host_core_header cmod
   BUILD_BYPRODUCTS ${HOST_TEST_MODULES}/lcxx/liblcxx.so)

@@ -191,7 +191,7 @@ TEST_F(ModuleProcessTest, AProcessThatAnswersGarbageIsStopped) {
       "    c.sendall(b'garbage, not gRPC\\r\\n' * 64)\n"
       "    c.close()\n";
   const std::string folder =
-      CommandModule("garbled", R"({"command": ["python3", "garbage.py"], "start_timeout": 2})");
+      CommandModule("garbled", R"({"command": ["python3", "garbage.py"], "start_timeout": 10})");
   std::ofstream(folder + "/garbage.py") << script;
   test::Ran ran = test::RunHost({"-m", folder, "functions"});
   EXPECT_EQ(ran.exit_code, 1);

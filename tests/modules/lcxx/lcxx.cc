@@ -1,94 +1,35 @@
-// lcxx: a module in C++17 built by clang++ against libc++. No C++ type crosses the ABI: the module
-// speaks it through the C SDK, so it loads beside a host built by g++ against libstdc++.
-#include <exception>
-#include <stdexcept>
+// lcxx: a module in C++17 built by clang++ against libc++. The C++ SDK is header-only and encodes
+// values itself, so the module and its typed client of cmod load beside a host built by g++
+// against libstdc++: no C++ type crosses the ABI.
+#include <host/module.h>
+
+#include <optional>
 #include <string>
+#include <vector>
 
-#include "host/module_c.h"
+#include "deps/cmod.h"
 
-namespace {
-
-// Runs Body and turns any exception into a failed call: exceptions must not unwind into the C SDK.
-template <host_status (*Body)(hostc_call*)>
-host_status Guarded(hostc_call* call) noexcept {
-  try {
-    return Body(call);
-  } catch (const std::exception& e) {
-    return hostc_fail(call, "%s", e.what());
-  } catch (...) {
-    return hostc_fail(call, "unknown C++ exception");
+// The main object.
+struct Lcxx {
+  std::string brackets(const std::string& text) const { return "[" + text + "]"; }
+  std::string join(const std::vector<std::string>& items, const std::string& sep) const {
+    std::string joined;
+    for (size_t i = 0; i < items.size(); ++i) joined += (i > 0 ? sep : "") + items[i];
+    return joined;
   }
-}
-
-// The String argument name; throws when it is absent.
-std::string StringArg(hostc_call* call, const char* name) {
-  const char* text = hostc_arg_string(call, name);
-  if (text == nullptr) {
-    throw std::invalid_argument(std::string("missing String argument ") + name);
+  std::string shout_twice(const std::string& text) const {
+    return deps::cmod().shout(deps::cmod().shout(text));
   }
-  return text;
-}
-
-// Calls cmod's shout through the host; throws with the host's message when it fails.
-std::string Shout(hostc_call* call, const std::string& text) {
-  hostc_request* request = hostc_request_new(call, "cmod", "Cmod", "shout");
-  hostc_request_string(request, "text", text.c_str());
-  const hostc_value* result = nullptr;
-  if (hostc_request_send(request, &result) != HOST_STATUS_OK) {
-    throw std::runtime_error(hostc_request_error(request));
-  }
-  const char* shouted = hostc_value_string(result);
-  if (shouted == nullptr) {
-    throw std::runtime_error("cmod.shout returned something other than a String");
-  }
-  return shouted;
-}
-
-host_status Brackets(hostc_call* call) {
-  std::string bracketed = "[" + StringArg(call, "text") + "]";
-  return hostc_return_string(call, bracketed.c_str());
-}
-
-host_status Join(hostc_call* call) {
-  const hostc_value* items = hostc_arg_value(call, "items");
-  std::string separator = StringArg(call, "sep");
-  std::string joined;
-  for (size_t i = 0; i < hostc_value_list_size(items); ++i) {
-    const char* item = hostc_value_string(hostc_value_list_item(items, i));
-    if (i > 0) {
-      joined += separator;
-    }
-    joined += item != nullptr ? item : "";
-  }
-  return hostc_return_string(call, joined.c_str());
-}
-
-host_status ShoutTwice(hostc_call* call) {
-  std::string twice = Shout(call, Shout(call, StringArg(call, "text")));
-  return hostc_return_string(call, twice.c_str());
-}
-
-const hostc_arg kBracketsArgs[] = {
-    HOSTC_ARG("text", "String", "The text to put in brackets."),
-};
-const hostc_arg kJoinArgs[] = {
-    HOSTC_ARG("items", "[String]", "The items to join."),
-    HOSTC_ARG_DEFAULT("sep", "String", ",", "What goes between two items."),
-};
-const hostc_arg kShoutTwiceArgs[] = {
-    HOSTC_ARG("text", "String", "The text cmod shouts, twice."),
 };
 
-const hostc_function kFunctions[] = {
-    HOSTC_FUNCTION("brackets", Guarded<Brackets>, kBracketsArgs, "String", HOSTC_CACHE_PERSISTENT,
-                   "Returns text between square brackets."),
-    HOSTC_FUNCTION("join", Guarded<Join>, kJoinArgs, "String", HOSTC_CACHE_PERSISTENT,
-                   "Joins items with sep (a comma unless given)."),
-    HOSTC_FUNCTION("shout_twice", Guarded<ShoutTwice>, kShoutTwiceArgs, "String",
-                   HOSTC_CACHE_PERSISTENT, "Calls cmod's shout through the host, twice."),
-};
-
-}  // namespace
-
-HOSTC_MODULE("lcxx", "0.1.0",
-             "A C++17 test module built by clang++ against libc++, through the C SDK.", kFunctions);
+HOST_MODULE("lcxx", m) {
+  m.description("A C++17 test module built by clang++ against libc++, with the C++ SDK.");
+  m.object<Lcxx>("Lcxx", "The main object.")
+      .function("brackets", &Lcxx::brackets, "Returns text between square brackets.",
+                {host::arg("text", "The text to put in brackets.")})
+      .function("join", &Lcxx::join, "Joins items with sep (a comma unless given).",
+                {host::arg("items", "The items to join."),
+                 host::arg("sep", "What goes between two items.").def(",")})
+      .function("shout_twice", &Lcxx::shout_twice, "Calls cmod's shout through the host, twice.",
+                {host::arg("text", "The text cmod shouts, twice.")});
+}

@@ -1,4 +1,6 @@
-// Maps C++ types to host types and converts values both ways: the heart of the C++ SDK.
+// Maps C++ types to host types and converts values both ways: the heart of the C++ SDK. Values are
+// encoded straight into the bytes of host.v1.Value messages (host/wire_format.h) and decoded from
+// views of them (host/value_view.h): no protobuf runtime, any C++17 toolchain.
 //
 // Supported: std::string, int64_t (and int), double, bool, void, std::vector<T>, std::optional<T>,
 // enums described by host::enum_spec<E>, objects registered with Module::object<T>(), and typed
@@ -15,11 +17,11 @@
 #include <type_traits>
 #include <vector>
 
-#include "host/v1/wire.pb.h"
+#include "host/schema.h"
+#include "host/value_view.h"
+#include "host/wire_format.h"
 
 namespace host {
-
-namespace v1 = ::host::v1;
 
 // Thrown when a value does not have the type a function expects.
 class TypeError : public std::runtime_error {
@@ -55,14 +57,14 @@ class ClientObject {
  public:
   ClientObject() = default;
   // Wraps an object value received from the graph.
-  explicit ClientObject(v1::ObjectValue value) : value_(std::move(value)) {}
+  explicit ClientObject(ObjectRef value) : value_(std::move(value)) {}
   // The object's value as it crosses the graph.
-  const v1::ObjectValue& value() const { return value_; }
+  const ObjectRef& value() const { return value_; }
   // The object's ID: the digest of the call that made it.
   const std::string& id() const { return value_.id(); }
 
  protected:
-  v1::ObjectValue value_;
+  ObjectRef value_;
 };
 
 // Collects the enums and objects a signature uses, so the schema can declare them.
@@ -70,7 +72,7 @@ class SchemaSink {
  public:
   virtual ~SchemaSink() = default;
   // Records the definition of an enum the schema uses.
-  virtual void AddEnum(const v1::EnumDef& def) = 0;
+  virtual void AddEnum(const schema::EnumDef& def) = 0;
 };
 
 // How a module object T crosses the graph: its name and its fields.
@@ -78,9 +80,9 @@ template <class T>
 struct ObjectSpec {
   // One public field: its definition, and how to read and write it.
   struct Field {
-    v1::FieldDef def;
-    std::function<void(const T&, v1::Value*)> get;
-    std::function<void(T&, const v1::Value&)> set;
+    schema::FieldDef def;
+    std::function<void(const T&, wire::Writer&)> get;  // appends the field's Value
+    std::function<void(T&, const ValueView&)> set;
   };
   std::string name;
   std::vector<Field> fields;
@@ -94,10 +96,10 @@ ObjectSpec<T>& object_spec() {
 }
 
 namespace detail {
-// Names the kind of a value, for error messages.
-const char* KindName(const v1::Value& value);
 // Throws a TypeError saying what was expected and what came.
-[[noreturn]] void ThrowTypeError(const char* expected, const v1::Value& got);
+[[noreturn]] inline void ThrowTypeError(const char* expected, const ValueView& got) {
+  throw TypeError(std::string("expected ") + expected + ", got " + got.KindName());
+}
 }  // namespace detail
 
 // Standard library types with their own codec, so they are never taken for module objects.
@@ -120,29 +122,35 @@ struct Codec {
 
 template <>
 struct Codec<std::string> {
-  static void Type(v1::TypeRef* t, SchemaSink*) { t->set_kind(v1::TYPE_KIND_STRING); }
-  static void Encode(const std::string& v, v1::Value* out) { out->set_string_value(v); }
-  static std::string Decode(const v1::Value& v) {
-    if (v.kind_case() != v1::Value::kStringValue) detail::ThrowTypeError("String", v);
-    return v.string_value();
+  static void Type(schema::TypeRef* t, SchemaSink*) { t->kind = schema::Kind::kString; }
+  static void Encode(const std::string& v, wire::Writer& out) { out.Bytes(1, v); }
+  static std::string Decode(const ValueView& v) {
+    if (v.kind != ValueKind::kString) detail::ThrowTypeError("String", v);
+    return std::string(v.bytes);
   }
 };
 
 template <>
 struct Codec<int64_t> {
-  static void Type(v1::TypeRef* t, SchemaSink*) { t->set_kind(v1::TYPE_KIND_INT); }
-  static void Encode(int64_t v, v1::Value* out) { out->set_int_value(v); }
-  static int64_t Decode(const v1::Value& v) {
-    if (v.kind_case() != v1::Value::kIntValue) detail::ThrowTypeError("Int", v);
-    return v.int_value();
+  static void Type(schema::TypeRef* t, SchemaSink*) { t->kind = schema::Kind::kInt; }
+  static void Encode(int64_t v, wire::Writer& out) { out.Int64(2, v); }
+  static int64_t Decode(const ValueView& v) {
+    if (v.kind != ValueKind::kInt) detail::ThrowTypeError("Int", v);
+    return v.int_value;
   }
 };
 
+// int64_t is long on some platforms and long long on others: the other one maps to Int too.
+template <class T>
+struct Codec<T, std::enable_if_t<std::is_integral_v<T> && std::is_signed_v<T> &&
+                                 sizeof(T) == sizeof(int64_t) && !std::is_same_v<T, int64_t>>>
+    : Codec<int64_t> {};
+
 template <>
 struct Codec<int> {
-  static void Type(v1::TypeRef* t, SchemaSink*) { t->set_kind(v1::TYPE_KIND_INT); }
-  static void Encode(int v, v1::Value* out) { out->set_int_value(v); }
-  static int Decode(const v1::Value& v) {
+  static void Type(schema::TypeRef* t, SchemaSink*) { t->kind = schema::Kind::kInt; }
+  static void Encode(int v, wire::Writer& out) { out.Int64(2, v); }
+  static int Decode(const ValueView& v) {
     int64_t wide = Codec<int64_t>::Decode(v);
     if (wide < std::numeric_limits<int>::min() || wide > std::numeric_limits<int>::max()) {
       throw TypeError("integer " + std::to_string(wide) + " does not fit in 32 bits");
@@ -153,116 +161,122 @@ struct Codec<int> {
 
 template <>
 struct Codec<double> {
-  static void Type(v1::TypeRef* t, SchemaSink*) { t->set_kind(v1::TYPE_KIND_FLOAT); }
-  static void Encode(double v, v1::Value* out) { out->set_float_value(v); }
-  static double Decode(const v1::Value& v) {
-    if (v.kind_case() == v1::Value::kIntValue) return static_cast<double>(v.int_value());
-    if (v.kind_case() != v1::Value::kFloatValue) detail::ThrowTypeError("Float", v);
-    return v.float_value();
+  static void Type(schema::TypeRef* t, SchemaSink*) { t->kind = schema::Kind::kFloat; }
+  static void Encode(double v, wire::Writer& out) { out.Double(3, v); }
+  static double Decode(const ValueView& v) {
+    if (v.kind == ValueKind::kInt) return static_cast<double>(v.int_value);
+    if (v.kind != ValueKind::kFloat) detail::ThrowTypeError("Float", v);
+    return v.float_value;
   }
 };
 
 template <>
 struct Codec<bool> {
-  static void Type(v1::TypeRef* t, SchemaSink*) { t->set_kind(v1::TYPE_KIND_BOOLEAN); }
-  static void Encode(bool v, v1::Value* out) { out->set_bool_value(v); }
-  static bool Decode(const v1::Value& v) {
-    if (v.kind_case() != v1::Value::kBoolValue) detail::ThrowTypeError("Boolean", v);
-    return v.bool_value();
+  static void Type(schema::TypeRef* t, SchemaSink*) { t->kind = schema::Kind::kBoolean; }
+  static void Encode(bool v, wire::Writer& out) { out.Bool(4, v); }
+  static bool Decode(const ValueView& v) {
+    if (v.kind != ValueKind::kBool) detail::ThrowTypeError("Boolean", v);
+    return v.bool_value;
   }
 };
 
 template <>
 struct Codec<void> {
-  static void Type(v1::TypeRef* t, SchemaSink*) { t->set_kind(v1::TYPE_KIND_VOID); }
+  static void Type(schema::TypeRef* t, SchemaSink*) { t->kind = schema::Kind::kVoid; }
 };
 
 template <class T>
 struct Codec<std::vector<T>> {
-  static void Type(v1::TypeRef* t, SchemaSink* sink) {
-    t->set_kind(v1::TYPE_KIND_LIST);
-    Codec<T>::Type(t->mutable_element(), sink);
+  static void Type(schema::TypeRef* t, SchemaSink* sink) {
+    t->kind = schema::Kind::kList;
+    Codec<T>::Type(&t->element(), sink);
   }
-  static void Encode(const std::vector<T>& v, v1::Value* out) {
-    auto* list = out->mutable_list_value();
-    list->mutable_items()->Reserve(static_cast<int>(v.size()));
-    for (const auto& item : v) Codec<T>::Encode(item, list->add_items());
+  static void Encode(const std::vector<T>& v, wire::Writer& out) {
+    size_t list = out.Begin(6);
+    for (const auto& item : v) {
+      size_t mark = out.Begin(1);
+      Codec<T>::Encode(item, out);
+      out.End(mark);
+    }
+    out.End(list);
   }
-  static std::vector<T> Decode(const v1::Value& v) {
-    if (v.kind_case() != v1::Value::kListValue) detail::ThrowTypeError("List", v);
+  static std::vector<T> Decode(const ValueView& v) {
+    if (v.kind != ValueKind::kList) detail::ThrowTypeError("List", v);
     std::vector<T> out;
-    out.reserve(static_cast<size_t>(v.list_value().items_size()));
-    for (const auto& item : v.list_value().items()) out.push_back(Codec<T>::Decode(item));
+    ForEachItem(v.bytes, [&](const ValueView& item) {
+      try {
+        out.push_back(Codec<T>::Decode(item));
+      } catch (const TypeError& e) {
+        throw TypeError("item " + std::to_string(out.size()) + ": " + e.what());
+      }
+    });
     return out;
   }
 };
 
 template <class T>
 struct Codec<std::optional<T>> {
-  static void Type(v1::TypeRef* t, SchemaSink* sink) {
+  static void Type(schema::TypeRef* t, SchemaSink* sink) {
     Codec<T>::Type(t, sink);
-    t->set_optional(true);
+    t->optional = true;
   }
-  static void Encode(const std::optional<T>& v, v1::Value* out) {
+  static void Encode(const std::optional<T>& v, wire::Writer& out) {
     if (v) Codec<T>::Encode(*v, out);
   }
-  static std::optional<T> Decode(const v1::Value& v) {
-    if (v.kind_case() == v1::Value::KIND_NOT_SET) return std::nullopt;
+  static std::optional<T> Decode(const ValueView& v) {
+    if (v.kind == ValueKind::kNone) return std::nullopt;
     return Codec<T>::Decode(v);
   }
 };
 
 template <class E>
 struct Codec<E, std::enable_if_t<std::is_enum_v<E>>> {
-  static void Type(v1::TypeRef* t, SchemaSink* sink) {
+  static void Type(schema::TypeRef* t, SchemaSink* sink) {
     const EnumSpec<E>& spec = enum_spec<E>;
-    t->set_kind(v1::TYPE_KIND_ENUM);
-    t->set_name(spec.name);
+    t->kind = schema::Kind::kEnum;
+    t->name = spec.name;
     if (sink == nullptr || spec.module != nullptr) return;
-    v1::EnumDef def;
-    def.set_name(spec.name);
-    def.set_description(spec.description);
-    for (const auto& value : spec.values) {
-      auto* v = def.add_values();
-      v->set_name(value.name);
-      v->set_description(value.description);
-    }
+    schema::EnumDef def;
+    def.name = spec.name;
+    def.description = spec.description;
+    for (const auto& value : spec.values) def.values.push_back({value.name, value.description});
     sink->AddEnum(def);
   }
-  static void Encode(E v, v1::Value* out) {
+  static void Encode(E v, wire::Writer& out) {
     for (const auto& value : enum_spec<E>.values) {
       if (value.value == v) {
-        out->set_enum_value(value.name);
+        out.Bytes(5, value.name);
         return;
       }
     }
     throw TypeError(std::string("value ") + std::to_string(static_cast<long long>(v)) +
                     " is not declared in enum " + enum_spec<E>.name);
   }
-  static E Decode(const v1::Value& v) {
-    if (v.kind_case() != v1::Value::kEnumValue) detail::ThrowTypeError(enum_spec<E>.name, v);
+  static E Decode(const ValueView& v) {
+    if (v.kind != ValueKind::kEnum) detail::ThrowTypeError(enum_spec<E>.name, v);
     for (const auto& value : enum_spec<E>.values) {
-      if (v.enum_value() == value.name) return value.value;
+      if (v.bytes == value.name) return value.value;
     }
-    throw TypeError("'" + v.enum_value() + "' is not a value of enum " + enum_spec<E>.name);
+    throw TypeError("'" + std::string(v.bytes) + "' is not a value of enum " + enum_spec<E>.name);
   }
 };
 
 // Typed clients of other modules' objects.
 template <class T>
 struct Codec<T, std::enable_if_t<std::is_base_of_v<ClientObject, T>>> {
-  static void Type(v1::TypeRef* t, SchemaSink*) {
-    t->set_kind(v1::TYPE_KIND_OBJECT);
-    t->set_name(T::kTypeName);
+  static void Type(schema::TypeRef* t, SchemaSink*) {
+    t->kind = schema::Kind::kObject;
+    t->name = T::kTypeName;
   }
-  static void Encode(const T& v, v1::Value* out) { *out->mutable_object_value() = v.value(); }
-  static T Decode(const v1::Value& v) {
-    if (v.kind_case() != v1::Value::kObjectValue) detail::ThrowTypeError(T::kTypeName, v);
-    if (v.object_value().type_name() != T::kTypeName) {
+  static void Encode(const T& v, wire::Writer& out) { out.Bytes(7, v.value().bytes()); }
+  static T Decode(const ValueView& v) {
+    if (v.kind != ValueKind::kObject) detail::ThrowTypeError(T::kTypeName, v);
+    ObjectRef ref = ObjectRef::Parse(v.bytes);
+    if (ref.type_name() != T::kTypeName) {
       throw TypeError(std::string("expected an object of type ") + T::kTypeName + ", got " +
-                      v.object_value().type_name());
+                      ref.type_name());
     }
-    return T(v.object_value());
+    return T(std::move(ref));
   }
 };
 
@@ -270,41 +284,43 @@ struct Codec<T, std::enable_if_t<std::is_base_of_v<ClientObject, T>>> {
 template <class T>
 struct Codec<T, std::enable_if_t<std::is_class_v<T> && !std::is_base_of_v<ClientObject, T> &&
                                  !IsStandardType<T>::value>> {
-  static void Type(v1::TypeRef* t, SchemaSink*) {
-    t->set_kind(v1::TYPE_KIND_OBJECT);
-    t->set_name(object_spec<T>().name);  // empty until registered; the schema check reports it
+  static void Type(schema::TypeRef* t, SchemaSink*) {
+    t->kind = schema::Kind::kObject;
+    t->name = object_spec<T>().name;  // empty until registered; the schema check reports it
   }
-  static void Encode(const T& v, v1::Value* out) {
+  static void Encode(const T& v, wire::Writer& out) {
     const ObjectSpec<T>& spec = object_spec<T>();
-    auto* object = out->mutable_object_value();
-    object->set_type_name(spec.name);
-    object->mutable_fields()->Reserve(static_cast<int>(spec.fields.size()));
+    size_t object = out.Begin(7);
+    out.Bytes(1, spec.name);
     for (const auto& field : spec.fields) {
-      auto* named = object->add_fields();
-      named->set_name(field.def.name());
-      field.get(v, named->mutable_value());
+      size_t named = out.Begin(3);
+      out.Bytes(1, field.def.name);
+      size_t value = out.Begin(2);
+      field.get(v, out);
+      out.End(value);
+      out.End(named);
     }
+    out.End(object);
   }
-  static T Decode(const v1::Value& v) {
-    if (v.kind_case() != v1::Value::kObjectValue) {
-      detail::ThrowTypeError(object_spec<T>().name.c_str(), v);
-    }
-    return DecodeObject(v.object_value());
+  static T Decode(const ValueView& v) {
+    if (v.kind != ValueKind::kObject) detail::ThrowTypeError(object_spec<T>().name.c_str(), v);
+    return DecodeObject(v.bytes);
   }
-  // Rebuilds T from an object value: fields not present keep their default.
-  static T DecodeObject(const v1::ObjectValue& object) {
+  // Rebuilds T from an ObjectValue message: fields not present keep their default.
+  static T DecodeObject(std::string_view object) {
     const ObjectSpec<T>& spec = object_spec<T>();
-    if (!object.type_name().empty() && object.type_name() != spec.name) {
-      throw TypeError("expected an object of type " + spec.name + ", got " + object.type_name());
-    }
     T result{};
-    for (const auto& named : object.fields()) {
+    ObjectHeader header = ForEachField(object, [&](std::string_view name, const ValueView& value) {
       for (const auto& field : spec.fields) {
-        if (field.def.name() == named.name()) {
-          field.set(result, named.value());
+        if (field.def.name == name) {
+          field.set(result, value);
           break;
         }
       }
+    });
+    if (!header.type_name.empty() && header.type_name != spec.name) {
+      throw TypeError("expected an object of type " + spec.name + ", got " +
+                      std::string(header.type_name));
     }
     return result;
   }
@@ -312,12 +328,20 @@ struct Codec<T, std::enable_if_t<std::is_class_v<T> && !std::is_base_of_v<Client
 
 // Encodes any supported value; const char* becomes a String.
 template <class V>
-void EncodeValue(const V& value, v1::Value* out) {
+void EncodeValue(const V& value, wire::Writer& out) {
   if constexpr (std::is_convertible_v<V, const char*>) {
-    out->set_string_value(value);
+    out.Bytes(1, std::string_view(value));
   } else {
     Codec<V>::Encode(value, out);
   }
+}
+
+// The encoded host.v1.Value of any supported value.
+template <class V>
+std::string EncodedValue(const V& value) {
+  wire::Writer out;
+  EncodeValue(value, out);
+  return out.Take();
 }
 
 }  // namespace host

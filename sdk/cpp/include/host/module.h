@@ -13,10 +13,18 @@
 //   }
 //
 // Functions may throw: any exception becomes an error of the call, never a crash.
+//
+// Header-only, with no dependency on the protobuf runtime: it compiles with g++ and clang++,
+// against libstdc++ or libc++, in C++17 or later.
 #ifndef HOST_MODULE_H_
 #define HOST_MODULE_H_
 
+#include <cctype>
 #include <cstddef>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -48,18 +56,20 @@ class Arg {
   // Sets the argument's default value, which makes it optional for callers.
   template <class V>
   Arg& def(const V& value) {
-    default_ = std::make_shared<v1::Value>();
-    EncodeValue(value, default_.get());
+    default_ = EncodedValue(value);
     return *this;
   }
+  // The argument's name.
   const std::string& name() const { return name_; }
+  // The argument's description.
   const std::string& description() const { return description_; }
-  const std::shared_ptr<v1::Value>& default_value() const { return default_; }
+  // The encoded host.v1.Value of the default, when there is one.
+  const std::optional<std::string>& default_value() const { return default_; }
 
  private:
   std::string name_;
   std::string description_;
-  std::shared_ptr<v1::Value> default_;
+  std::optional<std::string> default_;
 };
 
 // How serious a log line is.
@@ -72,7 +82,15 @@ enum class LogLevel {
 
 // Writes a line to the runtime's log, attributed to the call in progress; the runtime scrubs
 // secrets from it. Outside a call of the module's functions it goes to standard error.
-void log(std::string_view message, LogLevel level = LogLevel::kInfo);
+inline void log(std::string_view message, LogLevel level = LogLevel::kInfo) {
+  const auto* data = reinterpret_cast<const uint8_t*>(message.data());
+  if (detail::g_api != nullptr && detail::t_context != nullptr) {
+    detail::g_api->log(detail::t_context, static_cast<host_log_level>(level),
+                       host_bytes{data, message.size()});
+  } else {
+    std::fprintf(stderr, "%.*s\n", static_cast<int>(message.size()), message.data());
+  }
+}
 
 // Shorthand for Arg(name, description).
 inline Arg arg(std::string name, std::string description = "") {
@@ -93,32 +111,34 @@ struct MemberTraits<R (C::*)(A...)> {
   using Args = std::tuple<A...>;
 };
 
-// Runs one function: decodes self and arguments from the call, encodes the result.
-using Invoker = std::function<void(const v1::Call&, v1::Value*)>;
+// Runs one function: decodes self and arguments from the call, appends the result's Value.
+using Invoker = std::function<void(const CallView&, wire::Writer&)>;
 
 // One registered function of an object.
 struct FunctionEntry {
-  v1::FunctionDef def;
+  schema::FunctionDef def;
   Invoker invoke;
 };
 
 // One registered object type.
 struct ObjectEntry {
-  v1::ObjectDef def;
+  schema::ObjectDef def;
   std::map<std::string, FunctionEntry, std::less<>> functions;
   Invoker construct;  // the constructor, or a default construction
 };
 
-// Finds the argument called name in a call; nullptr when absent.
-const v1::Value* FindArg(const v1::Call& call, const std::string& name);
-
 // Decodes argument `name` of a call as T; an absent argument is only valid for std::optional.
 template <class T>
-T DecodeArg(const v1::Call& call, const std::string& name) {
-  static const v1::Value kAbsent;
-  const v1::Value* value = FindArg(call, name);
+T DecodeArg(const CallView& call, const std::string& name) {
+  ValueView value;
+  for (const auto& arg : call.args) {
+    if (arg.first == name) {
+      value = ValueView::Parse(arg.second);
+      break;
+    }
+  }
   try {
-    return Codec<T>::Decode(value ? *value : kAbsent);
+    return Codec<T>::Decode(value);
   } catch (const TypeError& e) {
     throw TypeError("argument '" + name + "': " + e.what());
   }
@@ -143,8 +163,8 @@ class ObjectBuilder {
   template <class F>
   ObjectBuilder& state(std::string name, F T::*member) {
     field(std::move(name), member);
-    entry_->def.mutable_fields()->rbegin()->set_internal(true);
-    object_spec<T>().fields.back().def.set_internal(true);
+    entry_->def.fields.back().internal = true;
+    object_spec<T>().fields.back().def.internal = true;
     return *this;
   }
 
@@ -194,23 +214,23 @@ class Module : public SchemaSink {
 
   // Serializes the schema; returns false with a message when the registration is wrong.
   bool Describe(std::string* out, std::string* error) const;
-  // Runs a call; returns false with a message when it failed.
-  bool Invoke(const v1::Call& call, v1::Value* result, std::string* error) const;
+  // Runs a call, appending its result's Value; returns false with a message when it failed.
+  bool Invoke(const CallView& call, wire::Writer& result, std::string* error) const;
 
   // SchemaSink: records an enum used by a signature.
-  void AddEnum(const v1::EnumDef& def) override;
+  void AddEnum(const schema::EnumDef& def) override { enums_.emplace(def.name, def); }
   // Records a registration mistake, reported by Describe.
   void AddProblem(std::string problem) { problems_.push_back(std::move(problem)); }
   // Fills a TypeRef for T, recording the enums it uses.
   template <class T>
-  void TypeOf(v1::TypeRef* type) {
+  void TypeOf(schema::TypeRef* type) {
     Codec<T>::Type(type, this);
   }
 
  private:
-  v1::ModuleDef def_;
+  schema::ModuleDef def_;
   std::map<std::string, detail::ObjectEntry, std::less<>> objects_;
-  std::map<std::string, v1::EnumDef> enums_;
+  std::map<std::string, schema::EnumDef> enums_;
   std::vector<std::string> problems_;
 };
 
@@ -219,9 +239,9 @@ ObjectBuilder<T> Module::object(std::string name, std::string description) {
   ObjectSpec<T>& spec = object_spec<T>();
   spec.name = name;
   detail::ObjectEntry& entry = objects_[name];
-  entry.def.set_name(name);
-  entry.def.set_description(std::move(description));
-  entry.construct = [](const v1::Call&, v1::Value* out) { Codec<T>::Encode(T{}, out); };
+  entry.def.name = name;
+  entry.def.description = std::move(description);
+  entry.construct = [](const CallView&, wire::Writer& out) { Codec<T>::Encode(T{}, out); };
   return ObjectBuilder<T>(this, &entry);
 }
 
@@ -229,12 +249,12 @@ template <class T>
 template <class F>
 ObjectBuilder<T>& ObjectBuilder<T>::field(std::string name, F T::*member, std::string description) {
   typename ObjectSpec<T>::Field field;
-  field.def.set_name(name);
-  field.def.set_description(description);
-  module_->template TypeOf<F>(field.def.mutable_type());
-  field.get = [member](const T& self, v1::Value* out) { Codec<F>::Encode(self.*member, out); };
-  field.set = [member](T& self, const v1::Value& in) { self.*member = Codec<F>::Decode(in); };
-  *entry_->def.add_fields() = field.def;
+  field.def.name = name;
+  field.def.description = description;
+  module_->template TypeOf<F>(&field.def.type);
+  field.get = [member](const T& self, wire::Writer& out) { Codec<F>::Encode(self.*member, out); };
+  field.set = [member](T& self, const ValueView& in) { self.*member = Codec<F>::Decode(in); };
+  entry_->def.fields.push_back(field.def);
   object_spec<T>().fields.push_back(std::move(field));
   return *this;
 }
@@ -243,7 +263,7 @@ namespace detail {
 // Fills the argument definitions of a function from its names and C++ types.
 template <class... A>
 void DescribeArgs(Module* module, const std::string& where, const std::vector<Arg>& args,
-                  [[maybe_unused]] v1::FunctionDef* def) {
+                  [[maybe_unused]] schema::FunctionDef* def) {
   if (args.size() != sizeof...(A)) {
     module->AddProblem(where + " names " + std::to_string(args.size()) +
                        " argument(s) but its C++ signature takes " + std::to_string(sizeof...(A)) +
@@ -253,11 +273,12 @@ void DescribeArgs(Module* module, const std::string& where, const std::vector<Ar
   [[maybe_unused]] size_t i = 0;
   (
       [&] {
-        auto* arg = def->add_args();
-        arg->set_name(args[i].name());
-        arg->set_description(args[i].description());
-        module->template TypeOf<std::decay_t<A>>(arg->mutable_type());
-        if (args[i].default_value()) *arg->mutable_default_value() = *args[i].default_value();
+        schema::ArgDef arg;
+        arg.name = args[i].name();
+        arg.description = args[i].description();
+        module->template TypeOf<std::decay_t<A>>(&arg.type);
+        arg.default_value = args[i].default_value();
+        def->args.push_back(std::move(arg));
         ++i;
       }(),
       ...);
@@ -271,17 +292,17 @@ ObjectBuilder<T>& ObjectBuilder<T>::Add(std::string name, std::string descriptio
                                         std::index_sequence<I...>) {
   using Traits = detail::MemberTraits<Fn>;
   detail::FunctionEntry entry;
-  entry.def.set_name(name);
-  entry.def.set_description(std::move(description));
-  entry.def.set_cache(static_cast<v1::CachePolicy>(cache));
+  entry.def.name = name;
+  entry.def.description = std::move(description);
+  entry.def.cache = static_cast<int>(cache);
   detail::DescribeArgs<std::tuple_element_t<I, typename Traits::Args>...>(
-      module_, "function '" + name + "' of object '" + entry_->def.name() + "'", args, &entry.def);
-  module_->template TypeOf<R>(entry.def.mutable_return_type());
+      module_, "function '" + name + "' of object '" + entry_->def.name + "'", args, &entry.def);
+  module_->template TypeOf<R>(&entry.def.return_type);
   std::vector<std::string> names;
   for (const auto& a : args) names.push_back(a.name());
   names.resize(sizeof...(I));
-  entry.invoke = [fn, names](const v1::Call& call, v1::Value* out) {
-    T self = Codec<T>::DecodeObject(call.receiver());
+  entry.invoke = [fn, names](const CallView& call, wire::Writer& out) {
+    T self = Codec<T>::DecodeObject(call.receiver);
     std::tuple<std::decay_t<std::tuple_element_t<I, typename Traits::Args>>...> values{
         detail::DecodeArg<std::decay_t<std::tuple_element_t<I, typename Traits::Args>>>(
             call, names[I])...};
@@ -291,40 +312,246 @@ ObjectBuilder<T>& ObjectBuilder<T>::Add(std::string name, std::string descriptio
       Codec<std::decay_t<R>>::Encode((self.*fn)(std::get<I>(values)...), out);
     }
   };
-  *entry_->def.add_functions() = entry.def;
+  entry_->def.functions.push_back(entry.def);
   entry_->functions[name] = std::move(entry);
   return *this;
 }
+
+namespace detail {
+// Calls a constructor with the arguments a call names, and appends the object it makes.
+template <class T, class... A, size_t... I>
+void Construct(T (*fn)(A...), const std::vector<std::string>& names, const CallView& call,
+               wire::Writer& out, std::index_sequence<I...>) {
+  std::tuple<std::decay_t<A>...> values{detail::DecodeArg<std::decay_t<A>>(call, names[I])...};
+  Codec<T>::Encode(std::apply(fn, values), out);
+}
+}  // namespace detail
 
 template <class T>
 template <class... A>
 ObjectBuilder<T>& ObjectBuilder<T>::constructor(T (*fn)(A...), std::string description,
                                                 std::vector<Arg> args) {
-  v1::FunctionDef* def = entry_->def.mutable_constructor();
-  def->set_description(std::move(description));
-  detail::DescribeArgs<A...>(module_, "constructor of object '" + entry_->def.name() + "'", args,
-                             def);
-  module_->template TypeOf<T>(def->mutable_return_type());
+  schema::FunctionDef def;
+  def.description = std::move(description);
+  detail::DescribeArgs<A...>(module_, "constructor of object '" + entry_->def.name + "'", args,
+                             &def);
+  module_->template TypeOf<T>(&def.return_type);
+  entry_->def.constructor = std::move(def);
   std::vector<std::string> names;
   for (const auto& a : args) names.push_back(a.name());
   names.resize(sizeof...(A));
-  entry_->construct = [fn, names](const v1::Call& call, v1::Value* out) {
-    [&]<size_t... I>(std::index_sequence<I...>) {
-      std::tuple<std::decay_t<A>...> values{detail::DecodeArg<std::decay_t<A>>(call, names[I])...};
-      Codec<T>::Encode(std::apply(fn, values), out);
-    }
-    (std::index_sequence_for<A...>{});
+  entry_->construct = [fn, names](const CallView& call, wire::Writer& out) {
+    detail::Construct(fn, names, call, out, std::index_sequence_for<A...>{});
   };
   return *this;
 }
 
+inline Module::Module(std::string name) {
+  std::string main;
+  bool upper = true;
+  for (char c : name) {  // "my-module" -> "MyModule"
+    if (c == '-' || c == '_' || c == '.') {
+      upper = true;
+      continue;
+    }
+    main += upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c))) : c;
+    upper = false;
+  }
+  def_.main_object = main;
+  def_.name = std::move(name);
+  def_.sdk = "cpp";
+}
+
+inline Module& Module::description(std::string text) {
+  def_.description = std::move(text);
+  return *this;
+}
+
+inline Module& Module::version(std::string text) {
+  def_.version = std::move(text);
+  return *this;
+}
+
 namespace detail {
-// The registration function a HOST_MODULE body defines.
-using RegisterFn = void (*)(Module&);
-// Implements the entry symbol for a C++ module.
-host_status Negotiate(host_negotiate* io, const char* name, RegisterFn register_fn);
+// Reports object types that a schema references but that were never registered.
+inline void CheckTypeRegistered(const schema::TypeRef& type, const std::string& where,
+                                std::vector<std::string>* problems) {
+  if (type.kind == schema::Kind::kList && !type.elements.empty()) {
+    CheckTypeRegistered(type.elements.front(), where, problems);
+  } else if (type.kind == schema::Kind::kObject && type.name.empty()) {
+    problems->push_back(where + " uses a C++ class that is not registered: call m.object<T>(...)");
+  }
+}
 }  // namespace detail
 
+inline bool Module::Describe(std::string* out, std::string* error) const {
+  std::vector<std::string> problems = problems_;
+  if (objects_.find(def_.main_object) == objects_.end()) {
+    problems.push_back("module '" + def_.name + "' registers no main object '" + def_.main_object +
+                       "': call m.object<T>(\"" + def_.main_object + "\", ...)");
+  }
+  schema::ModuleDef def = def_;
+  for (const auto& [name, entry] : objects_) {
+    for (const auto& field : entry.def.fields) {
+      detail::CheckTypeRegistered(field.type, "field '" + field.name + "' of object '" + name + "'",
+                                  &problems);
+    }
+    for (const auto& fn : entry.def.functions) {
+      std::string where = "function '" + fn.name + "' of object '" + name + "'";
+      detail::CheckTypeRegistered(fn.return_type, where, &problems);
+      for (const auto& a : fn.args) detail::CheckTypeRegistered(a.type, where, &problems);
+    }
+    def.objects.push_back(entry.def);
+  }
+  for (const auto& [name, e] : enums_) def.enums.push_back(e);
+  if (!problems.empty()) {
+    *error = "module '" + def_.name + "' is registered wrongly:";
+    for (const auto& p : problems) *error += "\n  " + p;
+    return false;
+  }
+  *out = def.Encode();
+  return true;
+}
+
+inline bool Module::Invoke(const CallView& call, wire::Writer& result, std::string* error) const {
+  auto object = objects_.find(call.object);
+  if (object == objects_.end()) {
+    *error = "module '" + def_.name + "' has no object '" + std::string(call.object) + "'";
+    return false;
+  }
+  const detail::Invoker* invoker = &object->second.construct;
+  if (!call.function.empty()) {
+    auto fn = object->second.functions.find(call.function);
+    if (fn == object->second.functions.end()) {
+      *error = "object '" + std::string(call.object) + "' has no function '" +
+               std::string(call.function) + "'";
+      return false;
+    }
+    invoker = &fn->second.invoke;
+  }
+  try {
+    (*invoker)(call, result);
+    return true;
+  } catch (const std::exception& e) {
+    *error = e.what();
+  } catch (...) {
+    *error = "the function threw an exception that is not a std::exception";
+  }
+  return false;
+}
+
+namespace detail {
+
+#if defined(_LIBCPP_VERSION)
+#define HOST_SDK_STDLIB "libc++"
+#else
+#define HOST_SDK_STDLIB "libstdc++"
+#endif
+#if defined(__clang__)
+// The toolchain that built the module, for diagnostics.
+inline constexpr const char* kBuildInfo = "C++ SDK, clang " __clang_version__ ", " HOST_SDK_STDLIB;
+#else
+// The toolchain that built the module, for diagnostics.
+inline constexpr const char* kBuildInfo = "C++ SDK, g++ " __VERSION__ ", " HOST_SDK_STDLIB;
+#endif
+
+// The module, registered once by the entry symbol.
+inline Module* g_module = nullptr;
+// What went wrong while registering, reported by describe.
+inline std::string* g_init_error = nullptr;
+
+// Copies bytes into a buffer from the host's allocator; false when out of memory.
+inline bool FillBuffer(std::string_view bytes, host_buffer* out) {
+  out->size = bytes.size();
+  out->data = static_cast<uint8_t*>(g_api->alloc(bytes.empty() ? 1 : bytes.size()));
+  if (out->data == nullptr) {
+    out->size = 0;
+    return false;
+  }
+  if (!bytes.empty()) std::memcpy(out->data, bytes.data(), bytes.size());
+  return true;
+}
+
+// Fills an error buffer with the bytes of an Error message holding message.
+inline void FillError(const std::string& message, host_buffer* error) {
+  wire::Writer out;
+  out.Bytes(1, message);
+  FillBuffer(out.bytes(), error);
+}
+
+// host_module.describe.
+inline host_status DescribeEntry(host_buffer* module_def, host_buffer* error) {
+  if (g_init_error != nullptr) {
+    FillBuffer(*g_init_error, error);
+    return HOST_STATUS_ERROR;
+  }
+  std::string bytes;
+  std::string message;
+  if (!g_module->Describe(&bytes, &message)) {
+    FillBuffer(message, error);
+    return HOST_STATUS_ERROR;
+  }
+  return FillBuffer(bytes, module_def) ? HOST_STATUS_OK : HOST_STATUS_ERROR;
+}
+
+// host_module.invoke.
+inline host_status InvokeEntry(host_context* ctx, host_bytes call_bytes, host_buffer* result,
+                               host_buffer* error) {
+  CallView call;
+  try {
+    call = CallView::Parse(
+        std::string_view(reinterpret_cast<const char*>(call_bytes.data), call_bytes.size));
+  } catch (const std::exception& e) {
+    FillError(std::string("the call is not a valid host.v1.Call message: ") + e.what(), error);
+    return HOST_STATUS_INVALID_ARGUMENT;
+  }
+  host_context* outer = t_context;
+  t_context = ctx;
+  wire::Writer value;
+  std::string message;
+  bool ok = g_module->Invoke(call, value, &message);
+  t_context = outer;
+  if (!ok) {
+    FillError(message, error);
+    return HOST_STATUS_ERROR;
+  }
+  return FillBuffer(value.bytes(), result) ? HOST_STATUS_OK : HOST_STATUS_ERROR;
+}
+
+// The module's table of functions for the host.
+inline const host_module kModuleTable = {sizeof(host_module), &DescribeEntry, &InvokeEntry};
+
+// The registration function a HOST_MODULE body defines.
+using RegisterFn = void (*)(Module&);
+
+// Implements the entry symbol for a C++ module.
+inline host_status Negotiate(host_negotiate* io, const char* name, RegisterFn register_fn) {
+  if (io == nullptr || !HOST_HAS_SLOT(io, host_negotiate, error) || io->api == nullptr ||
+      !HOST_HAS_SLOT(io->api, host_api, call)) {
+    return HOST_STATUS_INVALID_ARGUMENT;
+  }
+  io->module_abi = HOST_ABI_VERSION;
+  io->module_name = name;
+  io->build_info = kBuildInfo;
+  if (HOST_ABI_VERSION < io->host_abi_min || HOST_ABI_VERSION > io->host_abi_max) {
+    return HOST_STATUS_UNSUPPORTED;
+  }
+  g_api = io->api;
+  if (g_module == nullptr) {
+    g_module = new Module(name);
+    try {
+      register_fn(*g_module);
+    } catch (const std::exception& e) {
+      g_init_error = new std::string(std::string("registration threw: ") + e.what());
+    } catch (...) {
+      g_init_error = new std::string("registration threw an unknown exception");
+    }
+  }
+  io->module = &kModuleTable;
+  return HOST_STATUS_OK;
+}
+
+}  // namespace detail
 }  // namespace host
 
 // Defines a module called NAME (as in module.json) and its registration body, which receives

@@ -1,7 +1,7 @@
 // A protobuf arena whose first block lives on the stack: messages parsed into it cost no heap
 // allocation, which keeps calls through the graph cheap.
-#ifndef HOST_SCRATCH_ARENA_H_
-#define HOST_SCRATCH_ARENA_H_
+#ifndef HOST_CORE_BASE_SCRATCH_ARENA_H_
+#define HOST_CORE_BASE_SCRATCH_ARENA_H_
 
 #include <google/protobuf/arena.h>
 
@@ -33,4 +33,4 @@ class ScratchArena {
 
 }  // namespace host
 
-#endif  // HOST_SCRATCH_ARENA_H_
+#endif  // HOST_CORE_BASE_SCRATCH_ARENA_H_
