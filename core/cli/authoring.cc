@@ -150,6 +150,15 @@ int RunCodegen(const std::vector<std::string>& args, bool quiet) {
   if (ns != "deps" && language != &kCppLanguage) {
     return Report(Status::Usage("--namespace applies to C++ clients only (--lang cpp)"));
   }
+  if (language->companion != nullptr) {
+    // The client's own extension (.js), so that the companion (.d.ts) has a name of its own.
+    const std::string extension = fs::path(language->client_path("", "x")).extension().string();
+    if (fs::path(output).extension() != extension || fs::path(output).stem().empty()) {
+      return Report(Status::Usage("--output must name a " + extension + " file for --lang " + lang +
+                                  " (its " + language->companion_extension +
+                                  " is written beside it), got '" + output + "'"));
+    }
+  }
   RuntimeOptions options;
   options.progress = quiet ? nullptr : &std::cerr;
   // A module's build runs codegen for its dependencies: building it trusts them, at the versions
@@ -173,13 +182,6 @@ int RunCodegen(const std::vector<std::string>& args, bool quiet) {
     return WriteAtomically(file, text);
   };
   if (language->companion != nullptr) {
-    // The client's own extension (.js), so that the companion (.d.ts) has a name of its own.
-    const std::string extension = fs::path(language->client_path("", "x")).extension().string();
-    if (fs::path(output).extension() != extension || fs::path(output).stem().empty()) {
-      return Report(Status::Usage("--output must name a " + extension + " file for --lang " + lang +
-                                  " (its " + language->companion_extension +
-                                  " is written beside it), got '" + output + "'"));
-    }
     const fs::path companion = CompanionPath(*language, output);
     if (Status s = write_changed(companion, language->companion((*info)->def, core)); !s.ok()) {
       return Report(s);

@@ -11,7 +11,8 @@ const char* kManifest = R"({
   "version": "0.1.0",
   "description": "A new module: describe what it is for.",
   "sdk": "node",
-  "runtime": {"command": ["node", "index.js"]}
+  "runtime": {"command": ["node", "index.js"]},
+  "dependencies": []
 }
 )";
 
@@ -54,7 +55,8 @@ const char* kPackage = R"({
 std::vector<InitFile> InitFiles(const std::string& name, const std::string& object) {
   return {{"module.json", ReplaceAll(kManifest, "@NAME@", name)},
           {"package.json", ReplaceAll(kPackage, "@NAME@", name)},
-          {"index.js", ReplaceAll(ReplaceAll(kIndex, "@NAME@", name), "@OBJECT@", object)}};
+          {"index.js", ReplaceAll(ReplaceAll(kIndex, "@NAME@", name), "@OBJECT@", object)},
+          {".gitignore", "/node_modules/\n"}};
 }
 
 std::string ClientPath(const std::string&, const std::string& dep) { return "deps/" + dep + ".js"; }
