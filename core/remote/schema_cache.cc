@@ -1,5 +1,7 @@
 #include "core/remote/schema_cache.h"
 
+#include <unistd.h>
+
 #include <fstream>
 #include <iterator>
 
@@ -111,8 +113,9 @@ void SchemaCache::Store(const std::string& key, const DescribedModule& described
   std::string text(kMagic);
   text += key + "\n" + HexSha256(body) + "\n" + std::to_string(described.build_info.size()) + "\n" +
           std::to_string(described.module.size()) + "\n" + body;
-  // A name no other host writes, renamed over the entry: readers see the old or the new file.
-  const fs::path temporary = dir_ / (key + ".tmp-" + RandomHex(16));
+  // A name no other host writes, renamed over the entry: readers see the old or the new file. It
+  // names this process ("tmp<pid>"), so that a later host removes it if this one is killed.
+  const fs::path temporary = dir_ / (key + ".tmp" + std::to_string(getpid()) + "-" + RandomHex(16));
   if (!CreateWholeFile(temporary, text).ok()) return;
   fs::rename(temporary, File(key), error);
   if (error) RemoveBestEffort(temporary);
