@@ -6,6 +6,7 @@ build=${1:-$(cd "$(dirname "$0")/.." && pwd)/build}
 status=0
 "$build/bench/startup_bench" || status=1
 "$build/bench/call_bench" || status=1
+"$build/bench/toolchain_call_bench" || status=1
 "$build/bench/process_call_bench" || status=1
 "$build/bench/container_bench" || status=1
 "$build/bench/chain_bench" || status=1

@@ -21,7 +21,14 @@ Result<v1::Value> ParseScalar(const std::string& text, const v1::TypeRef& type,
       errno = 0;
       char* end = nullptr;
       long long n = std::strtoll(text.c_str(), &end, 10);
-      if (text.empty() || *end != '\0' || errno == ERANGE) return bad("an integer (Int)");
+      if (text.empty() || *end != '\0') return bad("an integer (Int)");
+      // The whole 64-bit range is an Int; whether a module's function takes all of it (a C++
+      // `int` holds 32 bits) is for that function to say, as a failed call.
+      if (errno == ERANGE) {
+        return Status::Usage("argument " + flag + ": '" + text +
+                             "' is beyond the range of an Int (64 bits: -9223372036854775808 to "
+                             "9223372036854775807)");
+      }
       value.set_int_value(n);
       return value;
     }

@@ -338,8 +338,10 @@ Result<const ModuleInfo*> Runtime::LoadAt(std::string_view ref, const fs::path& 
       Result<const ModuleInfo*> loaded =
           LoadAt(dep.source, manifest->dir(), loading, from_remote || remote != nullptr);
       if (!loaded.ok()) {
-        return loaded.status().Prefixed("module '" + manifest->name + "' depends on '" + dep.name +
-                                        "', which cannot be loaded: ");
+        // Whatever stops a dependency (a missing folder, an unknown name, a bad module.json) is
+        // the module's failure to load, not a mistake on the caller's command line: exit 1.
+        return Status::Failed("module '" + manifest->name + "' depends on '" + dep.name +
+                              "', which cannot be loaded: " + loaded.status().message());
       }
       if (*loaded == nullptr) continue;  // being loaded further up: a cycle
       if ((*loaded)->def.name() != dep.name) {

@@ -12,10 +12,12 @@
 #include <vector>
 
 #include "core/base/file_lock.h"
+#include "core/base/file_write.h"
 #include "core/base/install_prefix.h"
 #include "core/base/sha256.h"
 #include "core/base/subprocess.h"
 #include "core/base/unique_fd.h"
+#include "core/engine/compiler_choice.h"
 #include "core/remote/sandbox.h"
 
 namespace host {
@@ -113,6 +115,30 @@ std::vector<std::string> SandboxedBuild(const Manifest& manifest, const BuildOpt
   return remote::SandboxCommand(spec);
 }
 
+// The text of a record host wrote in a build folder: its first 64 KiB, and only from a regular file
+// (a link or a device planted in a fetched module's folder reads as empty).
+std::string ReadRecord(const fs::path& file) {
+  std::error_code ec;
+  if (!fs::is_regular_file(fs::symlink_status(file, ec))) return "";
+  std::ifstream in(file, std::ios::binary);
+  std::string text(64 * 1024, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  return text;
+}
+
+// The value of PATH in env, or in this process's environment when env is null.
+std::string SearchPath(const std::vector<std::string>* env) {
+  if (env == nullptr) {
+    const char* path = std::getenv("PATH");
+    return path == nullptr ? "" : path;
+  }
+  for (const std::string& entry : *env) {
+    if (entry.rfind("PATH=", 0) == 0) return entry.substr(5);
+  }
+  return "";
+}
+
 std::string Tail(const fs::path& log, size_t lines) {
   std::ifstream in(log);
   std::deque<std::string> last;
@@ -133,6 +159,10 @@ Status EnsureBuilt(const Manifest& manifest, const BuildOptions& options) {
   if (!fs::exists(source / "CMakeLists.txt", ec)) return {};
   const fs::path build = manifest.object_path().parent_path();
   const fs::path stamp = build / ".host-source-digest";
+  // The compilers and flags CMake was configured with: CMake reads CC, CXX, CFLAGS, CXXFLAGS and
+  // LDFLAGS only at the first configure, so a change means configuring afresh.
+  const fs::path configured_with = build / ".host-compilers";
+  const CompilerChoice compilers = CompilerChoiceFromEnvironment();
   // module.json may sit outside the sources ("source" field): its bytes count too.
   std::ifstream manifest_in(manifest.file, std::ios::binary);
   std::string digest = SourceDigest(source) + "+" +
@@ -146,7 +176,8 @@ Status EnsureBuilt(const Manifest& manifest, const BuildOptions& options) {
     std::getline(in, recorded_object);
     // A stamp without the object's digest (written by an older host) means: build again.
     if (options.check_object && recorded_object.empty()) return false;
-    return recorded == digest && fs::exists(manifest.object_path(), ec);
+    return recorded == digest && ReadRecord(configured_with) == compilers.Text() &&
+           fs::exists(manifest.object_path(), ec);
   };
   auto object_digest = [&] {
     std::ifstream in(manifest.object_path(), std::ios::binary);
@@ -172,16 +203,34 @@ Status EnsureBuilt(const Manifest& manifest, const BuildOptions& options) {
 
   auto started = std::chrono::steady_clock::now();
   if (options.progress) {
+    const std::string chosen = compilers.Summary();
     *options.progress << "host: building module '" << manifest.name << "' from " << source.string()
-                      << " with CMake..." << std::endl;
+                      << " with CMake" << (chosen.empty() ? "" : " (" + chosen + ")") << "..."
+                      << std::endl;
   }
   const fs::path log = build / "host-build.log";
   fs::remove(log, ec);
-  const std::vector<std::string> sandbox_env = remote::SandboxEnvironment(false);
+  std::vector<std::string> sandbox_env = remote::SandboxEnvironment(false);
+  for (std::string& entry : compilers.Environment()) sandbox_env.push_back(std::move(entry));
   const std::vector<std::string>* env = options.sandboxed ? &sandbox_env : nullptr;
   auto command = [&](std::vector<std::string> argv) {
     return options.sandboxed ? SandboxedBuild(manifest, options, build, std::move(argv)) : argv;
   };
+  if (fs::exists(build / "CMakeCache.txt", ec) && ReadRecord(configured_with) != compilers.Text()) {
+    // Configured with other compilers or flags (or by a host that did not record them): start
+    // from a fresh cache, as `cmake --fresh` does, so that CMake reads them again.
+    std::error_code remove_error;
+    fs::remove(configured_with, remove_error);
+    if (!remove_error) fs::remove(build / "CMakeCache.txt", remove_error);
+    if (!remove_error) fs::remove_all(build / "CMakeFiles", remove_error);
+    if (remove_error) {
+      return Status::Failed(
+          "cannot build module '" + manifest.name + "' with " +
+          (compilers.Summary().empty() ? "the default compilers" : compilers.Summary()) +
+          ": cannot remove the old configuration in " + build.string() + " (" +
+          remove_error.message() + "); remove that folder and try again");
+    }
+  }
   if (!fs::exists(build / "CMakeCache.txt", ec)) {
     int rc = RunLogged(
         command({"cmake", "-S", source.string(), "-B", build.string(), "-DCMAKE_BUILD_TYPE=Release",
@@ -189,10 +238,16 @@ Status EnsureBuilt(const Manifest& manifest, const BuildOptions& options) {
                  "-DHOST_MODULE_MANIFEST=" + manifest.file.string()}),
         log, env);
     if (rc != 0) {
+      const std::string unrunnable = UnrunnableCompilers(compilers, SearchPath(env));
       return Status::Failed("building module '" + manifest.name +
                             "' failed: CMake could not configure it (exit " + std::to_string(rc) +
-                            "). Last lines of " + log.string() + ":" + Tail(log, 20));
+                            ")" + (unrunnable.empty() ? "" : ": " + unrunnable) +
+                            ". Last lines of " + log.string() + ":" + Tail(log, 20));
     }
+    // Best effort: without the record, the next load configures afresh again.
+    fs::path record = configured_with;
+    record += ".tmp";
+    if (WriteWholeFile(record, compilers.Text()).ok()) fs::rename(record, configured_with, ec);
   }
   int rc = RunLogged(command({"cmake", "--build", build.string(), "-j2"}), log, env);
   if (rc != 0) {

@@ -16,6 +16,11 @@ if(NOT TARGET host_sdk AND NOT TARGET host::sdk)
   add_library(host::sdk INTERFACE IMPORTED)
   set_target_properties(host::sdk PROPERTIES
     INTERFACE_INCLUDE_DIRECTORIES "${HOST_SDK_INCLUDE_DIRS}")
+  # The C++ wire types (host/v1/wire.pb.h) and protobuf-lite, for a module on the raw ABI.
+  add_library(host::wire INTERFACE IMPORTED)
+  set_target_properties(host::wire PROPERTIES
+    INTERFACE_INCLUDE_DIRECTORIES "${HOST_SDK_INCLUDE_DIRS}"
+    INTERFACE_LINK_LIBRARIES "${HOST_WIRE_LIBRARIES};protobuf-lite")
   find_package(PkgConfig REQUIRED)
   pkg_check_modules(HOST_PROTOBUF_C REQUIRED IMPORTED_TARGET libprotobuf-c)
   add_library(host::csdk INTERFACE IMPORTED)

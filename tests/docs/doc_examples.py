@@ -64,7 +64,7 @@ def run(host, docs, only):
     try:
         for doc in docs:
             for kind, name, body, line in blocks(doc):
-                if only and name != only:
+                if only and name.split("/")[0] != only:
                     continue
                 if kind == "file":
                     example, _, rel = name.partition("/")

@@ -153,7 +153,9 @@ struct Codec<int> {
   static int Decode(const ValueView& v) {
     int64_t wide = Codec<int64_t>::Decode(v);
     if (wide < std::numeric_limits<int>::min() || wide > std::numeric_limits<int>::max()) {
-      throw TypeError("integer " + std::to_string(wide) + " does not fit in 32 bits");
+      throw TypeError(
+          "integer " + std::to_string(wide) +
+          " does not fit in 32 bits (the C++ parameter is an int; int64_t takes any Int)");
     }
     return static_cast<int>(wide);
   }
