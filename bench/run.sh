@@ -20,5 +20,6 @@ if [ -x "$build/bench/python_bench" ]; then "$build/bench/python_bench" || statu
 "$build/bench/tree_bench" || status=1
 "$build/bench/module_bench" || status=1
 "$build/bench/index_bench" || status=1
+"$build/bench/lazy_load_bench" || status=1
 "$build/bench/serve_bench" 60 || status=1
 exit $status

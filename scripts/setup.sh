@@ -57,6 +57,8 @@ npm_ci "$top/sdk/node"
 # playwright-core, which drives Debian's Chromium in the index site's browser tests (it downloads
 # no browser of its own).
 npm_ci "$top/tests/index_site"
+# TypeScript, which checks the typings of Node.js clients in the Node.js tests.
+npm_ci "$top/tests/node/typings"
 
 $no_build && exit 0
 cmake -S "$top" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

@@ -131,7 +131,8 @@ int RunCodegen(const std::vector<std::string>& args, bool quiet) {
                 << LanguageChoices(false, true)
                 << "] [--namespace NS] [--lock DIR]\n\n--lang defaults to cpp. NS (C++ only) "
                    "defaults to deps. With --lock, remote modules are taken at the versions "
-                   "DIR/host.lock pins.\n";
+                   "DIR/host.lock pins.\nA Node.js client (--lang node) is FILE, a .js, with its "
+                   "TypeScript typings beside it\n(FILE with .d.ts for .js).\n";
       return 0;
     } else {
       return Report(Status::Usage("codegen: unexpected '" + args[i] +
@@ -149,6 +150,15 @@ int RunCodegen(const std::vector<std::string>& args, bool quiet) {
   if (ns != "deps" && language != &kCppLanguage) {
     return Report(Status::Usage("--namespace applies to C++ clients only (--lang cpp)"));
   }
+  if (language->companion != nullptr) {
+    // The client's own extension (.js), so that the companion (.d.ts) has a name of its own.
+    const std::string extension = fs::path(language->client_path("", "x")).extension().string();
+    if (fs::path(output).extension() != extension || fs::path(output).stem().empty()) {
+      return Report(Status::Usage("--output must name a " + extension + " file for --lang " + lang +
+                                  " (its " + language->companion_extension +
+                                  " is written beside it), got '" + output + "'"));
+    }
+  }
   RuntimeOptions options;
   options.progress = quiet ? nullptr : &std::cerr;
   // A module's build runs codegen for its dependencies: building it trusts them, at the versions
@@ -163,11 +173,21 @@ int RunCodegen(const std::vector<std::string>& args, bool quiet) {
   const v1::ModuleDef* core = &engine.registry().FindModule("core")->def;
   std::string text = language == &kCppLanguage ? GenerateCppClient((*info)->def, ns, core)
                                                : language->client((*info)->def, core);
-  std::ifstream existing(output, std::ios::binary);
-  std::ostringstream old;
-  old << existing.rdbuf();
-  if (existing && old.str() == text) return 0;  // unchanged: keep the timestamp, skip rebuilds
-  return Report(WriteAtomically(output, text));
+  // Unchanged files keep their timestamps, which skips rebuilds.
+  const auto write_changed = [](const fs::path& file, const std::string& text) -> Status {
+    std::ifstream existing(file, std::ios::binary);
+    std::ostringstream old;
+    old << existing.rdbuf();
+    if (existing && old.str() == text) return {};
+    return WriteAtomically(file, text);
+  };
+  if (language->companion != nullptr) {
+    const fs::path companion = CompanionPath(*language, output);
+    if (Status s = write_changed(companion, language->companion((*info)->def, core)); !s.ok()) {
+      return Report(s);
+    }
+  }
+  return Report(write_changed(output, text));
 }
 
 }  // namespace host::cli

@@ -102,8 +102,14 @@ fs::path ClientPath(const Manifest& manifest, const std::string& dep_name) {
 Status WriteClient(const Manifest& manifest, const Runtime& engine, const ModuleInfo& dep) {
   const ModuleLanguage* language = LanguageOf(manifest);
   if (language == nullptr) return {};
-  return WriteAtomically(ClientPath(manifest, dep.def.name()),
-                         language->client(dep.def, &engine.registry().FindModule("core")->def));
+  const v1::ModuleDef* core = &engine.registry().FindModule("core")->def;
+  const fs::path client = ClientPath(manifest, dep.def.name());
+  if (language->companion != nullptr) {
+    Status s =
+        WriteAtomically(CompanionPath(*language, client), language->companion(dep.def, core));
+    if (!s.ok()) return s;
+  }
+  return WriteAtomically(client, language->client(dep.def, core));
 }
 
 // The lock after this run: the pins the engine resolved, over those kept from before.
@@ -295,7 +301,11 @@ int RunUninstall(const std::vector<std::string>& args, const GlobalOptions& opti
   if (Status s = SaveLock(dir, lock, after, options); !s.ok()) return Report(s);
   if (auto s = WriteManifestJson(manifest_file, *doc); !s.ok()) return Report(s);
   std::error_code ec;
-  if (fs::path client = ClientPath(manifest, name); !client.empty()) fs::remove(client, ec);
+  if (fs::path client = ClientPath(manifest, name); !client.empty()) {
+    fs::remove(client, ec);
+    const ModuleLanguage* language = LanguageOf(manifest);
+    if (language->companion != nullptr) fs::remove(CompanionPath(*language, client), ec);
+  }
   std::cout << "Removed dependency '" << name << "' (" << source << ") from "
             << manifest_file.string() << "\n";
   return 0;

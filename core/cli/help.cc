@@ -30,7 +30,7 @@ std::string GeneralHelp() {
 Usage:
   host -m MODULE functions [FUNCTION...]
   host -m MODULE call [ARGUMENTS] FUNCTION [ARGUMENTS] [FUNCTION [ARGUMENTS]]...
-  host init --name NAME [--sdk cpp|c|python] [DIR]
+  host init --name NAME [--sdk cpp|c|node|python|go] [DIR]
   host [-m MODULE] install SOURCE
   host [-m MODULE] update [NAME]
   host [-m MODULE] uninstall NAME

@@ -35,8 +35,14 @@ std::string CMakeModuleProject(const std::string& name, const std::string& sourc
 
 const std::vector<const ModuleLanguage*>& Languages() {
   static const std::vector<const ModuleLanguage*> kAll = {&kCppLanguage, &kCLanguage,
-                                                          &kPythonLanguage, &kGoLanguage};
+                                                          &kNodeLanguage, &kPythonLanguage,
+                                                          &kGoLanguage};
   return kAll;
+}
+
+std::filesystem::path CompanionPath(const ModuleLanguage& language,
+                                    const std::filesystem::path& client_path) {
+  return std::filesystem::path(client_path).replace_extension(language.companion_extension);
 }
 
 const ModuleLanguage* FindLanguage(std::string_view sdk) {

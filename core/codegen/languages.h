@@ -4,6 +4,7 @@
 #ifndef HOST_CODEGEN_LANGUAGES_H_
 #define HOST_CODEGEN_LANGUAGES_H_
 
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -33,7 +34,15 @@ struct ModuleLanguage {
   std::string (*client_path)(const std::string& module, const std::string& dep);
   // The line `host install` prints to say how to use the client of dependency dep.
   std::string (*usage)(const std::string& dep);
+  // A second file of the client, written beside it (Node's typings, a .d.ts beside the .js), and
+  // the extension that replaces the client's in its path; nullptr when the client is one file.
+  std::string (*companion)(const v1::ModuleDef& def, const v1::ModuleDef* core) = nullptr;
+  const char* companion_extension = nullptr;
 };
+
+// The path of the companion file of the client at client_path ("deps/x.js" -> "deps/x.d.ts").
+std::filesystem::path CompanionPath(const ModuleLanguage& language,
+                                    const std::filesystem::path& client_path);
 
 // The language called sdk, or nullptr.
 const ModuleLanguage* FindLanguage(std::string_view sdk);
@@ -55,6 +64,7 @@ std::string ReplaceAll(std::string text, const std::string& from, const std::str
 // Each language's table, defined in its lang_<sdk>.cc.
 extern const ModuleLanguage kCppLanguage;
 extern const ModuleLanguage kCLanguage;
+extern const ModuleLanguage kNodeLanguage;
 extern const ModuleLanguage kPythonLanguage;
 extern const ModuleLanguage kGoLanguage;
 

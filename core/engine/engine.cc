@@ -11,6 +11,7 @@
 #include <optional>
 
 #include "core/base/install_prefix.h"
+#include "core/base/scratch_arena.h"
 #include "core/base/sha256.h"
 #include "core/base/size.h"
 #include "core/engine/cache_admin.h"
@@ -23,7 +24,7 @@
 #include "core/modules/lock_file.h"
 #include "core/modules/module_ref.h"
 #include "core/remote/module_process.h"
-#include "core/base/scratch_arena.h"
+#include "core/remote/schema_cache.h"
 #include "registry/call_digest.h"
 
 namespace host {
@@ -371,9 +372,11 @@ Result<const ModuleInfo*> Runtime::LoadAt(std::string_view ref, const fs::path& 
   if (auto it = loaded_paths_.find(object); it != loaded_paths_.end()) {
     return registry_.FindModule(it->second);
   }
+  std::function<void()> remember_schema;
   Result<std::unique_ptr<LoadedModule>> module =
-      command || options_.isolate || sandboxed ? LoadProcess(manifest, location->object, sandboxed)
-                                               : LoadSharedModule(location->object, &kApi);
+      command || options_.isolate || sandboxed
+          ? LoadProcess(manifest, location->object, sandboxed, &remember_schema)
+          : LoadSharedModule(location->object, &kApi);
   if (!module.ok()) return module.status();
   v1::ModuleDef def = (*module)->def();
   if (manifest) {
@@ -393,6 +396,7 @@ Result<const ModuleInfo*> Runtime::LoadAt(std::string_view ref, const fs::path& 
                                   " has an invalid schema: ");
   }
   loaded_paths_[object] = (*info)->def.name();
+  if (remember_schema) remember_schema();
   if (remote != nullptr) {
     const_cast<RemoteModule*>(remote)->entry.name = (*info)->def.name();
     remote_loaded_[remote->ref.text] = remote;
@@ -403,7 +407,8 @@ Result<const ModuleInfo*> Runtime::LoadAt(std::string_view ref, const fs::path& 
 }
 
 Result<std::unique_ptr<LoadedModule>> Runtime::LoadProcess(const Manifest* manifest,
-                                                           const fs::path& object, bool sandboxed) {
+                                                           const fs::path& object, bool sandboxed,
+                                                           std::function<void()>* remember) {
   remote::ProcessSpec spec;
   spec.sandboxed = sandboxed;
   fs::path absolute;  // of object, for a shared object served by a process
@@ -435,17 +440,44 @@ Result<std::unique_ptr<LoadedModule>> Runtime::LoadProcess(const Manifest* manif
       spec.read_only.push_back(InstallPrefix() / "lib" / "host");
     }
   }
-  if (!module_host_) {
-    Result<std::unique_ptr<remote::ModuleHost>> started =
-        remote::ModuleHost::Start([this](const remote::ModuleHost& host) {
-          return remote::MakeModuleEngineBackend(*this, host);
-        });
-    if (!started.ok()) return started.status().Prefixed(spec.label + ": ");
-    module_host_ = std::move(*started);
+  if (!by_command) {
+    Result<remote::ModuleHost*> host = StartedModuleHost();
+    if (!host.ok()) return host.status().Prefixed(spec.label + ": ");
+    remote::DescribedModule described;
+    Result<std::unique_ptr<remote::ModuleProcess>> process =
+        remote::ModuleProcess::Start(*host, spec, &described);
+    if (!process.ok()) return process.status();
+    v1::ModuleDef def;
+    if (!def.ParseFromString(described.module)) {
+      return Status::Failed(spec.label +
+                            ": its process described itself with bytes that are not a "
+                            "host.v1.ModuleDef");
+    }
+    return MakeProcessModule(std::move(*process), std::move(def), std::move(described.build_info),
+                             absolute);
   }
+  // A process module's schema is kept by the digest of its folder: a later load of the same
+  // files reads it and starts the process only when a call needs it.
+  const std::string digest = ContentDigest(manifest->dir());
+  const remote::SchemaCache cache(options_.state_dir / "schemas");
+  const std::string key = remote::SchemaCache::Key(digest, spec.command);
+  if (std::optional<remote::DescribedModule> kept = cache.Find(key)) {
+    v1::ModuleDef def;
+    if (def.ParseFromString(kept->module) && def.name() == manifest->name) {
+      spec.expected_schema = kept->module;
+      spec.schema_changed = [cache, key] { cache.Remove(key); };
+      auto process =
+          remote::ModuleProcess::Deferred([this] { return StartedModuleHost(); }, std::move(spec));
+      return MakeProcessModule(std::move(process), std::move(def), std::move(kept->build_info),
+                               manifest->dir(), digest);
+    }
+    cache.Remove(key);  // not a schema of this module: describe it again
+  }
+  Result<remote::ModuleHost*> host = StartedModuleHost();
+  if (!host.ok()) return host.status().Prefixed(spec.label + ": ");
   remote::DescribedModule described;
   Result<std::unique_ptr<remote::ModuleProcess>> process =
-      remote::ModuleProcess::Start(module_host_.get(), spec, &described);
+      remote::ModuleProcess::Start(*host, spec, &described);
   if (!process.ok()) return process.status();
   v1::ModuleDef def;
   if (!def.ParseFromString(described.module)) {
@@ -453,8 +485,24 @@ Result<std::unique_ptr<LoadedModule>> Runtime::LoadProcess(const Manifest* manif
                           ": its process described itself with bytes that are not a "
                           "host.v1.ModuleDef");
   }
+  if (remember != nullptr) {
+    *remember = [cache, key, described] { cache.Store(key, described); };
+  }
   return MakeProcessModule(std::move(*process), std::move(def), std::move(described.build_info),
-                           by_command ? manifest->dir() : absolute);
+                           manifest->dir(), digest);
+}
+
+Result<remote::ModuleHost*> Runtime::StartedModuleHost() {
+  std::lock_guard lock(module_host_mutex_);
+  if (!module_host_) {
+    Result<std::unique_ptr<remote::ModuleHost>> started =
+        remote::ModuleHost::Start([this](const remote::ModuleHost& host) {
+          return remote::MakeModuleEngineBackend(*this, host);
+        });
+    if (!started.ok()) return started.status();
+    module_host_ = std::move(*started);
+  }
+  return module_host_.get();
 }
 
 namespace {

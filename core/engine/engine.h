@@ -5,8 +5,10 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -126,10 +128,15 @@ class Runtime {
                                    std::vector<std::string>* loading, bool from_remote = false);
 
   // Starts a module's process: manifest's runtime.command, or `host module-serve` on the shared
-  // object at object; in the sandbox when sandboxed.
+  // object at object; in the sandbox when sandboxed. A runtime.command module whose schema the
+  // state folder keeps for its files' digest is not started: its first call starts it. When it
+  // was described, *remember (if set) keeps its schema, to run once the schema is accepted.
   Result<std::unique_ptr<LoadedModule>> LoadProcess(const Manifest* manifest,
                                                     const std::filesystem::path& object,
-                                                    bool sandboxed);
+                                                    bool sandboxed,
+                                                    std::function<void()>* remember);
+  // The server of module processes, started on first use; thread-safe.
+  Result<remote::ModuleHost*> StartedModuleHost();
   // Resolves a remote reference into a location (its fetched folder), remembering how it runs.
   Result<ModuleLocation> LocateRemote(std::string_view ref, bool user_written,
                                       const RemoteModule** remote);
@@ -141,6 +148,7 @@ class Runtime {
   std::unique_ptr<CoreServices> core_;
   std::unique_ptr<FunctionCache> functions_;  // results of module functions, by cache policy
   TypeRegistry registry_;
+  std::mutex module_host_mutex_;                     // guards module_host_'s start
   std::unique_ptr<remote::ModuleHost> module_host_;  // serves module processes; outlives them
   std::map<std::string, std::unique_ptr<LoadedModule>, std::less<>> modules_;
   std::map<std::string, std::string, std::less<>> loaded_paths_;  // object path -> module name

@@ -66,14 +66,28 @@ void HashFolder(const std::filesystem::path& dir, Sha256* sha) {
 
 }  // namespace
 
+std::string ContentDigest(const std::filesystem::path& path) {
+  Sha256 sha;
+  std::error_code error;
+  if (std::filesystem::is_directory(path, error)) {
+    HashFolder(path, &sha);
+  } else {
+    HashFile(path, &sha);
+  }
+  return sha.Digest();
+}
+
 std::unique_ptr<LoadedModule> MakeProcessModule(std::unique_ptr<ModuleConnection> connection,
                                                 v1::ModuleDef def, std::string build_info,
-                                                std::filesystem::path path) {
+                                                std::filesystem::path path, std::string digest) {
   auto module = std::unique_ptr<LoadedModule>(new LoadedModule());
   module->connection_ = std::move(connection);
   module->def_ = std::move(def);
   module->build_info_ = std::move(build_info);
   module->path_ = std::move(path);
+  if (!digest.empty()) {
+    std::call_once(module->digest_once_, [&] { module->digest_ = std::move(digest); });
+  }
   return module;
 }
 
@@ -86,13 +100,7 @@ const std::string& LoadedModule::Digest() const {
       digest_ = sha.Digest();
       return;
     }
-    std::error_code error;
-    if (std::filesystem::is_directory(path_, error)) {
-      HashFolder(path_, &sha);
-    } else {
-      HashFile(path_, &sha);
-    }
-    digest_ = sha.Digest();
+    digest_ = ContentDigest(path_);
   });
   return digest_;
 }

@@ -62,7 +62,7 @@ class LoadedModule {
   friend Status Negotiate(LoadedModule*, host_module_init_fn, const std::string&, const host_api*);
   friend std::unique_ptr<LoadedModule> MakeProcessModule(std::unique_ptr<ModuleConnection>,
                                                          v1::ModuleDef, std::string,
-                                                         std::filesystem::path);
+                                                         std::filesystem::path, std::string);
   std::filesystem::path path_;
   boost::dll::shared_library library_;
   const host_module* table_ = nullptr;
@@ -83,10 +83,16 @@ Result<std::unique_ptr<LoadedModule>> LoadBuiltinModule(host_module_init_fn init
                                                         const host_api* api);
 
 // A module whose functions run in another process, behind connection. path is its shared object
-// (host --isolate) or its folder (runtime.command); either gives the module's digest.
+// (host --isolate) or its folder (runtime.command); either gives the module's digest, unless
+// digest (its ContentDigest, computed already) is given.
 std::unique_ptr<LoadedModule> MakeProcessModule(std::unique_ptr<ModuleConnection> connection,
                                                 v1::ModuleDef def, std::string build_info,
-                                                std::filesystem::path path);
+                                                std::filesystem::path path,
+                                                std::string digest = {});
+
+// "sha256:<hex>" of a file's bytes, or of a folder's file names and bytes (installed packages,
+// build output and version control left out): the digest of a module at path.
+std::string ContentDigest(const std::filesystem::path& path);
 
 // Negotiates with a module's entry point and reads its schema into module; `file` names it in
 // errors.

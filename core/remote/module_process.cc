@@ -88,12 +88,21 @@ Result<std::unique_ptr<ModuleProcess>> ModuleProcess::Start(ModuleHost* host, Pr
   return process;
 }
 
+std::unique_ptr<ModuleProcess> ModuleProcess::Deferred(HostProvider host, ProcessSpec spec) {
+  return std::unique_ptr<ModuleProcess>(new ModuleProcess(std::move(host), std::move(spec)));
+}
+
 ModuleProcess::~ModuleProcess() {
   std::lock_guard lock(mutex_);
   Stop(std::chrono::milliseconds(500));
 }
 
 Status ModuleProcess::Launch(DescribedModule* described) {
+  if (host_ == nullptr) {
+    Result<ModuleHost*> host = provider_();
+    if (!host.ok()) return host.status().Prefixed(spec_.label + ": ");
+    host_ = *host;
+  }
   fs::path socket = host_->NewModuleSocket();
   SubprocessSpec process;
   process.argv = spec_.command;
@@ -208,6 +217,14 @@ Status ModuleProcess::Launch(DescribedModule* described) {
     return Status::Failed(spec_.label + ": its process does not answer the Module service on " +
                           "HOST_MODULE_SOCKET (" + schema.status().message() +
                           "), so it was stopped." + OutputTail());
+  }
+  if (!spec_.expected_schema.empty() && schema->module != spec_.expected_schema) {
+    Stop(std::chrono::milliseconds(0));
+    if (spec_.schema_changed) spec_.schema_changed();
+    return Status::Failed(spec_.label +
+                          ": its process describes a schema other than the one this command "
+                          "loaded for it (kept from an earlier load of the same files); run the "
+                          "command again to load the new schema");
   }
   if (described != nullptr) *described = std::move(*schema);
   client_ = std::move(*client);

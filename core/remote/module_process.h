@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -31,6 +32,10 @@ struct ProcessSpec {
   // What a sandboxed process may read besides dir: its module folder, the host binary and
   // plugins `host module-serve` needs.
   std::vector<std::filesystem::path> read_only;
+  // For a process started at its first call with a schema read from the cache: the bytes it must
+  // describe itself with, and what to do when it describes another (drop the cache entry).
+  std::string expected_schema;
+  std::function<void()> schema_changed;
 };
 
 // One module process. Calls may run concurrently; a crash or a hang fails the calls in flight
@@ -41,6 +46,10 @@ class ModuleProcess final : public ModuleConnection {
   // what the process did: could not be run, exited at start, did not serve in time.
   static Result<std::unique_ptr<ModuleProcess>> Start(ModuleHost* host, ProcessSpec spec,
                                                       DescribedModule* described);
+  // Makes the process without starting it: the first call starts it (getting the module host
+  // from host first), with the errors Start would give.
+  using HostProvider = std::function<Result<ModuleHost*>()>;
+  static std::unique_ptr<ModuleProcess> Deferred(HostProvider host, ProcessSpec spec);
   // Stops the process.
   ~ModuleProcess() override;
 
@@ -49,6 +58,8 @@ class ModuleProcess final : public ModuleConnection {
 
  private:
   ModuleProcess(ModuleHost* host, ProcessSpec spec) : host_(host), spec_(std::move(spec)) {}
+  ModuleProcess(HostProvider provider, ProcessSpec spec)
+      : provider_(std::move(provider)), spec_(std::move(spec)) {}
 
   // Starts the process and waits for its schema; mutex_ held.
   Status Launch(DescribedModule* described);
@@ -60,7 +71,8 @@ class ModuleProcess final : public ModuleConnection {
   // (empty when it wrote nothing).
   std::string OutputTail() const;
 
-  ModuleHost* host_;
+  ModuleHost* host_ = nullptr;  // null until a deferred process first starts
+  HostProvider provider_;       // gives host_ to a deferred process
   ProcessSpec spec_;
   std::mutex mutex_;                      // guards the process's state below
   pid_t pid_ = -1;                        // the process, until reaped

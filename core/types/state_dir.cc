@@ -58,7 +58,7 @@ void RemoveLeftovers(const fs::path& dir) {
   std::error_code ec;
   // Entries a killed process was writing, and entries a killed prune had renamed to remove.
   for (const char* store : {"steps", "derived", "snapshots", "sources", "layers", "calls",
-                            "blobs/sha256", "flattened"}) {
+                            "blobs/sha256", "flattened", "schemas"}) {
     std::error_code list_error;
     for (fs::directory_iterator it(dir / store, list_error), end; !list_error && it != end;
          it.increment(list_error)) {

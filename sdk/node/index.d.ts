@@ -169,5 +169,16 @@ export class Engine {
 /** Connects to a `host serve` (default: $HOST_ENGINE, token $HOST_ENGINE_TOKEN). */
 export function connect(address?: string, options?: {token?: string}): Engine;
 
+/**
+ * The client of another module from its schema: what a generated deps/<module>.js exports (its
+ * .d.ts types it).
+ */
+export function dependency(schema: unknown): unknown;
+/**
+ * Runs fn with caller making the calls of typed clients (deps/*.js) in it: inside a module's
+ * functions that is their ctx already; elsewhere pass an Engine of `host serve`.
+ */
+export function withCaller<T>(caller: Context|Engine, fn: () => T): T;
+
 /** The folder holding host/v1/*.proto. */
 export function protoDir(): string;

@@ -7,6 +7,7 @@ const {Module, ObjectBuilder, UsageError, module: makeModule} = require('./lib/m
 const {serve, Context} = require('./lib/serve');
 const {Engine, CallError, connect} = require('./lib/client');
 const {protoDir} = require('./lib/protos');
+const {dependency, withCaller} = require('./lib/dependency');
 
 module.exports = {
   // Types of fields, arguments and results.
@@ -34,6 +35,9 @@ module.exports = {
   connect,
   Engine,
   CallError,
+  // Typed clients of other modules (deps/*.js, written by `host install`).
+  dependency,
+  withCaller,
   // The folder holding host/v1/*.proto.
   protoDir,
 };

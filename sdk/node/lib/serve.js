@@ -5,6 +5,7 @@ const grpc = require('@grpc/grpc-js');
 const {protos} = require('./protos');
 const {Engine} = require('./client');
 const {UsageError} = require('./module');
+const {withCaller} = require('./dependency');
 
 // What a function gets as ctx: calls to other modules and log lines, both attributed to the call
 // in progress.
@@ -91,7 +92,9 @@ function serve(mod) {
     const ctx = new Context(engine, request.context, mod.name);
     let response;
     try {
-      response = {value: wire.Value.encode(await mod.invoke(call, ctx)).finish()};
+      // Typed clients of dependencies (deps/*.js) call through ctx.
+      const result = await withCaller(ctx, () => mod.invoke(call, ctx));
+      response = {value: wire.Value.encode(result).finish()};
     } catch (error) {
       response = {
         error: wire.Error.encode({message: errorMessage(error)}).finish(),
