@@ -38,7 +38,7 @@ Usage:
   host index build --registry REGISTRY[/NS] ... [--out DIR]
   host index serve --listen HOST:PORT [--registry REGISTRY[/NS] ...] [--out DIR]
   host yank [--undo] oci://REGISTRY/NS/NAME:VERSION [--reason TEXT]
-  host codegen --module MODULE --output FILE
+  host codegen --module MODULE --output FILE [--lang cpp|c|node|python|go]
   host cache du | prune [--keep SIZE] | verify [--repair]
   host serve --listen unix:///PATH | tcp://127.0.0.1:PORT [--token-file FILE]
   host module-serve OBJECT
@@ -53,7 +53,7 @@ Commands:
   publish     Publish a module (files, schema, this platform's binary) to an OCI registry
   index       Build or serve the module index web site from OCI registries
   yank        Mark a published version yanked, with a reason (--undo restores it)
-  codegen     Write the typed C++ client of a module (used by module builds)
+  codegen     Write the typed client of a module, in any module language
   cache       Show or reduce what the state folder holds
   serve       Serve the engine over gRPC to other processes (host --engine, embedders)
   module-serve  Serve one shared-object module in a process of its own (started by --isolate)
