@@ -10,7 +10,8 @@
 
 namespace host::cli {
 
-// host init --name NAME [--sdk cpp|c|node|python|go] [DIR]: writes a module that builds and runs as it is.
+// host init --name NAME [--sdk cpp|c|node|python|go] [DIR]: writes a module that builds and runs as
+// it is.
 int RunInit(const std::vector<std::string>& args);
 
 // Writes text to path through a temporary file and a rename, so readers never see half a file.

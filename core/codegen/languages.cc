@@ -34,9 +34,8 @@ std::string CMakeModuleProject(const std::string& name, const std::string& sourc
 }
 
 const std::vector<const ModuleLanguage*>& Languages() {
-  static const std::vector<const ModuleLanguage*> kAll = {&kCppLanguage, &kCLanguage,
-                                                          &kNodeLanguage, &kPythonLanguage,
-                                                          &kGoLanguage};
+  static const std::vector<const ModuleLanguage*> kAll = {
+      &kCppLanguage, &kCLanguage, &kNodeLanguage, &kPythonLanguage, &kGoLanguage};
   return kAll;
 }
 

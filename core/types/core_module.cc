@@ -1,9 +1,9 @@
 #include "core/types/core_module.h"
 
+#include "core/base/scratch_arena.h"
 #include "core/loader/call_context.h"
 #include "core/types/core_function.h"
 #include "core/types/state_dir.h"
-#include "core/base/scratch_arena.h"
 #include "registry/call_digest.h"
 
 namespace host {

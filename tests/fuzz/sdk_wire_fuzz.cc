@@ -1,6 +1,6 @@
-// Fuzzes the C++ SDK's own reading of wire messages (host/wire_format.h, host/value_view.h): hostile
-// bytes raise FormatError or TypeError and never read out of bounds; what it reads agrees with the
-// protobuf runtime's parse of the same bytes, and what it decodes survives a round trip.
+// Fuzzes the C++ SDK's own reading of wire messages (host/wire_format.h, host/value_view.h):
+// hostile bytes raise FormatError or TypeError and never read out of bounds; what it reads agrees
+// with the protobuf runtime's parse of the same bytes, and what it decodes survives a round trip.
 #include <cstddef>
 #include <cstdint>
 #include <optional>
