@@ -8,6 +8,9 @@ In a docs/*.md file:
                                         output must be the lines up to the next `$` line; a line
                                         `...` stands for any number of lines, and lines starting
                                         `host: ` (progress, on standard error) are not compared.
+                                        Every command must exit 0 (show a failure with
+                                        `|| echo "exit $?"`). All examples share one scratch
+                                        folder: their module names must differ.
 Usage: doc_examples.py HOST_BINARY DOC.md... [--only EXAMPLE]
 """
 import os
@@ -91,7 +94,7 @@ def run(host, docs, only):
                     actual = [t.rstrip() for t in done.stdout.rstrip("\n").split("\n")]
                     if actual == [""]:
                         actual = []
-                    ok = matches(expected, actual) and (expected or done.returncode == 0)
+                    ok = matches(expected, actual) and done.returncode == 0
                     print(f"{'ok  ' if ok else 'FAIL'} {doc}:{line} [{name}] $ {command}")
                     if not ok:
                         failures += 1
