@@ -1,13 +1,12 @@
 // lcxx: a module in C++17 built by clang++ against libc++. The C++ SDK is header-only and encodes
-// values itself, so the module and its typed client of cmod load beside a host built by g++
-// against libstdc++: no C++ type crosses the ABI.
+// values itself, so the module loads beside a host built by g++ against libstdc++: no C++ type
+// crosses the ABI. cmod depends on lcxx in turn, so lcxx calls it without a generated client
+// (the toolchain matrix's caller-libcxx calls cmod through one).
 #include <host/module.h>
 
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "deps/cmod.h"
 
 // The main object.
 struct Lcxx {
@@ -17,8 +16,12 @@ struct Lcxx {
     for (size_t i = 0; i < items.size(); ++i) joined += (i > 0 ? sep : "") + items[i];
     return joined;
   }
-  std::string shout_twice(const std::string& text) const {
-    return deps::cmod().shout(deps::cmod().shout(text));
+  std::string shout_twice(const std::string& text) const { return Shout(Shout(text)); }
+
+ private:
+  // cmod's shout, through the graph.
+  static std::string Shout(const std::string& text) {
+    return host::client::Call("cmod", "Cmod", "shout").arg("text", text).Run<std::string>();
   }
 };
 
