@@ -6,28 +6,13 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
-#include <new>
 #include <string>
 #include <thread>
 
 #include "host/client.h"
 #include "host/module.h"
 
-namespace {
-
-// While set, every operator new of the process throws std::bad_alloc: the test's way to run
-// an entry point out of memory.
-std::atomic<bool> g_fail_new{false};
-
-}  // namespace
-
-void* operator new(std::size_t size) {
-  if (g_fail_new.load()) throw std::bad_alloc();
-  if (void* p = std::malloc(size == 0 ? 1 : size)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#include "tests/sdk/failing_new.h"
 
 namespace host {
 namespace {
@@ -79,7 +64,7 @@ class SdkEntryTest : public ::testing::Test {
  protected:
   void SetUp() override { ForgetModule(); }
   void TearDown() override {
-    g_fail_new = false;
+    host::test::g_fail_new = false;
     ForgetModule();
   }
 };
@@ -99,9 +84,9 @@ TEST_F(SdkEntryTest, DescribeOutOfMemoryReturnsAnErrorInsteadOfThrowing) {
   host_buffer def{nullptr, 0};
   host_buffer error{nullptr, 0};
   host_status status = HOST_STATUS_OK;
-  g_fail_new = true;
+  host::test::g_fail_new = true;
   EXPECT_NO_THROW(status = io.module->describe(&def, &error));
-  g_fail_new = false;
+  host::test::g_fail_new = false;
   EXPECT_EQ(status, HOST_STATUS_ERROR);
   EXPECT_EQ(Take(&error), "the module ran out of memory");
   EXPECT_EQ(def.data, nullptr);
@@ -118,12 +103,12 @@ TEST_F(SdkEntryTest, InvokeOutOfMemoryReturnsAnErrorInsteadOfThrowing) {
   host_buffer result{nullptr, 0};
   host_buffer error{nullptr, 0};
   host_status status = HOST_STATUS_OK;
-  g_fail_new = true;
+  host::test::g_fail_new = true;
   EXPECT_NO_THROW(status = io.module->invoke(
                       nullptr,
                       host_bytes{reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()},
                       &result, &error));
-  g_fail_new = false;
+  host::test::g_fail_new = false;
   EXPECT_EQ(status, HOST_STATUS_ERROR);
   EXPECT_EQ(detail::ErrorMessage(Take(&error)), "the module ran out of memory");
   EXPECT_EQ(detail::t_context, nullptr);
@@ -132,9 +117,9 @@ TEST_F(SdkEntryTest, InvokeOutOfMemoryReturnsAnErrorInsteadOfThrowing) {
 TEST_F(SdkEntryTest, NegotiateOutOfMemoryReturnsAnErrorInsteadOfThrowing) {
   host_negotiate io;
   host_status status = HOST_STATUS_OK;
-  g_fail_new = true;
+  host::test::g_fail_new = true;
   EXPECT_NO_THROW(status = NegotiateProbe(&io));
-  g_fail_new = false;
+  host::test::g_fail_new = false;
   EXPECT_EQ(status, HOST_STATUS_ERROR);
   EXPECT_EQ(Take(&io.error), "the module ran out of memory");
 }
