@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -53,8 +54,11 @@ std::string SourceDigest(const fs::path& source_dir) {
 
 int RunLogged(const std::vector<std::string>& argv, const fs::path& log,
               const std::vector<std::string>* env) {
-  UniqueFd out(open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
-  if (!out.ok()) return 127;
+  // The build may have put a link or a fifo where the log goes: never write through it.
+  UniqueFd out(
+      open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0644));
+  struct stat st;
+  if (!out.ok() || fstat(out.get(), &st) != 0 || !S_ISREG(st.st_mode)) return 127;
   SubprocessSpec spec;
   spec.argv = argv;
   if (env != nullptr) spec.env = *env;
@@ -115,16 +119,37 @@ std::vector<std::string> SandboxedBuild(const Manifest& manifest, const BuildOpt
   return remote::SandboxCommand(spec);
 }
 
-// The text of a record host wrote in a build folder: its first 64 KiB, and only from a regular file
-// (a link or a device planted in a fetched module's folder reads as empty).
-std::string ReadRecord(const fs::path& file) {
-  std::error_code ec;
-  if (!fs::is_regular_file(fs::symlink_status(file, ec))) return "";
-  std::ifstream in(file, std::ios::binary);
-  std::string text(64 * 1024, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<size_t>(in.gcount()));
+// The first (or, with tail, the last) max_bytes of a regular file host wrote in a build folder; a
+// link, fifo or device planted there by a build or a fetched module's folder reads as empty.
+std::string ReadBuildFile(const fs::path& file, size_t max_bytes, bool tail = false) {
+  UniqueFd fd(open(file.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+  struct stat st;
+  if (!fd.ok() || fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return "";
+  const auto size = static_cast<size_t>(st.st_size);
+  const size_t length = std::min(size, max_bytes);
+  const off_t start = tail ? static_cast<off_t>(size - length) : 0;
+  std::string text(length, '\0');
+  size_t got = 0;
+  while (got < length) {
+    const ssize_t n =
+        pread(fd.get(), text.data() + got, length - got, start + static_cast<off_t>(got));
+    if (n <= 0) break;
+    got += static_cast<size_t>(n);
+  }
+  text.resize(got);
   return text;
+}
+
+// The text of a record host wrote in a build folder: its first 64 KiB, and only from a regular
+// file.
+std::string ReadRecord(const fs::path& file) { return ReadBuildFile(file, 64 * 1024); }
+
+// Writes a file host keeps in a build folder; a link or other file a build put there is removed
+// first, never written through.
+void WriteBuildFile(const fs::path& file, std::string_view text) {
+  std::error_code ec;
+  fs::remove(file, ec);
+  (void)CreateWholeFile(file, text);
 }
 
 // The value of PATH in env, or in this process's environment when env is null.
@@ -139,15 +164,19 @@ std::string SearchPath(const std::vector<std::string>* env) {
   return "";
 }
 
+// The last lines of a build log (of its last 64 KiB), each indented for an error message.
 std::string Tail(const fs::path& log, size_t lines) {
-  std::ifstream in(log);
-  std::deque<std::string> last;
-  for (std::string line; std::getline(in, line);) {
-    last.push_back(line);
+  const std::string text = ReadBuildFile(log, 64 * 1024, /*tail=*/true);
+  std::deque<std::string_view> last;
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    const size_t end = std::min(rest.find('\n'), rest.size());
+    last.push_back(rest.substr(0, end));
     if (last.size() > lines) last.pop_front();
+    rest.remove_prefix(std::min(end + 1, rest.size()));
   }
   std::string out;
-  for (const auto& line : last) out += "\n  " + line;
+  for (const auto& line : last) out += "\n  " + std::string(line);
   return out;
 }
 
@@ -170,10 +199,11 @@ Status EnsureBuilt(const Manifest& manifest, const BuildOptions& options) {
   // The stamp: the sources' digest, then the digest of the object built from them.
   std::string recorded_object;
   auto up_to_date = [&] {
-    std::ifstream in(stamp);
-    std::string recorded;
-    std::getline(in, recorded);
-    std::getline(in, recorded_object);
+    const std::string text = ReadRecord(stamp);
+    const size_t newline = text.find('\n');
+    const std::string recorded = text.substr(0, newline);
+    recorded_object = newline == std::string::npos ? "" : text.substr(newline + 1);
+    recorded_object = recorded_object.substr(0, recorded_object.find('\n'));
     // A stamp without the object's digest (written by an older host) means: build again.
     if (options.check_object && recorded_object.empty()) return false;
     return recorded == digest && ReadRecord(configured_with) == compilers.Text() &&
@@ -247,8 +277,11 @@ Status EnsureBuilt(const Manifest& manifest, const BuildOptions& options) {
     // Best effort: without the record, the next load configures afresh again.
     fs::path record = configured_with;
     record += ".tmp";
-    if (WriteWholeFile(record, compilers.Text()).ok()) fs::rename(record, configured_with, ec);
+    WriteBuildFile(record, compilers.Text());
+    fs::rename(record, configured_with, ec);
   }
+  // The configure step may have replaced the log with a link: start a new one then.
+  if (!fs::is_regular_file(fs::symlink_status(log, ec))) fs::remove(log, ec);
   int rc = RunLogged(command({"cmake", "--build", build.string(), "-j2"}), log, env);
   if (rc != 0) {
     return Status::Failed("building module '" + manifest.name + "' failed (exit " +
@@ -262,10 +295,7 @@ Status EnsureBuilt(const Manifest& manifest, const BuildOptions& options) {
   }
   fs::path tmp = stamp;
   tmp += ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << digest << "\n" << object_digest() << "\n";
-  }
+  WriteBuildFile(tmp, digest + "\n" + object_digest() + "\n");
   fs::rename(tmp, stamp, ec);
   if (options.progress) {
     double seconds =

@@ -82,5 +82,26 @@ TEST(SdkCodec, ACallBuiltByTheClientIsTheCallProtobufReads) {
   EXPECT_EQ(view.args[0].first, "n");
 }
 
+TEST(SdkCodec, AMessageFieldInTwoPartsIsRefusedNotHalfRead) {
+  // Protobuf merges the parts of a message field; the SDK, which reads views, would see only the
+  // last part: what the host checked and what the module reads would differ.
+  const std::string list =
+      EncodedValue(std::vector<int64_t>{1, 2}) + EncodedValue(std::vector<int64_t>{3});
+  v1::Value merged;
+  ASSERT_TRUE(merged.ParseFromString(list));
+  ASSERT_EQ(merged.list_value().items_size(), 3);
+  EXPECT_THROW(ValueView::Parse(list), wire::FormatError);
+  // A list, then a string, then a list: the oneof switched, protobuf keeps the last list only.
+  const std::string switched = EncodedValue(std::vector<int64_t>{1}) + EncodedValue("s") +
+                               EncodedValue(std::vector<int64_t>{3});
+  EXPECT_EQ(Codec<std::vector<int64_t>>::Decode(ValueView::Parse(switched)),
+            std::vector<int64_t>{3});
+  wire::Writer call;
+  call.Bytes(1, "mod");
+  call.Bytes(3, std::string("\x0a\x01X", 3));
+  call.Bytes(3, std::string("\x12\x01i", 3));
+  EXPECT_THROW(CallView::Parse(call.bytes()), wire::FormatError);
+}
+
 }  // namespace
 }  // namespace host

@@ -38,6 +38,7 @@ struct CallBuffers {
   CallBuffers(const CallBuffers&) = delete;
   CallBuffers& operator=(const CallBuffers&) = delete;
   ~CallBuffers() {
+    if (g_api == nullptr) return;  // not loaded by a host: the call filled nothing
     g_api->free(result.data);
     g_api->free(error.data);
   }

@@ -27,6 +27,8 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <new>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -479,43 +481,90 @@ inline void FillError(const std::string& message, host_buffer* error) {
   FillBuffer(out.bytes(), error);
 }
 
-// host_module.describe.
-inline host_status DescribeEntry(host_buffer* module_def, host_buffer* error) {
-  if (g_init_error != nullptr) {
-    FillBuffer(*g_init_error, error);
-    return HOST_STATUS_ERROR;
+// The Error message (and describe's message) for a module that ran out of memory: written
+// without allocating, since an allocation is what failed.
+inline constexpr std::string_view kOutOfMemoryError =
+    "\x0a\x1c"
+    "the module ran out of memory";
+// The Error message for an exception the SDK itself did not expect.
+inline constexpr std::string_view kUnexpectedError =
+    "\x0a\x2b"
+    "the C++ SDK failed with an unexpected error";
+static_assert(kOutOfMemoryError.size() == 2 + 0x1c && kUnexpectedError.size() == 2 + 0x2b,
+              "the length bytes of the Error messages above");
+
+// Sets the host context of this thread for one call, and restores the outer one however it ends.
+class ContextScope {
+ public:
+  explicit ContextScope(host_context* ctx) : outer_(t_context) { t_context = ctx; }
+  ~ContextScope() { t_context = outer_; }
+  ContextScope(const ContextScope&) = delete;
+  ContextScope& operator=(const ContextScope&) = delete;
+
+ private:
+  host_context* outer_;
+};
+
+// host_module.describe. No exception leaves it: the host may be built with another C++ runtime.
+inline host_status DescribeEntry(host_buffer* module_def, host_buffer* error) noexcept {
+  try {
+    if (g_init_error != nullptr) {
+      FillBuffer(*g_init_error, error);
+      return HOST_STATUS_ERROR;
+    }
+    if (g_module == nullptr) {
+      FillBuffer("the module was described before its entry symbol registered it", error);
+      return HOST_STATUS_ERROR;
+    }
+    std::string bytes;
+    std::string message;
+    if (!g_module->Describe(&bytes, &message)) {
+      FillBuffer(message, error);
+      return HOST_STATUS_ERROR;
+    }
+    return FillBuffer(bytes, module_def) ? HOST_STATUS_OK : HOST_STATUS_ERROR;
+  } catch (const std::bad_alloc&) {
+    FillBuffer(kOutOfMemoryError.substr(2), error);
+  } catch (...) {
+    FillBuffer(kUnexpectedError.substr(2), error);
   }
-  std::string bytes;
-  std::string message;
-  if (!g_module->Describe(&bytes, &message)) {
-    FillBuffer(message, error);
-    return HOST_STATUS_ERROR;
-  }
-  return FillBuffer(bytes, module_def) ? HOST_STATUS_OK : HOST_STATUS_ERROR;
+  return HOST_STATUS_ERROR;
 }
 
-// host_module.invoke.
+// host_module.invoke. No exception leaves it: the host may be built with another C++ runtime.
 inline host_status InvokeEntry(host_context* ctx, host_bytes call_bytes, host_buffer* result,
-                               host_buffer* error) {
-  CallView call;
+                               host_buffer* error) noexcept {
   try {
-    call = CallView::Parse(
-        std::string_view(reinterpret_cast<const char*>(call_bytes.data), call_bytes.size));
-  } catch (const std::exception& e) {
-    FillError(std::string("the call is not a valid host.v1.Call message: ") + e.what(), error);
-    return HOST_STATUS_INVALID_ARGUMENT;
+    CallView call;
+    try {
+      call = CallView::Parse(
+          std::string_view(reinterpret_cast<const char*>(call_bytes.data), call_bytes.size));
+    } catch (const wire::FormatError& e) {
+      FillError(std::string("the call is not a valid host.v1.Call message: ") + e.what(), error);
+      return HOST_STATUS_INVALID_ARGUMENT;
+    }
+    if (g_module == nullptr) {
+      FillError("the module was invoked before its entry symbol registered it", error);
+      return HOST_STATUS_ERROR;
+    }
+    wire::Writer value;
+    std::string message;
+    bool ok;
+    {
+      ContextScope scope(ctx);
+      ok = g_module->Invoke(call, value, &message);
+    }
+    if (!ok) {
+      FillError(message, error);
+      return HOST_STATUS_ERROR;
+    }
+    return FillBuffer(value.bytes(), result) ? HOST_STATUS_OK : HOST_STATUS_ERROR;
+  } catch (const std::bad_alloc&) {
+    FillBuffer(kOutOfMemoryError, error);
+  } catch (...) {
+    FillBuffer(kUnexpectedError, error);
   }
-  host_context* outer = t_context;
-  t_context = ctx;
-  wire::Writer value;
-  std::string message;
-  bool ok = g_module->Invoke(call, value, &message);
-  t_context = outer;
-  if (!ok) {
-    FillError(message, error);
-    return HOST_STATUS_ERROR;
-  }
-  return FillBuffer(value.bytes(), result) ? HOST_STATUS_OK : HOST_STATUS_ERROR;
+  return HOST_STATUS_ERROR;
 }
 
 // The module's table of functions for the host.
@@ -524,8 +573,13 @@ inline const host_module kModuleTable = {sizeof(host_module), &DescribeEntry, &I
 // The registration function a HOST_MODULE body defines.
 using RegisterFn = void (*)(Module&);
 
-// Implements the entry symbol for a C++ module.
-inline host_status Negotiate(host_negotiate* io, const char* name, RegisterFn register_fn) {
+// Serializes the entry symbol: hosts (two engines in one process) may negotiate at once, and
+// none may see the module before its registration is complete.
+inline std::mutex g_negotiate_mutex;
+
+// Implements the entry symbol for a C++ module. No exception leaves it.
+inline host_status Negotiate(host_negotiate* io, const char* name,
+                             RegisterFn register_fn) noexcept {
   if (io == nullptr || !HOST_HAS_SLOT(io, host_negotiate, error) || io->api == nullptr ||
       !HOST_HAS_SLOT(io->api, host_api, call)) {
     return HOST_STATUS_INVALID_ARGUMENT;
@@ -536,16 +590,26 @@ inline host_status Negotiate(host_negotiate* io, const char* name, RegisterFn re
   if (HOST_ABI_VERSION < io->host_abi_min || HOST_ABI_VERSION > io->host_abi_max) {
     return HOST_STATUS_UNSUPPORTED;
   }
-  g_api = io->api;
-  if (g_module == nullptr) {
-    g_module = new Module(name);
-    try {
-      register_fn(*g_module);
-    } catch (const std::exception& e) {
-      g_init_error = new std::string(std::string("registration threw: ") + e.what());
-    } catch (...) {
-      g_init_error = new std::string("registration threw an unknown exception");
+  try {
+    std::lock_guard<std::mutex> lock(g_negotiate_mutex);
+    g_api = io->api;
+    if (g_module == nullptr && g_init_error == nullptr) {
+      auto module = std::make_unique<Module>(name);
+      try {
+        register_fn(*module);
+      } catch (const std::exception& e) {
+        g_init_error = new std::string(std::string("registration threw: ") + e.what());
+      } catch (...) {
+        g_init_error = new std::string("registration threw an unknown exception");
+      }
+      g_module = module.release();
     }
+  } catch (...) {  // out of memory, or a mutex that cannot be locked
+    const std::string_view message = kOutOfMemoryError.substr(2);
+    io->error.data = static_cast<uint8_t*>(io->api->alloc(message.size()));
+    io->error.size = io->error.data == nullptr ? 0 : message.size();
+    if (io->error.data != nullptr) std::memcpy(io->error.data, message.data(), message.size());
+    return HOST_STATUS_ERROR;
   }
   io->module = &kModuleTable;
   return HOST_STATUS_OK;

@@ -25,6 +25,19 @@ enum class ValueKind {
   kObject = 7,
 };
 
+// Why a message is refused whose one message field comes in two parts: protobuf would merge the
+// parts, and the SDK reads messages without copying them, so it would see only the last part.
+inline constexpr const char* kMergedMessage =
+    "a message field (a list, an object or a receiver) comes in two parts, which protobuf would "
+    "merge: send it in one";
+
+// The value of a singular message field that must come once (see kMergedMessage).
+inline std::string_view OnlyPart(wire::Reader& reader, bool* seen) {
+  if (*seen) throw wire::FormatError(kMergedMessage);
+  *seen = true;
+  return reader.Bytes();
+}
+
 // One host.v1.Value, parsed; bytes point into the message it was parsed from.
 struct ValueView {
   ValueKind kind = ValueKind::kNone;
@@ -39,10 +52,14 @@ struct ValueView {
     wire::Reader reader(message);
     while (reader.Next()) {
       switch (reader.field()) {
-        case 1:
-        case 5:
         case 6:
         case 7:
+          if (view.kind == static_cast<ValueKind>(reader.field())) {
+            throw wire::FormatError(kMergedMessage);
+          }
+          [[fallthrough]];
+        case 1:
+        case 5:
           view.kind = static_cast<ValueKind>(reader.field());
           view.bytes = reader.Bytes();
           break;
@@ -124,12 +141,13 @@ ObjectHeader ForEachField(std::string_view object, F&& f) {
       case 3: {
         std::string_view name;
         std::string_view value;
+        bool seen = false;
         wire::Reader named(reader.Bytes());
         while (named.Next()) {
           if (named.field() == 1) {
             name = named.Bytes();
           } else if (named.field() == 2) {
-            value = named.Bytes();
+            value = OnlyPart(named, &seen);
           } else {
             named.Skip();
           }
@@ -182,6 +200,7 @@ struct CallView {
   // Parses a Call message.
   static CallView Parse(std::string_view message) {
     CallView call;
+    bool seen_receiver = false;
     wire::Reader reader(message);
     while (reader.Next()) {
       switch (reader.field()) {
@@ -192,19 +211,20 @@ struct CallView {
           call.object = reader.Bytes();
           break;
         case 3:
-          call.receiver = reader.Bytes();
+          call.receiver = OnlyPart(reader, &seen_receiver);
           break;
         case 4:
           call.function = reader.Bytes();
           break;
         case 5: {
           std::pair<std::string_view, std::string_view> arg;
+          bool seen = false;
           wire::Reader named(reader.Bytes());
           while (named.Next()) {
             if (named.field() == 1) {
               arg.first = named.Bytes();
             } else if (named.field() == 2) {
-              arg.second = named.Bytes();
+              arg.second = OnlyPart(named, &seen);
             } else {
               named.Skip();
             }
