@@ -18,9 +18,13 @@ namespace {
 Result<int> Lock(const std::filesystem::path& file, bool wait, bool* busy) {
   std::error_code ec;
   std::filesystem::create_directories(file.parent_path(), ec);
-  UniqueFd fd(open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+  // A link planted where a lock file goes (in a module's build folder, say) is never followed.
+  UniqueFd fd(open(file.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644));
   if (!fd.ok()) {
-    return Status::Failed("cannot open lock file " + file.string() + ": " + std::strerror(errno));
+    const int error = errno;
+    return Status::Failed("cannot open lock file " + file.string() + ": " +
+                          (error == ELOOP ? std::string("it is a symbolic link; remove it")
+                                          : std::string(std::strerror(error))));
   }
   while (flock(fd.get(), LOCK_EX | (wait ? 0 : LOCK_NB)) != 0) {
     if (errno == EINTR) continue;

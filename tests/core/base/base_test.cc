@@ -1,9 +1,14 @@
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <random>
 #include <vector>
 
+#include "core/base/file_lock.h"
 #include "core/base/names.h"
 #include "core/base/sha256.h"
 #include "core/base/sha256_blocks.h"
@@ -11,6 +16,22 @@
 
 namespace host {
 namespace {
+
+TEST(FileLockTest, ALinkInPlaceOfTheLockFileIsNotFollowed) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("host-lock-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  const fs::path target = dir / "victim";
+  fs::create_symlink(target, dir / "build.lock");
+  Result<FileLock> lock = FileLock::Acquire(dir / "build.lock");
+  EXPECT_FALSE(lock.ok());
+  if (!lock.ok()) {
+    EXPECT_NE(lock.status().message().find("symbolic link"), std::string::npos)
+        << lock.status().message();
+  }
+  EXPECT_FALSE(fs::exists(target));
+  fs::remove_all(dir);
+}
 
 TEST(Names, KebabCaseFromEveryConvention) {
   EXPECT_EQ(KebabCase("withPulumiToken"), "with-pulumi-token");
