@@ -667,10 +667,15 @@ Status Runtime::Invoke(const v1::Call& call, host_bytes call_bytes, const Member
     if (!FillApiBuffer(*value, result)) return Status::Failed("out of memory");
   }
   // The core module names its own objects (a secret's ID is a keyed hash, never a digest of
-  // its plaintext); every other module's objects get the digest of the call that made them.
-  if (value->kind_case() == v1::Value::kObjectValue &&
-      !(module->builtin() && !value->object_value().id().empty())) {
-    value->mutable_object_value()->set_id(CallDigest(module->Digest(), call));
+  // its plaintext), also when a module passes one on as its result: that ID is how the engine
+  // finds the object. Every other module's objects get the digest of the call that made them.
+  if (value->kind_case() == v1::Value::kObjectValue) {
+    const v1::ObjectValue& object = value->object_value();
+    const ObjectInfo* type = registry_.FindObject(object.type_name());
+    const bool core_named =
+        !object.id().empty() &&
+        (module->builtin() || (type != nullptr && type->module->def.name() == "core"));
+    if (!core_named) value->mutable_object_value()->set_id(CallDigest(module->Digest(), call));
   }
   return {};
 }

@@ -146,6 +146,19 @@ TEST(Cli, FailuresExitOne) {
   EXPECT_NE(ran.err.find("speaks host ABI version 99"), std::string::npos);
 }
 
+TEST(Cli, ACoreObjectAModuleReturnsIsChainedOn) {
+  std::string dir = test::TempDir();
+  std::filesystem::create_directories(dir + "/tree/sub");
+  std::ofstream(dir + "/tree/sub/b") << "b";
+  // The Directory that gxx.subdir makes keeps the ID the core gave it, so the next step finds it.
+  test::Ran ran = RunHost({"-m", test::TestModule("gxx"), "call", "subdir", "--dir", dir + "/tree",
+                           "--path", "sub", "file", "--path", "b", "contents"},
+                          {"HOST_STATE_DIR=" + dir + "/state"});
+  EXPECT_EQ(ran.exit_code, 0) << ran.err;
+  EXPECT_EQ(ran.out, "b\n");
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Cli, DirectoryArgumentsAreHostPaths) {
   std::string dir = test::TempDir();
   std::filesystem::create_directories(dir + "/tree/sub");

@@ -70,6 +70,10 @@ struct Gxx {
   int64_t session_tick(const std::string&) const { return ++ticks; }
   int64_t never_tick(const std::string&) const { return SlowTick(); }
   int64_t dir_tick(const host::Directory&) const { return SlowTick(); }
+  // A core object made in the function and returned: callers chain on it.
+  host::Directory subdir(const host::Directory& dir, const std::string& path) const {
+    return dir.directory(path);
+  }
   std::string call_missing() const { return deps::cmod().shout(""); }
   // Writes a log line and returns the text.
   std::string note(const std::string& text) const {
@@ -120,6 +124,8 @@ HOST_MODULE("gxx", m) {
                 {host::arg("tag")}, host::Cache::kNever)
       .function("dir_tick", &Gxx::dir_tick, "Counts runs; takes 3 ms (persistent, by content).",
                 {host::arg("dir")})
+      .function("subdir", &Gxx::subdir, "The folder at path in dir.",
+                {host::arg("dir"), host::arg("path")}, host::Cache::kNever)
       .function("count_files", &Gxx::count_files, "Counts the entries of a directory tree.",
                 {host::arg("dir")})
       .function("note", &Gxx::note, "Logs a text and returns it.", {host::arg("text")},
