@@ -52,9 +52,12 @@ std::string Take(host_buffer* buffer) {
   return text;
 }
 
-// Forgets the registered module, so a test negotiates from scratch (the module leaks).
+// Forgets the registered module, so a test negotiates from scratch. A loaded module keeps its
+// registration until the process ends; here the test ends it.
 void ForgetModule() {
+  delete detail::g_module;
   detail::g_module = nullptr;
+  delete detail::g_init_error;
   detail::g_init_error = nullptr;
   detail::g_api = nullptr;
   object_spec<Probe>().fields.clear();
