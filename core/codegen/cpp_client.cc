@@ -6,6 +6,7 @@
 #include <set>
 
 #include "core/base/names.h"
+#include "core/codegen/languages.h"
 
 namespace host {
 namespace {
@@ -113,12 +114,7 @@ class Generator {
   // The parameter list and the argument-setting chain of a function; false if a type is foreign.
   bool Params(const v1::FunctionDef& fn, std::string* params, std::string* chain) const {
     std::vector<std::string> parts;
-    int trailing_optional_from = fn.args_size();
-    for (int i = fn.args_size() - 1; i >= 0; --i) {
-      const auto& a = fn.args(i);
-      if (!(a.type().optional() || a.has_default_value())) break;
-      trailing_optional_from = i;
-    }
+    const int trailing_optional_from = FirstOmittableArgument(fn);
     for (int i = 0; i < fn.args_size(); ++i) {
       const auto& a = fn.args(i);
       v1::TypeRef type = a.type();

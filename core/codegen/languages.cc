@@ -20,6 +20,15 @@ host_add_module(@NAME@ SOURCES @SOURCE@ LANGUAGE @LANGUAGE@)
 
 }  // namespace
 
+int FirstOmittableArgument(const v1::FunctionDef& fn) {
+  int first = fn.args_size();
+  while (first > 0 &&
+         (fn.args(first - 1).type().optional() || fn.args(first - 1).has_default_value())) {
+    --first;
+  }
+  return first;
+}
+
 std::string ReplaceAll(std::string text, const std::string& from, const std::string& to) {
   for (size_t pos = 0; (pos = text.find(from, pos)) != std::string::npos; pos += to.size()) {
     text.replace(pos, from.size(), to);

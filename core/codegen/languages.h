@@ -58,6 +58,10 @@ std::string LanguageChoices(bool need_init, bool need_client);
 std::string CMakeModuleProject(const std::string& name, const std::string& source,
                                const std::string& language);
 
+// The index of the first argument of fn from which every argument may be left out (optional or
+// with a default): clients make those trailing parameters optional. fn.args_size() when none.
+int FirstOmittableArgument(const v1::FunctionDef& fn);
+
 // text with every from replaced by to.
 std::string ReplaceAll(std::string text, const std::string& from, const std::string& to);
 

@@ -225,12 +225,7 @@ class Generator {
   // (name, value, Type) triples.
   void Params(const v1::FunctionDef& fn, std::string* params, std::string* args) {
     Scope scope({"self"});
-    int trailing_optional_from = fn.args_size();
-    for (int i = fn.args_size() - 1; i >= 0; --i) {
-      const auto& a = fn.args(i);
-      if (!(a.type().optional() || a.has_default_value())) break;
-      trailing_optional_from = i;
-    }
+    const int trailing_optional_from = FirstOmittableArgument(fn);
     for (int i = 0; i < fn.args_size(); ++i) {
       const auto& a = fn.args(i);
       v1::TypeRef type = a.type();
